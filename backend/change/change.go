@@ -1,0 +1,243 @@
+// Package change defines the replicated change log entry, its validation and
+// signature, and the merge rules that fold a set of changes into a record.
+// It is pure: no storage, no network, no clock.
+package change
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"outpost/backend/hlc"
+)
+
+// OpKind names a field operation.
+type OpKind string
+
+// The field operations and the merge rule each follows.
+const (
+	OpSet    OpKind = "set"    // last-writer-wins register; Replaces names the writes it saw
+	OpAppend OpKind = "append" // append-only item (comment, work log); never collides
+	OpAdd    OpKind = "add"    // add-wins set: add Elem
+	OpRemove OpKind = "remove" // add-wins set: remove the adds of Elem named in Replaces
+)
+
+// Limits on what a change may carry, local or remote.
+const (
+	MaxOps        = 64
+	MaxValueBytes = 256 << 10 // one field value
+	MaxChangeSize = 512 << 10 // one encoded change
+	MaxReplaces   = 64
+)
+
+// Errors a caller may branch on.
+var (
+	ErrInvalid      = errors.New("invalid change")
+	ErrBadSignature = errors.New("bad signature")
+)
+
+// ID names one change: the device that originated it and its sequence number there.
+// A register write is named by the ID of the change that made it.
+type ID struct {
+	Device string `json:"d"`
+	Seq    uint64 `json:"s"`
+}
+
+func (id ID) String() string { return id.Device + ":" + strconv.FormatUint(id.Seq, 10) }
+
+// ParseID reads the form produced by ID.String.
+func ParseID(s string) (ID, error) {
+	dev, seq, ok := strings.Cut(s, ":")
+	n, err := strconv.ParseUint(seq, 10, 64)
+	if !ok || err != nil || !validName(dev) || n == 0 {
+		return ID{}, fmt.Errorf("%w: write id %q", ErrInvalid, s)
+	}
+	return ID{Device: dev, Seq: n}, nil
+}
+
+// Less orders IDs by device, then sequence.
+func (id ID) Less(o ID) bool {
+	if id.Device != o.Device {
+		return id.Device < o.Device
+	}
+	return id.Seq < o.Seq
+}
+
+// Op is one field operation inside a change.
+type Op struct {
+	Op       OpKind          `json:"op"`
+	Field    string          `json:"f"`
+	Value    json.RawMessage `json:"v,omitempty"`
+	Elem     string          `json:"e,omitempty"`
+	Replaces []ID            `json:"r,omitempty"`
+}
+
+// Change is one user action on one entity, as it travels between devices.
+type Change struct {
+	Device string        `json:"dev"`
+	Seq    uint64        `json:"seq"`
+	HLC    hlc.Timestamp `json:"hlc"`
+	Author string        `json:"by"`
+	Kind   string        `json:"kind"`
+	Entity string        `json:"ent"`
+	Ops    []Op          `json:"ops"`
+	Sig    []byte        `json:"sig,omitempty"`
+}
+
+// ID returns the change's identity.
+func (c *Change) ID() ID { return ID{Device: c.Device, Seq: c.Seq} }
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+func validName(s string) bool { return namePattern.MatchString(s) }
+
+// ValidName reports whether s may be used as a device, kind, entity or field name.
+func ValidName(s string) bool { return validName(s) }
+
+// Validate checks the structure and limits of a change without trusting any of it.
+func (c *Change) Validate() error {
+	bad := func(format string, a ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, a...))
+	}
+	switch {
+	case !validName(c.Device):
+		return bad("device %q", c.Device)
+	case c.Seq == 0:
+		return bad("sequence number 0")
+	case c.HLC == 0:
+		return bad("missing timestamp")
+	case len(c.Author) > 128:
+		return bad("author longer than 128 bytes")
+	case !validName(c.Kind):
+		return bad("kind %q", c.Kind)
+	case !validName(c.Entity):
+		return bad("entity %q", c.Entity)
+	case len(c.Ops) == 0:
+		return bad("no operations")
+	case len(c.Ops) > MaxOps:
+		return bad("%d operations (at most %d)", len(c.Ops), MaxOps)
+	}
+	for i, op := range c.Ops {
+		if err := op.validate(); err != nil {
+			return bad("op %d: %v", i, err)
+		}
+	}
+	return nil
+}
+
+func (op *Op) validate() error {
+	if !validName(op.Field) {
+		return fmt.Errorf("field %q", op.Field)
+	}
+	if len(op.Replaces) > MaxReplaces {
+		return fmt.Errorf("names %d replaced writes (at most %d)", len(op.Replaces), MaxReplaces)
+	}
+	for _, r := range op.Replaces {
+		if !validName(r.Device) || r.Seq == 0 {
+			return fmt.Errorf("replaced write %q", r.String())
+		}
+	}
+	switch op.Op {
+	case OpSet, OpAppend:
+		if len(op.Value) == 0 || !json.Valid(op.Value) {
+			return fmt.Errorf("value of %s is not JSON", op.Field)
+		}
+		if len(op.Value) > MaxValueBytes {
+			return fmt.Errorf("value of %s is %d bytes (at most %d)", op.Field, len(op.Value), MaxValueBytes)
+		}
+		if op.Elem != "" {
+			return fmt.Errorf("%s carries a set element", op.Op)
+		}
+	case OpAdd, OpRemove:
+		if op.Elem == "" || len(op.Elem) > 512 {
+			return fmt.Errorf("set element of %s is empty or longer than 512 bytes", op.Field)
+		}
+		if len(op.Value) != 0 {
+			return fmt.Errorf("%s carries a value", op.Op)
+		}
+	default:
+		return fmt.Errorf("unknown operation %q", op.Op)
+	}
+	return nil
+}
+
+// Encode returns the change's JSON encoding.
+func (c *Change) Encode() ([]byte, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("encode change: %w", err)
+	}
+	return b, nil
+}
+
+// Decode parses and validates an encoded change.
+func Decode(b []byte) (Change, error) {
+	var c Change
+	if len(b) > MaxChangeSize {
+		return c, fmt.Errorf("%w: %d bytes (at most %d)", ErrInvalid, len(b), MaxChangeSize)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return c, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if dec.More() {
+		return c, fmt.Errorf("%w: trailing data", ErrInvalid)
+	}
+	return c, c.Validate()
+}
+
+// signedBytes is the canonical encoding covered by the signature: the change without Sig.
+func (c *Change) signedBytes() ([]byte, error) {
+	cp := *c
+	cp.Sig = nil
+	return json.Marshal(&cp)
+}
+
+// Sign sets Sig with the origin device's key.
+func (c *Change) Sign(key ed25519.PrivateKey) error {
+	b, err := c.signedBytes()
+	if err != nil {
+		return fmt.Errorf("sign change: %w", err)
+	}
+	c.Sig = ed25519.Sign(key, b)
+	return nil
+}
+
+// Verify checks Sig against the origin device's public key.
+func (c *Change) Verify(pub ed25519.PublicKey) error {
+	if len(pub) != ed25519.PublicKeySize || len(c.Sig) != ed25519.SignatureSize {
+		return fmt.Errorf("%w: change %s", ErrBadSignature, c.ID())
+	}
+	b, err := c.signedBytes()
+	if err != nil {
+		return fmt.Errorf("verify change: %w", err)
+	}
+	if !ed25519.Verify(pub, b, c.Sig) {
+		return fmt.Errorf("%w: change %s", ErrBadSignature, c.ID())
+	}
+	return nil
+}
+
+// Set builds a register write of v that replaces the given heads.
+func Set(field string, v any, replaces []ID) (Op, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Op{}, fmt.Errorf("%s: %w", field, err)
+	}
+	return Op{Op: OpSet, Field: field, Value: b, Replaces: replaces}, nil
+}
+
+// Append builds an append-only item.
+func Append(field string, v any) (Op, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return Op{}, fmt.Errorf("%s: %w", field, err)
+	}
+	return Op{Op: OpAppend, Field: field, Value: b}, nil
+}

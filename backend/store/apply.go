@@ -1,0 +1,204 @@
+package store
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"outpost/backend/change"
+)
+
+// Rejection names a change that was not applied and why.
+type Rejection struct {
+	ID  change.ID
+	Err error
+}
+
+// ApplyResult says what Apply did with each change it was given.
+type ApplyResult struct {
+	Applied    int         // merged into records (including earlier-buffered ones released by this batch)
+	Duplicates int         // already held: applying twice is a no-op
+	Buffered   int         // held back until the changes before them from the same device arrive
+	Rejected   []Rejection // invalid, badly signed, from an unknown or removed device, or too far in the future
+}
+
+// Apply merges changes that came from other replicas. Each is validated, its
+// signature checked against its origin device's key, and applied in per-device
+// sequence order; a change whose predecessors are missing is buffered until they
+// arrive. The result does not depend on the order or repetition of the input.
+// The batch commits durably in as few transactions as Badger allows.
+func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
+	var res ApplyResult
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.isClosed() {
+		return res, ErrClosed
+	}
+	batch := applyBatch
+	for len(changes) > 0 {
+		n := min(batch, len(changes))
+		part, applied, err := s.applyPart(changes[:n])
+		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
+			batch = n / 2 // nothing of this part was committed: retry it smaller
+			continue
+		}
+		if err != nil {
+			return res, fmt.Errorf("apply changes: %w", err)
+		}
+		res.Applied += part.Applied
+		res.Duplicates += part.Duplicates
+		res.Buffered += part.Buffered
+		res.Rejected = append(res.Rejected, part.Rejected...)
+		for _, c := range applied {
+			_ = s.clock.Observe(c.HLC)
+		}
+		if len(applied) > 0 {
+			s.publish(Event{Changes: applied})
+		}
+		changes = changes[n:]
+	}
+	return res, nil
+}
+
+// applyBatch is how many remote changes one transaction takes at most.
+const applyBatch = 256
+
+// applyPart applies changes in one transaction that commits whole or not at all.
+func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change, error) {
+	var res ApplyResult
+	var applied []change.Change
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	for i := range changes {
+		got, err := s.applyOne(txn, &changes[i], &res)
+		if err != nil {
+			return res, nil, err
+		}
+		applied = append(applied, got...)
+	}
+	if err := txn.Commit(); err != nil {
+		return res, nil, err
+	}
+	return res, applied, nil
+}
+
+// applyOne applies c if it is next in its device's sequence (then also any
+// buffered successors), buffers it if it is early, and skips it if already held.
+func (s *Store) applyOne(txn *badger.Txn, c *change.Change, res *ApplyResult) ([]change.Change, error) {
+	reject := func(err error) ([]change.Change, error) {
+		res.Rejected = append(res.Rejected, Rejection{ID: c.ID(), Err: err})
+		return nil, nil
+	}
+	if err := c.Validate(); err != nil {
+		return reject(err)
+	}
+	if err := s.clock.Check(c.HLC); err != nil {
+		return reject(err)
+	}
+	have, err := getUint64(txn, vectorKey(c.Device))
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c.Seq <= have:
+		res.Duplicates++
+		return nil, nil
+	case c.Seq > have+1:
+		if _, err := txn.Get(pendingKey(c.Device, c.Seq)); err == nil {
+			res.Duplicates++
+			return nil, nil
+		}
+		raw, err := c.Encode()
+		if err != nil {
+			return reject(err)
+		}
+		if err := txn.Set(pendingKey(c.Device, c.Seq), raw); err != nil {
+			return nil, err
+		}
+		res.Buffered++
+		return nil, nil
+	}
+	if err := s.admit(txn, c); err != nil {
+		return reject(err)
+	}
+	if _, err := putChange(txn, c); err != nil {
+		return nil, err
+	}
+	applied := []change.Change{*c}
+	seq := c.Seq
+	// Release buffered successors that are now contiguous.
+	for {
+		next, err := getPending(txn, c.Device, seq+1)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := txn.Delete(pendingKey(c.Device, seq+1)); err != nil {
+			return nil, err
+		}
+		if err := s.admit(txn, &next); err != nil {
+			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
+			break
+		}
+		if _, err := putChange(txn, &next); err != nil {
+			return nil, err
+		}
+		applied = append(applied, next)
+		seq++
+	}
+	res.Applied += len(applied)
+	return applied, txn.Set(vectorKey(c.Device), uint64Bytes(seq))
+}
+
+// admit checks that c is signed by its origin device and that the device was not removed before c.
+func (s *Store) admit(txn *badger.Txn, c *change.Change) error {
+	dev, err := getRecord(txn, KindDevice, c.Device)
+	var pub []byte
+	switch {
+	case err == nil:
+		if _, err := dev.Get(FieldDevicePubKey, &pub); err != nil {
+			return err
+		}
+		if dev.Deleted() {
+			if after := uint64(dev.Int(FieldRevokedAfter)); c.Seq > after {
+				return fmt.Errorf("%w: %s", ErrRevoked, c.Device)
+			}
+		}
+	case errors.Is(err, ErrNotFound) && c.Kind == KindDevice && c.Entity == c.Device && c.Seq == 1:
+		// A device's first change registers its own key.
+		for _, op := range c.Ops {
+			if op.Op == change.OpSet && op.Field == FieldDevicePubKey {
+				r := change.Record{Fields: map[string]change.Field{op.Field: {Write: change.Write{Value: op.Value}}}}
+				if _, err := r.Get(op.Field, &pub); err != nil {
+					return err
+				}
+			}
+		}
+	case errors.Is(err, ErrNotFound):
+		return fmt.Errorf("%w: %s", ErrUnknownDevice, c.Device)
+	default:
+		return err
+	}
+	if len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: %s has no valid public key", ErrUnknownDevice, c.Device)
+	}
+	return c.Verify(ed25519.PublicKey(pub))
+}
+
+func getPending(txn *badger.Txn, dev string, seq uint64) (change.Change, error) {
+	item, err := txn.Get(pendingKey(dev, seq))
+	if err != nil {
+		return change.Change{}, err
+	}
+	var c change.Change
+	err = item.Value(func(v []byte) error {
+		var err error
+		c, err = change.Decode(v)
+		return err
+	})
+	return c, err
+}

@@ -1,0 +1,222 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"outpost/backend/change"
+)
+
+// Vector maps each device to the highest contiguous sequence this replica holds from it.
+type Vector map[string]uint64
+
+// Get returns the record of kind/id, or ErrNotFound.
+func (s *Store) Get(kind, id string) (change.Record, error) {
+	var rec change.Record
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		rec, err = getRecord(txn, kind, id)
+		return err
+	})
+	return rec, err
+}
+
+// Scan calls fn for every record of kind, in ID order, until fn returns an error.
+func (s *Store) Scan(kind string, fn func(change.Record) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		p := recordPrefix(kind)
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			var rec change.Record
+			err := it.Item().Value(func(v []byte) error {
+				var err error
+				rec, err = change.DecodeRecord(v)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("scan %s: %w", kind, err)
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// History returns every change made to kind/id, oldest first by (HLC, device, seq).
+func (s *Store) History(kind, id string) ([]change.Change, error) {
+	var cs []change.Change
+	err := s.db.View(func(txn *badger.Txn) error {
+		var err error
+		cs, err = entityChanges(txn, kind, id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(cs, func(i, j int) bool { return change.Less(&cs[i], &cs[j]) })
+	return cs, nil
+}
+
+// Vector returns the replica's version vector.
+func (s *Store) Vector() (Vector, error) {
+	v := Vector{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		p := []byte(prefixVector)
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			dev := string(it.Item().Key()[len(p):])
+			err := it.Item().Value(func(b []byte) error { v[dev] = uint64Value(b); return nil })
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read version vector: %w", err)
+	}
+	return v, nil
+}
+
+// ChangesAfter returns changes this replica holds that a replica at vector have
+// lacks, in per-device sequence order, stopping once about maxBytes are gathered
+// (at least one change is returned when any is missing).
+func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error) {
+	mine, err := s.Vector()
+	if err != nil {
+		return nil, err
+	}
+	devs := make([]string, 0, len(mine))
+	for d := range mine {
+		devs = append(devs, d)
+	}
+	sort.Strings(devs)
+	var out []change.Change
+	size := 0
+	err = s.db.View(func(txn *badger.Txn) error {
+		for _, d := range devs {
+			for seq := have[d] + 1; seq <= mine[d]; seq++ {
+				item, err := txn.Get(changeKey(d, seq))
+				if err != nil {
+					return fmt.Errorf("read change %s:%d: %w", d, seq, err)
+				}
+				var c change.Change
+				err = item.Value(func(v []byte) error {
+					size += len(v)
+					var err error
+					c, err = change.Decode(v)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				out = append(out, c)
+				if size >= maxBytes {
+					return nil
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func getRecord(txn *badger.Txn, kind, id string) (change.Record, error) {
+	item, err := txn.Get(recordKey(kind, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return change.Record{}, fmt.Errorf("%s %s: %w", kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return change.Record{}, fmt.Errorf("read %s %s: %w", kind, id, err)
+	}
+	var rec change.Record
+	err = item.Value(func(v []byte) error {
+		var err error
+		rec, err = change.DecodeRecord(v)
+		return err
+	})
+	return rec, err
+}
+
+func getChange(txn *badger.Txn, dev string, seq uint64) (change.Change, error) {
+	item, err := txn.Get(changeKey(dev, seq))
+	if err != nil {
+		return change.Change{}, fmt.Errorf("read change %s:%d: %w", dev, seq, err)
+	}
+	var c change.Change
+	err = item.Value(func(v []byte) error {
+		var err error
+		c, err = change.Decode(v)
+		return err
+	})
+	return c, err
+}
+
+// entityChanges loads every change indexed under kind/entity, including those
+// written earlier in the same transaction.
+func entityChanges(txn *badger.Txn, kind, entity string) ([]change.Change, error) {
+	p := indexPrefix(kind, entity)
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = p
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	var ids []change.ID
+	for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+		dev, seq, ok := splitIndexKey(p, it.Item().Key())
+		if !ok {
+			continue
+		}
+		ids = append(ids, change.ID{Device: dev, Seq: seq})
+	}
+	it.Close()
+	cs := make([]change.Change, 0, len(ids))
+	for _, id := range ids {
+		c, err := getChange(txn, id.Device, id.Seq)
+		if err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
+
+// StateHash returns a SHA-256 over every record and the version vector: two
+// replicas that hold the same changes have the same hash.
+func (s *Store) StateHash() (string, error) {
+	h := sha256.New()
+	err := s.db.View(func(txn *badger.Txn) error {
+		for _, p := range [][]byte{[]byte(prefixRecord), []byte(prefixVector)} {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix = p
+			it := txn.NewIterator(opts)
+			for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+				h.Write(it.Item().Key())
+				h.Write([]byte{0})
+				if err := it.Item().Value(func(v []byte) error { h.Write(v); return nil }); err != nil {
+					it.Close()
+					return err
+				}
+				h.Write([]byte{0})
+			}
+			it.Close()
+		}
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("hash state: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,267 @@
+// Package store keeps the local replica in Badger: the change log, the version
+// vector and the records folded from it. Every write is one durable transaction
+// that commits the change and the new record state together.
+package store
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"outpost/backend/change"
+	"outpost/backend/hlc"
+)
+
+// Errors callers branch on.
+var (
+	ErrAlreadyRunning = errors.New("Outpost is already running with this data directory")
+	ErrNotFound       = errors.New("not found")
+	ErrClosed         = errors.New("store is closed")
+	ErrUnknownDevice  = errors.New("change from a device this replica does not know")
+	ErrRevoked        = errors.New("change from a removed device")
+)
+
+// Kinds and fields the store itself relies on.
+const (
+	KindDevice        = "device"
+	FieldDevicePubKey = "pubkey"
+	FieldDeviceName   = "name"
+	FieldRevokedAfter = "revokedAfter" // last sequence accepted from a removed device
+)
+
+// Options configure Open.
+type Options struct {
+	Dir        string           // data directory; created if missing
+	DeviceName string           // shown to peers; defaults to the host name
+	Now        func() time.Time // wall clock; defaults to time.Now
+	Logger     *slog.Logger     // defaults to slog.Default()
+}
+
+// Identity is this device: its ID, the short tag used in human ticket numbers, and its signing key.
+type Identity struct {
+	ID   string             `json:"id"`
+	Name string             `json:"name"`
+	Key  ed25519.PrivateKey `json:"key"`
+}
+
+// Tag is the device's short code, the prefix of the ticket numbers it hands out.
+func (id Identity) Tag() string { return strings.ToUpper(id.ID[:4]) }
+
+// PublicKey returns the key peers verify this device's changes with.
+func (id Identity) PublicKey() ed25519.PublicKey { return id.Key.Public().(ed25519.PublicKey) }
+
+// Store is the local replica. It is safe for concurrent use.
+type Store struct {
+	db    *badger.DB
+	lock  *os.File
+	log   *slog.Logger
+	clock *hlc.Clock
+	now   func() time.Time
+	dev   Identity
+
+	writeMu sync.Mutex // one writer at a time: local sequence numbers and record folds stay consistent
+
+	subMu  sync.Mutex
+	subs   map[int]func(Event)
+	nextID int
+	closed bool
+}
+
+// DefaultDir returns the default data directory: $OUTPOST_DATA_DIR, else
+// <user data dir>/outpost (~/.local/share/outpost on Linux).
+func DefaultDir() (string, error) {
+	if d := os.Getenv("OUTPOST_DATA_DIR"); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "outpost"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find home directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "outpost"), nil
+}
+
+// Open opens (or creates) the replica in opts.Dir. A second Open of the same
+// directory, from this or another process, fails with ErrAlreadyRunning.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.DeviceName == "" {
+		opts.DeviceName, _ = os.Hostname()
+	}
+	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	lock, err := lockDir(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	bopts := badger.DefaultOptions(filepath.Join(opts.Dir, "db")).
+		WithSyncWrites(true).
+		WithLogger(badgerLogger{opts.Logger}).
+		WithNumVersionsToKeep(1).
+		WithValueLogFileSize(64 << 20).
+		WithMemTableSize(16 << 20).
+		WithBlockCacheSize(64 << 20).
+		WithIndexCacheSize(32 << 20).
+		WithCompactL0OnClose(true)
+	db, err := badger.Open(bopts)
+	if err != nil {
+		unlockDir(lock)
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, ErrAlreadyRunning
+		}
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){}}
+	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
+		_ = db.Close()
+		unlockDir(lock)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close flushes and closes the replica.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.subMu.Lock()
+	if s.closed {
+		s.subMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.subs = nil
+	s.subMu.Unlock()
+	err := s.db.Close()
+	unlockDir(s.lock)
+	if err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Device returns this device's identity.
+func (s *Store) Device() Identity { return s.dev }
+
+// Clock returns the store's hybrid logical clock.
+func (s *Store) Clock() *hlc.Clock { return s.clock }
+
+// loadIdentity reads this device's identity, or creates one and registers it as the
+// device's first change (sequence 1), so that peers learn its key before anything it signs.
+func (s *Store) loadIdentity(ctx context.Context, name string) error {
+	var last hlc.Timestamp
+	err := s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(keyIdentity)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error { return json.Unmarshal(v, &s.dev) })
+	})
+	if err != nil {
+		return fmt.Errorf("read device identity: %w", err)
+	}
+	last, err = s.lastTimestamp()
+	if err != nil {
+		return err
+	}
+	s.clock = hlc.NewClock(s.now, last)
+	if s.dev.ID != "" {
+		return nil
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return fmt.Errorf("generate device key: %w", err)
+	}
+	s.dev = Identity{ID: NewID(), Name: name, Key: key}
+	raw, err := json.Marshal(s.dev)
+	if err != nil {
+		return fmt.Errorf("encode identity: %w", err)
+	}
+	_, err = s.update(ctx, "", func(tx *Tx) error {
+		if err := tx.txn.Set(keyIdentity, raw); err != nil {
+			return err
+		}
+		pub, _ := change.Set(FieldDevicePubKey, []byte(s.dev.PublicKey()), nil)
+		nm, _ := change.Set(FieldDeviceName, name, nil)
+		_, err := tx.Write(KindDevice, s.dev.ID, []change.Op{pub, nm})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("register device: %w", err)
+	}
+	return nil
+}
+
+// lastTimestamp returns the highest HLC in the change log, so a restarted clock never goes back.
+func (s *Store) lastTimestamp() (hlc.Timestamp, error) {
+	var last hlc.Timestamp
+	vec, err := s.Vector()
+	if err != nil {
+		return 0, err
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		for dev, seq := range vec {
+			c, err := getChange(txn, dev, seq)
+			if err != nil {
+				return err
+			}
+			if c.HLC > last {
+				last = c.HLC
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read last timestamp: %w", err)
+	}
+	return last, nil
+}
+
+var idEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+
+// NewID returns a random 128-bit identifier in lowercase base32 (26 characters).
+func NewID() string {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return idEncoding.EncodeToString(b)
+}
+
+type badgerLogger struct{ log *slog.Logger }
+
+func (l badgerLogger) Errorf(f string, a ...any) {
+	l.log.Error(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+func (l badgerLogger) Warningf(f string, a ...any) {
+	l.log.Warn(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+func (l badgerLogger) Infof(f string, a ...any) {
+	l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+func (l badgerLogger) Debugf(f string, a ...any) {
+	l.log.Debug(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}

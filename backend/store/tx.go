@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"outpost/backend/change"
+)
+
+// Tx is one user action: every Write inside it becomes a signed change in the
+// local log, and all of them commit together, durably, or not at all.
+type Tx struct {
+	s       *Store
+	txn     *badger.Txn
+	author  string
+	changes []change.Change
+}
+
+// Update runs fn as one user action by author. When fn returns an error nothing is written.
+// It returns the changes committed.
+func (s *Store) Update(ctx context.Context, author string, fn func(tx *Tx) error) ([]change.Change, error) {
+	return s.update(ctx, author, fn)
+}
+
+func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error) ([]change.Change, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	if s.isClosed() {
+		s.writeMu.Unlock()
+		return nil, ErrClosed
+	}
+	txn := s.db.NewTransaction(true)
+	tx := &Tx{s: s, txn: txn, author: author}
+	err := fn(tx)
+	if err == nil {
+		err = txn.Commit()
+		if errors.Is(err, badger.ErrTxnTooBig) {
+			err = fmt.Errorf("the action is too large to save at once: %w", err)
+		}
+	}
+	txn.Discard()
+	if err == nil && len(tx.changes) > 0 {
+		s.publish(Event{Local: true, Changes: tx.changes})
+	}
+	s.writeMu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return tx.changes, nil
+}
+
+// Author returns who performs this action.
+func (tx *Tx) Author() string { return tx.author }
+
+// DeviceTag returns this device's short code.
+func (tx *Tx) DeviceTag() string { return tx.s.dev.Tag() }
+
+// Get returns a record as this transaction sees it.
+func (tx *Tx) Get(kind, id string) (change.Record, error) {
+	return getRecord(tx.txn, kind, id)
+}
+
+// Next returns the next value of a local counter, starting at 1.
+func (tx *Tx) Next(name string) (uint64, error) {
+	if !change.ValidName(name) {
+		return 0, fmt.Errorf("counter name %q", name)
+	}
+	n, err := getUint64(tx.txn, counterKey(name))
+	if err != nil {
+		return 0, err
+	}
+	n++
+	if err := tx.txn.Set(counterKey(name), uint64Bytes(n)); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// Write records ops on entity kind/id as a new change from this device and returns
+// the entity's new record.
+func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
+	s := tx.s
+	seq, err := getUint64(tx.txn, vectorKey(s.dev.ID))
+	if err != nil {
+		return change.Record{}, err
+	}
+	c := change.Change{
+		Device: s.dev.ID, Seq: seq + 1, HLC: s.clock.Now(), Author: tx.author,
+		Kind: kind, Entity: id, Ops: ops,
+	}
+	if err := c.Validate(); err != nil {
+		return change.Record{}, err
+	}
+	if err := c.Sign(s.dev.Key); err != nil {
+		return change.Record{}, err
+	}
+	rec, err := putChange(tx.txn, &c)
+	if err != nil {
+		return change.Record{}, err
+	}
+	if err := tx.txn.Set(vectorKey(c.Device), uint64Bytes(c.Seq)); err != nil {
+		return change.Record{}, err
+	}
+	tx.changes = append(tx.changes, c)
+	return rec, nil
+}
+
+// putChange stores c in the log and the entity index and refolds the entity's record.
+func putChange(txn *badger.Txn, c *change.Change) (change.Record, error) {
+	raw, err := c.Encode()
+	if err != nil {
+		return change.Record{}, err
+	}
+	if len(raw) > change.MaxChangeSize {
+		return change.Record{}, fmt.Errorf("%w: %d bytes (at most %d)", change.ErrInvalid, len(raw), change.MaxChangeSize)
+	}
+	if err := txn.Set(changeKey(c.Device, c.Seq), raw); err != nil {
+		return change.Record{}, err
+	}
+	if err := txn.Set(indexKey(c.Kind, c.Entity, c.Device, c.Seq), nil); err != nil {
+		return change.Record{}, err
+	}
+	return refold(txn, c.Kind, c.Entity)
+}
+
+// refold recomputes an entity's record from all of its changes.
+func refold(txn *badger.Txn, kind, entity string) (change.Record, error) {
+	cs, err := entityChanges(txn, kind, entity)
+	if err != nil {
+		return change.Record{}, err
+	}
+	rec := change.Fold(cs)
+	raw, err := rec.Encode()
+	if err != nil {
+		return change.Record{}, err
+	}
+	if err := txn.Set(recordKey(kind, entity), raw); err != nil {
+		return change.Record{}, err
+	}
+	return rec, nil
+}
+
+func getUint64(txn *badger.Txn, key []byte) (uint64, error) {
+	item, err := txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	var n uint64
+	err = item.Value(func(v []byte) error { n = uint64Value(v); return nil })
+	return n, err
+}
