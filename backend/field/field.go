@@ -1,0 +1,59 @@
+// Package field reports invalid input by the name of the field a person filled in.
+package field
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Error is invalid input in one named field. Its message is fit to show a person.
+type Error struct {
+	Field   string `json:"field"`
+	Problem string `json:"problem"`
+}
+
+func (e *Error) Error() string { return e.Field + ": " + e.Problem }
+
+// Errorf returns an *Error for name.
+func Errorf(name, format string, a ...any) error {
+	return &Error{Field: name, Problem: fmt.Sprintf(format, a...)}
+}
+
+// As returns the *Error inside err, if any.
+func As(err error) (*Error, bool) {
+	var fe *Error
+	ok := errors.As(err, &fe)
+	return fe, ok
+}
+
+// Text checks a text field: valid UTF-8, no control characters other than
+// newlines and tabs (when multiline), at most max characters, and present when required.
+func Text(name, v string, max int, required, multiline bool) error {
+	if !utf8.ValidString(v) {
+		return Errorf(name, "is not valid text (invalid UTF-8)")
+	}
+	if required && strings.TrimSpace(v) == "" {
+		return Errorf(name, "is required")
+	}
+	if n := utf8.RuneCountInString(v); n > max {
+		return Errorf(name, "is %d characters long; the limit is %d", n, max)
+	}
+	for _, r := range v {
+		if r < 0x20 && !(multiline && (r == '\n' || r == '\t' || r == '\r')) || r == 0x7f {
+			return Errorf(name, "contains a control character")
+		}
+	}
+	return nil
+}
+
+// First returns the first non-nil error.
+func First(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

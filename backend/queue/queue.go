@@ -1,0 +1,163 @@
+// Package queue keeps the ticket queue in memory: summaries of every ticket,
+// built from the store at start and kept current from its commit events, so that
+// filtering and sorting the queue never touches the disk. It is derived data.
+package queue
+
+import (
+	"cmp"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+
+	"outpost/backend/change"
+	"outpost/backend/store"
+	"outpost/backend/ticket"
+)
+
+// Filter selects and orders queue entries. Zero values select everything open.
+type Filter struct {
+	Text          string          `json:"text,omitempty"`
+	Statuses      []ticket.Status `json:"statuses,omitempty"`
+	Assignee      string          `json:"assignee,omitempty"`
+	Unassigned    bool            `json:"unassigned,omitempty"`
+	Priorities    []int           `json:"priorities,omitempty"`
+	Category      string          `json:"category,omitempty"`
+	Tag           string          `json:"tag,omitempty"`
+	IncludeClosed bool            `json:"includeClosed,omitempty"`
+	Sort          string          `json:"sort,omitempty"` // "priority" (default), "age", "updated"
+	Limit         int             `json:"limit,omitempty"`
+}
+
+// DefaultLimit caps a query that names no limit.
+const DefaultLimit = 2000
+
+// Result is one page of the queue and how many tickets matched in all.
+type Result struct {
+	Total   int              `json:"total"`
+	Tickets []ticket.Summary `json:"tickets"`
+}
+
+type entry struct {
+	ticket.Summary
+	search string // lower-cased number, title, category, requester
+}
+
+// Index is the in-memory queue. It is safe for concurrent use.
+type Index struct {
+	st     *store.Store
+	mu     sync.RWMutex
+	items  map[string]*entry
+	cancel func()
+}
+
+// Build scans every ticket into a new index and subscribes it to the store's commits.
+func Build(st *store.Store) (*Index, error) {
+	x := &Index{st: st, items: map[string]*entry{}}
+	x.cancel = st.Subscribe(x.onCommit)
+	err := st.Scan(ticket.Kind, func(r change.Record) error {
+		x.put(r)
+		return nil
+	})
+	if err != nil {
+		x.cancel()
+		return nil, err
+	}
+	return x, nil
+}
+
+// Close stops following the store.
+func (x *Index) Close() { x.cancel() }
+
+// Len returns the number of tickets indexed.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.items)
+}
+
+// onCommit refreshes touched tickets. It runs on the store's committing goroutine and does not block.
+func (x *Index) onCommit(e store.Event) {
+	for _, id := range e.Touched()[ticket.Kind] {
+		r, err := x.st.Get(ticket.Kind, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err == nil {
+			x.put(r)
+		}
+	}
+}
+
+func (x *Index) put(r change.Record) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if r.Deleted() {
+		delete(x.items, r.ID)
+		return
+	}
+	t := ticket.FromRecord(r)
+	x.items[r.ID] = &entry{
+		Summary: t.Summary,
+		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
+	}
+}
+
+// Query returns the tickets matching f in f's order.
+func (x *Index) Query(f Filter) Result {
+	text := strings.ToLower(strings.TrimSpace(f.Text))
+	x.mu.RLock()
+	matched := make([]*entry, 0, 256)
+	for _, e := range x.items {
+		if f.matches(e, text) {
+			matched = append(matched, e)
+		}
+	}
+	x.mu.RUnlock()
+	slices.SortFunc(matched, order(f.Sort))
+	limit := f.Limit
+	if limit <= 0 {
+		limit = DefaultLimit
+	}
+	res := Result{Total: len(matched), Tickets: make([]ticket.Summary, 0, min(limit, len(matched)))}
+	for _, e := range matched[:min(limit, len(matched))] {
+		res.Tickets = append(res.Tickets, e.Summary)
+	}
+	return res
+}
+
+func (f *Filter) matches(e *entry, text string) bool {
+	switch {
+	case !f.IncludeClosed && len(f.Statuses) == 0 && !e.Status.Open():
+		return false
+	case len(f.Statuses) > 0 && !slices.Contains(f.Statuses, e.Status):
+		return false
+	case f.Unassigned && e.Assignee != "":
+		return false
+	case f.Assignee != "" && e.Assignee != f.Assignee:
+		return false
+	case len(f.Priorities) > 0 && !slices.Contains(f.Priorities, e.Priority):
+		return false
+	case f.Category != "" && !strings.EqualFold(e.Category, f.Category):
+		return false
+	case f.Tag != "" && !slices.Contains(e.Tags, f.Tag):
+		return false
+	case text != "" && !strings.Contains(e.search, text):
+		return false
+	}
+	return true
+}
+
+func order(sort string) func(a, b *entry) int {
+	byID := func(a, b *entry) int { return strings.Compare(a.ID, b.ID) }
+	switch sort {
+	case "age":
+		return func(a, b *entry) int { return cmp.Or(a.Created.Compare(b.Created), byID(a, b)) }
+	case "updated":
+		return func(a, b *entry) int { return cmp.Or(b.Updated.Compare(a.Updated), byID(a, b)) }
+	default:
+		return func(a, b *entry) int {
+			return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.Created.Compare(b.Created), byID(a, b))
+		}
+	}
+}

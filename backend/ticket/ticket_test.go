@@ -1,0 +1,300 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"outpost/backend/change"
+	"outpost/backend/field"
+	"outpost/backend/store"
+)
+
+func openStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func newTicket(t *testing.T, s *Service) Ticket {
+	t.Helper()
+	tk, err := s.Create(context.Background(), "alice", NewTicket{Title: "VPN drops every hour", Category: "network", Impact: High, Urgency: Medium, Tags: []string{" VPN ", "vpn", "remote"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func TestCreate(t *testing.T) {
+	t.Parallel()
+	st := openStore(t)
+	s := NewService(st, nil)
+	tk := newTicket(t, s)
+	if tk.Priority != 2 || tk.Status != StatusNew || tk.Tier != 1 || tk.Source != SourcePhone {
+		t.Fatalf("ticket = %+v", tk.Summary)
+	}
+	if want := st.Device().Tag() + "-1"; tk.Number != want {
+		t.Fatalf("number = %q, want %q", tk.Number, want)
+	}
+	if strings.Join(tk.Tags, ",") != "remote,vpn" {
+		t.Fatalf("tags = %v", tk.Tags)
+	}
+	second := newTicket(t, s)
+	if second.Number != st.Device().Tag()+"-2" {
+		t.Fatalf("second number = %q", second.Number)
+	}
+}
+
+func TestCreateRejectsBadInputAndWritesNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		in        NewTicket
+		wantField string
+	}{
+		{"missing title", NewTicket{Title: "  "}, "title"},
+		{"title too long", NewTicket{Title: strings.Repeat("x", MaxTitle+1)}, "title"},
+		{"control character", NewTicket{Title: "a\x00b"}, "title"},
+		{"invalid utf-8", NewTicket{Title: "ok", Description: "\xff\xfe"}, "description"},
+		{"huge description", NewTicket{Title: "ok", Description: strings.Repeat("d", MaxDescription+1)}, "description"},
+		{"bad impact", NewTicket{Title: "ok", Impact: "critical"}, "impact"},
+		{"bad source", NewTicket{Title: "ok", Source: "fax"}, "source"},
+		{"tag with colon", NewTicket{Title: "ok", Tags: []string{"a:b"}}, "tags"},
+	}
+	st := openStore(t)
+	s := NewService(st, nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := s.Create(context.Background(), "alice", tt.in)
+			fe, ok := field.As(err)
+			if !ok || fe.Field != tt.wantField {
+				t.Fatalf("Create = %v, want a %s field error", err, tt.wantField)
+			}
+		})
+	}
+	n := 0
+	_ = st.Scan(Kind, func(_ change.Record) error { n++; return nil })
+	if n != 0 {
+		t.Fatalf("%d tickets written by invalid input", n)
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	t.Parallel()
+	s := NewService(openStore(t), nil)
+	ctx := context.Background()
+	tk := newTicket(t, s)
+	steps := []struct {
+		to      Status
+		wantErr bool
+	}{
+		{StatusClosed, true}, // new cannot close directly
+		{StatusInProgress, false},
+		{StatusWaitingRequester, false},
+		{StatusReopened, true},
+		{StatusResolved, false},
+		{StatusInProgress, true},
+		{StatusClosed, false},
+		{StatusReopened, false},
+		{"flying", true},
+	}
+	for _, st := range steps {
+		got, err := s.Transition(ctx, "bob", tk.ID, st.to, "")
+		if st.wantErr {
+			if _, ok := field.As(err); !ok {
+				t.Fatalf("Transition to %s = %v, want a field error", st.to, err)
+			}
+			continue
+		}
+		if err != nil || got.Status != st.to {
+			t.Fatalf("Transition to %s = %v, %v", st.to, got.Status, err)
+		}
+	}
+}
+
+func TestAssignAndEscalate(t *testing.T) {
+	t.Parallel()
+	s := NewService(openStore(t), nil)
+	ctx := context.Background()
+	tk := newTicket(t, s)
+	tk, err := s.Assign(ctx, "lead", tk.ID, "tech-1")
+	if err != nil || tk.Status != StatusAssigned || tk.Assignee != "tech-1" {
+		t.Fatalf("Assign = %+v, %v", tk.Summary, err)
+	}
+	_, err = s.Escalate(ctx, "tech-1", tk.ID, EscalateInput{ToTier: 2, Reason: "needs firewall access", Handover: "see"})
+	if fe, ok := field.As(err); !ok || fe.Field != "handover" {
+		t.Fatalf("escalation without real handover = %v", err)
+	}
+	_, err = s.Escalate(ctx, "tech-1", tk.ID, EscalateInput{ToTier: 1, Reason: "x", Handover: strings.Repeat("h", 30)})
+	if fe, ok := field.As(err); !ok || fe.Field != "toTier" {
+		t.Fatalf("escalation to same tier = %v", err)
+	}
+	tk, err = s.Escalate(ctx, "tech-1", tk.ID, EscalateInput{ToTier: 2, To: "tech-2", Reason: "needs firewall access",
+		Handover: "Checked client logs: IKE phase 2 fails after rekey. Firewall config is next."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.Tier != 2 || tk.Assignee != "tech-2" || len(tk.Escalations) != 1 || tk.Escalations[0].By != "tech-1" || tk.Escalations[0].FromTier != 1 {
+		t.Fatalf("after escalation: %+v %+v", tk.Summary, tk.Escalations)
+	}
+}
+
+func TestPriorityFollowsMatrixUnlessOverridden(t *testing.T) {
+	t.Parallel()
+	s := NewService(openStore(t), nil)
+	ctx := context.Background()
+	tk := newTicket(t, s)
+	low := Low
+	tk, _ = s.Update(ctx, "a", tk.ID, Patch{Impact: &low})
+	if tk.Priority != 4 {
+		t.Fatalf("low impact, medium urgency = P%d, want P4", tk.Priority)
+	}
+	if _, err := s.OverridePriority(ctx, "lead", tk.ID, 1, ""); err == nil {
+		t.Fatal("override without a reason accepted")
+	}
+	tk, _ = s.OverridePriority(ctx, "lead", tk.ID, 1, "CEO's laptop")
+	high := High
+	tk, _ = s.Update(ctx, "a", tk.ID, Patch{Urgency: &high})
+	if tk.Priority != 1 || !tk.PriorityOverride {
+		t.Fatalf("override lost on urgency change: P%d override=%v", tk.Priority, tk.PriorityOverride)
+	}
+	tk, _ = s.OverridePriority(ctx, "lead", tk.ID, 0, "")
+	if tk.Priority != 3 || tk.PriorityOverride {
+		t.Fatalf("after clearing override: P%d", tk.Priority)
+	}
+}
+
+func TestConcurrentEditIsFlaggedAndResolvable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, b := openStore(t), openStore(t)
+	sa, sb := NewService(a, nil), NewService(b, nil)
+	tk := newTicket(t, sa)
+	exchange := func(from, to *store.Store) {
+		have, _ := to.Vector()
+		cs, _ := from.ChangesAfter(have, 1<<20)
+		if _, err := to.Apply(cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exchange(a, b)
+	// Both edit the title without seeing each other.
+	t1, t2 := "VPN drops hourly (laptops)", "VPN drops hourly since update"
+	if _, err := sa.Update(ctx, "alice", tk.ID, Patch{Title: &t1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sb.Update(ctx, "bob", tk.ID, Patch{Title: &t2}); err != nil {
+		t.Fatal(err)
+	}
+	exchange(a, b)
+	exchange(b, a)
+	ga, _ := sa.Get(tk.ID)
+	gb, _ := sb.Get(tk.ID)
+	if ga.Title != gb.Title || !ga.Conflict || len(ga.Conflicts) != 1 || len(ga.Conflicts[0].Values) != 2 {
+		t.Fatalf("concurrent edit not flagged: %+v", ga.Conflicts)
+	}
+	hist, _ := sa.History(tk.ID)
+	concurrent := 0
+	for _, e := range hist {
+		if e.Field == "title" && e.Concurrent {
+			concurrent++
+		}
+	}
+	if concurrent != 2 {
+		t.Fatalf("history marks %d concurrent title writes, want 2", concurrent)
+	}
+	loser := ga.Conflicts[0].Values[1]
+	res, err := sa.ResolveConflict(ctx, "alice", tk.ID, "title", loser.Write)
+	if err != nil || res.Conflict || res.Title == ga.Title {
+		t.Fatalf("resolve = %+v, %v", res.Summary, err)
+	}
+	// A later sequential edit on b after seeing the resolution is no conflict.
+	exchange(a, b)
+	t3 := "VPN drops hourly"
+	gb, _ = sb.Update(ctx, "bob", tk.ID, Patch{Title: &t3})
+	if gb.Conflict {
+		t.Fatalf("sequential overwrite flagged as conflict")
+	}
+}
+
+func TestClosedIsNotUndoneByConcurrentProgress(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	a, b := openStore(t), openStore(t)
+	sa, sb := NewService(a, nil), NewService(b, nil)
+	tk := newTicket(t, sa)
+	_, _ = sa.Transition(ctx, "a", tk.ID, StatusResolved, "")
+	have, _ := b.Vector()
+	cs, _ := a.ChangesAfter(have, 1<<20)
+	_, _ = b.Apply(cs)
+	if _, err := sa.Transition(ctx, "a", tk.ID, StatusClosed, ""); err != nil {
+		t.Fatal(err)
+	}
+	// b has not seen the close; its writes come later and win by HLC alone.
+	_, _ = sb.Transition(ctx, "b", tk.ID, StatusReopened, "")
+	if _, err := sb.Transition(ctx, "b", tk.ID, StatusInProgress, ""); err != nil {
+		t.Fatal(err)
+	}
+	have, _ = a.Vector()
+	cs, _ = b.ChangesAfter(have, 1<<20)
+	_, _ = a.Apply(cs)
+	got, _ := sa.Get(tk.ID)
+	rec, _ := a.Get(Kind, tk.ID)
+	if rec.String("status") != string(StatusInProgress) {
+		t.Fatalf("provisional winner = %s; the test needs in_progress to win by HLC", rec.String("status"))
+	}
+	if got.Status != StatusClosed || !got.Conflict {
+		t.Fatalf("status = %s conflict=%v, want closed and flagged", got.Status, got.Conflict)
+	}
+}
+
+func TestLinksAndTags(t *testing.T) {
+	t.Parallel()
+	s := NewService(openStore(t), nil)
+	ctx := context.Background()
+	a, b := newTicket(t, s), newTicket(t, s)
+	if _, err := s.Link(ctx, "x", a.ID, Link{Type: LinkDuplicateOf, Target: "nope"}); err == nil {
+		t.Fatal("link to a missing ticket accepted")
+	}
+	got, err := s.Link(ctx, "x", a.ID, Link{Type: LinkDuplicateOf, Target: b.ID})
+	if err != nil || len(got.Links) != 1 || got.Links[0].Target != b.ID {
+		t.Fatalf("Link = %+v, %v", got.Links, err)
+	}
+	got, _ = s.Unlink(ctx, "x", a.ID, Link{Type: LinkDuplicateOf, Target: b.ID})
+	if len(got.Links) != 0 {
+		t.Fatalf("Unlink left %+v", got.Links)
+	}
+	tags := []string{"printer"}
+	got, _ = s.Update(ctx, "x", a.ID, Patch{Tags: &tags})
+	if strings.Join(got.Tags, ",") != "printer" {
+		t.Fatalf("tags = %v", got.Tags)
+	}
+	if err := s.Delete(ctx, "x", a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(a.ID); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get deleted = %v", err)
+	}
+}
+
+func TestWorkLogAndComments(t *testing.T) {
+	t.Parallel()
+	s := NewService(openStore(t), nil)
+	ctx := context.Background()
+	tk := newTicket(t, s)
+	if _, err := s.LogWork(ctx, "bob", tk.ID, 0, ""); err == nil {
+		t.Fatal("zero minutes accepted")
+	}
+	tk, _ = s.LogWork(ctx, "bob", tk.ID, 25, "remote session")
+	tk, _ = s.Comment(ctx, "bob", tk.ID, "Asked the user to reboot", false)
+	if len(tk.WorkLogs) != 1 || tk.WorkLogs[0].Minutes != 25 || tk.WorkLogs[0].Author != "bob" || len(tk.Comments) != 1 {
+		t.Fatalf("worklogs %+v comments %+v", tk.WorkLogs, tk.Comments)
+	}
+}

@@ -1,0 +1,130 @@
+package ticket
+
+import (
+	"fmt"
+	"strings"
+
+	"outpost/backend/field"
+)
+
+// Limits on ticket input.
+const (
+	MaxTitle       = 200
+	MaxDescription = 20000
+	MaxComment     = 20000
+	MaxShort       = 200
+	MaxTags        = 20
+	MaxTag         = 40
+	MaxNote        = 4000
+	MaxWorkMinutes = 24 * 60
+)
+
+// Source is how a ticket came in.
+type Source string
+
+// Sources.
+const (
+	SourcePhone  Source = "phone"
+	SourceEmail  Source = "email"
+	SourceWalkUp Source = "walk-up"
+	SourceOnSite Source = "on-site"
+	SourceSelf   Source = "self"
+)
+
+// Valid reports whether s is a known source.
+func (s Source) Valid() bool {
+	switch s {
+	case SourcePhone, SourceEmail, SourceWalkUp, SourceOnSite, SourceSelf:
+		return true
+	}
+	return false
+}
+
+// NewTicket is what a person fills in to open a ticket.
+type NewTicket struct {
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Requester   Requester `json:"requester"`
+	Category    string    `json:"category"`
+	Impact      Level     `json:"impact"`
+	Urgency     Level     `json:"urgency"`
+	Source      Source    `json:"source"`
+	Tags        []string  `json:"tags"`
+}
+
+// Normalize trims whitespace and fills defaults.
+func (n *NewTicket) Normalize() {
+	n.Title = strings.TrimSpace(n.Title)
+	n.Category = strings.TrimSpace(n.Category)
+	n.Requester.Name = strings.TrimSpace(n.Requester.Name)
+	n.Requester.Contact = strings.TrimSpace(n.Requester.Contact)
+	n.Requester.Site = strings.TrimSpace(n.Requester.Site)
+	if n.Impact == "" {
+		n.Impact = Medium
+	}
+	if n.Urgency == "" {
+		n.Urgency = Medium
+	}
+	if n.Source == "" {
+		n.Source = SourcePhone
+	}
+	n.Tags = normalizeTags(n.Tags)
+}
+
+// Validate reports the first invalid field.
+func (n *NewTicket) Validate() error {
+	return field.First(
+		field.Text("title", n.Title, MaxTitle, true, false),
+		field.Text("description", n.Description, MaxDescription, false, true),
+		field.Text("requester.name", n.Requester.Name, MaxShort, false, false),
+		field.Text("requester.contact", n.Requester.Contact, MaxShort, false, false),
+		field.Text("requester.site", n.Requester.Site, MaxShort, false, false),
+		field.Text("category", n.Category, MaxShort, false, false),
+		validLevel("impact", n.Impact),
+		validLevel("urgency", n.Urgency),
+		validSource(n.Source),
+		validTags(n.Tags),
+	)
+}
+
+func validLevel(name string, l Level) error {
+	if !l.Valid() {
+		return field.Errorf(name, "must be high, medium or low, not %q", l)
+	}
+	return nil
+}
+
+func validSource(s Source) error {
+	if !s.Valid() {
+		return field.Errorf("source", "must be phone, email, walk-up, on-site or self, not %q", s)
+	}
+	return nil
+}
+
+func normalizeTags(tags []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range tags {
+		t = strings.ToLower(strings.TrimSpace(t))
+		if t != "" && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func validTags(tags []string) error {
+	if len(tags) > MaxTags {
+		return field.Errorf("tags", "has %d tags; the limit is %d", len(tags), MaxTags)
+	}
+	for _, t := range tags {
+		if err := field.Text("tags", t, MaxTag, true, false); err != nil {
+			return fmt.Errorf("tag %q: %w", t, err)
+		}
+		if strings.ContainsAny(t, ",:") {
+			return field.Errorf("tags", "tag %q may not contain a comma or colon", t)
+		}
+	}
+	return nil
+}
