@@ -69,16 +69,29 @@ const applyBatch = 256
 func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change, error) {
 	var res ApplyResult
 	var applied []change.Change
-	txn := s.db.NewTransaction(true)
-	defer txn.Discard()
+	b := s.newBatch()
+	defer b.discard()
 	for i := range changes {
-		got, err := s.applyOne(txn, &changes[i], &res)
+		got, err := s.applyOne(b, &changes[i], &res)
 		if err != nil {
 			return res, nil, err
 		}
 		applied = append(applied, got...)
 	}
-	if err := txn.Commit(); err != nil {
+	// Refold each touched record once, after all of this part's changes are in.
+	type entity struct{ kind, id string }
+	done := map[entity]bool{}
+	for _, c := range applied {
+		e := entity{c.Kind, c.Entity}
+		if done[e] || c.Kind == KindDevice {
+			continue
+		}
+		done[e] = true
+		if _, err := b.refold(e.kind, e.id); err != nil {
+			return res, nil, err
+		}
+	}
+	if err := b.txn.Commit(); err != nil {
 		return res, nil, err
 	}
 	return res, applied, nil
@@ -86,7 +99,8 @@ func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change
 
 // applyOne applies c if it is next in its device's sequence (then also any
 // buffered successors), buffers it if it is early, and skips it if already held.
-func (s *Store) applyOne(txn *badger.Txn, c *change.Change, res *ApplyResult) ([]change.Change, error) {
+func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change.Change, error) {
+	txn := b.txn
 	reject := func(err error) ([]change.Change, error) {
 		res.Rejected = append(res.Rejected, Rejection{ID: c.ID(), Err: err})
 		return nil, nil
@@ -123,7 +137,7 @@ func (s *Store) applyOne(txn *badger.Txn, c *change.Change, res *ApplyResult) ([
 	if err := s.admit(txn, c); err != nil {
 		return reject(err)
 	}
-	if _, err := putChange(txn, c); err != nil {
+	if err := s.put(b, c); err != nil {
 		return nil, err
 	}
 	applied := []change.Change{*c}
@@ -144,7 +158,7 @@ func (s *Store) applyOne(txn *badger.Txn, c *change.Change, res *ApplyResult) ([
 			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
 			break
 		}
-		if _, err := putChange(txn, &next); err != nil {
+		if err := s.put(b, &next); err != nil {
 			return nil, err
 		}
 		applied = append(applied, next)
@@ -152,6 +166,20 @@ func (s *Store) applyOne(txn *badger.Txn, c *change.Change, res *ApplyResult) ([
 	}
 	res.Applied += len(applied)
 	return applied, txn.Set(vectorKey(c.Device), uint64Bytes(seq))
+}
+
+// put stores an admitted change. Device records are refolded at once because
+// admitting the next change may need the key or removal they carry; other
+// records are refolded once per batch.
+func (s *Store) put(b *batch, c *change.Change) error {
+	if err := b.putChange(c); err != nil {
+		return err
+	}
+	if c.Kind == KindDevice {
+		_, err := b.refold(c.Kind, c.Entity)
+		return err
+	}
+	return nil
 }
 
 // admit checks that c is signed by its origin device and that the device was not removed before c.

@@ -14,6 +14,7 @@ import (
 // local log, and all of them commit together, durably, or not at all.
 type Tx struct {
 	s       *Store
+	b       *batch
 	txn     *badger.Txn
 	author  string
 	changes []change.Change
@@ -34,16 +35,16 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 		s.writeMu.Unlock()
 		return nil, ErrClosed
 	}
-	txn := s.db.NewTransaction(true)
-	tx := &Tx{s: s, txn: txn, author: author}
+	b := s.newBatch()
+	tx := &Tx{s: s, b: b, txn: b.txn, author: author}
 	err := fn(tx)
 	if err == nil {
-		err = txn.Commit()
+		err = b.txn.Commit()
 		if errors.Is(err, badger.ErrTxnTooBig) {
 			err = fmt.Errorf("the action is too large to save at once: %w", err)
 		}
 	}
-	txn.Discard()
+	b.discard()
 	if err == nil && len(tx.changes) > 0 {
 		s.publish(Event{Local: true, Changes: tx.changes})
 	}
@@ -99,7 +100,10 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 	if err := c.Sign(s.dev.Key); err != nil {
 		return change.Record{}, err
 	}
-	rec, err := putChange(tx.txn, &c)
+	if err := tx.b.putChange(&c); err != nil {
+		return change.Record{}, err
+	}
+	rec, err := tx.b.refold(kind, id)
 	if err != nil {
 		return change.Record{}, err
 	}
@@ -107,41 +111,6 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 		return change.Record{}, err
 	}
 	tx.changes = append(tx.changes, c)
-	return rec, nil
-}
-
-// putChange stores c in the log and the entity index and refolds the entity's record.
-func putChange(txn *badger.Txn, c *change.Change) (change.Record, error) {
-	raw, err := c.Encode()
-	if err != nil {
-		return change.Record{}, err
-	}
-	if len(raw) > change.MaxChangeSize {
-		return change.Record{}, fmt.Errorf("%w: %d bytes (at most %d)", change.ErrInvalid, len(raw), change.MaxChangeSize)
-	}
-	if err := txn.Set(changeKey(c.Device, c.Seq), raw); err != nil {
-		return change.Record{}, err
-	}
-	if err := txn.Set(indexKey(c.Kind, c.Entity, c.Device, c.Seq), nil); err != nil {
-		return change.Record{}, err
-	}
-	return refold(txn, c.Kind, c.Entity)
-}
-
-// refold recomputes an entity's record from all of its changes.
-func refold(txn *badger.Txn, kind, entity string) (change.Record, error) {
-	cs, err := entityChanges(txn, kind, entity)
-	if err != nil {
-		return change.Record{}, err
-	}
-	rec := change.Fold(cs)
-	raw, err := rec.Encode()
-	if err != nil {
-		return change.Record{}, err
-	}
-	if err := txn.Set(recordKey(kind, entity), raw); err != nil {
-		return change.Record{}, err
-	}
 	return rec, nil
 }
 

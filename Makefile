@@ -1,0 +1,62 @@
+# Outpost: make run (set up, build and open the desktop app), make test (set up and run every test).
+SHELL := /bin/bash
+GO ?= go
+WAILS_VERSION := v2.13.0
+GOBIN := $(shell $(GO) env GOPATH)/bin
+BIN := build/bin/outpost
+FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
+
+.PHONY: run serve build test test-go test-frontend test-e2e bench setup-build setup-test wails-cli clean
+
+## run: install what is missing, build, and open the desktop app on the default data directory
+run: build
+	./$(BIN)
+
+## serve: build and run the headless peer, serving the UI on http://127.0.0.1:7480
+serve: build
+	./$(BIN) serve
+
+## build: the release binary in build/bin/outpost
+build: setup-build frontend/dist/index.html
+	$(GO) build -tags desktop,production -trimpath -ldflags "-w -s" -o $(BIN) .
+
+setup-build:
+	@.ci/setup build
+
+## wails-cli: the pinned Wails CLI (for `wails dev`)
+wails-cli:
+	@test -x $(GOBIN)/wails && $(GOBIN)/wails version 2>/dev/null | grep -q $(WAILS_VERSION) || \
+		$(GO) install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
+	cd frontend && npm run build
+
+## test: install what tests need, then vet, Go tests, frontend checks and unit tests, browser tests
+test: setup-test test-go test-frontend test-e2e
+
+setup-test:
+	@.ci/setup test
+
+test-go: frontend/dist/index.html
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run check && npm test
+
+test-e2e: frontend/dist/index.html
+	@if [ -d frontend/e2e ]; then \
+		$(GO) build -o build/bin/outpost-headless . && \
+		cd frontend && OUTPOST_BIN=../build/bin/outpost-headless npm run e2e; \
+	fi
+
+## bench: Go benchmarks of every package, figures printed as a table
+bench: frontend/dist/index.html
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./... | tee build/bench.txt
+
+clean:
+	rm -rf build/bin frontend/dist/assets frontend/dist/index.html

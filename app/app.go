@@ -1,0 +1,110 @@
+// Package app wires the replica, the domain services and the user interface:
+// the Wails-bound services of the desktop window and the same methods over HTTP
+// for `outpost serve`. Bound methods are thin: decode, call the domain, return (T, error).
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"outpost/backend/field"
+	"outpost/backend/queue"
+	"outpost/backend/store"
+	"outpost/backend/ticket"
+)
+
+// Version is the application version, set at build time.
+var Version = "0.1.0-dev"
+
+// Config says where the replica lives and how the app presents itself.
+type Config struct {
+	DataDir    string
+	DeviceName string
+	Logger     *slog.Logger
+}
+
+// App is one running Outpost: the replica and the services on it.
+type App struct {
+	ctx    context.Context
+	cfg    Config
+	log    *slog.Logger
+	st     *store.Store
+	queue  *queue.Index
+	events *hub
+
+	tickets *ticket.Service
+
+	// Bound services: their exported methods are what the UI calls.
+	Tickets *TicketService
+	System  *SystemService
+}
+
+// Open opens the replica in cfg.DataDir and starts the services.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	st, err := store.Open(ctx, store.Options{Dir: cfg.DataDir, DeviceName: cfg.DeviceName, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err
+	}
+	q, err := queue.Build(st)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("build ticket queue: %w", err)
+	}
+	a := &App{ctx: ctx, cfg: cfg, log: cfg.Logger, st: st, queue: q, events: newHub()}
+	a.tickets = ticket.NewService(st, nil)
+	a.Tickets = &TicketService{a: a}
+	a.System = &SystemService{a: a}
+	st.Subscribe(a.onCommit)
+	return a, nil
+}
+
+// Close stops the services and closes the replica.
+func (a *App) Close() error {
+	a.queue.Close()
+	a.events.close()
+	return a.st.Close()
+}
+
+// Bound lists the services the UI may call, by the name the UI uses.
+func (a *App) Bound() map[string]any {
+	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System}
+}
+
+// Events lets the window or the HTTP server follow what the app emits.
+func (a *App) Events() *hub { return a.events }
+
+// me is who performs actions on this device.
+func (a *App) me() string { return a.st.Device().Name }
+
+// onCommit turns store commits into "records:changed" events, one per kind. It does not block.
+func (a *App) onCommit(e store.Event) {
+	for kind, ids := range e.Touched() {
+		a.events.emit(EventRecordsChanged, RecordsChanged{Kind: kind, IDs: ids, Remote: !e.Local})
+	}
+}
+
+// ErrInternal is what a person sees instead of a storage or programming error; the detail goes to the log.
+var ErrInternal = errors.New("something went wrong on this device; the details are in Outpost's log")
+
+// userError turns err into a message fit for a person: field errors and known
+// conditions pass through; anything else is logged and replaced by ErrInternal.
+func (a *App) userError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if fe, ok := field.As(err); ok {
+		return fe
+	}
+	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled} {
+		if errors.Is(err, known) {
+			return err
+		}
+	}
+	a.log.Error("operation failed", "op", op, "err", err)
+	return ErrInternal
+}

@@ -1,0 +1,188 @@
+package app
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"time"
+
+	"outpost/backend/field"
+)
+
+// MaxRequestBytes bounds one API request body.
+const MaxRequestBytes = 4 << 20
+
+// HTTPHandler serves the UI's static files from assets and the bound services under
+// /api/{Service}/{Method} (POST, JSON array of arguments), plus /api/events (server-sent events).
+// Every /api request must carry the token, as "Authorization: Bearer <token>" or "?token=".
+func (a *App) HTTPHandler(assets fs.FS, token string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("POST /api/{service}/{method}", a.requireToken(token, http.HandlerFunc(a.serveCall)))
+	mux.Handle("GET /api/events", a.requireToken(token, http.HandlerFunc(a.serveEvents)))
+	mux.Handle("/api/", a.requireToken(token, http.NotFoundHandler()))
+	mux.Handle("/", http.FileServerFS(assets))
+	return securityHeaders(mux)
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *App) requireToken(token string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.URL.Query().Get("token")
+		if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			got = b
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			writeError(w, http.StatusUnauthorized, errors.New("not authorised: open the link printed by outpost serve"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
+	svc, ok := a.Bound()[r.PathValue("service")]
+	name := r.PathValue("method")
+	if !ok || name == "" || !isExported(name) {
+		writeError(w, http.StatusNotFound, fmt.Errorf("no such method %s.%s", r.PathValue("service"), name))
+		return
+	}
+	m := reflect.ValueOf(svc).MethodByName(name)
+	if !m.IsValid() {
+		writeError(w, http.StatusNotFound, fmt.Errorf("no such method %s.%s", r.PathValue("service"), name))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxRequestBytes))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Errorf("request larger than %d bytes", MaxRequestBytes))
+		return
+	}
+	var raw []json.RawMessage
+	if len(strings.TrimSpace(string(body))) > 0 {
+		if err := json.Unmarshal(body, &raw); err != nil {
+			writeError(w, http.StatusBadRequest, errors.New("the request body must be a JSON array of arguments"))
+			return
+		}
+	}
+	mt := m.Type()
+	if len(raw) != mt.NumIn() {
+		writeError(w, http.StatusBadRequest, fmt.Errorf("%s takes %d arguments, got %d", name, mt.NumIn(), len(raw)))
+		return
+	}
+	args := make([]reflect.Value, len(raw))
+	for i := range raw {
+		p := reflect.New(mt.In(i))
+		if err := json.Unmarshal(raw[i], p.Interface()); err != nil {
+			writeError(w, http.StatusBadRequest, fmt.Errorf("argument %d of %s: %s", i+1, name, jsonProblem(err)))
+			return
+		}
+		args[i] = p.Elem()
+	}
+	out := m.Call(args)
+	var result any
+	if len(out) > 0 {
+		if e, ok := out[len(out)-1].Interface().(error); ok && e != nil {
+			status := http.StatusBadRequest
+			if errors.Is(e, ErrInternal) {
+				status = http.StatusInternalServerError
+			}
+			writeError(w, status, e)
+			return
+		}
+		if len(out) == 2 {
+			result = out[0].Interface()
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(result)
+}
+
+func jsonProblem(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q should be %s, not %s", te.Field, te.Type, te.Value)
+	}
+	return "malformed JSON"
+}
+
+func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }
+
+func writeError(w http.ResponseWriter, status int, err error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	body := map[string]any{"error": err.Error()}
+	if fe, ok := field.As(err); ok {
+		body["field"] = fe.Field
+	}
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		writeError(w, http.StatusInternalServerError, errors.New("streaming unsupported"))
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	events, stop := a.events.Listen(256)
+	defer stop()
+	fmt.Fprint(w, ": connected\n\n")
+	flusher.Flush()
+	ping := time.NewTicker(20 * time.Second)
+	defer ping.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case <-ping.C:
+			fmt.Fprint(w, ": ping\n\n")
+			flusher.Flush()
+		case m, ok := <-events:
+			if !ok {
+				return
+			}
+			b, err := json.Marshal(m)
+			if err != nil {
+				continue
+			}
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			flusher.Flush()
+		}
+	}
+}
+
+// LoadToken returns the API token stored in dataDir, creating a random one on first use.
+func LoadToken(dataDir string) (string, error) {
+	path := filepath.Join(dataDir, "serve-token")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		return "", fmt.Errorf("make token: %w", err)
+	}
+	tok := hex.EncodeToString(buf)
+	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("store token: %w", err)
+	}
+	return tok, nil
+}

@@ -1,0 +1,118 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"outpost/backend/store"
+)
+
+const usage = `Outpost: an offline-first help desk for small IT teams.
+
+Usage:
+  outpost [flags]             open the desktop window
+  outpost serve [flags]       keep a replica and serve the UI to a browser on 127.0.0.1
+  outpost version             print the version
+
+Flags:
+`
+
+// Run is the whole program: it parses args, runs the subcommand and returns the exit code.
+// desktop opens the window; it is nil in builds without one.
+func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
+	cmd := ""
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	fl := flag.NewFlagSet("outpost", flag.ContinueOnError)
+	fl.Usage = func() { fmt.Fprint(fl.Output(), usage); fl.PrintDefaults() }
+	dataDir := fl.String("data", "", "data directory (default $OUTPOST_DATA_DIR or ~/.local/share/outpost)")
+	name := fl.String("name", "", "this device's name as peers see it (default: the host name)")
+	listen := fl.String("listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
+	verbose := fl.Bool("verbose", false, "log debug messages")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if *dataDir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "outpost:", err)
+			return 1
+		}
+		*dataDir = d
+	}
+	switch cmd {
+	case "version":
+		fmt.Println("outpost", Version)
+		return 0
+	case "", "serve":
+	default:
+		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n", cmd)
+		fl.Usage()
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	a, err := Open(ctx, Config{DataDir: *dataDir, DeviceName: *name, Logger: log})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "outpost:", err)
+		return 1
+	}
+	defer a.Close()
+	if cmd == "serve" {
+		err = a.Serve(ctx, *listen, assets, os.Stdout)
+	} else if desktop == nil {
+		err = errors.New("this build has no desktop window; use `outpost serve`")
+	} else {
+		err = desktop(a, assets)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "outpost:", err)
+		return 1
+	}
+	return 0
+}
+
+// Serve serves the UI and API on addr until ctx ends, printing the address with its token to out.
+func (a *App) Serve(ctx context.Context, addr string, assets fs.FS, out io.Writer) error {
+	token, err := LoadToken(a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: a.HTTPHandler(assets, token), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "Outpost is serving this replica (%s) at http://%s/?token=%s\n", a.cfg.DataDir, ln.Addr(), token)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		a.events.close() // end event streams so Shutdown does not wait on them
+		return srv.Shutdown(shut)
+	case err := <-errc:
+		return err
+	}
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"outpost/backend/change"
+	"outpost/backend/queue"
+	"outpost/backend/ticket"
+)
+
+// TicketService is the ticket queue and ticket page, as bound to the UI.
+type TicketService struct{ a *App }
+
+// Queue returns the tickets matching filter.
+func (s *TicketService) Queue(filter queue.Filter) (queue.Result, error) {
+	return s.a.queue.Query(filter), nil
+}
+
+// Get returns one ticket.
+func (s *TicketService) Get(id string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Get(id)
+	return t, s.a.userError("get ticket", err)
+}
+
+// Create opens a ticket.
+func (s *TicketService) Create(in ticket.NewTicket) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Create(s.a.ctx, s.a.me(), in)
+	return t, s.a.userError("create ticket", err)
+}
+
+// Update changes descriptive fields.
+func (s *TicketService) Update(id string, p ticket.Patch) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Update(s.a.ctx, s.a.me(), id, p)
+	return t, s.a.userError("update ticket", err)
+}
+
+// Transition moves the ticket along its lifecycle.
+func (s *TicketService) Transition(id string, status ticket.Status, note string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Transition(s.a.ctx, s.a.me(), id, status, note)
+	return t, s.a.userError("change status", err)
+}
+
+// Assign gives the ticket to a technician.
+func (s *TicketService) Assign(id, assignee string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, assignee)
+	return t, s.a.userError("assign ticket", err)
+}
+
+// Escalate moves the ticket up a tier with handover notes.
+func (s *TicketService) Escalate(id string, in ticket.EscalateInput) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Escalate(s.a.ctx, s.a.me(), id, in)
+	return t, s.a.userError("escalate ticket", err)
+}
+
+// Comment adds a comment.
+func (s *TicketService) Comment(id, body string, internal bool) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Comment(s.a.ctx, s.a.me(), id, body, internal)
+	return t, s.a.userError("add comment", err)
+}
+
+// LogWork records time spent.
+func (s *TicketService) LogWork(id string, minutes int, note string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.LogWork(s.a.ctx, s.a.me(), id, minutes, note)
+	return t, s.a.userError("log work", err)
+}
+
+// Link relates two tickets.
+func (s *TicketService) Link(id string, l ticket.Link) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Link(s.a.ctx, s.a.me(), id, l)
+	return t, s.a.userError("link tickets", err)
+}
+
+// Unlink removes a link.
+func (s *TicketService) Unlink(id string, l ticket.Link) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Unlink(s.a.ctx, s.a.me(), id, l)
+	return t, s.a.userError("unlink tickets", err)
+}
+
+// OverridePriority sets a priority other than the matrix gives (0 clears the override).
+func (s *TicketService) OverridePriority(id string, priority int, reason string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.OverridePriority(s.a.ctx, s.a.me(), id, priority, reason)
+	return t, s.a.userError("override priority", err)
+}
+
+// ResolveConflict keeps one of the concurrent values of a field.
+func (s *TicketService) ResolveConflict(id, field, write string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.ResolveConflict(s.a.ctx, s.a.me(), id, field, write)
+	return t, s.a.userError("resolve conflict", err)
+}
+
+// History lists every change to the ticket.
+func (s *TicketService) History(id string) ([]change.Entry, error) {
+	h, err := s.a.tickets.History(id)
+	return h, s.a.userError("ticket history", err)
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"outpost/backend/change"
+)
+
+// BenchmarkDurableWrite measures one user action committed with a synced write.
+func BenchmarkDurableWrite(b *testing.B) {
+	s := openTest(b)
+	ctx := context.Background()
+	i := 0
+	for b.Loop() {
+		i++
+		_, err := s.Update(ctx, "bench", func(tx *Tx) error {
+			_, err := tx.Write("ticket", fmt.Sprint("t", i), []change.Op{
+				set(b, "title", "Printer on the third floor prints blank pages", nil),
+				set(b, "status", "new", nil),
+				set(b, "priority", 3, nil),
+			})
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkApply10kRemoteChanges measures merging 10,000 changes from another
+// device (signature checks, folds, one durable commit per batch).
+func BenchmarkApply10kRemoteChanges(b *testing.B) {
+	src := openTest(b)
+	ctx := context.Background()
+	const n = 10_000
+	for i := 0; i < n-1; i += 500 {
+		_, err := src.Update(ctx, "bench", func(tx *Tx) error {
+			for j := i; j < min(i+500, n-1); j++ {
+				id := fmt.Sprint("t", j%2000) // several changes per record
+				rec, _ := tx.Get("ticket", id)
+				if _, err := tx.Write("ticket", id, []change.Op{set(b, "title", fmt.Sprint("title ", j), rec.Heads("title"))}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	all, err := src.ChangesAfter(Vector{}, 1<<30)
+	if err != nil || len(all) != n {
+		b.Fatalf("source holds %d changes, %v", len(all), err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		dst := openTest(b)
+		b.StartTimer()
+		res, err := dst.Apply(all)
+		if err != nil || res.Applied != n {
+			b.Fatalf("applied %d of %d: %v", res.Applied, n, err)
+		}
+	}
+	b.ReportMetric(float64(n), "changes/op")
+}

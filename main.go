@@ -1,0 +1,21 @@
+// Command outpost is the Outpost desktop app and headless peer.
+package main
+
+import (
+	"embed"
+	"io/fs"
+	"os"
+
+	"outpost/app"
+)
+
+//go:embed all:frontend/dist
+var embedded embed.FS
+
+func main() {
+	assets, err := fs.Sub(embedded, "frontend/dist")
+	if err != nil {
+		panic(err)
+	}
+	os.Exit(app.Run(os.Args[1:], assets, app.Desktop))
+}
