@@ -1,0 +1,119 @@
+// Package gossip configures memberlist for an Outpost team: the node is named by
+// the device ID, labelled with the team ID, and every packet and stream is
+// encrypted with the team keyring. It also provides the named broadcasts the
+// replica queues and a bridge from memberlist's logger to slog.
+package gossip
+
+import (
+	"bytes"
+	"fmt"
+	"log"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+)
+
+// DefaultPort is the default gossip port (TCP and UDP).
+const DefaultPort = 7481
+
+// Options describe one node.
+type Options struct {
+	DeviceID      string
+	TeamID        string
+	Keys          [][]byte // primary first
+	BindAddr      string   // default 0.0.0.0
+	BindPort      int      // default DefaultPort; 0 picks a free port
+	AdvertiseAddr string
+	AdvertisePort int
+	Preset        string // "lan" (default) or "local" (fast timers, for one host)
+	Logger        *slog.Logger
+}
+
+// Config builds the memberlist configuration; the caller sets the delegates.
+func Config(o Options) (*memberlist.Config, error) {
+	var c *memberlist.Config
+	switch o.Preset {
+	case "", "lan":
+		c = memberlist.DefaultLANConfig()
+	case "local":
+		c = memberlist.DefaultLocalConfig()
+		c.PushPullInterval = 5 * time.Second
+	default:
+		return nil, fmt.Errorf("unknown gossip preset %q (want lan or local)", o.Preset)
+	}
+	if len(o.Keys) == 0 {
+		return nil, fmt.Errorf("no team key")
+	}
+	ring, err := memberlist.NewKeyring(o.Keys, o.Keys[0])
+	if err != nil {
+		return nil, fmt.Errorf("team keyring: %w", err)
+	}
+	c.Name = o.DeviceID
+	c.Label = o.TeamID
+	c.Keyring = ring
+	c.GossipVerifyIncoming = true
+	c.GossipVerifyOutgoing = true
+	// memberlist does not re-gossip user messages: the replica relays on first
+	// receipt, and 4 retransmits per hop reached every node in measurements.
+	c.RetransmitMult = 4
+	c.BindAddr = "0.0.0.0"
+	if o.BindAddr != "" {
+		c.BindAddr = o.BindAddr
+	}
+	c.BindPort = DefaultPort
+	if o.BindPort != 0 || o.BindAddr != "" {
+		c.BindPort = o.BindPort
+	}
+	c.AdvertiseAddr = o.AdvertiseAddr
+	c.AdvertisePort = o.AdvertisePort
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	c.Logger = log.New(&logBridge{log: o.Logger}, "", 0)
+	return c, nil
+}
+
+// logBridge turns memberlist's "[LEVEL] memberlist: ..." lines into slog records.
+type logBridge struct{ log *slog.Logger }
+
+func (b *logBridge) Write(p []byte) (int, error) {
+	line := string(bytes.TrimSpace(p))
+	level := slog.LevelDebug
+	switch {
+	case strings.HasPrefix(line, "[ERR]"):
+		level = slog.LevelWarn // peers coming and going are normal for a laptop team
+	case strings.HasPrefix(line, "[WARN]"):
+		level = slog.LevelInfo
+	}
+	if i := strings.Index(line, "] "); i > 0 && i < 8 {
+		line = line[i+2:]
+	}
+	b.log.Log(nil, level, line, "component", "gossip")
+	return len(p), nil
+}
+
+// Broadcast is a named user message: a newer broadcast with the same name replaces
+// a queued one, so a change relayed by several peers is queued once.
+type Broadcast struct {
+	Key string
+	Msg []byte
+}
+
+var _ memberlist.NamedBroadcast = (*Broadcast)(nil)
+
+// Invalidates reports whether b supersedes other (same name).
+func (b *Broadcast) Invalidates(other memberlist.Broadcast) bool {
+	nb, ok := other.(memberlist.NamedBroadcast)
+	return ok && nb.Name() == b.Key
+}
+
+// Name is the broadcast's identity.
+func (b *Broadcast) Name() string { return b.Key }
+
+// Message is the payload.
+func (b *Broadcast) Message() []byte { return b.Msg }
+
+// Finished is called when memberlist stops sending the broadcast.
+func (b *Broadcast) Finished() {}

@@ -1,0 +1,209 @@
+package replica
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"outpost/backend/change"
+	"outpost/backend/store"
+	"outpost/sync/gossip"
+	"outpost/sync/team"
+)
+
+type node struct {
+	dir string
+	st  *store.Store
+	rep *Replica
+}
+
+func quiet() *slog.Logger {
+	if os.Getenv("OUTPOST_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+func newTeam(t testing.TB) team.Team {
+	tm, err := team.New("Test team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tm
+}
+
+// startNode opens a store in dir (new when dir is "") and starts a replica on a free loopback port.
+func startNode(t testing.TB, tm team.Team, dir string) *node {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &node{dir: dir, st: st}
+	n.start(t, tm)
+	t.Cleanup(func() { n.stop() })
+	return n
+}
+
+func (n *node) start(t testing.TB, tm team.Team) {
+	t.Helper()
+	rep, err := Start(context.Background(), Config{
+		Store: n.st, Team: tm, Logger: quiet(), ReconnectEvery: 500 * time.Millisecond,
+		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.rep = rep
+}
+
+func (n *node) stop() {
+	if n.rep != nil {
+		n.rep.Stop()
+		n.rep = nil
+	}
+	if n.st != nil {
+		n.st.Close()
+		n.st = nil
+	}
+}
+
+func (n *node) edit(t testing.TB, entity, fieldName string, v any) {
+	t.Helper()
+	_, err := n.st.Update(context.Background(), n.st.Device().Name, func(tx *store.Tx) error {
+		rec, _ := tx.Get("ticket", entity)
+		op, err := change.Set(fieldName, v, rec.Heads(fieldName))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Write("ticket", entity, []change.Op{op})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func hash(t testing.TB, n *node) string {
+	h, err := n.st.StateHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// converge waits until every node has the same state hash.
+func converge(t testing.TB, within time.Duration, nodes ...*node) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for {
+		hs := map[string]bool{}
+		for _, n := range nodes {
+			hs[hash(t, n)] = true
+		}
+		if len(hs) == 1 {
+			return time.Since(start)
+		}
+		if time.Since(start) > within {
+			for i, n := range nodes {
+				v, _ := n.st.Vector()
+				t.Logf("node %d vector %v stats %+v", i, v, n.rep.Stats())
+			}
+			t.Fatalf("%d nodes did not converge within %s", len(nodes), within)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func cluster(t testing.TB, tm team.Team, size int) []*node {
+	t.Helper()
+	nodes := []*node{startNode(t, tm, "")}
+	for i := 1; i < size; i++ {
+		n := startNode(t, tm, "")
+		if _, err := n.rep.Join([]string{nodes[0].rep.Addr()}); err != nil {
+			t.Fatal(err)
+		}
+		nodes = append(nodes, n)
+	}
+	return nodes
+}
+
+func TestFiveNodesConverge(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 5)
+	for i, n := range nodes {
+		for j := range 5 {
+			n.edit(t, fmt.Sprintf("t%d", j), "title", fmt.Sprintf("node %d edit %d", i, j))
+		}
+	}
+	took := converge(t, 15*time.Second, nodes...)
+	t.Logf("5 nodes converged %s after 25 concurrent edits", took)
+	rec, err := nodes[3].st.Get("ticket", "t0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Fields["title"].Heads) < 2 {
+		t.Fatalf("concurrent edits of t0 not flagged: heads %v", rec.Fields["title"].Heads)
+	}
+}
+
+func TestPartitionHealsWithoutLosingEdits(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 3)
+	nodes[0].edit(t, "t1", "title", "before the partition")
+	converge(t, 10*time.Second, nodes...)
+
+	// Cut node 2 off: its gossip stops, its store stays.
+	cut := nodes[2]
+	cut.rep.Stop()
+	cut.rep = nil
+	nodes[0].edit(t, "t1", "title", "edited on the connected side")
+	nodes[1].edit(t, "t2", "status", "in_progress")
+	cut.edit(t, "t1", "title", "edited offline")
+	cut.edit(t, "t3", "title", "created offline")
+	for i := range 50 {
+		cut.edit(t, "offline", "note", i)
+	}
+	cut.start(t, tm)
+	if _, err := cut.rep.Join([]string{nodes[0].rep.Addr()}); err != nil {
+		t.Fatal(err)
+	}
+	took := converge(t, 15*time.Second, nodes...)
+	t.Logf("healed partition converged in %s", took)
+	rec, _ := nodes[0].st.Get("ticket", "t1")
+	if len(rec.Fields["title"].Conflict) != 1 {
+		t.Fatalf("concurrent title edits across the partition not flagged: %+v", rec.Fields["title"])
+	}
+	for _, id := range []string{"t2", "t3", "offline"} {
+		if _, err := nodes[0].st.Get("ticket", id); err != nil {
+			t.Fatalf("edit to %s lost: %v", id, err)
+		}
+	}
+}
+
+func TestWrongTeamKeyCannotJoin(t *testing.T) {
+	tm := newTeam(t)
+	a := startNode(t, tm, "")
+	a.edit(t, "secret", "title", "payroll server password reset")
+	other := tm
+	key, _ := team.NewKey()
+	other.Keys = [][]byte{key}
+	b := startNode(t, other, "")
+	if _, err := b.rep.Join([]string{a.rep.Addr()}); err == nil {
+		t.Fatal("a node with the wrong key joined")
+	}
+	time.Sleep(500 * time.Millisecond)
+	if _, err := b.st.Get("ticket", "secret"); err == nil {
+		t.Fatal("a node with the wrong key received data")
+	}
+	if n := a.rep.ml.NumMembers(); n != 1 {
+		t.Fatalf("team has %d members, want 1", n)
+	}
+}

@@ -1,0 +1,207 @@
+// Package wire encodes and validates the messages replicas exchange: one type
+// byte, one version byte, then a JSON body. Nothing from a peer is trusted
+// before Decode has checked its size, structure and every change it carries.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"outpost/backend/change"
+)
+
+// Type identifies a message.
+type Type byte
+
+// Message types.
+const (
+	TypeChange Type = iota + 1 // a live change, broadcast and relayed
+	TypeHave                   // notice that a change too large to broadcast exists
+	TypePull                   // "here is my vector: send what I lack" (reliable)
+	TypeChunk                  // a bounded run of changes answering a pull (reliable)
+	TypeState                  // push/pull state: the sender's version vector only
+)
+
+// Version is the encoding version this build speaks.
+const Version = 1
+
+// Limits.
+const (
+	MaxPacket       = 1350      // what one gossip packet can carry after headers and encryption
+	MaxChunkBytes   = 256 << 10 // changes per chunk, encoded
+	MaxMessage      = 4 << 20   // any message, including a chunk's framing
+	MaxVectorLen    = 10_000    // devices in a vector
+	MaxChunkChanges = 10_000
+)
+
+// ErrMalformed reports a message that is not a valid Outpost message.
+var ErrMalformed = errors.New("malformed message")
+
+// Change carries one change. From is the peer that sent this copy (origin or relay).
+type Change struct {
+	From   string        `json:"from"`
+	Change change.Change `json:"change"`
+}
+
+// Have announces that Device has a change at Seq.
+type Have struct {
+	From   string `json:"from"`
+	Device string `json:"device"`
+	Seq    uint64 `json:"seq"`
+}
+
+// Pull asks From's peer for the changes it holds beyond Vector.
+type Pull struct {
+	From   string            `json:"from"`
+	Vector map[string]uint64 `json:"vector"`
+}
+
+// Chunk answers a pull. More means the sender holds further changes: pull again.
+type Chunk struct {
+	From    string          `json:"from"`
+	Changes []change.Change `json:"changes"`
+	More    bool            `json:"more"`
+}
+
+// State is what a replica shares on push/pull: who it is and its vector, never data.
+type State struct {
+	From   string            `json:"from"`
+	Vector map[string]uint64 `json:"vector"`
+}
+
+// Encode frames a message.
+func Encode(t Type, body any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte(byte(t))
+	buf.WriteByte(Version)
+	if err := json.NewEncoder(&buf).Encode(body); err != nil {
+		return nil, fmt.Errorf("encode message: %w", err)
+	}
+	b := buf.Bytes()
+	return b[:len(b)-1], nil // drop the encoder's newline
+}
+
+// Message is a decoded, validated message: exactly one of the pointers is set.
+type Message struct {
+	Type   Type
+	Change *Change
+	Have   *Have
+	Pull   *Pull
+	Chunk  *Chunk
+	State  *State
+}
+
+// From returns the sender the message names.
+func (m Message) From() string {
+	switch {
+	case m.Change != nil:
+		return m.Change.From
+	case m.Have != nil:
+		return m.Have.From
+	case m.Pull != nil:
+		return m.Pull.From
+	case m.Chunk != nil:
+		return m.Chunk.From
+	case m.State != nil:
+		return m.State.From
+	}
+	return ""
+}
+
+// Decode parses and validates a message. Its error says what was wrong.
+func Decode(b []byte) (Message, error) {
+	var m Message
+	if len(b) < 3 {
+		return m, fmt.Errorf("%w: %d bytes", ErrMalformed, len(b))
+	}
+	if len(b) > MaxMessage {
+		return m, fmt.Errorf("%w: %d bytes (at most %d)", ErrMalformed, len(b), MaxMessage)
+	}
+	m.Type = Type(b[0])
+	if b[1] != Version {
+		return m, fmt.Errorf("%w: version %d (this device speaks %d)", ErrMalformed, b[1], Version)
+	}
+	body := b[2:]
+	var err error
+	switch m.Type {
+	case TypeChange:
+		m.Change = &Change{}
+		if err = strict(body, m.Change); err == nil {
+			err = validFrom(m.Change.From, m.Change.Change.Validate())
+		}
+	case TypeHave:
+		m.Have = &Have{}
+		if err = strict(body, m.Have); err == nil {
+			err = validFrom(m.Have.From, nil)
+			if err == nil && (!change.ValidName(m.Have.Device) || m.Have.Seq == 0) {
+				err = errors.New("bad change reference")
+			}
+		}
+	case TypePull:
+		m.Pull = &Pull{}
+		if err = strict(body, m.Pull); err == nil {
+			err = validFrom(m.Pull.From, validVector(m.Pull.Vector))
+		}
+	case TypeChunk:
+		m.Chunk = &Chunk{}
+		if err = strict(body, m.Chunk); err == nil {
+			err = validFrom(m.Chunk.From, validChanges(m.Chunk.Changes))
+		}
+	case TypeState:
+		m.State = &State{}
+		if err = strict(body, m.State); err == nil {
+			err = validFrom(m.State.From, validVector(m.State.Vector))
+		}
+	default:
+		return m, fmt.Errorf("%w: unknown type %d", ErrMalformed, b[0])
+	}
+	if err != nil {
+		return m, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return m, nil
+}
+
+func strict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("trailing data")
+	}
+	return nil
+}
+
+func validFrom(from string, err error) error {
+	if !change.ValidName(from) {
+		return fmt.Errorf("sender %q", from)
+	}
+	return err
+}
+
+func validVector(v map[string]uint64) error {
+	if len(v) > MaxVectorLen {
+		return fmt.Errorf("vector of %d devices", len(v))
+	}
+	for d := range v {
+		if !change.ValidName(d) {
+			return fmt.Errorf("vector device %q", d)
+		}
+	}
+	return nil
+}
+
+func validChanges(cs []change.Change) error {
+	if len(cs) > MaxChunkChanges {
+		return fmt.Errorf("%d changes in one chunk", len(cs))
+	}
+	for i := range cs {
+		if err := cs[i].Validate(); err != nil {
+			return fmt.Errorf("change %d: %w", i, err)
+		}
+	}
+	return nil
+}

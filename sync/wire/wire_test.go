@@ -1,0 +1,100 @@
+package wire
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"outpost/backend/change"
+)
+
+func sample() change.Change {
+	return change.Change{Device: "dev1", Seq: 3, HLC: 99, Author: "a", Kind: "ticket", Entity: "t1",
+		Ops: []change.Op{{Op: change.OpSet, Field: "title", Value: []byte(`"x"`)}}, Sig: make([]byte, 64)}
+}
+
+func TestRoundTrip(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		typ  Type
+		body any
+	}{
+		{"change", TypeChange, Change{From: "n1", Change: sample()}},
+		{"have", TypeHave, Have{From: "n1", Device: "dev1", Seq: 4}},
+		{"pull", TypePull, Pull{From: "n1", Vector: map[string]uint64{"dev1": 3}}},
+		{"chunk", TypeChunk, Chunk{From: "n1", Changes: []change.Change{sample()}, More: true}},
+		{"state", TypeState, State{From: "n1", Vector: map[string]uint64{}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := Encode(tt.typ, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Decode(b)
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if m.Type != tt.typ || m.From() != "n1" {
+				t.Fatalf("decoded %+v", m)
+			}
+		})
+	}
+}
+
+func TestDecodeRejects(t *testing.T) {
+	t.Parallel()
+	good, _ := Encode(TypeChange, Change{From: "n1", Change: sample()})
+	bad := sample()
+	bad.Entity = "../etc"
+	badChange, _ := Encode(TypeChange, Change{From: "n1", Change: bad})
+	tests := []struct {
+		name string
+		in   []byte
+		want string
+	}{
+		{"empty", nil, "0 bytes"},
+		{"unknown type", append([]byte{99, Version}, good[2:]...), "unknown type"},
+		{"future version", append([]byte{byte(TypeChange), 9}, good[2:]...), "version 9"},
+		{"not json", []byte{byte(TypeChange), Version, '{', 'x'}, "malformed"},
+		{"unknown field", []byte("\x01\x01{\"from\":\"n1\",\"evil\":1}"), "unknown field"},
+		{"bad sender", []byte("\x03\x01{\"from\":\"a/b\",\"vector\":{}}"), "sender"},
+		{"bad change inside", badChange, "entity"},
+		{"bad vector device", []byte("\x05\x01{\"from\":\"n1\",\"vector\":{\"a b\":1}}"), "vector device"},
+		{"oversized", append([]byte{byte(TypeChange), Version}, []byte(strings.Repeat(" ", MaxMessage))...), "at most"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode(tt.in)
+			if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Decode = %v, want ErrMalformed mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, m := range []struct {
+		t Type
+		b any
+	}{
+		{TypeChange, Change{From: "n1", Change: sample()}},
+		{TypePull, Pull{From: "n1", Vector: map[string]uint64{"d": 1}}},
+		{TypeChunk, Chunk{From: "n1", Changes: []change.Change{sample()}}},
+		{TypeHave, Have{From: "n1", Device: "d", Seq: 1}},
+		{TypeState, State{From: "n1"}},
+	} {
+		b, _ := Encode(m.t, m.b)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := Decode(b)
+		if err != nil {
+			return
+		}
+		if m.From() == "" {
+			t.Fatalf("valid message without sender: %q", b)
+		}
+	})
+}
