@@ -13,6 +13,7 @@ import (
 	"outpost/backend/queue"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
+	"outpost/sync/team"
 )
 
 // Version is the application version, set at build time.
@@ -23,6 +24,7 @@ type Config struct {
 	DataDir    string
 	DeviceName string
 	Logger     *slog.Logger
+	Sync       SyncConfig
 }
 
 // App is one running Outpost: the replica and the services on it.
@@ -33,12 +35,14 @@ type App struct {
 	st     *store.Store
 	queue  *queue.Index
 	events *hub
+	sync   syncer
 
 	tickets *ticket.Service
 
 	// Bound services: their exported methods are what the UI calls.
 	Tickets *TicketService
 	System  *SystemService
+	Team    *TeamService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -59,12 +63,17 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.tickets = ticket.NewService(st, nil)
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a}
+	a.Team = &TeamService{a: a}
 	st.Subscribe(a.onCommit)
+	if err := a.startSync(); err != nil {
+		a.log.Warn("sync not started", "err", err)
+	}
 	return a, nil
 }
 
 // Close stops the services and closes the replica.
 func (a *App) Close() error {
+	a.stopSync()
 	a.queue.Close()
 	a.events.close()
 	return a.st.Close()
@@ -72,7 +81,7 @@ func (a *App) Close() error {
 
 // Bound lists the services the UI may call, by the name the UI uses.
 func (a *App) Bound() map[string]any {
-	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System}
+	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -100,7 +109,8 @@ func (a *App) userError(op string, err error) error {
 	if fe, ok := field.As(err); ok {
 		return fe
 	}
-	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled} {
+	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
+		team.ErrNoTeam, team.ErrBadInvite} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -23,6 +23,10 @@ const usage = `Outpost: an offline-first help desk for small IT teams.
 Usage:
   outpost [flags]             open the desktop window
   outpost serve [flags]       keep a replica and serve the UI to a browser on 127.0.0.1
+  outpost team create NAME    create a team with this device as its first member
+  outpost team invite         print an invite code for a new device (it carries the team key)
+  outpost team join CODE      join a team with an invite code
+  outpost team leave          stop syncing and forget the team (local data stays)
   outpost version             print the version
 
 Flags:
@@ -31,21 +35,35 @@ Flags:
 // Run is the whole program: it parses args, runs the subcommand and returns the exit code.
 // desktop opens the window; it is nil in builds without one.
 func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
-	cmd := ""
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		cmd, args = args[0], args[1:]
-	}
 	fl := flag.NewFlagSet("outpost", flag.ContinueOnError)
 	fl.Usage = func() { fmt.Fprint(fl.Output(), usage); fl.PrintDefaults() }
 	dataDir := fl.String("data", "", "data directory (default $OUTPOST_DATA_DIR or ~/.local/share/outpost)")
 	name := fl.String("name", "", "this device's name as peers see it (default: the host name)")
 	listen := fl.String("listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
 	verbose := fl.Bool("verbose", false, "log debug messages")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
+	var sc SyncConfig
+	fl.StringVar(&sc.BindAddr, "gossip-bind", "", "address to gossip on (default all interfaces)")
+	fl.IntVar(&sc.Port, "gossip-port", 0, "gossip port, TCP and UDP (default 7481)")
+	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "address peers should use to reach this device")
+	fl.StringVar(&sc.Preset, "gossip-preset", "lan", "gossip timers: lan, or local for peers on one machine")
+	fl.BoolVar(&sc.Off, "no-sync", false, "do not replicate with the team")
+	var positional []string
+	for {
+		if err := fl.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return 0
+			}
+			return 2
 		}
-		return 2
+		if fl.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fl.Arg(0))
+		args = fl.Args()[1:]
+	}
+	cmd := ""
+	if len(positional) > 0 {
+		cmd, positional = positional[0], positional[1:]
 	}
 	level := slog.LevelInfo
 	if *verbose {
@@ -64,6 +82,8 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	case "version":
 		fmt.Println("outpost", Version)
 		return 0
+	case "team":
+		return teamCommand(positional, *dataDir, sc)
 	case "", "serve":
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n", cmd)
@@ -72,7 +92,7 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DataDir: *dataDir, DeviceName: *name, Logger: log})
+	a, err := Open(ctx, Config{DataDir: *dataDir, DeviceName: *name, Logger: log, Sync: sc})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "outpost:", err)
 		return 1

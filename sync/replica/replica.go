@@ -31,7 +31,7 @@ type Config struct {
 	// OnPeerAddr is called (on the replica goroutine) with the address of each peer
 	// that joins, so it can be remembered for reconnecting after a restart.
 	OnPeerAddr func(addr string)
-	// ReconnectEvery is how often known but absent peers are retried (default 5 s).
+	// ReconnectEvery is how often known but absent peers are retried (default 3 s).
 	ReconnectEvery time.Duration
 	// PullTimeout abandons a pull that got no answer (default 5 s).
 	PullTimeout time.Duration
@@ -86,7 +86,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.ReconnectEvery == 0 {
-		cfg.ReconnectEvery = 5 * time.Second
+		cfg.ReconnectEvery = 3 * time.Second
 	}
 	if cfg.PullTimeout == 0 {
 		cfg.PullTimeout = 5 * time.Second

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"outpost/sync/team"
+)
+
+// teamCommand runs `outpost team ...`. It edits the team file only, so it works
+// whether or not the app is running; a running app picks the change up when restarted.
+func teamCommand(args []string, dataDir string, sc SyncConfig) int {
+	fail := func(err error) int {
+		fmt.Fprintln(os.Stderr, "outpost team:", err)
+		return 1
+	}
+	if len(args) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | leave")
+		return 2
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return fail(err)
+	}
+	switch args[0] {
+	case "create":
+		if _, err := team.Load(dataDir); err == nil {
+			return fail(fmt.Errorf("this device is already in a team: run `outpost team leave` first"))
+		}
+		tm, err := team.New(strings.Join(args[1:], " "))
+		if err != nil {
+			return fail(err)
+		}
+		if err := team.Save(dataDir, tm); err != nil {
+			return fail(err)
+		}
+		fmt.Printf("Created team %q (%s). Invite others with `outpost team invite`.\n", tm.Name, tm.ID)
+	case "invite":
+		tm, err := team.Load(dataDir)
+		if err != nil {
+			return fail(err)
+		}
+		code, err := team.Invite(tm, LocalAddrs(sc.BindAddr, sc.Port))
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Println(code)
+	case "join":
+		if len(args) < 2 {
+			return fail(fmt.Errorf("give the invite code: outpost team join CODE"))
+		}
+		tm, err := team.ParseInvite(strings.Join(args[1:], ""))
+		if err != nil {
+			return fail(err)
+		}
+		if cur, err := team.Load(dataDir); err == nil && cur.ID != tm.ID {
+			return fail(fmt.Errorf("this device is in team %q: leave it first", cur.Name))
+		}
+		if err := team.Save(dataDir, tm); err != nil {
+			return fail(err)
+		}
+		fmt.Printf("Joined team %q; Outpost will sync with %s when it runs.\n", tm.Name, strings.Join(tm.Peers, ", "))
+	case "leave":
+		if err := team.Leave(dataDir); err != nil {
+			return fail(err)
+		}
+		fmt.Println("Left the team. This device's data stays; it no longer syncs.")
+	default:
+		return fail(fmt.Errorf("unknown team command %q", args[0]))
+	}
+	return 0
+}
