@@ -29,6 +29,9 @@ type Options struct {
 	AdvertisePort int
 	Preset        string // "lan" (default) or "local" (fast timers, for one host)
 	Logger        *slog.Logger
+	// Transport, when set, replaces memberlist's UDP/TCP transport (tests and
+	// benchmarks count bytes with it). It must already be bound.
+	Transport memberlist.Transport
 }
 
 // Config builds the memberlist configuration; the caller sets the delegates.
@@ -66,6 +69,7 @@ func Config(o Options) (*memberlist.Config, error) {
 	if o.BindPort != 0 || o.BindAddr != "" {
 		c.BindPort = o.BindPort
 	}
+	c.Transport = o.Transport
 	c.AdvertiseAddr = o.AdvertiseAddr
 	c.AdvertisePort = o.AdvertisePort
 	if o.Logger == nil {

@@ -21,8 +21,10 @@ func (n *node) bulkEdit(t testing.TB, prefix string, count int) {
 	for i := 0; i < count; i += 500 {
 		_, err := n.st.Update(context.Background(), "bulk", func(tx *store.Tx) error {
 			for j := i; j < min(count, i+500); j++ {
-				op, _ := change.Set("title", fmt.Sprintf("%s %d", prefix, j), nil)
-				if _, err := tx.Write("ticket", fmt.Sprintf("%s-%d", prefix, j%3000), []change.Op{op}); err != nil {
+				id := fmt.Sprintf("%s-%d", prefix, j%3000)
+				rec, _ := tx.Get("ticket", id)
+				op, _ := change.Set("title", fmt.Sprintf("%s %d", prefix, j), rec.Heads("title"))
+				if _, err := tx.Write("ticket", id, []change.Op{op}); err != nil {
 					return err
 				}
 			}

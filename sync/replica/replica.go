@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Config struct {
 	ReconnectEvery time.Duration
 	// PullTimeout abandons a pull that got no answer (default 5 s).
 	PullTimeout time.Duration
+	// AntiEntropyEvery is how often the replica asks one random peer for anything
+	// it lacks, on top of memberlist's push/pull (default 3 s). A lost packet and
+	// its lost notice are then repaired within seconds.
+	AntiEntropyEvery time.Duration
 }
 
 // Replica replicates one store. It is safe for concurrent use.
@@ -74,7 +79,7 @@ type Stats struct {
 	Dropped      int // malformed or hostile messages dropped
 	Applied      int // changes merged into the store
 	Rejected     int // changes refused by the store (bad signature, removed device, ...)
-	Relayed      int // changes re-broadcast on first receipt
+	Relayed      int // notices of missed changes passed on
 	PullsSent    int
 	ChunksServed int
 	InboxFull    int // messages dropped because the replica was busy (anti-entropy heals)
@@ -87,6 +92,9 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	}
 	if cfg.ReconnectEvery == 0 {
 		cfg.ReconnectEvery = 3 * time.Second
+	}
+	if cfg.AntiEntropyEvery == 0 {
+		cfg.AntiEntropyEvery = 3 * time.Second
 	}
 	if cfg.PullTimeout == 0 {
 		cfg.PullTimeout = 5 * time.Second
@@ -110,7 +118,9 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	}
 	mc.Delegate = &delegate{r: r}
 	mc.Events = &eventDelegate{r: r}
-	r.bq = &memberlist.TransmitLimitedQueue{NumNodes: r.numNodes, RetransmitMult: mc.RetransmitMult}
+	// The queue carries only notices: every change already went to each member
+	// directly, so a notice is insurance against a lost packet and needs few retransmits.
+	r.bq = &memberlist.TransmitLimitedQueue{NumNodes: r.numNodes, RetransmitMult: 2}
 	ml, err := memberlist.Create(mc)
 	if err != nil {
 		return nil, fmt.Errorf("start gossip on %s:%d: %w", mc.BindAddr, mc.BindPort, err)
@@ -177,6 +187,8 @@ func (r *Replica) loop() {
 	defer r.done.Done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	entropy := time.NewTicker(r.cfg.AntiEntropyEvery)
+	defer entropy.Stop()
 	for {
 		select {
 		case <-r.stop:
@@ -187,34 +199,59 @@ func (r *Replica) loop() {
 			fn()
 		case <-tick.C:
 			r.expirePulls()
+		case <-entropy.C:
+			r.pullRandomPeer()
 		}
 	}
 }
 
-// onCommit queues local changes for broadcast. It runs on the committing goroutine and does not block.
+// onCommit hands local changes to the replica goroutine for sending. It runs on
+// the committing goroutine and does not block.
 func (r *Replica) onCommit(e store.Event) {
 	if !e.Local {
 		return
 	}
-	for _, c := range e.Changes {
-		r.broadcast(c)
+	cs := e.Changes
+	if !r.do(func() { r.announce(cs) }) {
+		r.count(func(s *Stats) { s.InboxFull++ }) // peers will pull these on the next state exchange
 	}
 }
 
-// broadcast queues c for gossip: whole if it fits in a packet, else a notice peers pull from.
-func (r *Replica) broadcast(c change.Change) {
-	key := "c:" + c.ID().String()
-	msg, err := wire.Encode(wire.TypeChange, wire.Change{From: r.self, Change: c})
-	if err == nil && len(msg) <= wire.MaxPacket-64 {
-		r.bq.QueueBroadcast(&gossip.Broadcast{Key: key, Msg: msg})
-		return
+// announce sends new local changes to every live member at once (a packet each:
+// the fast path), and queues a small notice of each on the gossip broadcast
+// queue, so a member that lost the packet still hears of the change and pulls it.
+// A change too large for one packet is announced by notice only.
+func (r *Replica) announce(cs []change.Change) {
+	members := r.ml.Members()
+	for _, c := range cs {
+		notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: c.Device, Seq: c.Seq})
+		if err != nil {
+			r.log.Error("encode notice", "err", err)
+			continue
+		}
+		msg, err := wire.Encode(wire.TypeChange, wire.Change{From: r.self, Change: c})
+		if err != nil || len(msg) > wire.MaxPacket {
+			msg = notice
+		}
+		for _, m := range members {
+			if m.Name != r.self {
+				_ = r.ml.SendBestEffort(m, msg)
+			}
+		}
+		r.bq.QueueBroadcast(&gossip.Broadcast{Key: "h:" + c.ID().String(), Msg: notice})
 	}
-	msg, err = wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: c.Device, Seq: c.Seq})
+}
+
+// relayNotice passes on a notice that told this replica of a change it had missed:
+// memberlist does not re-gossip user messages, and if this replica missed the
+// packet, others may have too.
+func (r *Replica) relayNotice(h *wire.Have) {
+	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: h.Device, Seq: h.Seq})
 	if err != nil {
-		r.log.Error("encode notice", "err", err)
 		return
 	}
-	r.bq.QueueBroadcast(&gossip.Broadcast{Key: key, Msg: msg})
+	r.bq.QueueBroadcast(&gossip.Broadcast{Key: "h:" + h.Device + ":" + fmt.Sprint(h.Seq), Msg: notice})
+	r.count(func(s *Stats) { s.Relayed++ })
 }
 
 // handle decodes and acts on one message from a peer.
@@ -234,6 +271,7 @@ func (r *Replica) handle(raw []byte) {
 		r.onChange(from, m.Change.Change)
 	case m.Have != nil:
 		if r.lacks(m.Have.Device, m.Have.Seq) {
+			r.relayNotice(m.Have)
 			r.pull(from)
 		}
 	case m.Pull != nil:
@@ -259,7 +297,7 @@ func (r *Replica) count(fn func(*Stats)) {
 	r.mu.Unlock()
 }
 
-// onChange applies a live change and relays it on first receipt.
+// onChange applies a live change; a gap before it is pulled from the sender.
 func (r *Replica) onChange(from string, c change.Change) {
 	if !r.lacks(c.Device, c.Seq) {
 		return
@@ -271,10 +309,6 @@ func (r *Replica) onChange(from string, c change.Change) {
 	}
 	r.logRejections(from, res)
 	r.count(func(s *Stats) { s.Applied += res.Applied })
-	if res.Applied > 0 || res.Buffered > 0 {
-		r.broadcast(c) // memberlist does not re-gossip user messages: relay once
-		r.count(func(s *Stats) { s.Relayed++ })
-	}
 	if res.Buffered > 0 {
 		r.pull(from) // a gap: fetch what came before
 	}
@@ -408,6 +442,19 @@ func (r *Replica) onChunk(from string, c *wire.Chunk) {
 	r.mu.Unlock()
 	if again {
 		r.pull(from)
+	}
+}
+
+// pullRandomPeer asks one random live member for anything this replica lacks.
+func (r *Replica) pullRandomPeer() {
+	var others []string
+	for _, n := range r.ml.Members() {
+		if n.Name != r.self {
+			others = append(others, n.Name)
+		}
+	}
+	if len(others) > 0 {
+		r.pull(others[rand.IntN(len(others))])
 	}
 }
 
