@@ -1,0 +1,90 @@
+// Helpers for the browser tests: start `outpost serve` on a temporary data directory, launch Debian's
+// chromium through playwright-core (no browser downloads), and stop everything afterwards.
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium } from 'playwright-core'
+
+export const BIN = resolve(process.env.OUTPOST_BIN ?? '../build/bin/outpost-headless')
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium'
+
+export function tempDir(prefix = 'outpost-e2e-') {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', fail)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => ok(port))
+    })
+  })
+}
+
+// outpost runs a one-shot CLI command (team create, invite, join) and returns its stdout.
+export function outpost(args) {
+  const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 30_000 })
+  if (r.status !== 0) throw new Error(`outpost ${args.join(' ')} failed (${r.status}): ${r.stderr}${r.stdout}`)
+  return r.stdout
+}
+
+// serve starts `outpost serve` and resolves with {url, proc, stop} once it prints its link.
+export async function serve({ data, extra = [] } = {}) {
+  const port = await freePort()
+  const dir = data ?? tempDir()
+  const proc = spawn(BIN, ['serve', '--data', dir, '--listen', `127.0.0.1:${port}`, ...extra], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let log = ''
+  proc.stderr.on('data', (b) => (log += b))
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`outpost serve printed no link in 20 s:\n${log}`)), 20_000)
+    let out = ''
+    proc.stdout.on('data', (b) => {
+      out += b
+      const m = out.match(/(http:\/\/\S+\?token=\w+)/)
+      if (m) {
+        clearTimeout(timer)
+        ok(m[1])
+      }
+    })
+    proc.on('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`outpost serve exited (${code}):\n${log}`))
+    })
+  })
+  const stop = () =>
+    new Promise((ok) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return ok()
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5_000)
+      proc.once('exit', () => {
+        clearTimeout(kill)
+        ok()
+      })
+      proc.kill('SIGTERM')
+    })
+  return { url, proc, dir, stop, log: () => log, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+export async function browser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  })
+}
+
+export function assert(cond, msg) {
+  if (!cond) throw new Error(`assertion failed: ${msg}`)
+}
