@@ -18,6 +18,7 @@ type Tx struct {
 	txn     *badger.Txn
 	author  string
 	changes []change.Change
+	root    *Tx // the transaction this one acts for another author in (see As); nil for the original
 }
 
 // Update runs fn as one user action by author. When fn returns an error nothing is written.
@@ -53,6 +54,17 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 		return nil, err
 	}
 	return tx.changes, nil
+}
+
+// As returns the same transaction acting for another author: its writes commit
+// with the rest of the transaction, signed by this device, with author as their author.
+// A bulk load (the demo dataset) records many people's actions in one commit this way.
+func (tx *Tx) As(author string) *Tx {
+	root := tx
+	if tx.root != nil {
+		root = tx.root
+	}
+	return &Tx{s: tx.s, b: tx.b, txn: tx.txn, author: author, root: root}
 }
 
 // Author returns who performs this action.
@@ -110,7 +122,11 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 	if err := tx.txn.Set(vectorKey(c.Device), uint64Bytes(c.Seq)); err != nil {
 		return change.Record{}, err
 	}
-	tx.changes = append(tx.changes, c)
+	if tx.root != nil {
+		tx.root.changes = append(tx.root.changes, c)
+	} else {
+		tx.changes = append(tx.changes, c)
+	}
 	return rec, nil
 }
 

@@ -19,6 +19,7 @@ var ErrNotFound = errors.New("ticket not found")
 type Service struct {
 	st     *store.Store
 	matrix func() Matrix
+	tx     *store.Tx // set by Within: actions join this transaction instead of committing their own
 }
 
 // NewService returns a ticket service on st; matrix supplies the team's priority
@@ -70,7 +71,7 @@ func (s *Service) CreateBatch(ctx context.Context, author string, ins []NewTicke
 		prios[i] = p
 	}
 	out := make([]Ticket, 0, len(ins))
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
+	err := s.update(ctx, author, func(tx *store.Tx) error {
 		for i, in := range ins {
 			n, err := tx.Next(Kind)
 			if err != nil {
@@ -371,7 +372,7 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 // edit runs fn against the current record inside one transaction and writes the ops it gathers.
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
 	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
+	err := s.update(ctx, author, func(tx *store.Tx) error {
 		r, err := tx.Get(Kind, id)
 		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
 			return fmt.Errorf("%w: %s", ErrNotFound, id)
