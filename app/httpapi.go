@@ -128,11 +128,17 @@ func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }
 func writeError(w http.ResponseWriter, status int, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(ErrorBody(err))
+}
+
+// ErrorBody is how the UI receives an error, over HTTP and in the window alike:
+// {"error": message, "field": name} (field only for invalid input).
+func ErrorBody(err error) any {
 	body := map[string]any{"error": err.Error()}
 	if fe, ok := field.As(err); ok {
 		body["field"] = fe.Field
 	}
-	_ = json.NewEncoder(w).Encode(body)
+	return body
 }
 
 func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {

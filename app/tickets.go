@@ -14,6 +14,11 @@ func (s *TicketService) Queue(filter queue.Filter) (queue.Result, error) {
 	return s.a.queue.Query(filter), nil
 }
 
+// Facets lists the categories, tags and assignees of open tickets, for the queue's filters and pickers.
+func (s *TicketService) Facets() (queue.Facets, error) {
+	return s.a.queue.Facets(), nil
+}
+
 // Get returns one ticket.
 func (s *TicketService) Get(id string) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Get(id)

@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 // first build, so dist/.gitkeep is committed. The build does not empty dist (that would delete the
 // placeholder); it removes the previous assets itself and rewrites .gitkeep.
 function keepDist(): Plugin {
-  const dist = resolve(__dirname, 'dist')
+  const dist = resolve(import.meta.dirname, 'dist')
   return {
     name: 'outpost-keep-dist',
     apply: 'build',

@@ -27,6 +27,7 @@ type Filter struct {
 	IncludeClosed bool            `json:"includeClosed,omitempty"`
 	Sort          string          `json:"sort,omitempty"` // "priority" (default), "age", "updated"
 	Limit         int             `json:"limit,omitempty"`
+	Offset        int             `json:"offset,omitempty"` // skip this many matches (a page further down the list)
 }
 
 // DefaultLimit caps a query that names no limit.
@@ -119,8 +120,10 @@ func (x *Index) Query(f Filter) Result {
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
-	res := Result{Total: len(matched), Tickets: make([]ticket.Summary, 0, min(limit, len(matched)))}
-	for _, e := range matched[:min(limit, len(matched))] {
+	page := matched[min(max(f.Offset, 0), len(matched)):]
+	page = page[:min(limit, len(page))]
+	res := Result{Total: len(matched), Tickets: make([]ticket.Summary, 0, len(page))}
+	for _, e := range page {
 		res.Tickets = append(res.Tickets, e.Summary)
 	}
 	return res

@@ -74,6 +74,9 @@ func TestQueueFollowsTheStore(t *testing.T) {
 		{"oldest first", Filter{Sort: "age"}, "VPN down for sales;Mailbox full;"},
 		{"recently updated", Filter{Sort: "updated"}, "Mailbox full;VPN down for sales;"},
 		{"limit", Filter{Limit: 1}, "VPN down for sales;"},
+		{"second page", Filter{Limit: 1, Offset: 1}, "Mailbox full;"},
+		{"offset past the end", Filter{Offset: 5}, ""},
+		{"negative offset is the start", Filter{Offset: -3, Limit: 1}, "VPN down for sales;"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
