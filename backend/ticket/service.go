@@ -19,7 +19,8 @@ var ErrNotFound = errors.New("ticket not found")
 type Service struct {
 	st     *store.Store
 	matrix func() Matrix
-	tx     *store.Tx // set by Within: actions join this transaction instead of committing their own
+	tx     *store.Tx                         // set by Within: actions join this transaction instead of committing their own
+	guard  func(Ticket, EscalateInput) error // set by GuardEscalation: checks run before an escalation
 }
 
 // NewService returns a ticket service on st; matrix supplies the team's priority
@@ -250,6 +251,8 @@ type EscalateInput struct {
 	To       string `json:"to"` // technician at the new tier, or "" for that tier's queue
 	Reason   string `json:"reason"`
 	Handover string `json:"handover"`
+	// Checklist holds the items of the category's escalation path the technician confirmed, by item ID.
+	Checklist map[string]bool `json:"checklist,omitempty"`
 }
 
 // MinHandover is the shortest handover note accepted: an escalation without notes is a bad escalation.
@@ -274,8 +277,13 @@ func (s *Service) Escalate(ctx context.Context, author, id string, in EscalateIn
 		if len([]rune(strings.TrimSpace(in.Handover))) < MinHandover {
 			return field.Errorf("handover", "needs at least %d characters: say what was tried and what the next tier needs to know", MinHandover)
 		}
+		if s.guard != nil {
+			if err := s.guard(t, in); err != nil {
+				return err
+			}
+		}
 		ops.Put(r, fTier, in.ToTier)
-		ops.Append(fEscalations, Escalation{FromTier: t.Tier, ToTier: in.ToTier, To: in.To, Reason: in.Reason, Handover: in.Handover})
+		ops.Append(fEscalations, Escalation{FromTier: t.Tier, ToTier: in.ToTier, To: in.To, Reason: in.Reason, Handover: in.Handover, Checklist: in.Checklist})
 		if in.To != t.Assignee {
 			ops.Put(r, fAssignee, in.To)
 		}

@@ -97,14 +97,15 @@ type WorkLog struct {
 
 // Escalation records a move up the tiers and what was handed over.
 type Escalation struct {
-	ID       string    `json:"id"`
-	By       string    `json:"by"`
-	At       time.Time `json:"at"`
-	FromTier int       `json:"fromTier"`
-	ToTier   int       `json:"toTier"`
-	To       string    `json:"to"`
-	Reason   string    `json:"reason"`
-	Handover string    `json:"handover"`
+	ID        string          `json:"id"`
+	By        string          `json:"by"`
+	At        time.Time       `json:"at"`
+	FromTier  int             `json:"fromTier"`
+	ToTier    int             `json:"toTier"`
+	To        string          `json:"to"`
+	Reason    string          `json:"reason"`
+	Handover  string          `json:"handover"`
+	Checklist map[string]bool `json:"checklist,omitempty"` // escalation-path items confirmed
 }
 
 // LinkType names how two tickets relate.
