@@ -17,6 +17,8 @@ var (
 		"outpost/backend/hlc",
 		"outpost/backend/change",
 		"outpost/backend/field",
+		"outpost/backend/assign",
+		"outpost/backend/technician/schedule",
 	}
 	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {
