@@ -1,0 +1,201 @@
+// Package demo generates a realistic help-desk dataset (a year of a team's tickets with
+// their histories) and writes it through the ticket service, so every record is made of
+// real, signed changes. The same seed gives the same data.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"outpost/backend/store"
+	"outpost/backend/ticket"
+)
+
+// Config says how much to generate.
+type Config struct {
+	Tickets     int       `json:"tickets"`
+	Technicians int       `json:"technicians"`
+	SOPs        int       `json:"sops"`
+	Seed        uint64    `json:"seed"`
+	Days        int       `json:"days"` // length of the history; 0 means 365
+	End         time.Time `json:"end"`  // the dataset's present; zero means now
+}
+
+// Limits on a generated dataset.
+const (
+	MaxTickets     = 2_000_000
+	MaxTechnicians = 500
+)
+
+// Normalize fills defaults and checks the limits.
+func (c *Config) Normalize(now time.Time) error {
+	if c.Days == 0 {
+		c.Days = 365
+	}
+	if c.End.IsZero() {
+		c.End = now
+	}
+	if c.Technicians == 0 {
+		c.Technicians = 8
+	}
+	switch {
+	case c.Tickets < 0 || c.Tickets > MaxTickets:
+		return fmt.Errorf("tickets: must be from 0 to %d", MaxTickets)
+	case c.Technicians < 1 || c.Technicians > MaxTechnicians:
+		return fmt.Errorf("technicians: must be from 1 to %d", MaxTechnicians)
+	case c.SOPs < 0:
+		return errors.New("sops: must not be negative")
+	case c.Days < 1 || c.Days > 3650:
+		return errors.New("days: must be from 1 to 3650")
+	}
+	c.End = c.End.UTC().Truncate(time.Second)
+	return nil
+}
+
+// Start is when the generated history begins.
+func (c Config) Start() time.Time { return c.End.AddDate(0, 0, -c.Days) }
+
+// Clock is a wall clock the generator moves forward as it writes, so that the store
+// stamps each change with the moment the action happened. Pass its Now as store.Options.Now.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// Progress reports how far generation is.
+type Progress struct {
+	Phase string `json:"phase"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+}
+
+// Stats says what was generated.
+type Stats struct {
+	Tickets     int           `json:"tickets"`
+	Technicians []string      `json:"technicians"`
+	Actions     int           `json:"actions"`
+	Changes     int           `json:"changes"`
+	Open        int           `json:"open"`
+	Elapsed     time.Duration `json:"elapsed"`
+}
+
+// ErrNewerData reports a replica whose clock is past the start of the demo period:
+// its changes would all be stamped "now", so the history would not look like a year.
+var ErrNewerData = errors.New("this replica already holds changes newer than the demo period; generate into a new data directory")
+
+// actionsPerCommit is how many planned actions share one store transaction: large
+// enough that the synced commit is cheap per action, small enough for Badger's batch limit.
+const actionsPerCommit = 250
+
+// Generate writes the dataset for cfg into st, whose clock must be clk (store.Options.Now = clk.Now)
+// and not past cfg.Start(). Each commit holds many actions, each its own signed change by
+// the technician who did it, stamped at the planned moment. progress may be nil.
+func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, progress func(Progress)) (Stats, error) {
+	began := time.Now()
+	if err := cfg.Normalize(clk.Now()); err != nil {
+		return Stats{}, err
+	}
+	if st.Clock().Last().Time().After(cfg.Start()) {
+		return Stats{}, ErrNewerData
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	progress(Progress{Phase: "planning", Total: cfg.Tickets})
+	p := newPlan(cfg, cfg.End)
+	w := &writer{p: p, svc: ticket.NewService(st, nil), clk: clk, ids: make([]string, len(p.tickets))}
+	stats := Stats{Tickets: len(p.tickets), Actions: len(p.events)}
+	for _, t := range p.techs {
+		stats.Technicians = append(stats.Technicians, t.Name)
+	}
+	for i := 0; i < len(p.events); i += actionsPerCommit {
+		evs := p.events[i:min(i+actionsPerCommit, len(p.events))]
+		cs, err := st.Update(ctx, "demo", func(tx *store.Tx) error {
+			svc := w.svc.Within(tx)
+			for k := range evs {
+				if err := w.do(ctx, svc, &evs[k]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return stats, fmt.Errorf("write demo data: %w", err)
+		}
+		stats.Changes += len(cs)
+		progress(Progress{Phase: "writing", Done: i + len(evs), Total: len(p.events)})
+	}
+	clk.Set(cfg.End)
+	for _, s := range w.status {
+		if s.Open() {
+			stats.Open++
+		}
+	}
+	stats.Elapsed = time.Since(began)
+	return stats, nil
+}
+
+// writer performs planned actions through the ticket service.
+type writer struct {
+	p      *plan
+	svc    *ticket.Service
+	clk    *Clock
+	ids    []string
+	status map[int32]ticket.Status
+}
+
+func (w *writer) do(ctx context.Context, svc *ticket.Service, e *event) error {
+	w.clk.Set(e.At)
+	by := w.p.techs[e.By].Name
+	id := w.ids[e.Ticket]
+	var t ticket.Ticket
+	var err error
+	switch e.Step {
+	case stepCreate:
+		var ts []ticket.Ticket
+		ts, err = svc.CreateBatch(ctx, by, []ticket.NewTicket{w.p.tickets[e.Ticket]})
+		if err == nil {
+			t = ts[0]
+			w.ids[e.Ticket] = t.ID
+		}
+	case stepAssign:
+		t, err = svc.Assign(ctx, by, id, w.p.techs[e.To].Name)
+	case stepStatus:
+		t, err = svc.Transition(ctx, by, id, e.Status, e.Text)
+	case stepComment:
+		t, err = svc.Comment(ctx, by, id, e.Text, strings.HasPrefix(e.Text, "Checked"))
+	case stepWork:
+		t, err = svc.LogWork(ctx, by, id, e.N, e.Text)
+	case stepEscalate:
+		t, err = svc.Escalate(ctx, by, id, ticket.EscalateInput{ToTier: e.N, To: w.p.techs[e.To].Name, Reason: e.Text, Handover: e.Extra})
+	}
+	if err != nil {
+		return fmt.Errorf("ticket %d, action %d: %w", e.Ticket+1, e.Seq, err)
+	}
+	if w.status == nil {
+		w.status = map[int32]ticket.Status{}
+	}
+	w.status[e.Ticket] = t.Status
+	return nil
+}
