@@ -54,6 +54,7 @@ type Summary struct {
 	Urgency  Level     `json:"urgency"`
 	Category string    `json:"category"`
 	Assignee string    `json:"assignee"`
+	Assigned time.Time `json:"assigned"` // when the current assignee got the ticket (zero when unassigned)
 	Tier     int       `json:"tier"`
 	Created  time.Time `json:"created"`
 	Updated  time.Time `json:"updated"`
@@ -72,6 +73,7 @@ type Ticket struct {
 	Comments           []Comment    `json:"comments"`
 	WorkLogs           []WorkLog    `json:"workLogs"`
 	Escalations        []Escalation `json:"escalations"`
+	Events             []Event      `json:"events"` // lifecycle steps, oldest first (see timeline.go)
 	Links              []Link       `json:"links"`
 	Conflicts          []Conflict   `json:"conflicts"`
 	AllowedTransitions []Status     `json:"allowedTransitions"`
@@ -204,6 +206,10 @@ func FromRecord(r change.Record) Ticket {
 		}
 		t.Conflicts = append(t.Conflicts, c)
 	}
+	if t.Assignee != "" {
+		t.Assigned = r.Fields[fAssignee].At.Time()
+	}
+	t.Events = readEvents(r)
 	t.AllowedTransitions = t.Status.Next()
 	return t
 }

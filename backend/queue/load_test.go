@@ -1,0 +1,47 @@
+package queue
+
+import (
+	"context"
+	"testing"
+
+	"outpost/backend/ticket"
+)
+
+func TestLoadsAndLastAssigned(t *testing.T) {
+	t.Parallel()
+	st := openStore(t, t.TempDir())
+	svc := ticket.NewService(st, nil)
+	ctx := context.Background()
+	x, err := Build(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	mk := func(assignee string) ticket.Ticket {
+		tk, err := svc.Create(ctx, "a", ticket.NewTicket{Title: "t"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if assignee != "" {
+			if tk, err = svc.Assign(ctx, "a", tk.ID, assignee); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return tk
+	}
+	mk("tech-a")
+	a2 := mk("tech-a")
+	b1 := mk("tech-b")
+	mk("")
+	if _, err := svc.Transition(ctx, "a", b1.ID, ticket.StatusResolved, ""); err != nil {
+		t.Fatal(err)
+	}
+	loads := x.Loads()
+	if loads["tech-a"] != 2 || loads["tech-b"] != 0 || len(loads) != 1 {
+		t.Fatalf("loads = %v", loads)
+	}
+	last := x.LastAssigned()
+	if !last["tech-a"].Equal(a2.Assigned) || !last["tech-b"].Equal(b1.Assigned) || !last["tech-b"].After(last["tech-a"]) {
+		t.Fatalf("last assigned = %v (a2 %v, b1 %v)", last, a2.Assigned, b1.Assigned)
+	}
+}
