@@ -400,7 +400,11 @@ func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Re
 			out = r
 			return nil
 		}
-		out, err = tx.Write(Kind, id, list)
+		events, err := timelineOps(r, FromRecord(r), author, list)
+		if err != nil {
+			return err
+		}
+		out, err = tx.Write(Kind, id, append(list, events...))
 		return err
 	})
 	if err != nil {
