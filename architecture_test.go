@@ -17,6 +17,7 @@ var (
 		"outpost/backend/hlc",
 		"outpost/backend/change",
 		"outpost/backend/field",
+		"outpost/backend/sealed",
 		"outpost/backend/assign",
 		"outpost/backend/technician/schedule",
 	}

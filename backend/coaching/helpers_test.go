@@ -1,0 +1,119 @@
+package coaching
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"outpost/backend/field"
+	"outpost/backend/person"
+	"outpost/backend/store"
+)
+
+// today is the injected clock's date in every test.
+var today = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+
+func clock() time.Time { return today }
+
+// device is one real replica: a Badger store on its own data directory, the person
+// bound to it, and the coaching service acting as that person.
+type device struct {
+	dir    string
+	st     *store.Store
+	people *person.Service
+	coach  *Service
+}
+
+func openDevice(t *testing.T, dir string) *device {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ppl, err := person.NewService(st, person.Options{Dir: dir, WorkFactor: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &device{dir: dir, st: st, people: ppl, coach: NewService(st, ppl, clock)}
+	t.Cleanup(func() { d.close() })
+	return d
+}
+
+func (d *device) close() {
+	if d.st != nil {
+		d.st.Close()
+		d.st = nil
+	}
+}
+
+// newDevice opens a fresh replica and sets up its person (no person when name is "").
+func newDevice(t *testing.T, name string, role person.Role, techID string) *device {
+	t.Helper()
+	d := openDevice(t, "")
+	if name != "" {
+		if _, err := d.people.SetUp(context.Background(), person.Profile{Name: name, Role: role, TechnicianID: techID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return d
+}
+
+// syncAll replicates until every device holds every change, as gossip would.
+func syncAll(t *testing.T, devs ...*device) {
+	t.Helper()
+	for range 2 {
+		for _, from := range devs {
+			for _, to := range devs {
+				if from == to {
+					continue
+				}
+				have, err := to.st.Vector()
+				if err != nil {
+					t.Fatal(err)
+				}
+				cs, err := from.st.ChangesAfter(have, 1<<30)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := to.st.Apply(cs)
+				if err != nil || len(res.Rejected) > 0 {
+					t.Fatalf("apply: %v %+v", err, res.Rejected)
+				}
+			}
+		}
+	}
+	want, _ := devs[0].st.StateHash()
+	for _, d := range devs[1:] {
+		if h, _ := d.st.StateHash(); h != want {
+			t.Fatal("replicas did not converge")
+		}
+	}
+}
+
+func titles(items []Item) []string {
+	out := []string{}
+	for _, it := range items {
+		out = append(out, it.Title)
+	}
+	return out
+}
+
+func wantErr(t *testing.T, err error, target error, fieldName string) {
+	t.Helper()
+	if fieldName != "" {
+		fe, ok := field.As(err)
+		if !ok || fe.Field != fieldName {
+			t.Fatalf("error %v, want a field error on %q", err, fieldName)
+		}
+		return
+	}
+	if !errors.Is(err, target) {
+		t.Fatalf("error %v, want %v", err, target)
+	}
+}
