@@ -230,3 +230,29 @@ func BenchmarkGenerate10k(b *testing.B) {
 		b.ReportMetric(float64(stats.Changes), "changes/op")
 	}
 }
+
+func TestLoadMergesIntoAReplicaInUse(t *testing.T) {
+	t.Parallel()
+	dst, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	var last Progress
+	cfg := Config{Tickets: 120, Technicians: 5, Seed: 3, End: testEnd}
+	stats, err := Load(context.Background(), dst, t.TempDir(), cfg, func(p Progress) { last = p })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := allTickets(t, dst)
+	if len(got) != 120 || last.Phase != "merging" || last.Done != last.Total || last.Total != stats.Changes+1 {
+		t.Fatalf("%d tickets merged, last progress %+v, stats %+v", len(got), last, stats)
+	}
+	direct, _ := generate(t, cfg)
+	if digest(got) != digest(allTickets(t, direct)) {
+		t.Fatal("merged demo data differs from the same dataset generated directly")
+	}
+	if first := got[0].Created; first.After(testEnd.AddDate(0, 0, -350)) {
+		t.Fatalf("first merged ticket created %s: the history lost its dates", first)
+	}
+}
