@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"outpost/backend/change"
+	"outpost/backend/metrics"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -25,7 +26,7 @@ type Filter struct {
 	Category      string          `json:"category,omitempty"`
 	Tag           string          `json:"tag,omitempty"`
 	IncludeClosed bool            `json:"includeClosed,omitempty"`
-	Sort          string          `json:"sort,omitempty"` // "priority" (default), "age", "updated"
+	Sort          string          `json:"sort,omitempty"` // "priority" (default), "age", "updated", "sla" (most at risk first)
 	Limit         int             `json:"limit,omitempty"`
 	Offset        int             `json:"offset,omitempty"` // skip this many matches (a page further down the list)
 }
@@ -36,12 +37,13 @@ const DefaultLimit = 2000
 // Result is one page of the queue and how many tickets matched in all.
 type Result struct {
 	Total   int              `json:"total"`
-	Tickets []ticket.Summary `json:"tickets"`
+	Tickets []Row `json:"tickets"`
 }
 
 type entry struct {
 	ticket.Summary
 	search string // lower-cased number, title, category, requester
+	fact   metrics.Ticket
 }
 
 // Index is the in-memory queue. It is safe for concurrent use.
@@ -50,6 +52,7 @@ type Index struct {
 	mu     sync.RWMutex
 	items  map[string]*entry
 	cancel func()
+	sla    slaSource
 }
 
 // Build scans every ticket into a new index and subscribes it to the store's commits.
@@ -101,6 +104,7 @@ func (x *Index) put(r change.Record) {
 	x.items[r.ID] = &entry{
 		Summary: t.Summary,
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
+		fact:    factOf(t),
 	}
 }
 
@@ -115,16 +119,21 @@ func (x *Index) Query(f Filter) Result {
 		}
 	}
 	x.mu.RUnlock()
-	slices.SortFunc(matched, order(f.Sort))
+	badges := x.badges(matched, f.Sort == SortSLA)
+	if f.Sort == SortSLA {
+		slices.SortFunc(matched, byRisk(badges))
+	} else {
+		slices.SortFunc(matched, order(f.Sort))
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
 	}
 	page := matched[min(max(f.Offset, 0), len(matched)):]
 	page = page[:min(limit, len(page))]
-	res := Result{Total: len(matched), Tickets: make([]ticket.Summary, 0, len(page))}
+	res := Result{Total: len(matched), Tickets: make([]Row, 0, len(page))}
 	for _, e := range page {
-		res.Tickets = append(res.Tickets, e.Summary)
+		res.Tickets = append(res.Tickets, Row{Summary: e.Summary, SLA: x.badge(badges, e)})
 	}
 	return res
 }

@@ -211,14 +211,19 @@ func (e *Engine) progress(runs []span, done time.Time, prio int, response, pause
 // most at risk (response until it is met, then resolution). JSON shape, on each
 // open queue row as "sla":
 //
-//	{"state": "ok"|"warning75"|"warning90"|"breached", "target": "response"|"resolution",
-//	 "leftSeconds": 5400, "share": 0.62, "paused": false, "dueAt": "2025-03-04T15:00:00Z"}
+//	{"state": "ok"|"warning75"|"warning90"|"breached", "risk": "ok"|"warning"|"breached"|"paused",
+//	 "target": "response"|"resolution", "label": "reply 45m left", "breached": false,
+//	 "leftSeconds": 2700, "share": 0.62, "paused": false, "dueAt": "2025-03-04T15:00:00Z"}
 //
 // leftSeconds is business time left (negative once breached); share is elapsed/target
-// (1.0 = the whole target used); dueAt is absent while paused or once breached.
+// (1.0 = the whole target used); dueAt is absent while paused or once breached; label
+// is short text for the row ("reply 45m left", "fix 3h 10m left", "fix overdue 20m", "paused").
 type Badge struct {
 	State       State     `json:"state"`
+	Risk        string    `json:"risk"`
 	Target      string    `json:"target"`
+	Label       string    `json:"label"`
+	Breached    bool      `json:"breached"`
 	LeftSeconds int64     `json:"leftSeconds"`
 	Share       float64   `json:"share"`
 	Paused      bool      `json:"paused"`
@@ -234,5 +239,42 @@ func (r Result) Badge() *Badge {
 	if !r.Response.Done && r.Response.Share >= r.Resolution.Share {
 		p, name = r.Response, "response"
 	}
-	return &Badge{State: p.State, Target: name, LeftSeconds: p.LeftSeconds, Share: p.Share, Paused: p.Paused, DueAt: p.DueAt}
+	b := &Badge{State: p.State, Target: name, LeftSeconds: p.LeftSeconds, Share: p.Share, Paused: p.Paused, DueAt: p.DueAt,
+		Breached: p.State == Breached, Risk: "ok"}
+	verb := "fix"
+	if name == "response" {
+		verb = "reply"
+	}
+	switch {
+	case b.Breached:
+		b.Risk, b.Label = "breached", verb+" overdue "+Short(-p.Left())
+	case p.Paused:
+		b.Risk, b.Label = "paused", "paused, "+Short(p.Left())+" left"
+	default:
+		if p.State != OK {
+			b.Risk = "warning"
+		}
+		b.Label = verb + " " + Short(p.Left()) + " left"
+	}
+	return b
+}
+
+// Short writes a duration the way a queue row shows it: "45m", "3h 10m", "2d 4h" (d = 24 h).
+func Short(d time.Duration) string {
+	d = d.Round(time.Minute)
+	switch {
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + "m"
+	case d < 24*time.Hour:
+		h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+		if m == 0 {
+			return strconv.Itoa(h) + "h"
+		}
+		return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
+	}
+	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
+	if h == 0 {
+		return strconv.Itoa(days) + "d"
+	}
+	return strconv.Itoa(days) + "d " + strconv.Itoa(h) + "h"
 }

@@ -275,12 +275,12 @@ func TestBadge(t *testing.T) {
 	}
 	// Unanswered P2 after 2 h: the response (200%) is the target at risk.
 	b := e.Evaluate(timeline(berlin, "2025-03-03 16:00", 2), at(berlin, "2025-03-04 10:00")).Badge()
-	if b == nil || b.Target != "response" || b.State != Breached || b.LeftSeconds != -3600 || b.Share != 2 {
+	if b == nil || b.Target != "response" || b.State != Breached || b.LeftSeconds != -3600 || b.Share != 2 || b.Label != "reply overdue 1h" || b.Risk != "breached" {
 		t.Fatalf("badge = %+v", b)
 	}
 	// Answered: the resolution shows (2 h of 8 h).
 	b = e.Evaluate(timeline(berlin, "2025-03-03 16:00", 2, ev{"2025-03-03 16:10", EventResponse, ""}), at(berlin, "2025-03-04 10:00")).Badge()
-	if b == nil || b.Target != "resolution" || b.State != OK || b.Share != 0.25 || b.LeftSeconds != 6*3600 {
+	if b == nil || b.Target != "resolution" || b.State != OK || b.Share != 0.25 || b.LeftSeconds != 6*3600 || b.Label != "fix 6h left" || b.Risk != "ok" {
 		t.Fatalf("badge = %+v", b)
 	}
 	// Resolved: no badge.
@@ -312,5 +312,17 @@ func TestPolicyValidate(t *testing.T) {
 				t.Fatal("NewEngine accepted a bad policy")
 			}
 		})
+	}
+}
+
+func TestShort(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		45 * time.Minute: "45m", 3*time.Hour + 10*time.Minute: "3h 10m", 5 * time.Hour: "5h",
+		52 * time.Hour: "2d 4h", 48 * time.Hour: "2d", 29*time.Second + time.Minute: "1m",
+	} {
+		if got := Short(d); got != want {
+			t.Errorf("Short(%v) = %q, want %q", d, got, want)
+		}
 	}
 }

@@ -1,0 +1,101 @@
+package queue
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"outpost/backend/sla"
+	"outpost/backend/store"
+	"outpost/backend/ticket"
+)
+
+func TestQueueCarriesSLABadgesAndSortsByRisk(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	clock := t0
+	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: func() time.Time { return clock },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc := ticket.NewService(st, nil)
+	ctx := context.Background()
+	x, err := Build(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	mk := func(title string, impact, urgency ticket.Level) ticket.Ticket {
+		tk, err := svc.Create(ctx, "a", ticket.NewTicket{Title: title, Impact: impact, Urgency: urgency})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+	at := func(d time.Duration) { clock = t0.Add(d) }
+	a := mk("A P3", ticket.Medium, ticket.Medium) // 09:00
+	c := mk("C P5", ticket.Low, ticket.Low)       // 09:00
+	e := mk("E P2", ticket.High, ticket.Medium)   // 09:00
+	d := mk("D resolved", ticket.High, ticket.High)
+	at(30 * time.Minute)
+	if _, err := svc.Transition(ctx, "a", e.ID, ticket.StatusWaitingRequester, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Transition(ctx, "a", d.ID, ticket.StatusResolved, ""); err != nil {
+		t.Fatal(err)
+	}
+	at(time.Hour)
+	mk("B P1", ticket.High, ticket.High) // 10:00
+	_, _ = a, c
+
+	if r := x.Query(Filter{}); r.Tickets[0].SLA != nil {
+		t.Fatalf("badge without an SLA engine: %+v", r.Tickets[0].SLA)
+	}
+	settings := sla.DefaultSettings()
+	settings.Calendar.AllHours = true
+	engine, err := sla.NewEngine(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SetSLA(func() *sla.Engine { return engine }, func() time.Time { return t0.Add(2 * time.Hour) })
+
+	// At 11:00, 24x7: B's 15 min response is 1 h in (400%); A's 4 h response is 2 h in (50%);
+	// E waits since 09:30 with 30 min of its 8 h resolution used (6.25%); C's 2-day response is 2 h in (4.2%).
+	r := x.Query(Filter{Sort: SortSLA})
+	var order []string
+	for _, row := range r.Tickets {
+		order = append(order, row.Title)
+	}
+	if got := strings.Join(order, ","); got != "B P1,A P3,E P2,C P5" {
+		t.Fatalf("sla order = %s", got)
+	}
+	want := []struct {
+		state  sla.State
+		target string
+		share  float64
+		paused bool
+	}{
+		{sla.Breached, "response", 4, false},
+		{sla.OK, "response", 0.5, false},
+		{sla.OK, "resolution", 0.0625, true},
+		{sla.OK, "response", 2.0 / 48, false},
+	}
+	for i, w := range want {
+		b := r.Tickets[i].SLA
+		if b == nil || b.State != w.state || b.Target != w.target || b.Share != w.share || b.Paused != w.paused {
+			t.Errorf("%s badge = %+v, want %+v", r.Tickets[i].Title, b, w)
+		}
+	}
+	// The default order carries badges on the page too, and none on a resolved ticket.
+	all := x.Query(Filter{IncludeClosed: true, Limit: 10})
+	for _, row := range all.Tickets {
+		if (row.SLA == nil) != (row.Title == "D resolved") {
+			t.Errorf("%s: badge %+v", row.Title, row.SLA)
+		}
+	}
+}
