@@ -1,0 +1,139 @@
+package search
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"outpost/backend/change"
+	"outpost/backend/sop"
+	"outpost/backend/ticket"
+)
+
+// schemaVersion changes whenever the mapping or the documents change shape; an
+// index written under another version is rebuilt.
+const schemaVersion = "outpost-search-3"
+
+// Kinds of documents in the index.
+const (
+	KindTicket = "ticket"
+	KindSOP    = "sop"
+)
+
+// Index fields. Text fields are analysed for English (stemmed, stop words
+// dropped); keyword fields match whole, lower-cased values.
+const (
+	fKind     = "kind"     // keyword
+	fTitle    = "title"    // text, stored
+	fBody     = "body"     // text, stored: ticket description or SOP body
+	fComments = "comments" // text, stored: ticket comments
+	fTags     = "tags"     // text, stored
+	fNumber   = "number"   // keyword, stored: human ticket number
+	fStatus   = "status"   // keyword, stored
+	fCategory = "category" // keyword, stored
+	fTickets  = "tickets"  // keyword: tickets an SOP helped resolve
+	fPriority = "priority" // stored only
+	fUpdated  = "updated"  // date, stored, sortable
+)
+
+const analyzerKeyword = "lowerkeyword"
+
+// newMapping describes how records become searchable documents.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	err := m.AddCustomAnalyzer(analyzerKeyword, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     single.Name,
+		"token_filters": []string{lowercase.Name},
+	})
+	if err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = en.AnalyzerName
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keyword := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzerKeyword
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		return f
+	}
+	stored := bleve.NewTextFieldMapping()
+	stored.Index, stored.IncludeTermVectors, stored.IncludeInAll, stored.DocValues = false, false, false, false
+	updated := bleve.NewDateTimeFieldMapping()
+	updated.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fKind, keyword(true))
+	doc.AddFieldMappingsAt(fTitle, text(true))
+	doc.AddFieldMappingsAt(fBody, text(true))
+	doc.AddFieldMappingsAt(fComments, text(true))
+	doc.AddFieldMappingsAt(fTags, text(true))
+	doc.AddFieldMappingsAt(fNumber, keyword(true))
+	doc.AddFieldMappingsAt(fStatus, keyword(true))
+	doc.AddFieldMappingsAt(fCategory, keyword(true))
+	doc.AddFieldMappingsAt(fTickets, keyword(false))
+	doc.AddFieldMappingsAt(fPriority, stored)
+	doc.AddFieldMappingsAt(fUpdated, updated)
+	m.DefaultMapping = doc
+	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
+	return m, nil
+}
+
+// docID names a record's document.
+func docID(kind, id string) string { return kind + "/" + id }
+
+// splitDocID returns the kind and record ID of a document ID.
+func splitDocID(s string) (kind, id string) {
+	kind, id, _ = strings.Cut(s, "/")
+	return kind, id
+}
+
+// document turns a record into what the index stores; ok is false for records
+// that should not be in the index (deleted, or of a kind it does not hold).
+func document(r change.Record) (doc map[string]any, ok bool) {
+	if r.Deleted() {
+		return nil, false
+	}
+	switch r.Kind {
+	case ticket.Kind:
+		t := ticket.FromRecord(r)
+		comments := make([]string, 0, len(t.Comments))
+		for _, c := range t.Comments {
+			comments = append(comments, c.Body)
+		}
+		return map[string]any{
+			fKind: KindTicket, fTitle: t.Title, fBody: t.Description, fComments: strings.Join(comments, "\n\n"),
+			fTags: strings.Join(t.Tags, " "), fNumber: t.Number, fStatus: string(t.Status), fCategory: t.Category,
+			fPriority: "P" + strconv.Itoa(t.Priority), fUpdated: updated(r),
+		}, true
+	case sop.Kind:
+		s := sop.FromRecord(r, "")
+		return map[string]any{
+			fKind: KindSOP, fTitle: s.Title, fBody: s.Body, fTags: strings.Join(s.Tags, " "),
+			fCategory: s.Category, fTickets: s.Tickets, fUpdated: updated(r),
+		}, true
+	}
+	return nil, false
+}
+
+// updated is the record's last change time with the HLC's logical counter as
+// nanoseconds, so two changes in the same millisecond still sort in HLC order.
+func updated(r change.Record) string {
+	return r.Updated.Time().Add(time.Duration(r.Updated.Logical())).UTC().Format(time.RFC3339Nano)
+}
