@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 
+	"outpost/backend/coaching"
 	"outpost/backend/field"
+	"outpost/backend/person"
 	"outpost/backend/queue"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
@@ -37,12 +39,16 @@ type App struct {
 	events *hub
 	sync   syncer
 
-	tickets *ticket.Service
+	tickets  *ticket.Service
+	people   *person.Service
+	coaching *coaching.Service
 
 	// Bound services: their exported methods are what the UI calls.
-	Tickets *TicketService
-	System  *SystemService
-	Team    *TeamService
+	Tickets  *TicketService
+	System   *SystemService
+	Team     *TeamService
+	Identity *IdentityService
+	Coaching *CoachingService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -64,6 +70,11 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a}
 	a.Team = &TeamService{a: a}
+	if err := a.openPeople(); err != nil {
+		q.Close()
+		st.Close()
+		return nil, err
+	}
 	st.Subscribe(a.onCommit)
 	if err := a.startSync(); err != nil {
 		a.log.Warn("sync not started", "err", err)
@@ -81,14 +92,22 @@ func (a *App) Close() error {
 
 // Bound lists the services the UI may call, by the name the UI uses.
 func (a *App) Bound() map[string]any {
-	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team}
+	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team,
+		"IdentityService": a.Identity, "CoachingService": a.Coaching}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
 func (a *App) Events() *hub { return a.events }
 
-// me is who performs actions on this device.
-func (a *App) me() string { return a.st.Device().Name }
+// me is who performs actions on this device: its person's name once one is set up, else the device name.
+func (a *App) me() string {
+	if a.people != nil {
+		if name := a.people.Name(); name != "" {
+			return name
+		}
+	}
+	return a.st.Device().Name
+}
 
 // onCommit turns store commits into "records:changed" events, one per kind. It does not block.
 func (a *App) onCommit(e store.Event) {
@@ -110,7 +129,8 @@ func (a *App) userError(op string, err error) error {
 		return fe
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
-		team.ErrNoTeam, team.ErrBadInvite} {
+		team.ErrNoTeam, team.ErrBadInvite,
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -162,6 +162,9 @@ type View struct {
 	Notes        []Item `json:"notes"`
 	Goals        []Item `json:"goals"`
 	Actions      []Item `json:"actions"`
+	// Unreadable counts items sealed to this person that failed to open (damaged,
+	// or sealed to a key this device no longer holds).
+	Unreadable int `json:"unreadable"`
 }
 
 func (v *View) add(it Item) {

@@ -2,11 +2,15 @@ package coaching
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 
+	"outpost/backend/change"
 	"outpost/backend/person"
+	"outpost/backend/sealed"
+	"outpost/backend/store"
 )
 
 func TestWriteRules(t *testing.T) {
@@ -23,7 +27,7 @@ func TestWriteRules(t *testing.T) {
 	}
 	_, err := nobody.coach.AddNote(ctx, "techbo", Content{Body: "x"}, false)
 	wantErr(t, err, person.ErrNoIdentity, "")
-	_, _, err = nobody.coach.Notes("techbo")
+	_, err = nobody.coach.Notes("techbo")
 	wantErr(t, err, person.ErrNoIdentity, "")
 
 	long := strings.Repeat("x", MaxBody+1)
@@ -91,9 +95,9 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	syncAll(t, lead, tech, coord)
 
 	t.Run("lead reads everything", func(t *testing.T) {
-		v, bad, err := lead.coach.Notes("techbo")
-		if err != nil || bad != 0 {
-			t.Fatal(err, bad)
+		v, err := lead.coach.Notes("techbo")
+		if err != nil || v.Unreadable != 0 {
+			t.Fatal(err, v.Unreadable)
 		}
 		if len(v.Notes) != 1 || len(v.Goals) != 1 || len(v.Actions) != 1 {
 			t.Fatalf("view = %+v", v)
@@ -118,7 +122,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 		wantErr(t, err, ErrNotAllowed, "")
 	})
 	t.Run("another coordinator reads nothing", func(t *testing.T) {
-		v, _, err := coord.coach.Notes("techbo")
+		v, err := coord.coach.Notes("techbo")
 		if err != nil || len(v.Notes)+len(v.Goals)+len(v.Actions) != 0 {
 			t.Fatalf("coordinator view = %+v, %v", v, err)
 		}
@@ -150,7 +154,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	}
 	syncAll(t, lead, tech, coord)
 	v, _ = tech.coach.SharedWithMe()
-	lv, _, _ := lead.coach.Notes("techbo")
+	lv, _ := lead.coach.Notes("techbo")
 	if len(v.Notes) != 0 || len(lv.Notes) != 0 {
 		t.Fatal("a deleted note is still listed")
 	}
@@ -205,5 +209,40 @@ func TestConcurrentEditsShowAsConflict(t *testing.T) {
 	it, _ := laptop.coach.Get(note.ID)
 	if it.Body != "merged by hand" || len(it.Conflicts) != 0 {
 		t.Fatalf("after settling: %+v", it)
+	}
+}
+
+func TestDamagedItemIsCountedNotShown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lead := newDevice(t, "Ana", person.RoleLead, "")
+	me, _, _ := lead.people.Current()
+	good, err := lead.coach.AddNote(ctx, "techbo", Content{Body: "fine"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A peer's bug or a hostile member writes a box naming the lead with bytes that are not a sealed item.
+	_, err = lead.st.Update(ctx, "mallory", func(tx *store.Tx) error {
+		ops := change.Ops{}
+		ops.Set(fSubject, "techbo", nil)
+		ops.Set(fAuthor, me.ID, nil)
+		ops.Set(fSealed, sealed.Box{Readers: []string{me.ID}, Data: "YWdlLWVuY3J5cHRpb24ub3JnL3YxCg=="}, nil)
+		list, _ := ops.List()
+		_, err := tx.Write(Kind, "forged", list)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := lead.coach.Notes("techbo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Notes) != 1 || v.Notes[0].ID != good.ID || v.Unreadable != 1 {
+		t.Fatalf("view = %+v, want the good note and one unreadable", v)
+	}
+	_, err = lead.coach.Update(ctx, "forged", Content{Body: "x"})
+	if !errors.Is(err, sealed.ErrDamaged) {
+		t.Fatalf("editing a damaged item: %v, want ErrDamaged", err)
 	}
 }

@@ -87,9 +87,9 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 	syncAll(t, other, desktop)
 
 	t.Run("lead's second device reads everything", func(t *testing.T) {
-		v, bad, err := desktop.coach.Notes("techbo")
-		if err != nil || bad != 0 {
-			t.Fatal(err, bad)
+		v, err := desktop.coach.Notes("techbo")
+		if err != nil || v.Unreadable != 0 {
+			t.Fatal(err, v.Unreadable)
 		}
 		got := titles(append(append(v.Notes, v.Goals...), v.Actions...))
 		slices.Sort(got)
@@ -99,7 +99,7 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 		if v.Goals[0].Body != goalV2 {
 			t.Fatalf("goal body %q, want the latest version", v.Goals[0].Body)
 		}
-		cy, _, _ := desktop.coach.Notes("techcy")
+		cy, _ := desktop.coach.Notes("techcy")
 		if len(cy.Actions) != 1 || !cy.Actions[0].Done {
 			t.Fatalf("second device's view of Cy = %+v", cy)
 		}
@@ -126,9 +126,9 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 	})
 	t.Run("another member sees nothing through the API", func(t *testing.T) {
 		for _, techID := range []string{"techbo", "techcy"} {
-			v, bad, err := other.coach.Notes(techID)
-			if err != nil || bad != 0 || len(v.Notes)+len(v.Goals)+len(v.Actions) != 0 {
-				t.Fatalf("Cy's view of %s = %+v (%d unreadable), %v", techID, v, bad, err)
+			v, err := other.coach.Notes(techID)
+			if err != nil || v.Unreadable != 0 || len(v.Notes)+len(v.Goals)+len(v.Actions) != 0 {
+				t.Fatalf("Cy's view of %s = %+v, %v", techID, v, err)
 			}
 		}
 		if subs, _ := other.coach.Subjects(); len(subs) != 0 {

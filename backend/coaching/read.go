@@ -88,15 +88,12 @@ func (rd reader) open(r change.Record) (Item, error) {
 
 // Notes returns everything about technician techID that this person can read.
 // Items sealed to others are skipped without a trace: not even their titles exist here.
-// Unreadable counts items sealed to this person that failed to open (damaged, or
-// sealed to a key this device no longer holds).
-func (s *Service) Notes(techID string) (View, int, error) {
+func (s *Service) Notes(techID string) (View, error) {
 	rd, err := s.reader()
 	if err != nil {
-		return View{}, 0, err
+		return View{}, err
 	}
 	v := View{TechnicianID: techID, Notes: []Item{}, Goals: []Item{}, Actions: []Item{}}
-	unreadable := 0
 	err = s.st.Scan(Kind, func(r change.Record) error {
 		if r.Deleted() || r.String(fSubject) != techID {
 			return nil
@@ -105,17 +102,17 @@ func (s *Service) Notes(techID string) (View, int, error) {
 		switch {
 		case errors.Is(err, sealed.ErrNotReader):
 		case err != nil:
-			unreadable++
+			v.Unreadable++
 		default:
 			v.add(it)
 		}
 		return nil
 	})
 	if err != nil {
-		return View{}, 0, fmt.Errorf("list coaching items: %w", err)
+		return View{}, fmt.Errorf("list coaching items: %w", err)
 	}
 	v.sort()
-	return v, unreadable, nil
+	return v, nil
 }
 
 // SharedWithMe returns the items about this person's own technician profile that were shared with them.
@@ -127,7 +124,7 @@ func (s *Service) SharedWithMe() (View, error) {
 	if me.TechnicianID == "" {
 		return View{Notes: []Item{}, Goals: []Item{}, Actions: []Item{}}, nil
 	}
-	v, _, err := s.Notes(me.TechnicianID)
+	v, err := s.Notes(me.TechnicianID)
 	if err != nil {
 		return View{}, err
 	}

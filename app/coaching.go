@@ -1,0 +1,73 @@
+package app
+
+import "outpost/backend/coaching"
+
+// CoachingService is a lead's one-on-one notes, goals and action items, as bound to
+// the UI. Everything it returns was opened with this device's person key; items
+// sealed to others never appear.
+type CoachingService struct{ a *App }
+
+// Notes returns what this person can read about technician techID.
+func (s *CoachingService) Notes(techID string) (coaching.View, error) {
+	v, err := s.a.coaching.Notes(techID)
+	return v, s.a.userError("coaching notes", err)
+}
+
+// SharedWithMe returns the items a lead shared with this person.
+func (s *CoachingService) SharedWithMe() (coaching.View, error) {
+	v, err := s.a.coaching.SharedWithMe()
+	return v, s.a.userError("shared coaching items", err)
+}
+
+// Subjects lists the technicians this person has coaching items about.
+func (s *CoachingService) Subjects() ([]coaching.Subject, error) {
+	subs, err := s.a.coaching.Subjects()
+	return subs, s.a.userError("coaching subjects", err)
+}
+
+// Get returns one item.
+func (s *CoachingService) Get(id string) (coaching.Item, error) {
+	it, err := s.a.coaching.Get(id)
+	return it, s.a.userError("coaching item", err)
+}
+
+// AddNote records one-on-one meeting notes about technician techID.
+func (s *CoachingService) AddNote(techID string, in coaching.Content, share bool) (coaching.Item, error) {
+	it, err := s.a.coaching.AddNote(s.a.ctx, techID, in, share)
+	return it, s.a.userError("add coaching note", err)
+}
+
+// AddGoal sets a goal for technician techID.
+func (s *CoachingService) AddGoal(techID string, in coaching.Content, share bool) (coaching.Item, error) {
+	it, err := s.a.coaching.AddGoal(s.a.ctx, techID, in, share)
+	return it, s.a.userError("add coaching goal", err)
+}
+
+// AddAction adds an action item for technician techID.
+func (s *CoachingService) AddAction(techID string, in coaching.Content, share bool) (coaching.Item, error) {
+	it, err := s.a.coaching.AddAction(s.a.ctx, techID, in, share)
+	return it, s.a.userError("add action item", err)
+}
+
+// Update replaces an item's content; it also settles concurrent edits.
+func (s *CoachingService) Update(id string, in coaching.Content) (coaching.Item, error) {
+	it, err := s.a.coaching.Update(s.a.ctx, id, in)
+	return it, s.a.userError("change coaching item", err)
+}
+
+// SetActionDone ticks or unticks an action item.
+func (s *CoachingService) SetActionDone(id string, done bool) (coaching.Item, error) {
+	it, err := s.a.coaching.SetActionDone(s.a.ctx, id, done)
+	return it, s.a.userError("tick action item", err)
+}
+
+// Share shares an item with its technician, or stops sharing later versions.
+func (s *CoachingService) Share(id string, shared bool) (coaching.Item, error) {
+	it, err := s.a.coaching.Share(s.a.ctx, id, shared)
+	return it, s.a.userError("share coaching item", err)
+}
+
+// Delete removes an item (a tombstone; its sealed history stays sealed).
+func (s *CoachingService) Delete(id string) error {
+	return s.a.userError("delete coaching item", s.a.coaching.Delete(s.a.ctx, id))
+}
