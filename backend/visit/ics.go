@@ -81,7 +81,7 @@ func Calendar(name string, loc *time.Location, visits []Visit) string {
 			e.SetStatus(ics.ObjectStatusConfirmed)
 		}
 	}
-	return cal.Serialize()
+	return cal.Serialize(ics.WithNewLineWindows) // RFC 5545 lines end in CRLF
 }
 
 func summary(v Visit) string {

@@ -371,12 +371,16 @@ func validItems(items []string, have int) error {
 	return nil
 }
 
-// all reads every visit, earliest first.
+// all reads every visit with its ticket's number and title, earliest first.
 func (s *Service) all() ([]Visit, error) {
 	var out []Visit
 	err := s.st.Scan(Kind, func(r change.Record) error {
 		if !r.Deleted() {
-			out = append(out, FromRecord(r))
+			v := FromRecord(r)
+			if tk, err := s.tickets.Get(v.TicketID); err == nil {
+				v.TicketNumber, v.TicketTitle = tk.Number, tk.Title
+			}
+			out = append(out, v)
 		}
 		return nil
 	})

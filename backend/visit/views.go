@@ -23,8 +23,7 @@ func (s *Service) team() (team, error) {
 	return t, nil
 }
 
-// decorate fills what a visit shows but does not store: ticket number and title,
-// technician name, flags.
+// decorate fills what a visit shows but does not store: technician name and flags.
 func (s *Service) decorate(v Visit, all []Visit) Visit {
 	tm, err := s.team()
 	if err != nil {
@@ -34,9 +33,6 @@ func (s *Service) decorate(v Visit, all []Visit) Visit {
 }
 
 func (s *Service) decorateWith(v Visit, all []Visit, tm team) Visit {
-	if tk, err := s.tickets.Get(v.TicketID); err == nil {
-		v.TicketNumber, v.TicketTitle = tk.Number, tk.Title
-	}
 	var sched *schedule.Schedule
 	if t, ok := tm[v.Technician]; ok {
 		v.TechName = t.Name
