@@ -81,8 +81,8 @@ var categories = []category{
 	},
 	{
 		name: "phones", weight: 5, skill: "telephony", high: 0.1,
-		season: [12]float64{1, 1, 1, 1, 1, 1, 0.9, 0.9, 1, 1, 1, 1},
-		titles: []string{"Desk phone in %s has no dial tone", "Voicemail not working for %s", "Mobile phone for %s"},
+		season:  [12]float64{1, 1, 1, 1, 1, 1, 0.9, 0.9, 1, 1, 1, 1},
+		titles:  []string{"Desk phone in %s has no dial tone", "Voicemail not working for %s", "Mobile phone for %s"},
 		things:  []string{"reception", "the sales team", "the new starter", "the support line"},
 		details: []string{"Customers report the line is engaged.", "PIN reset did not help.", "Approved by the department head."},
 		fixes:   []string{"Re-provisioned the handset.", "Reset the voicemail box.", "Issued and enrolled a phone from stock."},
@@ -98,8 +98,8 @@ var categories = []category{
 	},
 	{
 		name: "access", weight: 7, skill: "identity", high: 0.05,
-		season: [12]float64{1.1, 1, 1, 1, 1, 1, 0.8, 0.9, 1.4, 1.1, 1, 0.9},
-		titles: []string{"Access to %s folder", "Remove access for leaver from %s", "Badge does not open %s"},
+		season:  [12]float64{1.1, 1, 1, 1, 1, 1, 0.8, 0.9, 1.4, 1.1, 1, 0.9},
+		titles:  []string{"Access to %s folder", "Remove access for leaver from %s", "Badge does not open %s"},
 		things:  []string{"the Projects", "the Finance", "the HR", "the server room", "the car park"},
 		details: []string{"Manager approval attached.", "Leaver's last day is Friday.", "Worked yesterday."},
 		fixes:   []string{"Added the user to the folder's group.", "Removed every group and disabled the account.", "Re-encoded the badge."},
