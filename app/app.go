@@ -49,6 +49,10 @@ type App struct {
 	Team     *TeamService
 	Identity *IdentityService
 	Coaching *CoachingService
+	SLA      *SLAService    // set by startSLA
+	Reports  *ReportService // set by startSLA
+
+	slaRT *slaRuntime
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -76,6 +80,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	st.Subscribe(a.onCommit)
+	a.startSLA()
 	if err := a.startSync(); err != nil {
 		a.log.Warn("sync not started", "err", err)
 	}
@@ -85,6 +90,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // Close stops the services and closes the replica.
 func (a *App) Close() error {
 	a.stopSync()
+	a.stopSLA()
 	a.queue.Close()
 	a.events.close()
 	return a.st.Close()
@@ -93,7 +99,8 @@ func (a *App) Close() error {
 // Bound lists the services the UI may call, by the name the UI uses.
 func (a *App) Bound() map[string]any {
 	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team,
-		"IdentityService": a.Identity, "CoachingService": a.Coaching}
+		"IdentityService": a.Identity, "CoachingService": a.Coaching,
+		"SLAService": a.SLA, "ReportService": a.Reports}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.

@@ -12,6 +12,7 @@ import (
 
 // Desktop opens the Wails window on a and blocks until it is closed.
 func Desktop(a *App, assets fs.FS) error {
+	a.SetNotifier(desktopNotify)
 	return wails.Run(&options.App{
 		Title:            "Outpost",
 		Width:            1280,
@@ -22,7 +23,7 @@ func Desktop(a *App, assets fs.FS) error {
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
 		OnStartup:        a.forwardEvents,
 		ErrorFormatter:   ErrorBody,
-		Bind:             []any{a.Tickets, a.System, a.Team, a.Identity, a.Coaching},
+		Bind:             []any{a.Tickets, a.System, a.Team, a.Identity, a.Coaching, a.SLA, a.Reports},
 	})
 }
 

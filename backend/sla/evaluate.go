@@ -239,24 +239,27 @@ func (r Result) Badge() *Badge {
 	if !r.Response.Done && r.Response.Share >= r.Resolution.Share {
 		p, name = r.Response, "response"
 	}
-	b := &Badge{State: p.State, Target: name, LeftSeconds: p.LeftSeconds, Share: p.Share, Paused: p.Paused, DueAt: p.DueAt,
-		Breached: p.State == Breached, Risk: "ok"}
+	risk, label := p.Label(name)
+	return &Badge{State: p.State, Target: name, LeftSeconds: p.LeftSeconds, Share: p.Share, Paused: p.Paused, DueAt: p.DueAt,
+		Breached: p.State == Breached, Risk: risk, Label: label}
+}
+
+// Label returns the risk class ("ok", "warning", "breached", "paused") and the short
+// text a row shows for this target ("reply 45m left", "fix overdue 20m", ...).
+func (p Progress) Label(target string) (risk, label string) {
 	verb := "fix"
-	if name == "response" {
+	if target == "response" {
 		verb = "reply"
 	}
 	switch {
-	case b.Breached:
-		b.Risk, b.Label = "breached", verb+" overdue "+Short(-p.Left())
+	case p.State == Breached:
+		return "breached", verb + " overdue " + Short(-p.Left())
 	case p.Paused:
-		b.Risk, b.Label = "paused", "paused, "+Short(p.Left())+" left"
-	default:
-		if p.State != OK {
-			b.Risk = "warning"
-		}
-		b.Label = verb + " " + Short(p.Left()) + " left"
+		return "paused", "paused, " + Short(p.Left()) + " left"
+	case p.State != OK:
+		return "warning", verb + " " + Short(p.Left()) + " left"
 	}
-	return b
+	return "ok", verb + " " + Short(p.Left()) + " left"
 }
 
 // Short writes a duration the way a queue row shows it: "45m", "3h 10m", "2d 4h" (d = 24 h).
