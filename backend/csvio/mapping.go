@@ -1,0 +1,204 @@
+package csvio
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"outpost/backend/ticket"
+)
+
+// Field is a ticket field a column can be mapped to ("" ignores the column).
+type Field string
+
+// Fields an import understands.
+const (
+	Ignore      Field = ""
+	Title       Field = "title"
+	Description Field = "description"
+	Priority    Field = "priority"
+	Impact      Field = "impact"
+	Urgency     Field = "urgency"
+	Status      Field = "status"
+	Category    Field = "category"
+	Requester   Field = "requester"
+	Contact     Field = "contact"
+	Site        Field = "site"
+	Created     Field = "created"
+	Tags        Field = "tags"
+	SourceField Field = "source"
+	Reference   Field = "reference" // the ticket's number in the old system
+	Assignee    Field = "assignee"  // who had it in the old system (kept in the description)
+)
+
+// Fields lists every field a column can map to, in the order the mapping screen shows them.
+var Fields = []Field{Title, Description, Priority, Impact, Urgency, Status, Category, Requester, Contact, Site,
+	Created, Tags, SourceField, Reference, Assignee}
+
+// headerNames are the column names other help desks use (GLPI, Zammad, Freshservice,
+// osTicket, Jira Service Management, ServiceNow), folded to lower-case letters and digits.
+var headerNames = map[Field][]string{
+	Title:       {"title", "subject", "summary", "shortdescription", "tickettitle", "name"},
+	Description: {"description", "content", "body", "details", "problemdescription", "descriptiontext"},
+	Priority:    {"priority", "prio", "ticketpriority"},
+	Impact:      {"impact"},
+	Urgency:     {"urgency"},
+	Status:      {"status", "state", "ticketstatus"},
+	Category:    {"category", "itilcategory", "type", "tickettype", "requesttype", "helptopic"},
+	Requester:   {"requester", "requestername", "requestedby", "customer", "caller", "reporter", "reportedby", "contact", "fullname"},
+	Contact:     {"requesteremail", "email", "customeremail", "contactemail", "emailaddress", "phone"},
+	Site:        {"site", "location", "office"},
+	Created:     {"created", "createdat", "createdon", "createddate", "datecreated", "openingdate", "opened", "openedat", "creationdate", "date"},
+	Tags:        {"tags", "tag", "labels"},
+	SourceField: {"source", "channel", "requestsource", "origin"},
+	Reference:   {"id", "ticketid", "number", "ticketnumber", "ref", "reference", "displayid", "key", "issuekey"},
+	Assignee:    {"assignee", "assignedto", "technician", "agent", "owner", "responder"},
+}
+
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// GuessMapping maps each header to a field by its name; each field is used at most once,
+// by the first column that names it.
+func GuessMapping(header []string) []Field {
+	out := make([]Field, len(header))
+	used := map[Field]bool{}
+	for _, f := range Fields {
+		for i, h := range header {
+			if out[i] != Ignore || used[f] {
+				continue
+			}
+			for _, name := range headerNames[f] {
+				if fold(h) == name {
+					out[i], used[f] = f, true
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// priorityLevels turns a priority into the impact and urgency that give it in the default matrix.
+var priorityLevels = map[int][2]ticket.Level{
+	1: {ticket.High, ticket.High}, 2: {ticket.High, ticket.Medium}, 3: {ticket.Medium, ticket.Medium},
+	4: {ticket.Medium, ticket.Low}, 5: {ticket.Low, ticket.Low},
+}
+
+// priorityWords maps the words other tools use to a priority from 1 (most urgent) to 5.
+var priorityWords = map[string]int{
+	"critical": 1, "urgent": 1, "major": 1, "veryhigh": 1, "highest": 1, "emergency": 1, "p1": 1,
+	"high": 2, "p2": 2,
+	"medium": 3, "normal": 3, "moderate": 3, "p3": 3,
+	"low": 4, "minor": 4, "p4": 4,
+	"verylow": 5, "lowest": 5, "planning": 5, "trivial": 5, "p5": 5,
+}
+
+// parsePriority reads "P2", "2", "High", "1 - Critical", "3 high" (Zammad) and the like.
+func parsePriority(v string) (int, error) {
+	f := fold(v)
+	if p, ok := priorityWords[f]; ok {
+		return p, nil
+	}
+	// A number with a word: the word decides when it is known ("3 high" in Zammad is high), else the number.
+	word := strings.TrimLeft(f, "0123456789")
+	if p, ok := priorityWords[word]; ok {
+		return p, nil
+	}
+	if n, err := strconv.Atoi(strings.TrimRight(f, "abcdefghijklmnopqrstuvwxyz")); err == nil && n >= 1 && n <= 5 {
+		return n, nil
+	}
+	return 0, fmt.Errorf("cannot read %q as a priority (use P1 to P5, 1 to 5, or critical, high, medium, low, very low)", v)
+}
+
+func parseLevel(v string) (ticket.Level, error) {
+	switch fold(v) {
+	case "high", "1", "critical", "veryhigh", "major":
+		return ticket.High, nil
+	case "medium", "2", "normal", "moderate":
+		return ticket.Medium, nil
+	case "low", "3", "minor", "verylow":
+		return ticket.Low, nil
+	}
+	return "", fmt.Errorf("cannot read %q as a level (use high, medium or low)", v)
+}
+
+// statusWords maps the statuses of other tools to ours.
+var statusWords = map[string]ticket.Status{
+	"new": ticket.StatusNew, "open": ticket.StatusNew, "unassigned": ticket.StatusNew, "incoming": ticket.StatusNew,
+	"assigned": ticket.StatusAssigned, "processingassigned": ticket.StatusAssigned,
+	"inprogress": ticket.StatusInProgress, "processing": ticket.StatusInProgress, "processingplanned": ticket.StatusInProgress,
+	"planned": ticket.StatusInProgress, "active": ticket.StatusInProgress, "workinprogress": ticket.StatusInProgress,
+	"pending": ticket.StatusWaitingRequester, "pendingreminder": ticket.StatusWaitingRequester, "onhold": ticket.StatusWaitingRequester,
+	"waitingoncustomer": ticket.StatusWaitingRequester, "waitingrequester": ticket.StatusWaitingRequester, "awaitinguser": ticket.StatusWaitingRequester,
+	"waitingonthirdparty": ticket.StatusWaitingThirdParty, "waitingthirdparty": ticket.StatusWaitingThirdParty, "waitingonvendor": ticket.StatusWaitingThirdParty,
+	"resolved": ticket.StatusResolved, "solved": ticket.StatusResolved, "done": ticket.StatusResolved,
+	"closed": ticket.StatusClosed, "pendingclose": ticket.StatusResolved, "merged": ticket.StatusClosed,
+	"reopened": ticket.StatusReopened,
+}
+
+func parseStatus(v string) (ticket.Status, error) {
+	if s, ok := statusWords[fold(v)]; ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("cannot read %q as a status (use new, assigned, in progress, pending, waiting on third party, resolved or closed)", v)
+}
+
+var sourceWords = map[string]ticket.Source{
+	"phone": ticket.SourcePhone, "call": ticket.SourcePhone, "telephone": ticket.SourcePhone,
+	"email": ticket.SourceEmail, "mail": ticket.SourceEmail,
+	"walkup": ticket.SourceWalkUp, "walkin": ticket.SourceWalkUp, "direct": ticket.SourceWalkUp,
+	"onsite": ticket.SourceOnSite,
+	"self":   ticket.SourceSelf, "portal": ticket.SourceSelf, "web": ticket.SourceSelf, "helpdesk": ticket.SourceSelf, "selfservice": ticket.SourceSelf,
+}
+
+func parseSource(v string) (ticket.Source, error) {
+	if s, ok := sourceWords[fold(v)]; ok {
+		return s, nil
+	}
+	return "", fmt.Errorf("cannot read %q as a source (use phone, email, walk-up, on-site or portal)", v)
+}
+
+// dateLayouts are tried in order; day-first and month-first slashed dates depend on DayFirst.
+var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02",
+	"02.01.2006 15:04:05", "02.01.2006 15:04", "02.01.2006"}
+
+var slashLayouts = []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "02/01/2006"}
+
+func parseDate(v string, dayFirst bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	for _, l := range dateLayouts {
+		if t, err := time.Parse(l, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	for _, l := range slashLayouts {
+		if !dayFirst {
+			l = "01/02" + l[5:]
+		}
+		if t, err := time.Parse(l, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("cannot read %q as a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)", v)
+}
+
+// guessDayFirst looks at slashed dates in a column: a first part above 12 means day first.
+func guessDayFirst(values []string) bool {
+	for _, v := range values {
+		a, _, ok := strings.Cut(strings.TrimSpace(v), "/")
+		if n, err := strconv.Atoi(a); ok && err == nil && n > 12 {
+			return true
+		}
+	}
+	return false
+}
