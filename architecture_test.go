@@ -20,6 +20,7 @@ var (
 		"outpost/backend/sealed",
 		"outpost/backend/assign",
 		"outpost/backend/technician/schedule",
+		"outpost/backend/summary",
 	}
 	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {
