@@ -1,0 +1,60 @@
+// Typed wrappers over the backend's services. Components import from here and never call the
+// transport directly.
+import { call, onEvent, inWindow } from './transport'
+import type {
+  EscalateInput,
+  Facets,
+  HistoryEntry,
+  Info,
+  Link,
+  NewTicket,
+  Patch,
+  QueueFilter,
+  QueueResult,
+  RecordsChanged,
+  Status,
+  TeamStatus,
+  Ticket,
+} from './types'
+
+export { ApiError, fieldErrors, toApiError } from './errors'
+export { call, onEvent, inWindow }
+export * from './types'
+
+const T = 'TicketService'
+export const tickets = {
+  queue: (f: QueueFilter) => call<QueueResult>(T, 'Queue', f),
+  facets: () => call<Facets>(T, 'Facets'),
+  get: (id: string) => call<Ticket>(T, 'Get', id),
+  create: (n: NewTicket) => call<Ticket>(T, 'Create', n),
+  update: (id: string, p: Patch) => call<Ticket>(T, 'Update', id, p),
+  transition: (id: string, to: Status, note = '') => call<Ticket>(T, 'Transition', id, to, note),
+  assign: (id: string, assignee: string) => call<Ticket>(T, 'Assign', id, assignee),
+  escalate: (id: string, e: EscalateInput) => call<Ticket>(T, 'Escalate', id, e),
+  comment: (id: string, body: string, internal: boolean) => call<Ticket>(T, 'Comment', id, body, internal),
+  logWork: (id: string, minutes: number, note: string) => call<Ticket>(T, 'LogWork', id, minutes, note),
+  link: (id: string, l: Link) => call<Ticket>(T, 'Link', id, l),
+  unlink: (id: string, l: Link) => call<Ticket>(T, 'Unlink', id, l),
+  overridePriority: (id: string, priority: number, reason: string) =>
+    call<Ticket>(T, 'OverridePriority', id, priority, reason),
+  resolveConflict: (id: string, field: string, write: string) => call<Ticket>(T, 'ResolveConflict', id, field, write),
+  history: (id: string) => call<HistoryEntry[] | null>(T, 'History', id).then((h) => h ?? []),
+}
+
+export const system = {
+  info: () => call<Info>('SystemService', 'Info'),
+}
+
+export const team = {
+  status: () => call<TeamStatus>('TeamService', 'Status'),
+  create: (name: string) => call<TeamStatus>('TeamService', 'Create', name),
+  invite: () => call<string>('TeamService', 'Invite'),
+  join: (code: string) => call<TeamStatus>('TeamService', 'Join', code),
+  leave: () => call<void>('TeamService', 'Leave'),
+  addPeer: (addr: string) => call<TeamStatus>('TeamService', 'AddPeer', addr),
+}
+
+/** onRecordsChanged follows commits on this device and from peers. */
+export function onRecordsChanged(cb: (e: RecordsChanged) => void): () => void {
+  return onEvent<RecordsChanged>('records:changed', cb)
+}

@@ -1,0 +1,156 @@
+// On-site visits (backend/visit through VisitService): day and week views read from the local replica
+// (so they work offline), checklist ticks that merge between devices, outcome notes, derived flags,
+// and the iCalendar export.
+import { call } from './transport'
+
+export type VisitStatus = 'scheduled' | 'in_progress' | 'done' | 'cancelled'
+
+export interface ChecklistItem {
+  id: string
+  text: string
+  done: boolean
+}
+
+export interface Check {
+  item: string
+  done: boolean
+  by: string
+  at: string
+}
+
+export interface Flag {
+  kind: 'double-booked' | 'outside-hours' | 'time-off' | 'unknown-technician'
+  message: string
+  other?: string
+}
+
+export interface Visit {
+  id: string
+  ticketId: string
+  ticketNumber: string
+  ticketTitle: string
+  site: string
+  address: string
+  technician: string
+  techName: string
+  start: string
+  end: string
+  status: VisitStatus
+  outcome: string
+  checklist: ChecklistItem[]
+  checks: Check[]
+  flags: Flag[]
+  created: string
+  createdBy: string
+  updated: string
+  conflicts: string[]
+}
+
+/** Start and end are RFC 3339, or wall-clock times ("2026-11-24T09:00") in the technician's zone. */
+export interface NewVisit {
+  ticketId: string
+  site: string
+  address: string
+  technician: string
+  start: string
+  end: string
+  checklist: string[]
+}
+
+export interface VisitPatch {
+  site?: string
+  address?: string
+  technician?: string
+  start?: string
+  end?: string
+  status?: VisitStatus
+  addItems?: string[]
+  removeItems?: string[]
+}
+
+export interface Interval {
+  start: string
+  end: string
+}
+
+export interface DayView {
+  technicianId: string
+  name: string
+  date: string
+  zone: string
+  shifts: Interval[]
+  visits: Visit[]
+}
+
+export interface WeekRow {
+  technicianId: string
+  name: string
+  zone: string
+  onSite: boolean
+  days: Visit[][]
+}
+
+export interface WeekView {
+  start: string
+  days: string[]
+  rows: WeekRow[]
+}
+
+const S = 'VisitService'
+export const visits = {
+  me: () => call<string>(S, 'Me'),
+  day: (techId: string, date: string) => call<DayView>(S, 'Day', techId, date),
+  week: (weekStart: string) => call<WeekView>(S, 'Week', weekStart),
+  get: (id: string) => call<Visit>(S, 'Get', id),
+  forTicket: (ticketId: string) => call<Visit[] | null>(S, 'ForTicket', ticketId).then((v) => v ?? []),
+  create: (n: NewVisit) => call<Visit>(S, 'Create', n),
+  update: (id: string, p: VisitPatch) => call<Visit>(S, 'Update', id, p),
+  checkItem: (id: string, item: string, done: boolean) => call<Visit>(S, 'CheckItem', id, item, done),
+  outcome: (id: string, notes: string, complete: boolean) => call<Visit>(S, 'Outcome', id, notes, complete),
+  ics: (techId: string) => call<string>(S, 'ICS', techId),
+}
+
+export const VISIT_STATUS_LABEL: Record<VisitStatus, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  done: 'Done',
+  cancelled: 'Cancelled',
+}
+
+/** wallClock formats an instant as "HH:MM" in an IANA zone. */
+export function wallClock(iso: string, zone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: zone || 'UTC' }).format(
+    new Date(iso),
+  )
+}
+
+/** isoDate returns YYYY-MM-DD of a Date in local time. */
+export function isoDate(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+/** mondayOf returns the Monday of the week holding d. */
+export function mondayOf(d: Date): Date {
+  const m = new Date(d.getFullYear(), d.getMonth(), d.getDate())
+  m.setDate(m.getDate() - ((m.getDay() + 6) % 7))
+  return m
+}
+
+/** addDays shifts a YYYY-MM-DD date. */
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number)
+  return isoDate(new Date(y, m - 1, d + n))
+}
+
+/** downloadText offers text as a file download. */
+export function downloadText(name: string, text: string, type = 'text/calendar'): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}

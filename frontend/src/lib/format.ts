@@ -1,0 +1,75 @@
+// How statuses, priorities, levels and times read in the UI.
+import type { Level, Status } from './api/types'
+export { formatAge } from './age'
+
+export const STATUS_LABEL: Record<Status, string> = {
+  new: 'New',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  waiting_requester: 'Waiting on requester',
+  waiting_third_party: 'Waiting on third party',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+}
+
+export function statusLabel(s: string): string {
+  return STATUS_LABEL[s as Status] ?? s
+}
+
+export const PRIORITY_LABEL: Record<number, string> = {
+  1: 'P1 Critical',
+  2: 'P2 High',
+  3: 'P3 Moderate',
+  4: 'P4 Low',
+  5: 'P5 Planning',
+}
+
+export function levelLabel(l: Level | string): string {
+  return l ? l[0].toUpperCase() + l.slice(1) : ''
+}
+
+/** formatWhen is a short absolute time: today "14:05", this year "3 Mar 14:05", else "3 Mar 2023". */
+export function formatWhen(iso: string, now = new Date()): string {
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return ''
+  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+  if (d.toDateString() === now.toDateString()) return hm
+  const dm = d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })
+  if (d.getFullYear() === now.getFullYear()) return `${dm} ${hm}`
+  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
+}
+
+/** formatMinutes renders a duration: "45m", "2h", "1h 30m". */
+export function formatMinutes(m: number): string {
+  if (m < 60) return `${m}m`
+  const h = Math.floor(m / 60)
+  const r = m % 60
+  return r ? `${h}h ${r}m` : `${h}h`
+}
+
+/** parseMinutes reads "90", "90m", "1h", "1h30", "1h 30m", "1.5h" as minutes; NaN when it cannot. */
+export function parseMinutes(s: string): number {
+  const t = s.trim().toLowerCase()
+  if (/^\d+m?$/.test(t)) return parseInt(t, 10)
+  const dec = /^(\d+(?:\.\d+)?)h$/.exec(t)
+  if (dec) return Math.round(parseFloat(dec[1]) * 60)
+  const hm = /^(\d+)h\s*(\d+)m?$/.exec(t)
+  if (hm) return parseInt(hm[1], 10) * 60 + parseInt(hm[2], 10)
+  return NaN
+}
+
+/** historyValue shows a recorded value compactly. */
+export function historyValue(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'string') return statusLabel(v)
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>
+    if (typeof o.body === 'string') return o.body
+    if (typeof o.name === 'string') return [o.name, o.contact, o.site].filter(Boolean).join(', ')
+    if (typeof o.minutes === 'number') return `${formatMinutes(o.minutes)}${o.note ? ' · ' + o.note : ''}`
+    if (typeof o.handover === 'string') return `to tier ${o.toTier}: ${o.reason}`
+  }
+  return JSON.stringify(v)
+}

@@ -1,0 +1,44 @@
+// The screens of the app, one entry each. To add a screen: put its component in src/screens/ and add
+// one line here. It receives the route's parameters as `params` (#/<id>/<param>/...) and may use
+// getShell() (src/lib/shell.svelte.ts) for the current user, shortcuts and toasts.
+// `order` places it in the left navigation: Queue 10, Technicians 20, Knowledge base 30, Coaching 40,
+// Visits 50, Reports 60, Lead's week 70, Team & peers 80, Settings 90. `shortcut` is "g <key>".
+import type { Component } from 'svelte'
+
+export interface ScreenProps {
+  params: string[]
+}
+
+export interface Screen {
+  id: string
+  label: string
+  order: number
+  /** false: reachable by link only (the ticket page) */
+  nav: boolean
+  shortcut?: string
+  /** an SVG path (24x24 viewBox, stroked) for the navigation */
+  icon?: string
+  load: () => Promise<{ default: Component<ScreenProps> }>
+}
+
+const icons = {
+  queue: 'M4 6h16M4 12h16M4 18h10',
+  team: 'M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1M9.5 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6M21 19v-1a4 4 0 0 0-3-3.9M16 4.1a3 3 0 0 1 0 5.8',
+  settings:
+    'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 0 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1A1.7 1.7 0 0 0 3.1 15H3a2 2 0 0 1 0-4h.1A1.7 1.7 0 0 0 4.6 9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1A1.7 1.7 0 0 0 9 4.6V4a2 2 0 0 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1A1.7 1.7 0 0 0 19.4 9H20a2 2 0 0 1 0 4h-.1a1.7 1.7 0 0 0-1.5 2z',
+}
+
+export const screens: Screen[] = [
+  { id: 'queue', label: 'Queue', order: 10, nav: true, shortcut: 'g q', icon: icons.queue, load: () => import('../screens/Queue.svelte') },
+  { id: 'ticket', label: 'Ticket', order: 11, nav: false, load: () => import('../screens/Ticket.svelte') },
+  { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
+  { id: 'settings', label: 'Settings', order: 90, nav: true, shortcut: 'g s', icon: icons.settings, load: () => import('../screens/Settings.svelte') },
+]
+
+export function navScreens(list: Screen[] = screens): Screen[] {
+  return list.filter((s) => s.nav).sort((a, b) => a.order - b.order)
+}
+
+export function findScreen(id: string, list: Screen[] = screens): Screen | undefined {
+  return list.find((s) => s.id === id)
+}

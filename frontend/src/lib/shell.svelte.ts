@@ -1,0 +1,81 @@
+// What every screen shares: who is using this device, the team, shortcuts, toasts and the global
+// dialogs. App.svelte creates one Shell and hands it to screens through Svelte context.
+import { getContext, setContext } from 'svelte'
+import { system, team, type Info, type TeamStatus } from './api'
+import { KeyMap, type Binding } from './shortcuts'
+import { People, loadPeople } from './people'
+
+export interface Toast {
+  id: number
+  kind: 'info' | 'error' | 'success'
+  text: string
+}
+
+export class Shell {
+  info = $state<Info | null>(null)
+  team = $state<TeamStatus | null>(null)
+  toasts = $state<Toast[]>([])
+  helpOpen = $state(false)
+  newTicketOpen = $state(false)
+  offline = $state(false)
+  pendingKeys = $state('')
+  people = $state<People>(new People())
+  readonly keys = new KeyMap()
+  private nextToast = 1
+
+  /** me is the name this device acts under: the assignee value that means "mine". */
+  get me(): string {
+    return this.info?.me ?? ''
+  }
+
+  async refreshInfo() {
+    try {
+      this.info = await system.info()
+    } catch (e) {
+      this.toast('error', `Could not read this device's details: ${(e as Error).message}`)
+    }
+  }
+
+  async refreshPeople() {
+    try {
+      this.people = await loadPeople(this.me)
+    } catch {
+      // the picker falls back to free text
+    }
+  }
+
+  async refreshTeam() {
+    try {
+      this.team = await team.status()
+    } catch (e) {
+      this.toast('error', `Could not read the team: ${(e as Error).message}`)
+    }
+  }
+
+  toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 7000 : 3500) {
+    const id = this.nextToast++
+    this.toasts = [...this.toasts, { id, kind, text }]
+    setTimeout(() => this.dismiss(id), ms)
+  }
+
+  dismiss(id: number) {
+    this.toasts = this.toasts.filter((t) => t.id !== id)
+  }
+
+  /** shortcuts adds a screen's bindings while it is shown; call the result when it goes away. */
+  shortcuts(bindings: Binding[]): () => void {
+    return this.keys.add(bindings)
+  }
+}
+
+const KEY = Symbol('outpost.shell')
+
+export function provideShell(s: Shell) {
+  setContext(KEY, s)
+}
+
+export function getShell(): Shell {
+  const s = getContext<Shell>(KEY)
+  if (!s) throw new Error('getShell outside the app shell')
+  return s
+}
