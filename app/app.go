@@ -14,7 +14,9 @@ import (
 	"outpost/backend/person"
 	"outpost/backend/queue"
 	"outpost/backend/store"
+	"outpost/backend/technician"
 	"outpost/backend/ticket"
+	"outpost/backend/visit"
 	"outpost/sync/team"
 )
 
@@ -42,6 +44,8 @@ type App struct {
 	tickets  *ticket.Service
 	people   *person.Service
 	coaching *coaching.Service
+	techs    *technician.Service
+	visits   *visit.Service
 
 	// Bound services: their exported methods are what the UI calls.
 	Tickets  *TicketService
@@ -51,6 +55,9 @@ type App struct {
 	Coaching *CoachingService
 	SLA      *SLAService    // set by startSLA
 	Reports  *ReportService // set by startSLA
+
+	Technicians *TechnicianService
+	Visits      *VisitService
 
 	slaRT *slaRuntime
 }
@@ -74,6 +81,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a}
 	a.Team = &TeamService{a: a}
+	a.openField()
 	if err := a.openPeople(); err != nil {
 		q.Close()
 		st.Close()
@@ -100,7 +108,8 @@ func (a *App) Close() error {
 func (a *App) Bound() map[string]any {
 	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team,
 		"IdentityService": a.Identity, "CoachingService": a.Coaching,
-		"SLAService": a.SLA, "ReportService": a.Reports}
+		"SLAService": a.SLA, "ReportService": a.Reports,
+		"TechnicianService": a.Technicians, "VisitService": a.Visits}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -137,7 +146,7 @@ func (a *App) userError(op string, err error) error {
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite,
-		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed} {
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -44,8 +44,9 @@ func (s *TicketService) Transition(id string, status ticket.Status, note string)
 }
 
 // Assign gives the ticket to a technician.
+// A technician's name is stored as their ID; other text is kept as given.
 func (s *TicketService) Assign(id, assignee string) (ticket.Ticket, error) {
-	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, assignee)
+	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, s.a.assigneeID(assignee))
 	return t, s.a.userError("assign ticket", err)
 }
 

@@ -1,0 +1,152 @@
+package app
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"outpost/backend/assign"
+	"outpost/backend/technician"
+	"outpost/backend/technician/schedule"
+	"outpost/backend/ticket"
+	"outpost/backend/visit"
+)
+
+// Monday 2026-11-23, 10:00 UTC.
+var fieldNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+func TestTechniciansSuggestAndAutoAssign(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	a.Technicians.now = func() time.Time { return fieldNow }
+	mk := func(name string, skills map[string]int) technician.Technician {
+		tc, err := a.Technicians.Create(technician.Profile{Name: name, Skills: skills, OnSite: true,
+			Hours: schedule.WeekdayHours("UTC", "09:00", "17:00")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tc
+	}
+	ana := mk("Ana", map[string]int{"networking": 4})
+	ben := mk("Ben", map[string]int{"networking": 2})
+	mk("Cai", map[string]int{"printers": 5})
+	ticketFor := func(cat string) ticket.Ticket {
+		tk, err := a.Tickets.Create(ticket.NewTicket{Title: "Switch down", Category: cat})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+
+	t1 := ticketFor("network")
+	sg, err := a.Technicians.Suggest(t1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sg.Candidates[0].TechnicianID != ana.ID || sg.Candidates[0].Reason != "Has networking skill (level 4), no open tickets, on shift until 17:00" {
+		t.Fatalf("first suggestion = %+v", sg.Candidates[0])
+	}
+	if c := sg.Candidates[2]; c.Qualified || c.Reason != "Not suggested: no networking skill" {
+		t.Fatalf("third suggestion = %+v", c)
+	}
+
+	// Round-robin alternates between the two qualified technicians.
+	first, second := ana.ID, ben.ID
+	if second < first {
+		first, second = second, first
+	}
+	var got []string
+	for range 3 {
+		res, err := a.Technicians.AutoAssign(ticketFor("network").ID, assign.RoundRobin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Ticket.Assignee != res.Chosen.TechnicianID || res.Ticket.Status != ticket.StatusAssigned {
+			t.Fatalf("auto-assigned ticket = %+v", res.Ticket.Summary)
+		}
+		got = append(got, res.Chosen.TechnicianID)
+	}
+	if want := []string{first, second, first}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("round-robin order = %v, want %v", got, want)
+	}
+	// Least-loaded now picks the one holding one ticket, not two.
+	res, err := a.Technicians.AutoAssign(t1.ID, assign.LeastLoaded)
+	if err != nil || res.Chosen.TechnicianID != second {
+		t.Fatalf("least-loaded = %+v, %v", res.Chosen, err)
+	}
+	if tc, _ := a.Technicians.Get(second); tc.OpenLoad != 2 {
+		t.Fatalf("open load = %d", tc.OpenLoad)
+	}
+	if _, err := a.Technicians.AutoAssign(t1.ID, "coin-toss"); err == nil || !strings.Contains(err.Error(), "mode") {
+		t.Fatalf("unknown mode: %v", err)
+	}
+	if _, err := a.Technicians.AutoAssign(ticketFor("printer").ID, assign.RoundRobin); err != nil {
+		t.Fatalf("printer ticket: %v", err) // Cai has printers
+	}
+	if _, err := a.Technicians.SaveCategories(assign.Settings{MaxOpen: 8, Categories: map[string][]string{"printer": {"plotters"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Technicians.AutoAssign(ticketFor("printer").ID, assign.RoundRobin); err == nil || !strings.Contains(err.Error(), "nobody qualifies") {
+		t.Fatalf("nobody with plotters: %v", err)
+	}
+
+	// A name typed as assignee is stored as the technician's ID; unknown text stays as typed.
+	t5 := ticketFor("network")
+	if tk, _ := a.Tickets.Assign(t5.ID, "ana"); tk.Assignee != ana.ID {
+		t.Fatalf("assign by name stored %q", tk.Assignee)
+	}
+	if tk, _ := a.Tickets.Assign(t5.ID, "Contractor Bob"); tk.Assignee != "Contractor Bob" {
+		t.Fatalf("free text stored %q", tk.Assignee)
+	}
+}
+
+func TestVisitsOverHTTP(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	a.Technicians.now = func() time.Time { return fieldNow }
+	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{}, testToken))
+	defer srv.Close()
+	ana, err := a.Technicians.Create(technician.Profile{Name: "Ana", OnSite: true, Hours: schedule.WeekdayHours("Europe/Berlin", "09:00", "17:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tk, err := a.Tickets.Create(ticket.NewTicket{Title: "Switch down", Requester: ticket.Requester{Site: "Main office"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `[{"ticketId":"` + tk.ID + `","technician":"` + ana.ID + `","start":"2026-11-24T09:00","end":"2026-11-24T10:00","checklist":["Replace switch"]}]`
+	status, m, raw := call(t, srv, testToken, "/api/VisitService/Create", body)
+	if status != 200 || m["site"] != "Main office" || m["start"] != "2026-11-24T08:00:00Z" {
+		t.Fatalf("create visit -> %d %s", status, raw)
+	}
+	id := m["id"].(string)
+	item := m["checklist"].([]any)[0].(map[string]any)["id"].(string)
+	steps := []struct {
+		name, path, body string
+		wantStatus       int
+		wantInBody       string
+	}{
+		{"bad window", "/api/VisitService/Create", strings.Replace(body, "10:00", "08:00", 1), 400, `"field":"end"`},
+		{"tick", "/api/VisitService/CheckItem", `["` + id + `","` + item + `",true]`, 200, `"done":true`},
+		{"double booking is flagged", "/api/VisitService/Create", strings.Replace(body, "09:00", "09:30", 1), 200, `"kind":"double-booked"`},
+		{"outcome", "/api/VisitService/Outcome", `["` + id + `","Switch replaced",true]`, 200, `"status":"done"`},
+		{"day", "/api/VisitService/Day", `["` + ana.ID + `","2026-11-24"]`, 200, `"zone":"Europe/Berlin"`},
+		{"week", "/api/VisitService/Week", `["2026-11-23"]`, 200, `"name":"Ana"`},
+		{"ics", "/api/VisitService/ICS", `["` + ana.ID + `"]`, 200, `DTSTART;TZID=Europe/Berlin:20261124T090000`},
+		{"missing visit", "/api/VisitService/Get", `["nope"]`, 400, "visit not found"},
+		{"suggest", "/api/TechnicianService/Suggest", `["` + tk.ID + `"]`, 200, `"visit":{"start":"2026-11-24T08:30:00Z"`},
+	}
+	for _, s := range steps {
+		t.Run(s.name, func(t *testing.T) {
+			status, _, raw := call(t, srv, testToken, s.path, s.body)
+			if status != s.wantStatus || !strings.Contains(raw, s.wantInBody) {
+				t.Fatalf("%s -> %d %s; want %d containing %q", s.path, status, raw, s.wantStatus, s.wantInBody)
+			}
+		})
+	}
+	if v, err := a.Visits.Get(id); err != nil || v.Status != visit.StatusDone {
+		t.Fatalf("visit after outcome = %+v, %v", v, err)
+	}
+}
