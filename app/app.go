@@ -49,6 +49,7 @@ type App struct {
 
 	// Bound services: their exported methods are what the UI calls.
 	Tickets  *TicketService
+	Data     *DataService
 	System   *SystemService
 	Team     *TeamService
 	Identity *IdentityService
@@ -80,6 +81,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.tickets = ticket.NewService(st, nil)
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a}
+	a.Data = &DataService{a: a}
 	a.Team = &TeamService{a: a}
 	a.openField()
 	if err := a.openPeople(); err != nil {
@@ -106,7 +108,7 @@ func (a *App) Close() error {
 
 // Bound lists the services the UI may call, by the name the UI uses.
 func (a *App) Bound() map[string]any {
-	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team,
+	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team, "DataService": a.Data,
 		"IdentityService": a.Identity, "CoachingService": a.Coaching,
 		"SLAService": a.SLA, "ReportService": a.Reports,
 		"TechnicianService": a.Technicians, "VisitService": a.Visits}

@@ -27,6 +27,12 @@ Usage:
   outpost team invite         print an invite code for a new device (it carries the team key)
   outpost team join CODE      join a team with an invite code
   outpost team leave          stop syncing and forget the team (local data stays)
+  outpost demo [--tickets N --technicians M --sops K --seed S]
+                              generate a year of realistic help-desk data (same seed, same data)
+  outpost backup FILE         write the whole replica to one file
+  outpost restore FILE        merge a backup into this replica (this device keeps its own identity)
+  outpost import FILE.csv     import tickets exported by another help desk [--accept-valid]
+  outpost export FILE.csv     export every ticket as CSV ("-" for standard output)
   outpost version             print the version
 
 Flags:
@@ -47,6 +53,7 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "address peers should use to reach this device")
 	fl.StringVar(&sc.Preset, "gossip-preset", "lan", "gossip timers: lan, or local for peers on one machine")
 	fl.BoolVar(&sc.Off, "no-sync", false, "do not replicate with the team")
+	df := addDataFlags(fl)
 	var positional []string
 	for {
 		if err := fl.Parse(args); err != nil {
@@ -82,6 +89,8 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	case "version":
 		fmt.Println("outpost", Version)
 		return 0
+	case "demo", "backup", "restore", "import", "export":
+		return dataCommand(cmd, positional, *dataDir, *name, df, log)
 	case "team":
 		return teamCommand(positional, *dataDir, sc)
 	case "", "serve":

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"outpost/backend/backup"
+	"outpost/backend/csvio"
+	"outpost/backend/demo"
+	"outpost/backend/field"
+	"outpost/backend/queue"
+	"outpost/backend/ticket"
+	"outpost/sync/team"
+)
+
+// EventDataProgress reports the progress of a long data task (demo data, import, restore).
+const EventDataProgress = "data:progress"
+
+// DataProgress is the payload of EventDataProgress.
+type DataProgress struct {
+	Task  string `json:"task"` // "demo", "restore"
+	Phase string `json:"phase"`
+	Done  int    `json:"done"`
+	Total int    `json:"total"`
+}
+
+// DataService gets data in and out: demo data, CSV import and export, backup and restore.
+type DataService struct {
+	a    *App
+	busy sync.Mutex // one long data task at a time
+}
+
+// DemoDefaults is the dataset the first-run screen offers.
+var DemoDefaults = demo.Config{Tickets: 1500, Technicians: 8, Seed: 1}
+
+// LoadDemo fills an empty replica that is not in a team with a generated year of tickets.
+func (s *DataService) LoadDemo(cfg demo.Config) (demo.Stats, error) {
+	if !s.busy.TryLock() {
+		return demo.Stats{}, errBusy
+	}
+	defer s.busy.Unlock()
+	if _, err := team.Load(s.a.cfg.DataDir); err == nil {
+		return demo.Stats{}, field.Errorf("demo", "this device is in a team: demo data would reach every member. Load it on a device outside a team")
+	}
+	if n := s.a.queue.Len(); n > 0 {
+		return demo.Stats{}, field.Errorf("demo", "this replica already holds %d tickets; demo data is only loaded into an empty one", n)
+	}
+	if cfg.Tickets == 0 {
+		cfg.Tickets = DemoDefaults.Tickets
+	}
+	if cfg.Tickets > 20_000 {
+		return demo.Stats{}, field.Errorf("tickets", "at most 20000 from the window; use `outpost demo --tickets N` for more")
+	}
+	if err := cfg.Normalize(time.Now()); err != nil {
+		return demo.Stats{}, field.Errorf("demo", "%s", err.Error())
+	}
+	stats, err := demo.Load(s.a.ctx, s.a.st, filepath.Join(s.a.cfg.DataDir, "scratch"), cfg, func(p demo.Progress) {
+		s.a.events.emit(EventDataProgress, DataProgress{Task: "demo", Phase: p.Phase, Done: p.Done, Total: p.Total})
+	})
+	return stats, s.a.userError("load demo data", err)
+}
+
+var errBusy = field.Errorf("data", "another data task is still running")
+
+// ImportPreview reads a CSV file's content and shows how its rows would be imported,
+// with every row's problem named by line, before anything is written.
+func (s *DataService) ImportPreview(content string, opts csvio.Options) (csvio.Preview, error) {
+	a, err := csvio.Analyze(strings.NewReader(content), opts)
+	if err != nil {
+		return csvio.Preview{}, fileError(err)
+	}
+	return a.Preview(), nil
+}
+
+// Import imports a CSV file's tickets. With errors in any row nothing is written
+// unless acceptValid is set; then the valid rows are imported and the others skipped.
+func (s *DataService) Import(content string, opts csvio.Options, acceptValid bool) (csvio.Result, error) {
+	if !s.busy.TryLock() {
+		return csvio.Result{}, errBusy
+	}
+	defer s.busy.Unlock()
+	a, err := csvio.Analyze(strings.NewReader(content), opts)
+	if err != nil {
+		return csvio.Result{}, fileError(err)
+	}
+	res, err := csvio.Import(s.a.ctx, s.a.st, s.a.tickets, s.a.me(), a, acceptValid)
+	if errors.Is(err, csvio.ErrRowsInvalid) {
+		return res, field.Errorf("rows", "%s", err.Error())
+	}
+	return res, s.a.userError("import tickets", err)
+}
+
+// fileError presents a file-level import problem as an error on the file field
+// (field errors, such as a bad mapping, keep their own field).
+func fileError(err error) error {
+	if _, ok := field.As(err); ok {
+		return err
+	}
+	return field.Errorf("file", "%s", err.Error())
+}
+
+// ExportTickets returns the tickets matching filter (all of them, not a page) as CSV.
+func (s *DataService) ExportTickets(filter queue.Filter) (string, error) {
+	filter.Limit, filter.Offset = math.MaxInt32, 0
+	rows := s.a.queue.Query(filter).Tickets
+	ts := make([]ticket.Ticket, 0, len(rows))
+	for _, r := range rows {
+		t, err := s.a.tickets.Get(r.ID)
+		if errors.Is(err, ticket.ErrNotFound) {
+			continue // deleted since the query
+		}
+		if err != nil {
+			return "", s.a.userError("export tickets", err)
+		}
+		ts = append(ts, t)
+	}
+	var buf bytes.Buffer
+	if err := csvio.WriteTickets(&buf, ts); err != nil {
+		return "", s.a.userError("export tickets", err)
+	}
+	return buf.String(), nil
+}
+
+// BackupSuggestion is where a backup goes unless the person picks another place.
+func (s *DataService) BackupSuggestion() (string, error) {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = filepath.Dir(s.a.cfg.DataDir)
+	}
+	return filepath.Join(dir, "outpost-"+time.Now().Format("2006-01-02-1504")+".outpost"), nil
+}
+
+// Backup writes the whole replica to one file at path, while the app keeps running.
+func (s *DataService) Backup(path string) (backup.Info, error) {
+	path, err := backupPath(path)
+	if err != nil {
+		return backup.Info{}, err
+	}
+	if strings.HasPrefix(path, filepath.Clean(s.a.cfg.DataDir)+string(filepath.Separator)) {
+		return backup.Info{}, field.Errorf("path", "choose a place outside the data directory: a backup there is lost with it")
+	}
+	info, err := backup.WriteFile(s.a.st, path, time.Now())
+	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+		return info, field.Errorf("path", "cannot write %s: %v", path, errors.Unwrap(errors.Unwrap(err)))
+	}
+	return info, s.a.userError("back up", err)
+}
+
+// Restore merges a backup file into this replica, checking the whole file first.
+func (s *DataService) Restore(path string) (backup.Result, error) {
+	if !s.busy.TryLock() {
+		return backup.Result{}, errBusy
+	}
+	defer s.busy.Unlock()
+	path, err := backupPath(path)
+	if err != nil {
+		return backup.Result{}, err
+	}
+	res, err := backup.RestoreFile(s.a.ctx, s.a.st, path, func(p backup.Progress) {
+		s.a.events.emit(EventDataProgress, DataProgress{Task: "restore", Phase: "merging", Done: p.Done, Total: p.Total})
+	})
+	switch {
+	case errors.Is(err, backup.ErrNotBackup), errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrNewerFormat):
+		return res, field.Errorf("path", "%s", err.Error())
+	case errors.Is(err, os.ErrNotExist):
+		return res, field.Errorf("path", "there is no file %s", path)
+	}
+	return res, s.a.userError("restore", err)
+}
+
+func backupPath(path string) (string, error) {
+	path = strings.TrimSpace(path)
+	if path == "" {
+		return "", field.Errorf("path", "is required")
+	}
+	if strings.HasPrefix(path, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, path[2:])
+		}
+	}
+	if !filepath.IsAbs(path) {
+		return "", field.Errorf("path", "must be a full path, like %s", filepath.Join(string(filepath.Separator), "home", "me", "outpost.outpost"))
+	}
+	return filepath.Clean(path), nil
+}
+
+// describeBackup is the line the CLI prints about a backup.
+func describeBackup(info backup.Info) string {
+	return fmt.Sprintf("%d changes from %s (%s), taken %s", info.Changes, info.DeviceName, info.Device[:4],
+		info.Taken.Local().Format("2006-01-02 15:04"))
+}

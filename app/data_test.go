@@ -1,0 +1,93 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"outpost/backend/csvio"
+	"outpost/backend/demo"
+	"outpost/backend/field"
+	"outpost/backend/queue"
+)
+
+func TestDataServiceDemoExportBackupRestore(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	stats, err := a.Data.LoadDemo(demo.Config{Tickets: 60, Technicians: 4, Seed: 5})
+	if err != nil || stats.Tickets != 60 {
+		t.Fatalf("LoadDemo = %+v, %v", stats, err)
+	}
+	waitFor(t, func() bool { return a.queue.Len() == 60 })
+	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 10}); !isField(err, "demo") {
+		t.Fatalf("second LoadDemo = %v, want a demo field error", err)
+	}
+	out, err := a.Data.ExportTickets(queue.Filter{IncludeClosed: true})
+	if err != nil || strings.Count(out, "\r\n") < 61 || !strings.HasPrefix(out, "Number,Title,") {
+		t.Fatalf("ExportTickets: %d lines, %v", strings.Count(out, "\r\n"), err)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "desk.outpost")
+	if _, err := a.Data.Backup(filepath.Join(a.cfg.DataDir, "inside.outpost")); !isField(err, "path") {
+		t.Fatalf("backup into the data directory = %v, want a path error", err)
+	}
+	info, err := a.Data.Backup(path)
+	if err != nil || info.Changes < 60 {
+		t.Fatalf("Backup = %+v, %v", info, err)
+	}
+	b := openApp(t)
+	res, err := b.Data.Restore(path)
+	if err != nil || res.Applied != info.Changes {
+		t.Fatalf("Restore = %+v, %v", res, err)
+	}
+	waitFor(t, func() bool { return b.queue.Len() == 60 })
+	garbage := filepath.Join(dir, "notes.txt")
+	os.WriteFile(garbage, []byte("not a backup"), 0o600)
+	if _, err := b.Data.Restore(garbage); !isField(err, "path") || !strings.Contains(err.Error(), "not an Outpost backup") {
+		t.Fatalf("Restore(garbage) = %v", err)
+	}
+	if _, err := b.Data.Restore("relative.outpost"); !isField(err, "path") {
+		t.Fatalf("Restore(relative) = %v", err)
+	}
+}
+
+func TestDataServiceImport(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	file := "Subject;Priority;Status\nPrinter jams;High;Open\nBroken;Whenever;Open\n"
+	p, err := a.Data.ImportPreview(file, csvio.Options{})
+	if err != nil || p.Delimiter != ";" || p.Total != 2 || p.Valid != 1 || p.Errors[0].Line != 3 {
+		t.Fatalf("ImportPreview = %+v, %v", p, err)
+	}
+	if _, err := a.Data.Import(file, csvio.Options{}, false); !isField(err, "rows") {
+		t.Fatalf("Import without accepting = %v", err)
+	}
+	if a.queue.Len() != 0 {
+		t.Fatal("a refused import wrote tickets")
+	}
+	res, err := a.Data.Import(file, csvio.Options{}, true)
+	if err != nil || res.Imported != 1 || res.Skipped != 1 {
+		t.Fatalf("Import = %+v, %v", res, err)
+	}
+	if _, err := a.Data.ImportPreview("", csvio.Options{}); !isField(err, "file") || err.Error() != "file: the file is empty" {
+		t.Fatalf("ImportPreview(empty) = %v", err)
+	}
+}
+
+func isField(err error, name string) bool {
+	fe, ok := field.As(err)
+	return ok && fe.Field == name
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 5 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

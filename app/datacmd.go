@@ -1,0 +1,244 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+
+	"outpost/backend/backup"
+	"outpost/backend/change"
+	"outpost/backend/csvio"
+	"outpost/backend/demo"
+	"outpost/backend/store"
+	"outpost/backend/ticket"
+	"outpost/sync/team"
+)
+
+// dataFlags are the flags of the data subcommands (demo, backup, restore, import, export).
+type dataFlags struct {
+	demo      demo.Config
+	accept    bool
+	delimiter string
+}
+
+func addDataFlags(fl *flag.FlagSet) *dataFlags {
+	d := &dataFlags{}
+	fl.IntVar(&d.demo.Tickets, "tickets", 2000, "demo: tickets to generate")
+	fl.IntVar(&d.demo.Technicians, "technicians", 8, "demo: technicians")
+	fl.IntVar(&d.demo.SOPs, "sops", 0, "demo: knowledge-base articles")
+	fl.Uint64Var(&d.demo.Seed, "seed", 1, "demo: seed; the same seed gives the same data")
+	fl.IntVar(&d.demo.Days, "days", 365, "demo: days of history")
+	fl.BoolVar(&d.accept, "accept-valid", false, "import: import the valid rows when some rows have errors")
+	fl.StringVar(&d.delimiter, "delimiter", "", "import: column delimiter (default: guessed from the header)")
+	return d
+}
+
+// dataCommand runs a data subcommand on the replica in dataDir and returns the exit code.
+func dataCommand(cmd string, args []string, dataDir, name string, d *dataFlags, log *slog.Logger) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd {
+	case "demo":
+		err = demoCommand(ctx, dataDir, name, d.demo, log)
+	case "backup", "restore", "import", "export":
+		if len(args) != 1 {
+			fmt.Fprintf(os.Stderr, "outpost: %s needs one FILE\n", cmd)
+			return 2
+		}
+		err = withStore(ctx, dataDir, name, log, func(st *store.Store) error {
+			switch cmd {
+			case "backup":
+				return backupCommand(st, args[0])
+			case "restore":
+				return restoreCommand(ctx, st, args[0])
+			case "import":
+				return importCommand(ctx, st, args[0], d)
+			default:
+				return exportCommand(st, args[0])
+			}
+		})
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "outpost:", err)
+		return 1
+	}
+	return 0
+}
+
+func withStore(ctx context.Context, dataDir, name string, log *slog.Logger, fn func(*store.Store) error) error {
+	st, err := store.Open(ctx, store.Options{Dir: dataDir, DeviceName: name, Logger: log})
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		return fmt.Errorf("%w: use Settings > Data in its window, or close it first", err)
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return fn(st)
+}
+
+// demoCommand generates demo data: straight into a new data directory (fast: one
+// device, stamped on a moving clock), or merged into an existing replica as a demo device.
+func demoCommand(ctx context.Context, dataDir, name string, cfg demo.Config, log *slog.Logger) error {
+	if _, err := team.Load(dataDir); err == nil {
+		return errors.New("this device is in a team: demo data would reach every member; use another --data directory")
+	}
+	if err := cfg.Normalize(time.Now()); err != nil {
+		return err
+	}
+	progress := func(p demo.Progress) {
+		if p.Total > 0 && (p.Done == p.Total || p.Done%(25*p.Total/1000+1) < 250) {
+			fmt.Fprintf(os.Stderr, "\r%s %d/%d   ", p.Phase, p.Done, p.Total)
+		}
+	}
+	var stats demo.Stats
+	_, statErr := os.Stat(filepath.Join(dataDir, "db"))
+	if errors.Is(statErr, os.ErrNotExist) {
+		if name == "" {
+			name = demo.DeviceName
+		}
+		clk := demo.NewClock(cfg.Start().Add(-time.Minute))
+		st, err := store.Open(ctx, store.Options{Dir: dataDir, DeviceName: name, Now: clk.Now, Logger: log})
+		if err != nil {
+			return err
+		}
+		stats, err = demo.Generate(ctx, st, clk, cfg, progress)
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		err := withStore(ctx, dataDir, name, log, func(st *store.Store) error {
+			var err error
+			stats, err = demo.Load(ctx, st, filepath.Join(dataDir, "scratch"), cfg, progress)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	size, _ := dirSize(dataDir)
+	fmt.Fprintf(os.Stderr, "\rGenerated %d tickets (%d open) by %d technicians: %d changes in %s; data directory %s\n",
+		stats.Tickets, stats.Open, len(stats.Technicians), stats.Changes, stats.Elapsed.Round(100*time.Millisecond), megabytes(size))
+	return nil
+}
+
+func backupCommand(st *store.Store, path string) error {
+	path, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	info, err := backup.WriteFile(st, path, time.Now())
+	if err != nil {
+		return err
+	}
+	fi, _ := os.Stat(path)
+	fmt.Printf("Backed up %s to %s (%s)\n", describeBackup(info), path, megabytes(fi.Size()))
+	return nil
+}
+
+func restoreCommand(ctx context.Context, st *store.Store, path string) error {
+	res, err := backup.RestoreFile(ctx, st, path, func(p backup.Progress) {
+		fmt.Fprintf(os.Stderr, "\rchecked; merging %d/%d   ", p.Done, p.Total)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "\rRestored %s: %d new changes, %d already here, %d refused. This device keeps its own identity (%s).\n",
+		describeBackup(res.Info), res.Applied, res.Duplicates, res.Rejected, st.Device().Tag())
+	return nil
+}
+
+func importCommand(ctx context.Context, st *store.Store, path string, d *dataFlags) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	a, err := csvio.Analyze(f, csvio.Options{Delimiter: d.delimiter, From: filepath.Base(path)})
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	fmt.Printf("Columns (delimiter %q):\n", a.Delimiter)
+	for i, h := range a.Header {
+		target := string(a.Mapping[i])
+		if target == "" {
+			target = "(ignored)"
+		}
+		fmt.Printf("  %-24s -> %s\n", h, target)
+	}
+	for i, e := range a.Errors {
+		if i == 20 {
+			fmt.Printf("  ... and %d more\n", len(a.Errors)-20)
+			break
+		}
+		fmt.Println(" ", e)
+	}
+	res, err := csvio.Import(ctx, st, ticket.NewService(st, nil), st.Device().Name, a, d.accept)
+	if errors.Is(err, csvio.ErrRowsInvalid) {
+		return fmt.Errorf("%d of %d rows have errors; nothing was imported (use --accept-valid to import the %d valid rows)",
+			len(a.Errors), len(a.Rows), a.Valid())
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Imported %d tickets; skipped %d rows with errors\n", res.Imported, res.Skipped)
+	return nil
+}
+
+func exportCommand(st *store.Store, path string) error {
+	var ts []ticket.Ticket
+	err := st.Scan(ticket.Kind, func(r change.Record) error {
+		if !r.Deleted() {
+			ts = append(ts, ticket.FromRecord(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(ts, func(a, b ticket.Ticket) int { return a.Created.Compare(b.Created) })
+	var w io.Writer = os.Stdout
+	if path != "-" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if err := csvio.WriteTickets(w, ts); err != nil {
+		return err
+	}
+	if path != "-" {
+		fmt.Fprintf(os.Stderr, "Exported %d tickets to %s\n", len(ts), path)
+	}
+	return nil
+}
+
+func dirSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e os.DirEntry, err error) error {
+		if err == nil && !e.IsDir() {
+			if fi, err := e.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
