@@ -17,6 +17,8 @@ var (
 		"outpost/backend/hlc",
 		"outpost/backend/change",
 		"outpost/backend/field",
+		"outpost/backend/sla",
+		"outpost/backend/metrics",
 		"outpost/backend/sealed",
 		"outpost/backend/assign",
 		"outpost/backend/technician/schedule",

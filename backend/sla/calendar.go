@@ -144,6 +144,9 @@ func NewClock(c Calendar) (*Clock, error) {
 	return &Clock{cal: cc}, nil
 }
 
+// Location is the calendar's time zone.
+func (k *Clock) Location() *time.Location { return k.cal.loc }
+
 // AllHours reports whether every hour counts on this clock.
 func (k *Clock) AllHours() bool { return k.cal.all }
 
