@@ -70,6 +70,14 @@ export function historyValue(v: unknown): string {
     if (typeof o.name === 'string') return [o.name, o.contact, o.site].filter(Boolean).join(', ')
     if (typeof o.minutes === 'number') return `${formatMinutes(o.minutes)}${o.note ? ' · ' + o.note : ''}`
     if (typeof o.handover === 'string') return `to tier ${o.toTier}: ${o.reason}`
+    if (typeof o.type === 'string' && ('from' in o || 'to' in o))
+      return `${o.type}: ${historyValue(o.from) || '(none)'} → ${historyValue(o.to) || '(none)'}`
   }
   return JSON.stringify(v)
+}
+
+/** fieldMessage reads a backend problem next to its label: ("Title", "is required") -> "Title is required". */
+export function fieldMessage(label: string, problem: string): string {
+  if (/^(is|must|needs|has|contains|may|should|cannot)\b/.test(problem)) return `${label} ${problem}`
+  return problem ? problem[0].toUpperCase() + problem.slice(1) : ''
 }

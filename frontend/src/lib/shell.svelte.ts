@@ -7,7 +7,7 @@ import { People, loadPeople } from './people'
 
 export interface Toast {
   id: number
-  kind: 'info' | 'error' | 'success'
+  kind: 'info' | 'error' | 'success' | 'ok'
   text: string
 }
 

@@ -9,6 +9,8 @@ export interface Binding {
   description: string
   group?: string
   inInputs?: boolean
+  /** left out of the help overlay (an alias of a listed binding) */
+  hidden?: boolean
   run: (e: KeyLike) => void
 }
 
@@ -113,4 +115,25 @@ export class KeyMap {
     if (seq !== c) return this.handle(e)
     return null
   }
+}
+
+/** keyLabel is how a key reads in the help: "arrowdown" -> "↓", "shift+x" -> "Shift+X", "escape" -> "Esc". */
+export function keyLabel(key: string): string {
+  const names: Record<string, string> = {
+    arrowdown: '↓',
+    arrowup: '↑',
+    arrowleft: '←',
+    arrowright: '→',
+    enter: 'Enter',
+    escape: 'Esc',
+    ctrl: 'Ctrl',
+    shift: 'Shift',
+    alt: 'Alt',
+    meta: 'Meta',
+    space: 'Space',
+  }
+  return key
+    .split('+')
+    .map((p) => names[p] ?? (p.length === 1 && key.includes('+') ? p.toUpperCase() : p))
+    .join('+')
 }
