@@ -107,7 +107,7 @@ func demoCommand(ctx context.Context, dataDir, name string, cfg demo.Config, log
 		if name == "" {
 			name = demo.DeviceName
 		}
-		clk := demo.NewClock(cfg.Start().Add(-time.Minute))
+		clk := demo.NewClock(cfg.Begin())
 		st, err := store.Open(ctx, store.Options{Dir: dataDir, DeviceName: name, Now: clk.Now, Logger: log})
 		if err != nil {
 			return err

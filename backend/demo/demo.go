@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -59,6 +60,10 @@ func (c *Config) Normalize(now time.Time) error {
 // Start is when the generated history begins.
 func (c Config) Start() time.Time { return c.End.AddDate(0, 0, -c.Days) }
 
+// Begin is the earliest a generating store's clock may show: the team's technicians and
+// knowledge base are written in the hours before the first ticket.
+func (c Config) Begin() time.Time { return c.Start().Add(-3 * time.Hour) }
+
 // Clock is a wall clock the generator moves forward as it writes, so that the store
 // stamps each change with the moment the action happened. Pass its Now as store.Options.Now.
 type Clock struct {
@@ -92,12 +97,14 @@ type Progress struct {
 
 // Stats says what was generated.
 type Stats struct {
-	Tickets     int           `json:"tickets"`
-	Technicians []string      `json:"technicians"`
-	Actions     int           `json:"actions"`
-	Changes     int           `json:"changes"`
-	Open        int           `json:"open"`
-	Elapsed     time.Duration `json:"elapsed"`
+	Tickets      int           `json:"tickets"`
+	Technicians  []string      `json:"technicians"`
+	SOPs         int           `json:"sops"`
+	SOPRevisions int           `json:"sopRevisions"`
+	Actions      int           `json:"actions"`
+	Changes      int           `json:"changes"`
+	Open         int           `json:"open"`
+	Elapsed      time.Duration `json:"elapsed"`
 }
 
 // ErrNewerData reports a replica whose clock is past the start of the demo period:
@@ -116,22 +123,34 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 	if err := cfg.Normalize(clk.Now()); err != nil {
 		return Stats{}, err
 	}
-	if st.Clock().Last().Time().After(cfg.Start()) {
+	if st.Clock().Last().Time().After(cfg.Begin()) {
 		return Stats{}, ErrNewerData
 	}
 	if progress == nil {
 		progress = func(Progress) {}
 	}
+	before, err := st.Vector()
+	if err != nil {
+		return Stats{}, err
+	}
 	progress(Progress{Phase: "planning", Total: cfg.Tickets})
 	p := newPlan(cfg, cfg.End)
 	w := &writer{p: p, svc: ticket.NewService(st, nil), clk: clk, ids: make([]string, len(p.tickets))}
-	stats := Stats{Tickets: len(p.tickets), Actions: len(p.events)}
+	stats := Stats{Tickets: len(p.tickets), Actions: len(p.events), SOPs: cfg.SOPs}
 	for _, t := range p.techs {
 		stats.Technicians = append(stats.Technicians, t.Name)
 	}
+	if w.techIDs, err = createTechnicians(ctx, st, clk, p.techs, cfg.Begin().Add(time.Minute)); err != nil {
+		return stats, fmt.Errorf("write demo technicians: %w", err)
+	}
+	progress(Progress{Phase: "knowledge base", Total: cfg.SOPs})
+	sr := rand.New(rand.NewPCG(cfg.Seed, 0x50f))
+	if stats.SOPRevisions, err = createSOPs(ctx, st, clk, sr, p.techs, cfg.SOPs, cfg.Begin().Add(time.Hour), cfg.End); err != nil {
+		return stats, fmt.Errorf("write demo knowledge base: %w", err)
+	}
 	for i := 0; i < len(p.events); i += actionsPerCommit {
 		evs := p.events[i:min(i+actionsPerCommit, len(p.events))]
-		cs, err := st.Update(ctx, "demo", func(tx *store.Tx) error {
+		_, err := st.Update(ctx, "demo", func(tx *store.Tx) error {
 			svc := w.svc.Within(tx)
 			for k := range evs {
 				if err := w.do(ctx, svc, &evs[k]); err != nil {
@@ -143,10 +162,14 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 		if err != nil {
 			return stats, fmt.Errorf("write demo data: %w", err)
 		}
-		stats.Changes += len(cs)
 		progress(Progress{Phase: "writing", Done: i + len(evs), Total: len(p.events)})
 	}
 	clk.Set(cfg.End)
+	after, err := st.Vector()
+	if err != nil {
+		return stats, err
+	}
+	stats.Changes = int(after[st.Device().ID] - before[st.Device().ID])
 	for _, s := range w.status {
 		if s.Open() {
 			stats.Open++
@@ -158,11 +181,12 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 
 // writer performs planned actions through the ticket service.
 type writer struct {
-	p      *plan
-	svc    *ticket.Service
-	clk    *Clock
-	ids    []string
-	status map[int32]ticket.Status
+	p       *plan
+	svc     *ticket.Service
+	clk     *Clock
+	ids     []string // ticket IDs by plan index
+	techIDs []string // technician IDs by plan index
+	status  map[int32]ticket.Status
 }
 
 func (w *writer) do(ctx context.Context, svc *ticket.Service, e *event) error {
@@ -180,7 +204,7 @@ func (w *writer) do(ctx context.Context, svc *ticket.Service, e *event) error {
 			w.ids[e.Ticket] = t.ID
 		}
 	case stepAssign:
-		t, err = svc.Assign(ctx, by, id, w.p.techs[e.To].Name)
+		t, err = svc.Assign(ctx, by, id, w.techIDs[e.To])
 	case stepStatus:
 		t, err = svc.Transition(ctx, by, id, e.Status, e.Text)
 	case stepComment:
@@ -188,7 +212,7 @@ func (w *writer) do(ctx context.Context, svc *ticket.Service, e *event) error {
 	case stepWork:
 		t, err = svc.LogWork(ctx, by, id, e.N, e.Text)
 	case stepEscalate:
-		t, err = svc.Escalate(ctx, by, id, ticket.EscalateInput{ToTier: e.N, To: w.p.techs[e.To].Name, Reason: e.Text, Handover: e.Extra})
+		t, err = svc.Escalate(ctx, by, id, ticket.EscalateInput{ToTier: e.N, To: w.techIDs[e.To], Reason: e.Text, Handover: e.Extra})
 	}
 	if err != nil {
 		return fmt.Errorf("ticket %d, action %d: %w", e.Ticket+1, e.Seq, err)

@@ -14,7 +14,9 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/queue"
+	"outpost/backend/sop"
 	"outpost/backend/store"
+	"outpost/backend/technician"
 	"outpost/backend/ticket"
 )
 
@@ -29,7 +31,7 @@ func generate(t testing.TB, cfg Config) (*store.Store, Stats) {
 	if err := cfg.Normalize(testEnd); err != nil {
 		t.Fatal(err)
 	}
-	clk := NewClock(cfg.Start().Add(-time.Hour))
+	clk := NewClock(cfg.Begin())
 	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -56,13 +58,23 @@ func allTickets(t testing.TB, st *store.Store) []ticket.Ticket {
 	return out
 }
 
-// digest sums what a person sees of every ticket, leaving out the random IDs and device tag.
-func digest(ts []ticket.Ticket) string {
+// digest sums what a person sees of every ticket, leaving out the random IDs and device
+// tag (technicians are named, not identified).
+func digest(t testing.TB, st *store.Store, ts []ticket.Ticket) string {
+	t.Helper()
+	techs, err := technician.NewService(st, nil).List(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := map[string]string{}
+	for _, tc := range techs {
+		name[tc.ID] = tc.Name
+	}
 	h := sha256.New()
 	for _, t := range ts {
 		_, n, _ := strings.Cut(t.Number, "-")
 		fmt.Fprintln(h, n, t.Title, t.Description, t.Requester, t.Category, t.Impact, t.Urgency, t.Priority, t.Status,
-			t.Assignee, t.Tier, t.Tags, t.Created.UnixMilli(), t.Updated.UnixMilli(), t.CreatedBy)
+			name[t.Assignee], t.Tier, t.Tags, t.Created.UnixMilli(), t.Updated.UnixMilli(), t.CreatedBy)
 		for _, c := range t.Comments {
 			fmt.Fprintln(h, c.Author, c.At.UnixMilli(), c.Body, c.Internal)
 		}
@@ -70,7 +82,7 @@ func digest(ts []ticket.Ticket) string {
 			fmt.Fprintln(h, w.Author, w.At.UnixMilli(), w.Minutes, w.Note)
 		}
 		for _, e := range t.Escalations {
-			fmt.Fprintln(h, e.By, e.At.UnixMilli(), e.FromTier, e.ToTier, e.To, e.Reason, e.Handover)
+			fmt.Fprintln(h, e.By, e.At.UnixMilli(), e.FromTier, e.ToTier, name[e.To], e.Reason, e.Handover)
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil))
@@ -83,7 +95,7 @@ func TestSameSeedGivesSameData(t *testing.T) {
 	b, _ := generate(t, cfg)
 	cfg.Seed = 8
 	c, _ := generate(t, cfg)
-	da, db, dc := digest(allTickets(t, a)), digest(allTickets(t, b)), digest(allTickets(t, c))
+	da, db, dc := digest(t, a, allTickets(t, a)), digest(t, b, allTickets(t, b)), digest(t, c, allTickets(t, c))
 	if da != db {
 		t.Fatal("two generations with seed 7 differ")
 	}
@@ -94,8 +106,20 @@ func TestSameSeedGivesSameData(t *testing.T) {
 
 func TestDatasetLooksLikeAYearOfAHelpDesk(t *testing.T) {
 	t.Parallel()
-	cfg := Config{Tickets: 2500, Technicians: 8, Seed: 1}
+	cfg := Config{Tickets: 2500, Technicians: 8, SOPs: 30, Seed: 1}
 	st, stats := generate(t, cfg)
+	techs, err := technician.NewService(st, nil).List(true)
+	if err != nil || len(techs) != 8 {
+		t.Fatalf("%d technicians, %v", len(techs), err)
+	}
+	sops, err := sop.NewService(st, nil).List(sop.Filter{})
+	if err != nil || len(sops) != 30 || stats.SOPRevisions == 0 {
+		t.Fatalf("%d SOPs, %d revised, %v", len(sops), stats.SOPRevisions, err)
+	}
+	isTech := map[string]bool{}
+	for _, tc := range techs {
+		isTech[tc.ID] = true
+	}
 	ts := allTickets(t, st)
 	if len(ts) != cfg.Tickets || stats.Tickets != cfg.Tickets {
 		t.Fatalf("%d tickets in the replica, stats say %d, want %d", len(ts), stats.Tickets, cfg.Tickets)
@@ -137,6 +161,9 @@ func TestDatasetLooksLikeAYearOfAHelpDesk(t *testing.T) {
 		}
 		if tk.Status.Open() {
 			open++
+		}
+		if tk.Assignee != "" && !isTech[tk.Assignee] {
+			t.Errorf("%s assigned to %q, not a technician", tk.Number, tk.Assignee)
 		}
 		if tk.Status == ticket.StatusClosed {
 			closed++
@@ -249,7 +276,7 @@ func TestLoadMergesIntoAReplicaInUse(t *testing.T) {
 		t.Fatalf("%d tickets merged, last progress %+v, stats %+v", len(got), last, stats)
 	}
 	direct, _ := generate(t, cfg)
-	if digest(got) != digest(allTickets(t, direct)) {
+	if digest(t, dst, got) != digest(t, direct, allTickets(t, direct)) {
 		t.Fatal("merged demo data differs from the same dataset generated directly")
 	}
 	if first := got[0].Created; first.After(testEnd.AddDate(0, 0, -350)) {

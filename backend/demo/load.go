@@ -38,7 +38,7 @@ func Load(ctx context.Context, dst *store.Store, scratchDir string, cfg Config, 
 		return Stats{}, fmt.Errorf("create scratch directory: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	clk := NewClock(cfg.Start().Add(-time.Minute))
+	clk := NewClock(cfg.Begin())
 	src, err := store.Open(ctx, store.Options{Dir: dir, DeviceName: DeviceName, Now: clk.Now,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

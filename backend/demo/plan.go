@@ -12,8 +12,8 @@ import (
 	"outpost/backend/ticket"
 )
 
-// technician is a generated member of the team.
-type technician struct {
+// member is a generated member of the team.
+type member struct {
 	Name   string
 	Tier   int
 	Skills []string
@@ -48,7 +48,7 @@ type event struct {
 
 // plan is the whole dataset before anything is written: deterministic in the config.
 type plan struct {
-	techs   []technician
+	techs   []member
 	tickets []ticket.NewTicket
 	created []time.Time
 	events  []event // sorted by time
@@ -83,10 +83,10 @@ func newPlan(cfg Config, end time.Time) *plan {
 	return p
 }
 
-func makeTechnicians(r *rand.Rand, n int) []technician {
+func makeTechnicians(r *rand.Rand, n int) []member {
 	n = max(n, 1)
 	skills := []string{"identity", "hardware", "messaging", "software", "networking", "telephony", "security"}
-	techs := make([]technician, n)
+	techs := make([]member, n)
 	used := map[string]bool{}
 	for i := range techs {
 		name := ""
@@ -106,7 +106,7 @@ func makeTechnicians(r *rand.Rand, n int) []technician {
 			sk = append(sk, skills[k])
 		}
 		slices.Sort(sk)
-		techs[i] = technician{Name: name, Tier: tier, Skills: sk}
+		techs[i] = member{Name: name, Tier: tier, Skills: sk}
 	}
 	techs[n-1].Lead = true // the most senior is the lead
 	return techs
@@ -234,7 +234,7 @@ func (p *plan) techFor(r *rand.Rand, tier int, skill string) int16 {
 }
 
 func (p *plan) hasTier(tier int) bool {
-	return slices.ContainsFunc(p.techs, func(t technician) bool { return t.Tier == tier })
+	return slices.ContainsFunc(p.techs, func(t member) bool { return t.Tier == tier })
 }
 
 // resolveTime is how long work on a ticket of priority prio takes, roughly.
