@@ -31,6 +31,8 @@ const icons = {
 export const screens: Screen[] = [
   { id: 'queue', label: 'Queue', order: 10, nav: true, shortcut: 'g q', icon: icons.queue, load: () => import('../screens/Queue.svelte') },
   { id: 'ticket', label: 'Ticket', order: 11, nav: false, load: () => import('../screens/Ticket.svelte') },
+  { id: 'coaching', label: 'Coaching', order: 40, nav: true, shortcut: 'g c', icon: 'M12 21s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 11c0 5.6-7 10-7 10zM9 11h6', load: () => import('../screens/Coaching.svelte') },
+  { id: 'identity', label: 'Who am I', order: 91, nav: false, load: () => import('../screens/Identity.svelte') },
   { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
   { id: 'settings', label: 'Settings', order: 90, nav: true, shortcut: 'g s', icon: icons.settings, load: () => import('../screens/Settings.svelte') },
 ]
