@@ -3,9 +3,11 @@ package metrics
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"outpost/backend/sla"
@@ -194,17 +196,35 @@ func Compute(tickets []Ticket, e *sla.Engine, f Filter, now time.Time) Reports {
 	if f.To.IsZero() {
 		f.To = now
 	}
-	facts := make([]fact, 0, len(tickets))
-	for i := range tickets {
-		t := &tickets[i]
-		if t.Timeline.Created.After(asOf) || f.Category != "" && !strings.EqualFold(t.Category, f.Category) {
-			continue
-		}
-		ft := factOf(t, e, asOf)
-		if f.Priority != 0 && ft.priority != f.Priority || f.Technician != "" && ft.assignee != f.Technician && ft.resolver != f.Technician {
-			continue
-		}
-		facts = append(facts, ft)
+	// Replaying timelines is most of the work: split it over the processors.
+	parts := min(runtime.GOMAXPROCS(0), 8, max(1, len(tickets)/5000))
+	all := make([]fact, len(tickets))
+	kept := make([]int, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		lo, hi := p*len(tickets)/parts, (p+1)*len(tickets)/parts
+		wg.Go(func() {
+			n := lo
+			for i := lo; i < hi; i++ {
+				t := &tickets[i]
+				if t.Timeline.Created.After(asOf) || f.Category != "" && !strings.EqualFold(t.Category, f.Category) {
+					continue
+				}
+				ft := factOf(t, e, f.Period, asOf)
+				if f.Priority != 0 && ft.priority != f.Priority || f.Technician != "" && ft.assignee != f.Technician && ft.resolver != f.Technician {
+					continue
+				}
+				all[n] = ft
+				n++
+			}
+			kept[p] = n - lo
+		})
+	}
+	wg.Wait()
+	facts := all[:0]
+	for p := range parts {
+		lo := p * len(tickets) / parts
+		facts = append(facts, all[lo:lo+kept[p]]...) // moves left within all: no copy of the whole set
 	}
 	r := Reports{Filter: f, AsOf: asOf, Tickets: len(facts)}
 	loc := e.Business().Location()
@@ -219,27 +239,56 @@ func Compute(tickets []Ticket, e *sla.Engine, f Filter, now time.Time) Reports {
 	return r
 }
 
-// bucketKey returns the day ("2025-03-03") or week (its Monday) of t in loc.
-func bucketKey(t time.Time, loc *time.Location, week bool) string {
-	lt := t.In(loc)
+// bucketDay returns the civil day number (days since 1970-01-01) of t's date in loc,
+// or of its week's Monday.
+func bucketDay(t time.Time, loc *time.Location, week bool) int64 {
+	y, m, d := t.In(loc).Date()
+	n := daysFromCivil(y, int(m), d)
 	if week {
-		lt = lt.AddDate(0, 0, -((int(lt.Weekday()) + 6) % 7))
+		n -= (n + 3) % 7 // 1970-01-01 was a Thursday: (n+3)%7 is 0 on Mondays
 	}
-	return lt.Format(time.DateOnly)
+	return n
 }
+
+// daysFromCivil is the day number of a proleptic Gregorian date (H. Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+func dayKey(n int64) string { return time.Unix(n*86400, 0).UTC().Format(time.DateOnly) }
 
 func volume(facts []fact, f Filter, loc *time.Location) Volume {
 	week := f.Granularity == "week"
 	v := Volume{Definition: DefVolume, Granularity: f.Granularity}
-	series := map[string]*Count{}
+	days := map[int64]*Count{}
 	// Every bucket of the period, empty ones included (at most ~3 years of days).
 	if !f.From.IsZero() {
 		for d, n := f.From.In(loc), 0; d.Before(f.To) && n < 1200; d, n = d.AddDate(0, 0, 1), n+1 {
-			k := bucketKey(d, loc, week)
-			if series[k] == nil {
-				series[k] = &Count{Key: k}
+			if k := bucketDay(d, loc, week); days[k] == nil {
+				days[k] = &Count{}
 			}
 		}
+	}
+	bump := func(t time.Time, created, resolved int) {
+		k := bucketDay(t, loc, week)
+		c := days[k]
+		if c == nil {
+			c = &Count{}
+			days[k] = c
+		}
+		c.Created += created
+		c.Resolved += resolved
 	}
 	groups := [4]map[string]*Count{{}, {}, {}, {}}
 	add := func(m map[string]*Count, k string, created, resolved int) {
@@ -256,11 +305,11 @@ func volume(facts []fact, f Filter, loc *time.Location) Volume {
 		c, r := 0, 0
 		if f.Has(ft.created) {
 			c = 1
-			add(series, bucketKey(ft.created, loc, week), 1, 0)
+			bump(ft.created, 1, 0)
 		}
 		if f.Has(ft.resolvedAt) {
 			r = 1
-			add(series, bucketKey(ft.resolvedAt, loc, week), 0, 1)
+			bump(ft.resolvedAt, 0, 1)
 		}
 		if c+r == 0 {
 			continue
@@ -275,6 +324,11 @@ func volume(facts []fact, f Filter, loc *time.Location) Volume {
 		add(groups[1], "P"+strconv.Itoa(ft.priority), c, r)
 		add(groups[2], orNone(ft.t.Source), c, r)
 		add(groups[3], orNone(tech), c, r)
+	}
+	series := make(map[string]*Count, len(days))
+	for n, c := range days {
+		c.Key = dayKey(n)
+		series[c.Key] = c
 	}
 	v.Series = sorted(series, func(a, b Count) int { return strings.Compare(a.Key, b.Key) })
 	byTotal := func(a, b Count) int {
@@ -304,12 +358,12 @@ func sorted(m map[string]*Count, by func(a, b Count) int) []Count {
 }
 
 // targetDue tells whether a target's outcome fell in p, and whether it was met.
-func targetDue(p sla.Progress, in Period) (due, met bool) {
-	if !p.BreachedAt.IsZero() {
-		return in.Has(p.BreachedAt), false
+func targetDue(t target, in Period) (due, met bool) {
+	if !t.breachedAt.IsZero() {
+		return in.Has(t.breachedAt), false
 	}
-	if p.Done {
-		return in.Has(p.DoneAt), true
+	if t.done {
+		return in.Has(t.doneAt), true
 	}
 	return false, false
 }
@@ -319,8 +373,8 @@ func compliance(facts []fact, p Period) Compliance {
 	var met, due [6][2]int // [priority][response, resolution]
 	for i := range facts {
 		ft := &facts[i]
-		for k, prog := range []sla.Progress{ft.sla.Response, ft.sla.Resolution} {
-			pr := min(max(prog.Priority, 0), 5)
+		for k, prog := range [2]target{ft.response, ft.resolution} {
+			pr := min(max(prog.priority, 0), 5)
 			if d, m := targetDue(prog, p); d {
 				due[pr][k]++
 				if m {
@@ -416,9 +470,9 @@ func backlog(facts []fact, asOf time.Time) Backlog {
 		default:
 			age[4]++
 		}
-		res := ft.sla.Resolution
-		switch s := res.Share; {
-		case res.State == sla.Breached:
+		res := ft.resolution
+		switch s := res.share; {
+		case res.breached:
 			share[4]++
 		case s < 0.5:
 			share[0]++
@@ -440,10 +494,9 @@ func backlog(facts []fact, asOf time.Time) Backlog {
 func reopen(facts []fact, p Period) Reopen {
 	resolved, reopened := 0, 0
 	for i := range facts {
-		r, o := facts[i].resolvedIn(p)
-		if r {
+		if facts[i].resolvedInPeriod {
 			resolved++
-			if o {
+			if facts[i].reopenedInPeriod {
 				reopened++
 			}
 		}
@@ -485,7 +538,7 @@ func technicians(facts []fact, f Filter) Technicians {
 			}
 		}
 		if ft.assignee != "" {
-			for _, prog := range []sla.Progress{ft.sla.Response, ft.sla.Resolution} {
+			for _, prog := range [2]target{ft.response, ft.resolution} {
 				if d, m := targetDue(prog, f.Period); d {
 					row(ft.assignee)
 					a := get(ft.assignee)

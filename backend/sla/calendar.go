@@ -3,7 +3,6 @@ package sla
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 
@@ -210,9 +209,18 @@ func (k *Clock) cover(a, b int64) {
 	k.build(from, to)
 }
 
-// day returns the table index of the day holding instant ns. Caller holds mu.
+// day returns the table index of the day holding instant ns (inside the table). Caller holds mu.
+// Days are 24 hours give or take a DST hour, so a division lands on the day or next to it.
 func (k *Clock) day(ns int64) int {
-	return sort.Search(len(k.open), func(i int) bool { return k.start[i+1] > ns })
+	i := int((ns - k.start[0]) / int64(24*time.Hour))
+	i = min(max(i, 0), len(k.open)-1)
+	for i > 0 && k.start[i] > ns {
+		i--
+	}
+	for i < len(k.open)-1 && k.start[i+1] <= ns {
+		i++
+	}
+	return i
 }
 
 // before returns the business time from the table's start to instant ns. Caller holds mu.
