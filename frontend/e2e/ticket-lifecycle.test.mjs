@@ -1,0 +1,129 @@
+// A technician's whole path through one ticket in the browser: create (with a validation error first),
+// triage impact and urgency into a priority, assign, escalate with handover notes, comment, log work,
+// resolve; then the queue's filter and keyboard navigation.
+import { assert, browser, serve } from './harness.mjs'
+
+export default async function lifecycle(ctx) {
+  const peer = ctx.own(await serve({ extra: ['--no-sync', '--name', 'ana'] }))
+  const b = ctx.own(await browser())
+  const page = await b.newPage({ viewport: { width: 1280, height: 800 } })
+  page.setDefaultTimeout(10_000)
+  const errors = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  await page.goto(peer.url)
+
+  // First run offers a team; this test works alone.
+  await page.getByText('Use Outpost on its own for now').click()
+  await page.getByText('No open tickets').waitFor()
+
+  // New ticket with n; an empty title is refused next to the field.
+  await page.keyboard.press('n')
+  await page.locator('#nt-title').waitFor()
+  await page.getByRole('button', { name: 'Create ticket' }).click()
+  await page.locator('[data-field-error="nt-title"]', { hasText: 'Title is required' }).waitFor()
+  // The backend's own validation reaches the field too: a title over 200 characters.
+  await page.fill('#nt-title', 'x'.repeat(201))
+  await page.getByRole('button', { name: 'Create ticket' }).click()
+  await page.locator('[data-field-error="nt-title"]', { hasText: 'limit is 200' }).waitFor()
+  await page.fill('#nt-title', 'VPN drops every hour')
+  await page.fill('#nt-description', 'Sales laptops lose the VPN at each rekey.')
+  await page.selectOption('#nt-impact', 'low')
+  await page.selectOption('#nt-urgency', 'low')
+  await page.fill('#nt-category', 'network')
+  await page.fill('#nt-tags', 'vpn, remote')
+  await page.keyboard.press('Control+Enter')
+
+  // The ticket page opens on the new ticket.
+  await page.waitForURL(/#\/ticket\//)
+  await page.getByRole('heading', { name: 'Description' }).waitFor()
+  await page.getByText('P5 Planning').first().waitFor()
+
+  // Triage: impact and urgency give the priority.
+  await page.selectOption('#f-impact', 'high')
+  await page.getByText('P3 Moderate').first().waitFor()
+  await page.selectOption('#f-urgency', 'high')
+  await page.getByText('P1 Critical').first().waitFor()
+
+  // Inline edit with a validation message in place, then a good value.
+  await page.locator('[data-edit="f-title"]').click()
+  await page.fill('#f-title', '')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-field-error="f-title"]', { hasText: 'is required' }).waitFor()
+  await page.fill('#f-title', 'VPN drops every hour for sales')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-edit="f-title"]', { hasText: 'VPN drops every hour for sales' }).waitFor()
+
+  // Assign with a.
+  await page.keyboard.press('a')
+  await page.fill('#assign-to', 'ana')
+  await page.keyboard.press('Enter')
+  await page.locator('[data-testid="assignee"]', { hasText: 'ana' }).waitFor()
+  await page.locator('.meta', { hasText: 'Assigned' }).waitFor()
+
+  // Escalate with e: a short handover is refused, a real one goes through.
+  await page.keyboard.press('e')
+  await page.fill('#esc-reason', 'needs firewall access')
+  await page.fill('#esc-handover', 'too short')
+  await page.getByRole('button', { name: 'Escalate', exact: true }).last().click()
+  await page.locator('[data-field-error="esc-handover"]', { hasText: 'at least 20 characters' }).waitFor()
+  await page.fill('#esc-handover', 'IKE phase 2 fails after rekey; client logs attached; reinstall did not help.')
+  await page.getByRole('button', { name: 'Escalate', exact: true }).last().click()
+  await page.getByText('Handover:').waitFor()
+  await page.locator('.meta', { hasText: 'Tier 2' }).waitFor()
+
+  // Comment with c, sent with ctrl+enter.
+  await page.keyboard.press('c')
+  await page.keyboard.type('Asked the user to keep the laptop on the dock overnight.')
+  await page.keyboard.press('Control+Enter')
+  await page.locator('.timeline', { hasText: 'keep the laptop on the dock' }).waitFor()
+
+  // Log work with w (Escape leaves the comment box first); a bad duration is explained, a good one logged.
+  await page.keyboard.press('Escape')
+  await page.keyboard.press('w')
+  await page.fill('#work-time', 'soon')
+  await page.getByRole('button', { name: 'Log work' }).last().click()
+  await page.locator('[data-field-error="work-time"]').waitFor()
+  await page.fill('#work-time', '1h 15m')
+  await page.fill('#work-note', 'remote session, collected logs')
+  await page.getByRole('button', { name: 'Log work' }).last().click()
+  await page.locator('.timeline', { hasText: '1h 15m' }).waitFor()
+
+  // The history shows per-field changes.
+  await page.keyboard.press('h')
+  await page.locator('.history', { hasText: 'impact' }).waitFor()
+
+  // Resolve with a resolution note; only legal moves are offered.
+  await page.getByRole('button', { name: 'Resolve' }).click()
+  const offered = await page.locator('.choices input[type=radio]').evaluateAll((els) => els.map((e) => e.value))
+  assert(!offered.includes('new') && !offered.includes('closed'), `legal moves only, got ${offered}`)
+  await page.fill('#status-note', 'Client updated to 5.3; rekey holds.')
+  await page.getByRole('button', { name: 'Set Resolved' }).click()
+  await page.locator('.meta', { hasText: 'Resolved' }).waitFor()
+
+  // Back in the queue it is gone from the open view, and found under "Recently resolved".
+  await page.keyboard.press('g')
+  await page.keyboard.press('q')
+  await page.getByText('No open tickets').waitFor()
+  await page.getByRole('tab', { name: 'Recently resolved' }).click()
+  await page.locator('[data-number]', { hasText: 'VPN drops every hour for sales' }).waitFor()
+
+  // A second and third ticket through the API; the queue refreshes live and filters instantly.
+  const origin = new URL(peer.url).origin
+  const token = new URL(peer.url).searchParams.get('token')
+  for (const title of ['Printer jams on duplex', 'Outlook asks for password'])
+    await fetch(`${origin}/api/TicketService/Create`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ title, category: 'hardware' }]),
+    })
+  await page.getByRole('tab', { name: 'All open' }).click()
+  await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
+  await page.keyboard.press('/')
+  await page.keyboard.type('outlook')
+  await page.locator('[data-testid="queue-total"]', { hasText: '1 ticket' }).waitFor()
+  await page.keyboard.press('Enter')
+  await page.waitForURL(/#\/ticket\//)
+  await page.getByText('Outlook asks for password').first().waitFor()
+
+  assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
+}

@@ -1,0 +1,49 @@
+// Two devices of one team, each serving its own replica to its own browser: a ticket created in one
+// browser appears in the other's queue without a reload.
+import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
+
+export default async function twoPeers(ctx) {
+  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
+  const [portA, portB] = [await freePort(), await freePort()]
+  const gossip = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
+  outpost(['team', 'create', 'E2E Desk', '--data', dirA])
+  const code = outpost(['team', 'invite', '--data', dirA, ...gossip(portA)]).trim()
+  outpost(['team', 'join', code, '--data', dirB])
+
+  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
+  const bPeer = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  const chromium = ctx.own(await browser())
+  const pageA = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
+  const pageB = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
+  for (const p of [pageA, pageB]) p.setDefaultTimeout(15_000)
+  await pageA.goto(a.url)
+  await pageB.goto(bPeer.url)
+  await pageA.getByText('No open tickets').waitFor()
+  await pageB.getByText('No open tickets').waitFor()
+
+  // Ben's device shows the team and, soon, Ana's device as an online peer.
+  await pageB.goto(new URL('/#/team', bPeer.url).href)
+  await pageB.locator('[data-testid="team-name"]', { hasText: 'E2E Desk' }).waitFor()
+  await pageB.locator('td', { hasText: 'ana' }).waitFor({ timeout: 20_000 })
+  await pageB.goto(new URL('/#/queue', bPeer.url).href)
+  await pageB.getByText('No open tickets').waitFor()
+
+  // Ana creates a ticket in her browser.
+  await pageA.keyboard.press('n')
+  await pageA.fill('#nt-title', 'Payroll server unreachable from branch office')
+  await pageA.selectOption('#nt-impact', 'high')
+  await pageA.getByRole('button', { name: 'Create ticket' }).click()
+  await pageA.waitForURL(/#\/ticket\//)
+
+  // It appears in Ben's open queue without a reload.
+  const navigations = []
+  pageB.on('framenavigated', (f) => f === pageB.mainFrame() && navigations.push(f.url()))
+  await pageB.locator('[data-number]', { hasText: 'Payroll server unreachable' }).waitFor({ timeout: 20_000 })
+  assert(navigations.length === 0, `no reload in the second browser, saw ${navigations.join(', ')}`)
+
+  // And Ben's edit travels back: he takes the ticket, Ana's page shows it.
+  await pageB.locator('[data-number]', { hasText: 'Payroll server unreachable' }).click()
+  await pageB.getByRole('button', { name: 'Take it' }).click()
+  await pageB.locator('[data-testid="assignee"]', { hasText: 'ben' }).waitFor()
+  await pageA.locator('[data-testid="assignee"]', { hasText: 'ben' }).waitFor({ timeout: 20_000 })
+}
