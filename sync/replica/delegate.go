@@ -17,14 +17,21 @@ var _ memberlist.Delegate = (*delegate)(nil)
 func (d *delegate) NodeMeta(limit int) []byte { return nil }
 
 // NotifyMsg copies a user message into the replica's inbox, or drops it when the
-// replica is busy (anti-entropy will fetch the change later).
+// replica is busy (anti-entropy will fetch the change later). Pulls, chunks and
+// states go to a queue of their own so that a flood of live changes cannot crowd
+// out a catch-up.
 func (d *delegate) NotifyMsg(b []byte) {
 	if len(b) == 0 {
 		return
 	}
 	cp := append([]byte(nil), b...)
+	q := d.r.inbox
+	switch wire.Type(b[0]) {
+	case wire.TypePull, wire.TypeChunk, wire.TypeState:
+		q = d.r.urgent
+	}
 	select {
-	case d.r.inbox <- cp:
+	case q <- cp:
 	default:
 		d.r.count(func(s *Stats) { s.InboxFull++ })
 	}

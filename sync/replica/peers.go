@@ -7,20 +7,30 @@ import (
 
 	"github.com/hashicorp/memberlist"
 
+	"outpost/backend/change"
 	"outpost/backend/store"
 )
 
-// PeerStatus is what the Peers view shows of one device.
+// PeerStatus is what the Peers view shows of one device of the team.
 type PeerStatus struct {
 	Device   string    `json:"device"`
 	Name     string    `json:"name"`
 	Addr     string    `json:"addr"`
 	Online   bool      `json:"online"`
-	LastSeen time.Time `json:"lastSeen"`
-	Behind   uint64    `json:"behind"`  // changes this device holds that the peer lacks, as last reported
-	Ahead    uint64    `json:"ahead"`   // changes the peer holds that this device lacks
-	Pulling  bool      `json:"pulling"` // catching up from it now
+	Removed  bool      `json:"removed"`
+	LastSeen time.Time `json:"lastSeen"` // zero if never seen by this device
+	Known    bool      `json:"known"`    // its version vector is known: Behind and Ahead mean something
+	Behind   uint64    `json:"behind"`   // changes this device holds that the peer lacks, as last reported
+	Ahead    uint64    `json:"ahead"`    // changes the peer holds that this device lacks
+	Pulling  bool      `json:"pulling"`  // catching up from it now
+	Received int       `json:"received"` // changes received in the current catch-up
+	Left     uint64    `json:"left"`     // changes the peer said remain in the current catch-up
 }
+
+// KeyStaleMessage is what a person is told when this device cannot talk to any
+// peer because its team key is out of date.
+const KeyStaleMessage = "This device cannot talk to the team: its team key is out of date " +
+	"(it was offline through a key rotation, or the invite was old). Ask a teammate for a new invite code and join again."
 
 func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	if n.Name == r.self {
@@ -30,6 +40,9 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	r.mu.Lock()
 	p := r.peerLocked(n.Name)
 	p.addr, p.online, p.lastSeen = addr, online, time.Now()
+	if online {
+		r.keyStale = false
+	}
 	r.mu.Unlock()
 	if !online {
 		return
@@ -44,23 +57,37 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	})
 }
 
-// Peers lists every device this replica has heard of, online ones first.
+// Peers lists every device in the team's device list (and any other member this
+// replica has heard from), online ones first, then by name.
 func (r *Replica) Peers() []PeerStatus {
 	mine := r.vector()
-	r.mu.Lock()
-	out := make([]PeerStatus, 0, len(r.peers))
-	for id, p := range r.peers {
-		ps := PeerStatus{Device: id, Addr: p.addr, Online: p.online, LastSeen: p.lastSeen, Pulling: !p.pulling.IsZero()}
-		if p.vector != nil {
-			ps.Behind, ps.Ahead = diff(mine, p.vector), diff(p.vector, mine)
+	byID := map[string]*PeerStatus{}
+	_ = r.st.Scan(store.KindDevice, func(rec change.Record) error {
+		if rec.ID != r.self {
+			byID[rec.ID] = &PeerStatus{Device: rec.ID, Name: rec.String(store.FieldDeviceName), Removed: rec.Deleted()}
 		}
-		out = append(out, ps)
+		return nil
+	})
+	r.mu.Lock()
+	for id, p := range r.peers {
+		ps, ok := byID[id]
+		if !ok {
+			ps = &PeerStatus{Device: id}
+			byID[id] = ps
+		}
+		ps.Addr, ps.Online, ps.LastSeen, ps.Pulling = p.addr, p.online, p.lastSeen, !p.pulling.IsZero()
+		ps.Received, ps.Left = p.got, p.left
+		if p.vector != nil {
+			ps.Known, ps.Behind, ps.Ahead = true, diff(mine, p.vector), diff(p.vector, mine)
+		}
 	}
 	r.mu.Unlock()
-	for i := range out {
-		if rec, err := r.st.Get(store.KindDevice, out[i].Device); err == nil {
-			out[i].Name = rec.String(store.FieldDeviceName)
+	out := make([]PeerStatus, 0, len(byID))
+	for _, ps := range byID {
+		if ps.Online {
+			ps.LastSeen = time.Now()
 		}
+		out = append(out, *ps)
 	}
 	slices.SortFunc(out, func(a, b PeerStatus) int {
 		if a.Online != b.Online {
@@ -74,26 +101,61 @@ func (r *Replica) Peers() []PeerStatus {
 	return out
 }
 
-// diff counts the changes a holds beyond b.
-func diff(a, b store.Vector) uint64 {
-	var n uint64
-	for d, s := range a {
-		if s > b[d] {
-			n += s - b[d]
+// KeyStale reports whether joins fail as if this device's team key were out of date.
+func (r *Replica) KeyStale() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.keyStale
+}
+
+// noteJoinFailure marks the key stale when peers answered but nobody could read
+// this device's messages, and no member is alive.
+func (r *Replica) noteJoinFailure(err error) {
+	if err == nil || r.ml.NumMembers() > 1 {
+		return
+	}
+	msg := strings.ToLower(err.Error())
+	for _, sign := range []string{"decrypt", "eof", "connection reset", "no installed keys", "broken pipe"} {
+		if strings.Contains(msg, sign) {
+			r.mu.Lock()
+			r.keyStale = true
+			r.mu.Unlock()
+			return
 		}
 	}
-	return n
+}
+
+// refreshRemoved rereads which devices the team removed.
+func (r *Replica) refreshRemoved() {
+	removed := map[string]bool{}
+	_ = r.st.Scan(store.KindDevice, func(rec change.Record) error {
+		if rec.Deleted() {
+			removed[rec.ID] = true
+		}
+		return nil
+	})
+	r.mu.Lock()
+	r.removed = removed
+	r.mu.Unlock()
 }
 
 // remember adds addresses to the reconnect list.
 func (r *Replica) remember(addrs ...string) {
+	self := r.Addr() // outside r.mu: memberlist calls back into the replica while holding its own locks
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, a := range addrs {
-		if a != "" && a != r.Addr() && !slices.Contains(r.known, a) {
+		if a != "" && a != self && !slices.Contains(r.known, a) {
 			r.known = append(r.known, a)
 		}
 	}
+}
+
+// Known returns the addresses the reconnect loop tries.
+func (r *Replica) Known() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.known)
 }
 
 // reconnectLoop retries known addresses that are not alive members:
@@ -120,7 +182,9 @@ func (r *Replica) reconnectLoop() {
 			}
 			r.mu.Unlock()
 			if len(absent) > 0 {
-				_, _ = r.ml.Join(absent) // blocks on timeouts: this goroutine does only this
+				if n, err := r.ml.Join(absent); n == 0 { // blocks on timeouts: this goroutine does only this
+					r.noteJoinFailure(err)
+				}
 			}
 		}
 	}
@@ -131,6 +195,8 @@ func (r *Replica) joinAsync(addrs []string) {
 	r.done.Add(1)
 	go func() {
 		defer r.done.Done()
-		_, _ = r.ml.Join(addrs)
+		if n, err := r.ml.Join(addrs); n == 0 {
+			r.noteJoinFailure(err)
+		}
 	}()
 }

@@ -1,6 +1,7 @@
 // Package replica keeps the local store in step with the team's other replicas
-// over memberlist: live changes are broadcast and relayed, and anti-entropy
-// compares version vectors and pulls what is missing in bounded chunks.
+// over memberlist: live changes are sent to every member and announced by
+// gossip, and anti-entropy compares version vectors and pulls what is missing
+// in bounded chunks. It also rotates the team key and removes devices.
 // All replication work runs on one goroutine; memberlist callbacks only hand
 // work to it and never block.
 package replica
@@ -9,18 +10,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
-	"math/rand/v2"
 	"sync"
 	"time"
 
+	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
-	"outpost/backend/change"
 	"outpost/backend/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
-	"outpost/sync/wire"
 )
 
 // Config configures a replica.
@@ -29,9 +27,17 @@ type Config struct {
 	Team   team.Team
 	Gossip gossip.Options // DeviceID, TeamID and Keys are filled from Store and Team
 	Logger *slog.Logger
+	// Identity opens team keys sealed to this device during a key rotation. It
+	// must survive restarts (team.LoadDeviceIdentity); a new one is made when nil.
+	Identity *age.X25519Identity
 	// OnPeerAddr is called (on the replica goroutine) with the address of each peer
 	// that joins, so it can be remembered for reconnecting after a restart.
 	OnPeerAddr func(addr string)
+	// OnKeys is called (on the replica goroutine) with the team keys, primary
+	// first, whenever a rotation installs, switches or retires one.
+	OnKeys func(keys [][]byte)
+	// OnProgress is called (on the replica goroutine) as a catch-up from a peer advances.
+	OnProgress func(Progress)
 	// ReconnectEvery is how often known but absent peers are retried (default 3 s).
 	ReconnectEvery time.Duration
 	// PullTimeout abandons a pull that got no answer (default 5 s).
@@ -40,6 +46,12 @@ type Config struct {
 	// it lacks, on top of memberlist's push/pull (default 3 s). A lost packet and
 	// its lost notice are then repaired within seconds.
 	AntiEntropyEvery time.Duration
+	// SwitchKeyAfter is how long after installing a rotated key this device starts
+	// encrypting with it even if not every online member has confirmed it (default 30 s).
+	SwitchKeyAfter time.Duration
+	// RetireKeyAfter is how long after switching this device drops the old key (default 2 min).
+	// It must exceed SwitchKeyAfter so that every member has switched before anyone retires.
+	RetireKeyAfter time.Duration
 }
 
 // Replica replicates one store. It is safe for concurrent use.
@@ -48,19 +60,25 @@ type Replica struct {
 	st   *store.Store
 	log  *slog.Logger
 	self string
+	id   *age.X25519Identity
 	ml   *memberlist.Memberlist
+	ring *memberlist.Keyring
 	bq   *memberlist.TransmitLimitedQueue
 
-	inbox chan []byte // raw messages from memberlist, decoded on the replica goroutine
-	work  chan func() // other work for the replica goroutine
-	stop  chan struct{}
-	done  sync.WaitGroup
-	unsub func()
+	inbox  chan []byte // live packets from memberlist, decoded on the replica goroutine
+	urgent chan []byte // pulls, chunks and state: handled before live packets, never starved
+	work   chan func() // other work for the replica goroutine
+	stop   chan struct{}
+	done   sync.WaitGroup
+	unsub  func()
 
-	mu    sync.Mutex
-	peers map[string]*peer // by device ID; guarded by mu
-	known []string         // addresses to reconnect to; guarded by mu
-	stats Stats            // guarded by mu
+	mu       sync.Mutex
+	peers    map[string]*peer // by device ID; guarded by mu
+	known    []string         // addresses to reconnect to; guarded by mu
+	removed  map[string]bool  // devices removed from the team; guarded by mu
+	stats    Stats            // guarded by mu
+	keyStale bool             // joins fail as if this device's team key were out of date; guarded by mu
+	rot      *rotation        // the key rotation in progress; replica goroutine only
 }
 
 // peer is what the replica knows of another device.
@@ -71,18 +89,20 @@ type peer struct {
 	vector   store.Vector
 	pulling  time.Time // a pull is outstanding since then; zero if none
 	again    bool      // pull again when the outstanding one completes
+	got      int       // changes received in the current catch-up
+	left     uint64    // changes the peer said it still holds for us
 }
 
 // Stats count replication traffic.
 type Stats struct {
-	Received     int // messages decoded
-	Dropped      int // malformed or hostile messages dropped
-	Applied      int // changes merged into the store
-	Rejected     int // changes refused by the store (bad signature, removed device, ...)
-	Relayed      int // notices of missed changes passed on
-	PullsSent    int
-	ChunksServed int
-	InboxFull    int // messages dropped because the replica was busy (anti-entropy heals)
+	Received     int `json:"received"` // messages decoded
+	Dropped      int `json:"dropped"`  // malformed or hostile messages dropped
+	Applied      int `json:"applied"`  // changes merged into the store
+	Rejected     int `json:"rejected"` // changes refused by the store (bad signature, removed device, ...)
+	Relayed      int `json:"relayed"`  // notices of missed changes passed on
+	PullsSent    int `json:"pullsSent"`
+	ChunksServed int `json:"chunksServed"`
+	InboxFull    int `json:"inboxFull"` // live messages dropped because the replica was busy (anti-entropy heals)
 }
 
 // Start joins the team's gossip and starts replicating.
@@ -90,23 +110,35 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.ReconnectEvery == 0 {
-		cfg.ReconnectEvery = 3 * time.Second
-	}
-	if cfg.AntiEntropyEvery == 0 {
-		cfg.AntiEntropyEvery = 3 * time.Second
-	}
-	if cfg.PullTimeout == 0 {
-		cfg.PullTimeout = 5 * time.Second
+	cfg.ReconnectEvery = orDefault(cfg.ReconnectEvery, 3*time.Second)
+	cfg.AntiEntropyEvery = orDefault(cfg.AntiEntropyEvery, 3*time.Second)
+	cfg.PullTimeout = orDefault(cfg.PullTimeout, 5*time.Second)
+	cfg.SwitchKeyAfter = orDefault(cfg.SwitchKeyAfter, 30*time.Second)
+	cfg.RetireKeyAfter = orDefault(cfg.RetireKeyAfter, 2*time.Minute)
+	if cfg.RetireKeyAfter <= cfg.SwitchKeyAfter {
+		return nil, fmt.Errorf("retire-key delay %s must exceed switch-key delay %s", cfg.RetireKeyAfter, cfg.SwitchKeyAfter)
 	}
 	if err := cfg.Team.Validate(); err != nil {
 		return nil, err
 	}
+	if cfg.Identity == nil {
+		id, err := age.GenerateX25519Identity()
+		if err != nil {
+			return nil, fmt.Errorf("make device identity: %w", err)
+		}
+		cfg.Identity = id
+	}
 	r := &Replica{
 		cfg: cfg, st: cfg.Store, log: cfg.Logger.With("component", "replica"), self: cfg.Store.Device().ID,
-		inbox: make(chan []byte, 4096), work: make(chan func(), 1024), stop: make(chan struct{}),
-		peers: map[string]*peer{}, known: append([]string(nil), cfg.Team.Peers...),
+		id:    cfg.Identity,
+		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
+		stop: make(chan struct{}), peers: map[string]*peer{}, known: append([]string(nil), cfg.Team.Peers...),
+		removed: map[string]bool{},
 	}
+	if err := r.publishRecipient(ctx); err != nil {
+		return nil, err
+	}
+	r.refreshRemoved()
 	opts := cfg.Gossip
 	opts.DeviceID, opts.TeamID, opts.Keys = r.self, cfg.Team.ID, cfg.Team.Keys
 	if opts.Logger == nil {
@@ -116,6 +148,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.ring = mc.Keyring
 	mc.Delegate = &delegate{r: r}
 	mc.Events = &eventDelegate{r: r}
 	// The queue carries only notices: every change already went to each member
@@ -134,6 +167,13 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		r.joinAsync(r.known)
 	}
 	return r, nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
 }
 
 // Stop leaves the gossip and stops replicating. The store stays open.
@@ -159,6 +199,7 @@ func (r *Replica) Join(addrs []string) (int, error) {
 	r.remember(addrs...)
 	n, err := r.ml.Join(addrs)
 	if err != nil && n == 0 {
+		r.noteJoinFailure(err)
 		return 0, fmt.Errorf("no peer answered at %v: %w", addrs, err)
 	}
 	return n, nil
@@ -183,103 +224,49 @@ func (r *Replica) do(fn func()) bool {
 	}
 }
 
+// maxBatch is how many queued live messages the replica decodes and applies together.
+const maxBatch = 512
+
 func (r *Replica) loop() {
 	defer r.done.Done()
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	entropy := time.NewTicker(r.cfg.AntiEntropyEvery)
 	defer entropy.Stop()
+	batch := make([][]byte, 0, maxBatch)
 	for {
+		// Pulls and chunks first: a flood of live packets must not starve a catch-up.
+		select {
+		case raw := <-r.urgent:
+			r.handle([][]byte{raw})
+			continue
+		default:
+		}
 		select {
 		case <-r.stop:
 			return
+		case raw := <-r.urgent:
+			r.handle([][]byte{raw})
 		case raw := <-r.inbox:
-			r.handle(raw)
+			batch = append(batch[:0], raw)
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case raw := <-r.inbox:
+					batch = append(batch, raw)
+				default:
+					break drain
+				}
+			}
+			r.handle(batch)
 		case fn := <-r.work:
 			fn()
 		case <-tick.C:
 			r.expirePulls()
+			r.advanceRotation()
 		case <-entropy.C:
 			r.pullRandomPeer()
 		}
-	}
-}
-
-// onCommit hands local changes to the replica goroutine for sending. It runs on
-// the committing goroutine and does not block.
-func (r *Replica) onCommit(e store.Event) {
-	if !e.Local {
-		return
-	}
-	cs := e.Changes
-	if !r.do(func() { r.announce(cs) }) {
-		r.count(func(s *Stats) { s.InboxFull++ }) // peers will pull these on the next state exchange
-	}
-}
-
-// announce sends new local changes to every live member at once (a packet each:
-// the fast path), and queues a small notice of each on the gossip broadcast
-// queue, so a member that lost the packet still hears of the change and pulls it.
-// A change too large for one packet is announced by notice only.
-func (r *Replica) announce(cs []change.Change) {
-	members := r.ml.Members()
-	for _, c := range cs {
-		notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: c.Device, Seq: c.Seq})
-		if err != nil {
-			r.log.Error("encode notice", "err", err)
-			continue
-		}
-		msg, err := wire.Encode(wire.TypeChange, wire.Change{From: r.self, Change: c})
-		if err != nil || len(msg) > wire.MaxPacket {
-			msg = notice
-		}
-		for _, m := range members {
-			if m.Name != r.self {
-				_ = r.ml.SendBestEffort(m, msg)
-			}
-		}
-		r.bq.QueueBroadcast(&gossip.Broadcast{Key: "h:" + c.ID().String(), Msg: notice})
-	}
-}
-
-// relayNotice passes on a notice that told this replica of a change it had missed:
-// memberlist does not re-gossip user messages, and if this replica missed the
-// packet, others may have too.
-func (r *Replica) relayNotice(h *wire.Have) {
-	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: h.Device, Seq: h.Seq})
-	if err != nil {
-		return
-	}
-	r.bq.QueueBroadcast(&gossip.Broadcast{Key: "h:" + h.Device + ":" + fmt.Sprint(h.Seq), Msg: notice})
-	r.count(func(s *Stats) { s.Relayed++ })
-}
-
-// handle decodes and acts on one message from a peer.
-func (r *Replica) handle(raw []byte) {
-	m, err := wire.Decode(raw)
-	if err != nil {
-		r.drop(m.From(), err)
-		return
-	}
-	from := m.From()
-	if from == r.self {
-		return
-	}
-	r.count(func(s *Stats) { s.Received++ })
-	switch {
-	case m.Change != nil:
-		r.onChange(from, m.Change.Change)
-	case m.Have != nil:
-		if r.lacks(m.Have.Device, m.Have.Seq) {
-			r.relayNotice(m.Have)
-			r.pull(from)
-		}
-	case m.Pull != nil:
-		r.servePull(from, m.Pull.Vector, 0)
-	case m.Chunk != nil:
-		r.onChunk(from, m.Chunk)
-	case m.State != nil:
-		r.onState(from, m.State.Vector)
 	}
 }
 
@@ -297,38 +284,6 @@ func (r *Replica) count(fn func(*Stats)) {
 	r.mu.Unlock()
 }
 
-// onChange applies a live change; a gap before it is pulled from the sender.
-func (r *Replica) onChange(from string, c change.Change) {
-	if !r.lacks(c.Device, c.Seq) {
-		return
-	}
-	res, err := r.st.Apply([]change.Change{c})
-	if err != nil {
-		r.log.Error("apply a change", "peer", from, "err", err)
-		return
-	}
-	r.logRejections(from, res)
-	r.count(func(s *Stats) { s.Applied += res.Applied })
-	if res.Buffered > 0 {
-		r.pull(from) // a gap: fetch what came before
-	}
-}
-
-func (r *Replica) logRejections(from string, res store.ApplyResult) {
-	for _, rej := range res.Rejected {
-		r.log.Warn("rejected a change", "peer", from, "change", rej.ID.String(), "err", rej.Err)
-	}
-	if n := len(res.Rejected); n > 0 {
-		r.count(func(s *Stats) { s.Rejected += n })
-	}
-}
-
-// lacks reports whether the store does not yet hold device:seq.
-func (r *Replica) lacks(device string, seq uint64) bool {
-	v, err := r.st.Vector()
-	return err == nil && v[device] < seq
-}
-
 func (r *Replica) vector() store.Vector {
 	v, err := r.st.Vector()
 	if err != nil {
@@ -336,136 +291,6 @@ func (r *Replica) vector() store.Vector {
 		return store.Vector{}
 	}
 	return v
-}
-
-// onState compares a peer's vector with ours and pulls if it holds anything we lack.
-func (r *Replica) onState(from string, theirs store.Vector) {
-	r.mu.Lock()
-	p := r.peerLocked(from)
-	p.vector = theirs
-	p.lastSeen = time.Now()
-	r.mu.Unlock()
-	if ahead(theirs, r.vector()) {
-		r.pull(from)
-	}
-}
-
-// ahead reports whether a holds a change b lacks.
-func ahead(a, b store.Vector) bool {
-	for d, s := range a {
-		if s > b[d] {
-			return true
-		}
-	}
-	return false
-}
-
-// pull asks a peer for what we lack. One pull per peer is outstanding at a time:
-// the next chunk is requested only after the previous one is applied (back-pressure).
-func (r *Replica) pull(from string) {
-	r.mu.Lock()
-	p := r.peerLocked(from)
-	if !p.pulling.IsZero() {
-		p.again = true
-		r.mu.Unlock()
-		return
-	}
-	p.pulling = time.Now()
-	p.again = false
-	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: r.vector()})
-	if err == nil {
-		err = r.send(from, msg)
-	}
-	if err != nil {
-		r.log.Debug("pull failed", "peer", from, "err", err)
-		r.mu.Lock()
-		p.pulling = time.Time{}
-		r.mu.Unlock()
-		return
-	}
-	r.count(func(s *Stats) { s.PullsSent++ })
-}
-
-// servePull answers a pull with one bounded chunk of what the peer lacks. A pull
-// can arrive before memberlist has told this side about the new member; the
-// answer is then retried shortly.
-func (r *Replica) servePull(from string, theirs store.Vector, attempt int) {
-	if !r.isMember(from) {
-		if attempt < 20 {
-			time.AfterFunc(100*time.Millisecond, func() {
-				r.do(func() { r.servePull(from, theirs, attempt+1) })
-			})
-		}
-		return
-	}
-	cs, err := r.st.ChangesAfter(theirs, wire.MaxChunkBytes)
-	if err != nil {
-		r.log.Error("read changes for a peer", "peer", from, "err", err)
-		return
-	}
-	after := maps.Clone(theirs)
-	if after == nil {
-		after = store.Vector{}
-	}
-	for _, c := range cs {
-		after[c.Device] = max(after[c.Device], c.Seq)
-	}
-	more := ahead(r.vector(), after)
-	msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, More: more})
-	if err == nil {
-		err = r.send(from, msg)
-	}
-	if err != nil {
-		r.log.Debug("answer a pull", "peer", from, "err", err)
-		return
-	}
-	r.count(func(s *Stats) { s.ChunksServed++ })
-}
-
-// onChunk applies a chunk and asks for the next one if there is more.
-func (r *Replica) onChunk(from string, c *wire.Chunk) {
-	res, err := r.st.Apply(c.Changes)
-	if err != nil {
-		r.log.Error("apply a chunk", "peer", from, "err", err)
-	}
-	r.logRejections(from, res)
-	r.count(func(s *Stats) { s.Applied += res.Applied })
-	r.mu.Lock()
-	p := r.peerLocked(from)
-	p.pulling = time.Time{}
-	p.lastSeen = time.Now()
-	// Pull on while there is more and this chunk made progress; a chunk that
-	// applied nothing (all rejected) waits for the next state exchange instead of looping.
-	again := (p.again || c.More) && err == nil && (res.Applied > 0 || len(c.Changes) == 0)
-	p.again = false
-	r.mu.Unlock()
-	if again {
-		r.pull(from)
-	}
-}
-
-// pullRandomPeer asks one random live member for anything this replica lacks.
-func (r *Replica) pullRandomPeer() {
-	var others []string
-	for _, n := range r.ml.Members() {
-		if n.Name != r.self {
-			others = append(others, n.Name)
-		}
-	}
-	if len(others) > 0 {
-		r.pull(others[rand.IntN(len(others))])
-	}
-}
-
-func (r *Replica) expirePulls() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, p := range r.peers {
-		if !p.pulling.IsZero() && time.Since(p.pulling) > r.cfg.PullTimeout {
-			p.pulling = time.Time{}
-		}
-	}
 }
 
 // send delivers msg to a member over a reliable stream.
@@ -495,4 +320,10 @@ func (r *Replica) peerLocked(id string) *peer {
 		r.peers[id] = p
 	}
 	return p
+}
+
+func (r *Replica) isRemoved(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.removed[id]
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
+
 	"outpost/backend/change"
 	"outpost/backend/store"
 	"outpost/sync/gossip"
@@ -19,6 +21,7 @@ type node struct {
 	dir string
 	st  *store.Store
 	rep *Replica
+	id  *age.X25519Identity // survives restarts, as team.LoadDeviceIdentity's does
 }
 
 func quiet() *slog.Logger {
@@ -46,7 +49,11 @@ func startNode(t testing.TB, tm team.Team, dir string) *node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := &node{dir: dir, st: st}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &node{dir: dir, st: st, id: id}
 	n.start(t, tm)
 	t.Cleanup(func() { n.stop() })
 	return n
@@ -55,7 +62,8 @@ func startNode(t testing.TB, tm team.Team, dir string) *node {
 func (n *node) start(t testing.TB, tm team.Team) {
 	t.Helper()
 	rep, err := Start(context.Background(), Config{
-		Store: n.st, Team: tm, Logger: quiet(), ReconnectEvery: 500 * time.Millisecond,
+		Store: n.st, Team: tm, Logger: quiet(), ReconnectEvery: 500 * time.Millisecond, Identity: n.id,
+		SwitchKeyAfter: 2 * time.Second, RetireKeyAfter: 3 * time.Second,
 		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"},
 	})
 	if err != nil {

@@ -25,17 +25,18 @@ type invite struct {
 	ID    string   `json:"id"`
 	Name  string   `json:"name"`
 	Key   []byte   `json:"key"`
+	Older [][]byte `json:"older,omitempty"` // other installed keys during a rotation
 	Addrs []string `json:"addrs"`
 }
 
-// Invite returns a copy-pasteable code carrying the team ID, name, primary key
-// and the addresses a new device can reach this one at. Anyone holding it can join:
+// Invite returns a copy-pasteable code carrying the team ID, name, keys (the
+// primary, and the others while a rotation is under way) and the addresses a new device can reach this one at. Anyone holding it can join:
 // share it only with the person joining.
 func Invite(t Team, addrs []string) (string, error) {
 	if err := t.Validate(); err != nil {
 		return "", err
 	}
-	body, err := json.Marshal(invite{ID: t.ID, Name: t.Name, Key: t.Keys[0], Addrs: addrs})
+	body, err := json.Marshal(invite{ID: t.ID, Name: t.Name, Key: t.Keys[0], Older: t.Keys[1:], Addrs: addrs})
 	if err != nil {
 		return "", fmt.Errorf("make invite: %w", err)
 	}
@@ -67,7 +68,7 @@ func ParseInvite(code string) (Team, error) {
 	if err := dec.Decode(&inv); err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrBadInvite, err)
 	}
-	t := Team{ID: inv.ID, Name: inv.Name, Keys: [][]byte{inv.Key}}
+	t := Team{ID: inv.ID, Name: inv.Name, Keys: append([][]byte{inv.Key}, inv.Older...)}
 	if err := t.Validate(); err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrBadInvite, err)
 	}

@@ -127,26 +127,31 @@ func Save(dataDir string, t Team) error {
 	if err != nil {
 		return fmt.Errorf("save team: %w", err)
 	}
-	tmp := filepath.Join(dataDir, FileName+".tmp")
-	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return fmt.Errorf("save team: %w", err)
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("save team: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("save team: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("save team: %w", err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dataDir, FileName)); err != nil {
+	if err := writeFile(dataDir, FileName, b); err != nil {
 		return fmt.Errorf("save team: %w", err)
 	}
 	return nil
+}
+
+// writeFile replaces dataDir/name atomically with owner-only permissions.
+func writeFile(dataDir, name string, b []byte) error {
+	tmp := filepath.Join(dataDir, name+".tmp")
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dataDir, name))
 }
 
 // Leave forgets the team on this device. The replica's data stays.

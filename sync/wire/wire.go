@@ -58,11 +58,15 @@ type Pull struct {
 	Vector map[string]uint64 `json:"vector"`
 }
 
-// Chunk answers a pull. More means the sender holds further changes: pull again.
+// Chunk answers a pull. An answer is one or more chunks; all but the last have
+// Follows set. More means the sender holds further changes after this answer: pull
+// again. Left is how many changes the sender holds that the puller still lacks.
 type Chunk struct {
 	From    string          `json:"from"`
 	Changes []change.Change `json:"changes"`
 	More    bool            `json:"more"`
+	Left    uint64          `json:"left,omitempty"`
+	Follows bool            `json:"follows,omitempty"`
 }
 
 // State is what a replica shares on push/pull: who it is and its vector, never data.

@@ -1,0 +1,179 @@
+package replica
+
+import (
+	"fmt"
+
+	"outpost/backend/change"
+	"outpost/backend/store"
+	"outpost/sync/gossip"
+	"outpost/sync/wire"
+)
+
+// smallCommit is the most changes one commit sends whole; a larger commit (an
+// import, a bulk edit) is announced by one notice per device and pulled in chunks.
+const smallCommit = 16
+
+// onCommit hands committed changes to the replica goroutine: local ones for
+// sending, and any that touch the device list or the team keys for the trust
+// state. It runs on the committing goroutine and does not block.
+func (r *Replica) onCommit(e store.Event) {
+	trust := false
+	for _, c := range e.Changes {
+		if c.Kind == store.KindDevice || c.Kind == KindTeamKey {
+			trust = true
+		}
+	}
+	if trust {
+		r.do(func() { r.refreshRemoved(); r.advanceRotation() })
+	}
+	if !e.Local {
+		return
+	}
+	cs := e.Changes
+	if !r.do(func() { r.announce(cs) }) {
+		r.count(func(s *Stats) { s.InboxFull++ }) // peers will pull these on the next state exchange
+	}
+}
+
+// announce sends new local changes to every live member at once (a packet each:
+// the fast path), and queues a small notice of each on the gossip broadcast
+// queue, so a member that lost the packet still hears of the change and pulls it.
+// A change too large for one packet, or a large commit, is announced by notice only.
+func (r *Replica) announce(cs []change.Change) {
+	var members []string
+	for _, m := range r.ml.Members() {
+		if m.Name != r.self && !r.isRemoved(m.Name) {
+			members = append(members, m.Name)
+		}
+	}
+	if len(cs) > smallCommit {
+		last := cs[len(cs)-1] // local changes are in sequence order: one notice covers them all
+		for _, c := range cs {
+			last.Seq = max(last.Seq, c.Seq)
+		}
+		r.notify(members, last.Device, last.Seq, true)
+		return
+	}
+	for _, c := range cs {
+		msg, err := wire.Encode(wire.TypeChange, wire.Change{From: r.self, Change: c})
+		if err != nil || len(msg) > wire.MaxPacket {
+			r.notify(members, c.Device, c.Seq, true)
+			continue
+		}
+		r.sendPacket(members, msg)
+		r.notify(members, c.Device, c.Seq, false)
+	}
+}
+
+// notify queues a notice of device:seq on the gossip queue and, when direct, also
+// sends it to every member at once.
+func (r *Replica) notify(members []string, device string, seq uint64, direct bool) {
+	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: device, Seq: seq})
+	if err != nil {
+		r.log.Error("encode notice", "err", err)
+		return
+	}
+	if direct {
+		r.sendPacket(members, notice)
+	}
+	r.bq.QueueBroadcast(&gossip.Broadcast{Key: fmt.Sprintf("h:%s:%d", device, seq), Msg: notice})
+}
+
+func (r *Replica) sendPacket(members []string, msg []byte) {
+	for _, m := range r.ml.Members() {
+		for _, name := range members {
+			if m.Name == name {
+				_ = r.ml.SendBestEffort(m, msg)
+			}
+		}
+	}
+}
+
+// handle decodes and acts on messages from peers. Live changes in the batch are
+// applied together in one call to the store.
+func (r *Replica) handle(raws [][]byte) {
+	var vec store.Vector
+	lacks := func(device string, seq uint64) bool {
+		if vec == nil {
+			vec = r.vector()
+		}
+		return vec[device] < seq
+	}
+	var live []change.Change
+	seen := map[change.ID]bool{}
+	senders := map[string]bool{}
+	by := map[change.ID]string{}
+	for _, raw := range raws {
+		m, err := wire.Decode(raw)
+		if err != nil {
+			r.drop(m.From(), err)
+			continue
+		}
+		from := m.From()
+		if from == r.self {
+			continue
+		}
+		r.count(func(s *Stats) { s.Received++ })
+		switch {
+		case m.Change != nil:
+			c := m.Change.Change
+			if lacks(c.Device, c.Seq) && !seen[c.ID()] {
+				seen[c.ID()] = true
+				live = append(live, c)
+				senders[from] = true
+				by[c.ID()] = from
+			}
+		case m.Have != nil:
+			if lacks(m.Have.Device, m.Have.Seq) {
+				r.relayNotice(m.Have)
+				r.pull(from)
+			}
+		case m.Pull != nil:
+			r.servePull(from, m.Pull.Vector, 0)
+		case m.Chunk != nil:
+			r.onChunk(from, m.Chunk)
+			vec = nil
+		case m.State != nil:
+			r.onState(from, m.State.Vector)
+		}
+	}
+	if len(live) == 0 {
+		return
+	}
+	res, err := r.st.Apply(live)
+	if err != nil {
+		r.log.Error("apply changes", "err", err)
+		return
+	}
+	for _, rej := range res.Rejected {
+		r.log.Warn("rejected a change", "peer", by[rej.ID], "change", rej.ID.String(), "err", rej.Err)
+	}
+	r.count(func(s *Stats) { s.Rejected += len(res.Rejected) })
+	r.count(func(s *Stats) { s.Applied += res.Applied })
+	if res.Buffered > 0 {
+		for from := range senders {
+			r.pull(from) // a gap: fetch what came before
+		}
+	}
+}
+
+// relayNotice passes on a notice that told this replica of a change it had missed:
+// memberlist does not re-gossip user messages, and if this replica missed the
+// packet, others may have too.
+func (r *Replica) relayNotice(h *wire.Have) {
+	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: h.Device, Seq: h.Seq})
+	if err != nil {
+		return
+	}
+	r.bq.QueueBroadcast(&gossip.Broadcast{Key: fmt.Sprintf("h:%s:%d", h.Device, h.Seq), Msg: notice})
+	r.count(func(s *Stats) { s.Relayed++ })
+}
+
+func (r *Replica) logRejections(from string, res store.ApplyResult) {
+	for _, rej := range res.Rejected {
+		r.log.Warn("rejected a change", "peer", from, "change", rej.ID.String(), "err", rej.Err)
+	}
+	if n := len(res.Rejected); n > 0 {
+		r.count(func(s *Stats) { s.Rejected += n })
+	}
+}

@@ -1,0 +1,232 @@
+package replica
+
+import (
+	"maps"
+	"math/rand/v2"
+	"time"
+
+	"outpost/backend/store"
+	"outpost/sync/wire"
+)
+
+// Progress reports a catch-up from one peer: changes received so far and how
+// many the peer said remain. Done is set when the peer has nothing more.
+type Progress struct {
+	Peer     string `json:"peer"`
+	Received int    `json:"received"`
+	Expected int    `json:"expected"`
+	Done     bool   `json:"done"`
+}
+
+// chunksPerPull is how many chunks a peer sends in answer to one pull: the next
+// is on the wire while this side applies the previous, and the puller asks
+// again only when the last has arrived (back-pressure).
+const chunksPerPull = 4
+
+// onState compares a peer's vector with ours and pulls if it holds anything we lack.
+func (r *Replica) onState(from string, theirs store.Vector) {
+	r.mu.Lock()
+	p := r.peerLocked(from)
+	p.vector = theirs
+	p.lastSeen = time.Now()
+	r.mu.Unlock()
+	if ahead(theirs, r.vector()) {
+		r.pull(from)
+	}
+}
+
+// ahead reports whether a holds a change b lacks.
+func ahead(a, b store.Vector) bool {
+	for d, s := range a {
+		if s > b[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// diff counts the changes a holds beyond b.
+func diff(a, b store.Vector) uint64 {
+	var n uint64
+	for d, s := range a {
+		if s > b[d] {
+			n += s - b[d]
+		}
+	}
+	return n
+}
+
+// pull asks a peer for what we lack. One pull per peer is outstanding at a time.
+func (r *Replica) pull(from string) {
+	if r.isRemoved(from) {
+		return
+	}
+	r.mu.Lock()
+	p := r.peerLocked(from)
+	if !p.pulling.IsZero() || r.pullingLocked() {
+		// One catch-up at a time: two peers would send the same changes twice.
+		// This one follows when the current one completes.
+		p.again = true
+		r.mu.Unlock()
+		return
+	}
+	p.pulling = time.Now()
+	p.again = false
+	r.mu.Unlock()
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: r.vector()})
+	if err == nil {
+		err = r.send(from, msg)
+	}
+	if err != nil {
+		r.log.Debug("pull failed", "peer", from, "err", err)
+		r.mu.Lock()
+		p.pulling = time.Time{}
+		r.mu.Unlock()
+		return
+	}
+	r.count(func(s *Stats) { s.PullsSent++ })
+}
+
+// servePull answers a pull with up to chunksPerPull bounded chunks of what the
+// peer lacks. A pull can arrive before memberlist has told this side about the
+// new member; the answer is then retried shortly. A removed device gets nothing.
+func (r *Replica) servePull(from string, theirs store.Vector, attempt int) {
+	if r.isRemoved(from) {
+		r.log.Info("refused a pull from a removed device", "peer", from)
+		return
+	}
+	r.mu.Lock()
+	p := r.peerLocked(from)
+	p.vector, p.lastSeen = theirs, time.Now() // a pull is also an acknowledgement of what it holds
+	r.mu.Unlock()
+	if !r.isMember(from) {
+		if attempt < 20 {
+			time.AfterFunc(100*time.Millisecond, func() {
+				r.do(func() { r.servePull(from, theirs, attempt+1) })
+			})
+		}
+		return
+	}
+	mine := r.vector()
+	after := maps.Clone(theirs)
+	if after == nil {
+		after = store.Vector{}
+	}
+	for i := range chunksPerPull {
+		cs, err := r.st.ChangesAfter(after, wire.MaxChunkBytes)
+		if err != nil {
+			r.log.Error("read changes for a peer", "peer", from, "err", err)
+			return
+		}
+		for _, c := range cs {
+			after[c.Device] = max(after[c.Device], c.Seq)
+		}
+		left := diff(mine, after)
+		last := left == 0 || i == chunksPerPull-1 || len(cs) == 0
+		msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, More: left > 0, Left: left, Follows: !last})
+		if err == nil {
+			err = r.send(from, msg)
+		}
+		if err != nil {
+			r.log.Debug("answer a pull", "peer", from, "err", err)
+			return
+		}
+		r.count(func(s *Stats) { s.ChunksServed++ })
+		if last {
+			return
+		}
+	}
+}
+
+// onChunk applies a chunk; after the last chunk of an answer it asks for more if there is more.
+func (r *Replica) onChunk(from string, c *wire.Chunk) {
+	res, err := r.st.Apply(c.Changes)
+	if err != nil {
+		r.log.Error("apply a chunk", "peer", from, "err", err)
+	}
+	r.logRejections(from, res)
+	r.count(func(s *Stats) { s.Applied += res.Applied })
+	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied, "left", c.Left, "follows", c.Follows)
+	r.mu.Lock()
+	p := r.peerLocked(from)
+	p.lastSeen = time.Now()
+	p.got += res.Applied
+	p.left = c.Left
+	prog := Progress{Peer: from, Received: p.got, Expected: p.got + int(c.Left), Done: !c.More}
+	if prog.Done {
+		p.got = 0
+	}
+	if c.Follows {
+		r.mu.Unlock()
+		r.progress(prog, res.Applied > 0)
+		return
+	}
+	p.pulling = time.Time{}
+	// Pull on while there is more and this chunk made progress; a chunk that
+	// applied nothing (all rejected) waits for the next state exchange instead of looping.
+	again := (p.again || c.More) && err == nil && (res.Applied > 0 || len(c.Changes) == 0)
+	p.again = false
+	r.mu.Unlock()
+	r.progress(prog, res.Applied > 0)
+	if again {
+		r.pull(from)
+		return
+	}
+	r.pullNext()
+}
+
+// pullingLocked reports whether a pull from any peer is outstanding. r.mu must be held.
+func (r *Replica) pullingLocked() bool {
+	for _, p := range r.peers {
+		if !p.pulling.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// pullNext starts a pull that waited for the previous one, if any.
+func (r *Replica) pullNext() {
+	r.mu.Lock()
+	next := ""
+	for id, p := range r.peers {
+		if p.again && p.online {
+			next = id
+			break
+		}
+	}
+	r.mu.Unlock()
+	if next != "" {
+		r.pull(next)
+	}
+}
+
+func (r *Replica) progress(p Progress, changed bool) {
+	if r.cfg.OnProgress != nil && (changed || p.Done) && (p.Received > 0 || p.Expected > 0) {
+		r.cfg.OnProgress(p)
+	}
+}
+
+// pullRandomPeer asks one random live member for anything this replica lacks.
+func (r *Replica) pullRandomPeer() {
+	var others []string
+	for _, n := range r.ml.Members() {
+		if n.Name != r.self && !r.isRemoved(n.Name) {
+			others = append(others, n.Name)
+		}
+	}
+	if len(others) > 0 {
+		r.pull(others[rand.IntN(len(others))])
+	}
+}
+
+func (r *Replica) expirePulls() {
+	r.mu.Lock()
+	for _, p := range r.peers {
+		if !p.pulling.IsZero() && time.Since(p.pulling) > r.cfg.PullTimeout {
+			p.pulling = time.Time{}
+		}
+	}
+	r.mu.Unlock()
+	r.pullNext()
+}
