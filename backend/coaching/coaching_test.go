@@ -246,3 +246,12 @@ func TestDamagedItemIsCountedNotShown(t *testing.T) {
 		t.Fatalf("editing a damaged item: %v, want ErrDamaged", err)
 	}
 }
+
+func TestOversizedItemNamesTheBody(t *testing.T) {
+	t.Parallel()
+	lead := newDevice(t, "Ana", person.RoleLead, "")
+	// Within the character limit, but four bytes per character is more than a sealed item may hold.
+	body := strings.Repeat("\U0001F600", MaxBody)
+	_, err := lead.coach.AddNote(context.Background(), "techbo", Content{Body: body}, false)
+	wantErr(t, err, nil, "body")
+}

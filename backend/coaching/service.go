@@ -103,7 +103,7 @@ func (s *Service) add(ctx context.Context, techID string, c Content, share bool)
 	if err != nil {
 		return Item{}, err
 	}
-	box, err := sealed.Seal(c, rs)
+	box, err := seal(c, rs)
 	if err != nil {
 		return Item{}, fmt.Errorf("add coaching item: %w", err)
 	}
@@ -241,7 +241,7 @@ func (s *Service) edit(ctx context.Context, id string, fn func(cur *Content, sha
 		if err != nil {
 			return err
 		}
-		next, err := sealed.Seal(cur, rs)
+		next, err := seal(cur, rs)
 		if err != nil {
 			return err
 		}
@@ -256,6 +256,15 @@ func (s *Service) edit(ctx context.Context, id string, fn func(cur *Content, sha
 		return Item{}, fmt.Errorf("change coaching item: %w", err)
 	}
 	return s.open(rec)
+}
+
+// seal seals c to rs; content too large to seal is the body's fault, named as such.
+func seal(c Content, rs []sealed.Reader) (sealed.Box, error) {
+	box, err := sealed.Seal(c, rs)
+	if errors.Is(err, sealed.ErrTooLarge) {
+		return box, field.Errorf("body", "is too long to seal: keep one item under %d KB", sealed.MaxPlaintext>>10)
+	}
+	return box, err
 }
 
 func isShared(box sealed.Box, author string) bool {

@@ -109,7 +109,7 @@ func (s *Service) Import(text, passphrase string) (Me, error) {
 	}
 	key, _ := loc.identity()
 	if p, err := s.Get(loc.Person); err == nil && p.Recipient != "" && p.Recipient != key.Recipient().String() {
-		return Me{}, field.Errorf("identity", "holds an older key of %s than the one the team knows; export it again", p.Name)
+		return Me{}, field.Errorf("identity", "holds a different key for %s than the one the team knows; export it again from the device %s uses now", p.Name, p.Name)
 	}
 	s.mu.Lock()
 	if s.loc != nil && s.loc.Person != loc.Person {
