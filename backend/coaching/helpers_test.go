@@ -27,7 +27,7 @@ type device struct {
 	coach  *Service
 }
 
-func openDevice(t *testing.T, dir string) *device {
+func openDevice(t testing.TB, dir string) *device {
 	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
@@ -53,7 +53,7 @@ func (d *device) close() {
 }
 
 // newDevice opens a fresh replica and sets up its person (no person when name is "").
-func newDevice(t *testing.T, name string, role person.Role, techID string) *device {
+func newDevice(t testing.TB, name string, role person.Role, techID string) *device {
 	t.Helper()
 	d := openDevice(t, "")
 	if name != "" {
