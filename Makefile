@@ -54,9 +54,10 @@ test-e2e: frontend/dist/index.html
 		cd frontend && OUTPOST_BIN=../build/bin/outpost-headless npm run e2e; \
 	fi
 
-## bench: Go benchmarks of every package, figures printed as a table
-bench: frontend/dist/index.html
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./... | tee build/bench.txt
+## bench: Go benchmarks of every package plus end-to-end figures (10k and 100k tickets, cold start
+## under Xvfb), printed as one table with goals and written to build/bench.json; datasets are kept in build/bench-data
+bench: setup-test build
+	$(GO) run ./.ci/bench -out build/bench.json | tee build/bench.txt
 
 clean:
 	rm -rf build/bin frontend/dist/assets frontend/dist/index.html
