@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
 	"outpost/backend/change"
@@ -198,4 +200,50 @@ func waitFor(t testing.TB, within time.Duration, cond func() bool) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func TestCatchUpReportsProgressAndPeers(t *testing.T) {
+	tm := newTeam(t)
+	src := startNode(t, tm, "")
+	src.bulkEdit(t, "office", 3_000)
+	var mu sync.Mutex
+	var seen []Progress
+	dst := &node{dir: t.TempDir(), onProgress: func(p Progress) {
+		mu.Lock()
+		seen = append(seen, p)
+		mu.Unlock()
+	}}
+	var err error
+	if dst.st, err = store.Open(context.Background(), store.Options{Dir: dst.dir, Logger: quiet()}); err != nil {
+		t.Fatal(err)
+	}
+	if dst.id, err = age.GenerateX25519Identity(); err != nil {
+		t.Fatal(err)
+	}
+	dst.start(t, tm)
+	t.Cleanup(dst.stop)
+	if _, err := dst.rep.Join([]string{src.rep.Addr()}); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, 30*time.Second, src, dst)
+	waitFor(t, 5*time.Second, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(seen) > 0 && seen[len(seen)-1].Done
+	})
+	mu.Lock()
+	first, last := seen[0], seen[len(seen)-1]
+	mu.Unlock()
+	if first.Expected < 3_000 || first.Received >= first.Expected || last.Received < 3_000 || last.Peer != src.st.Device().ID {
+		t.Fatalf("progress from %+v to %+v, want a catch-up of at least 3,000 changes from the source", first, last)
+	}
+	waitFor(t, 10*time.Second, func() bool {
+		ps := dst.rep.Peers()
+		return len(ps) == 1 && ps[0].Online && ps[0].Known && ps[0].Behind == 0 && ps[0].Ahead == 0 && ps[0].Name != ""
+	})
+	src.stop()
+	waitFor(t, 10*time.Second, func() bool {
+		ps := dst.rep.Peers()
+		return len(ps) == 1 && !ps[0].Online && !ps[0].LastSeen.IsZero()
+	})
 }

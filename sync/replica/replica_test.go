@@ -22,6 +22,8 @@ type node struct {
 	st  *store.Store
 	rep *Replica
 	id  *age.X25519Identity // survives restarts, as team.LoadDeviceIdentity's does
+
+	onProgress func(Progress)
 }
 
 func quiet() *slog.Logger {
@@ -63,7 +65,7 @@ func (n *node) start(t testing.TB, tm team.Team) {
 	t.Helper()
 	rep, err := Start(context.Background(), Config{
 		Store: n.st, Team: tm, Logger: quiet(), ReconnectEvery: 500 * time.Millisecond, Identity: n.id,
-		SwitchKeyAfter: 2 * time.Second, RetireKeyAfter: 3 * time.Second,
+		SwitchKeyAfter: 2 * time.Second, RetireKeyAfter: 3 * time.Second, OnProgress: n.onProgress,
 		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"},
 	})
 	if err != nil {
