@@ -6,8 +6,11 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
+	"outpost/backend/field"
+	"outpost/sync/discovery"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"
@@ -20,13 +23,20 @@ type SyncConfig struct {
 	AdvertiseAddr string
 	Preset        string // "lan" or "local"
 	Off           bool   // do not start replication
+	NoDiscovery   bool   // do not advertise or browse for peers by mDNS
 }
+
+// EventSyncProgress reports a catch-up from a peer (data: replica.Progress).
+const EventSyncProgress = "sync:progress"
 
 // syncer owns the running replica, if this device is in a team.
 type syncer struct {
-	mu  sync.Mutex
-	rep *replica.Replica
-	tm  team.Team
+	mu   sync.Mutex // guards rep and disc
+	rep  *replica.Replica
+	disc *discovery.Discovery
+
+	fileMu sync.Mutex // guards tm and writes of the team file; never held while stopping the replica
+	tm     team.Team
 }
 
 // startSync starts replication if this device is in a team. Not being in a team is not an error.
@@ -45,85 +55,186 @@ func (a *App) startSync() error {
 }
 
 func (a *App) runReplica(tm team.Team) error {
-	a.sync.mu.Lock()
-	defer a.sync.mu.Unlock()
-	if a.sync.rep != nil {
-		_ = a.sync.rep.Stop()
-		a.sync.rep = nil
+	a.stopSync()
+	id, err := team.LoadDeviceIdentity(a.cfg.DataDir)
+	if err != nil {
+		return err
 	}
 	port := a.cfg.Sync.Port
 	if port == 0 {
 		port = gossip.DefaultPort
 	}
+	a.sync.fileMu.Lock()
+	a.sync.tm = tm
+	a.sync.fileMu.Unlock()
 	rep, err := replica.Start(a.ctx, replica.Config{
-		Store: a.st, Team: tm, Logger: a.log,
+		Store: a.st, Team: tm, Logger: a.log, Identity: id,
 		Gossip: gossip.Options{
 			BindAddr: a.cfg.Sync.BindAddr, BindPort: port, AdvertiseAddr: a.cfg.Sync.AdvertiseAddr,
 			Preset: a.cfg.Sync.Preset,
 		},
-		OnPeerAddr: func(addr string) { a.rememberPeer(addr) },
+		OnPeerAddr: a.rememberPeer,
+		OnKeys:     a.saveKeys,
+		OnProgress: func(p replica.Progress) { a.events.emit(EventSyncProgress, p) },
 	})
 	if err != nil {
 		return fmt.Errorf("start sync: %w", err)
 	}
-	a.sync.rep, a.sync.tm = rep, tm
+	var disc *discovery.Discovery
+	if !a.cfg.Sync.NoDiscovery {
+		_, p, _ := net.SplitHostPort(rep.Addr())
+		gp, _ := strconv.Atoi(p)
+		disc, err = discovery.Start(a.ctx, discovery.Options{
+			TeamID: tm.ID, DeviceID: a.st.Device().ID, Port: gp, Logger: a.log, OnFound: rep.Discovered,
+		})
+		if err != nil {
+			a.log.Warn("LAN discovery off", "err", err) // invite addresses and added peers still work
+		}
+	}
+	a.sync.mu.Lock()
+	a.sync.rep, a.sync.disc = rep, disc
+	a.sync.mu.Unlock()
 	return nil
 }
 
 // rememberPeer saves a peer address so a restart can reconnect. It runs on the replica goroutine.
 func (a *App) rememberPeer(addr string) {
-	a.sync.mu.Lock()
-	defer a.sync.mu.Unlock()
-	before := len(a.sync.tm.Peers)
-	a.sync.tm.AddPeers(addr)
-	if len(a.sync.tm.Peers) != before {
-		if err := team.Save(a.cfg.DataDir, a.sync.tm); err != nil {
-			a.log.Warn("remember peer address", "err", err)
-		}
+	a.editTeam(func(tm *team.Team) bool {
+		before := len(tm.Peers)
+		tm.AddPeers(addr)
+		return len(tm.Peers) != before
+	})
+}
+
+// saveKeys keeps the team keys a rotation installed, switched or retired. It runs on the replica goroutine.
+func (a *App) saveKeys(keys [][]byte) {
+	a.editTeam(func(tm *team.Team) bool {
+		tm.Keys = keys
+		return true
+	})
+}
+
+func (a *App) editTeam(fn func(*team.Team) bool) {
+	a.sync.fileMu.Lock()
+	defer a.sync.fileMu.Unlock()
+	if a.sync.tm.ID == "" || !fn(&a.sync.tm) {
+		return
+	}
+	if err := team.Save(a.cfg.DataDir, a.sync.tm); err != nil {
+		a.log.Warn("save team", "err", err)
 	}
 }
 
 func (a *App) stopSync() {
 	a.sync.mu.Lock()
-	defer a.sync.mu.Unlock()
-	if a.sync.rep != nil {
-		_ = a.sync.rep.Stop()
-		a.sync.rep = nil
+	rep, disc := a.sync.rep, a.sync.disc
+	a.sync.rep, a.sync.disc = nil, nil
+	a.sync.mu.Unlock()
+	if disc != nil {
+		disc.Stop()
+	}
+	if rep != nil {
+		_ = rep.Stop()
 	}
 }
 
-// TeamService is the team: create, invite, join, leave, and the peers view.
+func (a *App) replica() *replica.Replica {
+	a.sync.mu.Lock()
+	defer a.sync.mu.Unlock()
+	return a.sync.rep
+}
+
+// TeamService is the team: create, invite, join, leave, rotate the key, remove a device, and the peers view.
 type TeamService struct{ a *App }
 
 // TeamStatus describes this device's team membership.
 type TeamStatus struct {
-	InTeam  bool                 `json:"inTeam"`
-	ID      string               `json:"id"`
-	Name    string               `json:"name"`
-	Address string               `json:"address"`
-	Peers   []replica.PeerStatus `json:"peers"`
-	Stats   replica.Stats        `json:"stats"`
+	InTeam    bool                 `json:"inTeam"`
+	ID        string               `json:"id"`
+	Name      string               `json:"name"`
+	Address   string               `json:"address"`
+	Syncing   bool                 `json:"syncing"`
+	Discovery bool                 `json:"discovery"` // LAN discovery by mDNS is on
+	Key       replica.KeyState     `json:"key"`
+	Known     []string             `json:"known"` // addresses the reconnect loop tries
+	Peers     []replica.PeerStatus `json:"peers"`
+	Stats     replica.Stats        `json:"stats"`
 }
 
 // Status returns the team and its peers.
 func (s *TeamService) Status() (TeamStatus, error) {
 	a := s.a
-	a.sync.mu.Lock()
-	defer a.sync.mu.Unlock()
 	tm, err := team.Load(a.cfg.DataDir)
 	if errors.Is(err, team.ErrNoTeam) {
-		return TeamStatus{Peers: []replica.PeerStatus{}}, nil
+		return TeamStatus{Peers: []replica.PeerStatus{}, Known: []string{}}, nil
 	}
 	if err != nil {
 		return TeamStatus{}, a.userError("team status", err)
 	}
-	st := TeamStatus{InTeam: true, ID: tm.ID, Name: tm.Name, Peers: []replica.PeerStatus{}}
-	if a.sync.rep != nil {
-		st.Address = a.sync.rep.Addr()
-		st.Peers = a.sync.rep.Peers()
-		st.Stats = a.sync.rep.Stats()
+	st := TeamStatus{InTeam: true, ID: tm.ID, Name: tm.Name, Peers: []replica.PeerStatus{}, Known: tm.Peers}
+	a.sync.mu.Lock()
+	rep := a.sync.rep
+	st.Discovery = a.sync.disc != nil
+	a.sync.mu.Unlock()
+	if rep != nil {
+		st.Syncing = true
+		st.Address = rep.Addr()
+		st.Peers = rep.Peers()
+		st.Stats = rep.Stats()
+		st.Key = rep.KeyState()
+		st.Known = rep.Known()
+	}
+	if st.Known == nil {
+		st.Known = []string{}
 	}
 	return st, nil
+}
+
+// Peers lists every device of the team: online or not, last seen, how far behind
+// each is, and the progress of a catch-up from it.
+func (s *TeamService) Peers() ([]replica.PeerStatus, error) {
+	rep := s.a.replica()
+	if rep == nil {
+		return []replica.PeerStatus{}, nil
+	}
+	return rep.Peers(), nil
+}
+
+// RotateResult says what a key rotation started.
+type RotateResult struct {
+	// Unreachable names devices the new key could not be sealed to: they will need a new invite.
+	Unreachable []string `json:"unreachable"`
+	Message     string   `json:"message"`
+}
+
+// RotateKey replaces the team key: every device installs the new key, switches to
+// it, and drops the old one. A removed device is shut out; a device offline
+// through the whole rotation needs a new invite.
+func (s *TeamService) RotateKey() (RotateResult, error) {
+	rep := s.a.replica()
+	if rep == nil {
+		return RotateResult{}, team.ErrNoTeam
+	}
+	missing, err := rep.RotateKey(s.a.ctx, s.a.me())
+	if err != nil {
+		return RotateResult{}, s.a.userError("rotate key", err)
+	}
+	res := RotateResult{Unreachable: missing, Message: "The new team key is on its way to every device; " +
+		"devices offline until the old key is retired will need a new invite."}
+	if missing == nil {
+		res.Unreachable = []string{}
+	}
+	return res, nil
+}
+
+// RemoveDevice removes a lost or stolen device: peers reject its later changes
+// and send it nothing. Rotate the key afterwards to shut it out of the gossip.
+func (s *TeamService) RemoveDevice(deviceID string) error {
+	rep := s.a.replica()
+	if rep == nil {
+		return team.ErrNoTeam
+	}
+	return s.a.userError("remove device", rep.RemoveDevice(s.a.ctx, s.a.me(), deviceID))
 }
 
 // Create makes a new team with this device as its first member and starts syncing.
@@ -174,23 +285,30 @@ func (s *TeamService) Join(code string) (TeamStatus, error) {
 // Leave stops syncing and forgets the team on this device; the local data stays.
 func (s *TeamService) Leave() error {
 	s.a.stopSync()
+	s.a.sync.fileMu.Lock()
+	s.a.sync.tm = team.Team{}
+	s.a.sync.fileMu.Unlock()
 	return s.a.userError("leave team", team.Leave(s.a.cfg.DataDir))
 }
 
-// AddPeer contacts a peer at host:port (when mDNS cannot see it) and remembers it.
+// AddPeer contacts a peer at host:port (when mDNS cannot see it) and remembers
+// it: the reconnect loop keeps trying it, also after a restart.
 func (s *TeamService) AddPeer(addr string) (TeamStatus, error) {
+	addr = strings.TrimSpace(addr)
 	host, port, err := net.SplitHostPort(addr)
 	if p, perr := strconv.Atoi(port); err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
-		return TeamStatus{}, fmt.Errorf("address: %q is not host:port", addr)
+		return TeamStatus{}, field.Errorf("address", "%q is not host:port (for example 192.168.1.20:%d)", addr, gossip.DefaultPort)
 	}
-	s.a.sync.mu.Lock()
-	rep := s.a.sync.rep
-	s.a.sync.mu.Unlock()
+	rep := s.a.replica()
 	if rep == nil {
 		return TeamStatus{}, team.ErrNoTeam
 	}
+	s.a.rememberPeer(addr)
 	if _, err := rep.Join([]string{addr}); err != nil {
-		return TeamStatus{}, fmt.Errorf("no Outpost peer of this team answered at %s", addr)
+		if rep.KeyStale() {
+			return TeamStatus{}, errors.New(replica.KeyStaleMessage)
+		}
+		return TeamStatus{}, field.Errorf("address", "no Outpost peer of this team answered at %s now; Outpost will keep trying it", addr)
 	}
 	return s.Status()
 }

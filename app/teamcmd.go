@@ -1,10 +1,16 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"strings"
 
+	"outpost/backend/store"
+	"outpost/sync/replica"
 	"outpost/sync/team"
 )
 
@@ -16,7 +22,7 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 		return 1
 	}
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | leave")
+		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | leave | rotate-key")
 		return 2
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
@@ -65,8 +71,41 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 			return fail(err)
 		}
 		fmt.Println("Left the team. This device's data stays; it no longer syncs.")
+	case "rotate-key":
+		if err := rotateKey(dataDir); err != nil {
+			return fail(err)
+		}
+		fmt.Println("A new team key is sealed to every device of the team. It is installed when Outpost next runs here " +
+			"and reaches the others as they sync; a device offline until the old key is retired will need a new invite.")
 	default:
 		return fail(fmt.Errorf("unknown team command %q", args[0]))
 	}
 	return 0
+}
+
+// rotateKey writes a new sealed team key into the replica while the app is not running.
+func rotateKey(dataDir string) error {
+	tm, err := team.Load(dataDir)
+	if err != nil {
+		return err
+	}
+	if len(tm.Keys) > 1 {
+		return replica.ErrRotating
+	}
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		return errors.New("Outpost is running with this data directory: rotate the key from Team & peers in the app")
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	missing, err := replica.SealNewKey(context.Background(), st, st.Device().Name)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "These devices never published a key and will need a new invite: %s\n", strings.Join(missing, ", "))
+	}
+	return nil
 }

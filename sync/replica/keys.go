@@ -82,13 +82,25 @@ func (r *Replica) RotateKey(ctx context.Context, author string) ([]string, error
 	if len(r.ring.GetKeys()) > 1 {
 		return nil, ErrRotating
 	}
+	missing, err := SealNewKey(ctx, r.st, author)
+	if err != nil {
+		return nil, err
+	}
+	r.do(r.advanceRotation)
+	return missing, nil
+}
+
+// SealNewKey writes a new team key, sealed to every device not removed, into the
+// store. A running replica installs it; the command line uses this directly when
+// the app is not running, and the replica picks the key up when it next starts.
+func SealNewKey(ctx context.Context, st *store.Store, author string) ([]string, error) {
 	var recips []age.Recipient
 	var missing []string
-	err := r.st.Scan(store.KindDevice, func(dev change.Record) error {
+	err := st.Scan(store.KindDevice, func(dev change.Record) error {
 		if dev.Deleted() {
 			return nil
 		}
-		rec, err := r.st.Get(KindDeviceKey, dev.ID)
+		rec, err := st.Get(KindDeviceKey, dev.ID)
 		if err == nil {
 			if rc, perr := age.ParseX25519Recipient(rec.String(fieldRecipient)); perr == nil {
 				recips = append(recips, rc)
@@ -100,6 +112,9 @@ func (r *Replica) RotateKey(ctx context.Context, author string) ([]string, error
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rotate key: %w", err)
+	}
+	if len(recips) == 0 {
+		return nil, errors.New("rotate key: no device of the team can receive a new key yet: start Outpost once first")
 	}
 	key, err := team.NewKey()
 	if err != nil {
@@ -116,7 +131,7 @@ func (r *Replica) RotateKey(ctx context.Context, author string) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("rotate key: seal: %w", err)
 	}
-	_, err = r.st.Update(ctx, author, func(tx *store.Tx) error {
+	_, err = st.Update(ctx, author, func(tx *store.Tx) error {
 		op, err := change.Set(fieldSealed, sealed.Bytes(), nil)
 		if err != nil {
 			return err
@@ -127,7 +142,6 @@ func (r *Replica) RotateKey(ctx context.Context, author string) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("rotate key: %w", err)
 	}
-	r.do(r.advanceRotation)
 	return missing, nil
 }
 

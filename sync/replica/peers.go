@@ -190,6 +190,24 @@ func (r *Replica) reconnectLoop() {
 	}
 }
 
+// Discovered joins addresses found on the network that are not live members yet.
+// It blocks while contacting them: call it from the discovery goroutine.
+func (r *Replica) Discovered(addrs []string) {
+	alive := map[string]bool{}
+	for _, n := range r.ml.Members() {
+		alive[n.Address()] = true
+	}
+	var fresh []string
+	for _, a := range addrs {
+		if !alive[a] {
+			fresh = append(fresh, a)
+		}
+	}
+	if len(fresh) > 0 {
+		_, _ = r.Join(fresh)
+	}
+}
+
 // joinAsync contacts addresses without holding up the caller.
 func (r *Replica) joinAsync(addrs []string) {
 	r.done.Add(1)

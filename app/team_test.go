@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"testing"
+	"time"
+
+	"outpost/backend/change"
+	"outpost/backend/field"
+	"outpost/backend/store"
+	"outpost/sync/replica"
+	"outpost/sync/team"
+)
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+func openSyncApp(t *testing.T, dir, name string) *App {
+	t.Helper()
+	a, err := Open(context.Background(), Config{DataDir: dir, DeviceName: name,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Sync:   SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func eventually(t *testing.T, within time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("condition not met within %s", within)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestTeamLifecycleRotateAndRemove(t *testing.T) {
+	lead := openSyncApp(t, t.TempDir(), "lead-laptop")
+	otherDir := t.TempDir()
+	other := openSyncApp(t, otherDir, "field-laptop")
+	if _, err := lead.Team.Create("Helpdesk"); err != nil {
+		t.Fatal(err)
+	}
+	code, err := lead.Team.Invite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Team.Join(code); err != nil {
+		t.Fatal(err)
+	}
+	otherID := other.st.Device().ID
+	eventually(t, 10*time.Second, func() bool {
+		ps, _ := lead.Team.Peers()
+		return len(ps) == 1 && ps[0].Online && ps[0].Name == "field-laptop" && ps[0].Known
+	})
+
+	t.Run("bad peer address names the field", func(t *testing.T) {
+		_, err := lead.Team.AddPeer("not an address")
+		if fe, ok := field.As(err); !ok || fe.Field != "address" {
+			t.Fatalf("AddPeer = %v, want a field error on address", err)
+		}
+	})
+	t.Run("a device cannot remove itself", func(t *testing.T) {
+		err := lead.Team.RemoveDevice(lead.st.Device().ID)
+		if fe, ok := field.As(err); !ok || fe.Field != "device" {
+			t.Fatalf("RemoveDevice(self) = %v", err)
+		}
+	})
+	t.Run("rotation reaches the other device's team file", func(t *testing.T) {
+		res, err := lead.Team.RotateKey()
+		if err != nil || len(res.Unreachable) != 0 {
+			t.Fatalf("RotateKey = %+v, %v", res, err)
+		}
+		eventually(t, 10*time.Second, func() bool {
+			tm, err := team.Load(otherDir)
+			return err == nil && len(tm.Keys) == 2
+		})
+		if _, err := lead.Team.RotateKey(); !errors.Is(err, replica.ErrRotating) {
+			t.Fatalf("second RotateKey during a rotation = %v", err)
+		}
+	})
+	t.Run("removed device shows as removed", func(t *testing.T) {
+		if err := lead.Team.RemoveDevice(otherID); err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := lead.Team.Peers()
+		if len(ps) != 1 || !ps[0].Removed {
+			t.Fatalf("peers after removal: %+v", ps)
+		}
+	})
+}
+
+func TestRotateKeyCommand(t *testing.T) {
+	dir := t.TempDir()
+	sc := SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
+	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	a, err := Open(context.Background(), Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Sync: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := teamCommand([]string{"rotate-key"}, dir, sc); code == 0 {
+		t.Fatal("rotate-key succeeded while the app holds the data directory")
+	}
+	a.Close()
+	if code := teamCommand([]string{"rotate-key"}, dir, sc); code != 0 {
+		t.Fatalf("rotate-key exit %d", code)
+	}
+	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n := 0
+	_ = st.Scan(replica.KindTeamKey, func(change.Record) error { n++; return nil })
+	if n != 1 {
+		t.Fatalf("%d sealed keys in the replica, want 1", n)
+	}
+}
