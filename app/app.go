@@ -17,6 +17,7 @@ import (
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
 	"outpost/backend/visit"
+	"outpost/sync/replica"
 	"outpost/sync/team"
 )
 
@@ -147,7 +148,7 @@ func (a *App) userError(op string, err error) error {
 		return fe
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
-		team.ErrNoTeam, team.ErrBadInvite,
+		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
 		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound} {
 		if errors.Is(err, known) {
 			return err

@@ -27,6 +27,7 @@ Usage:
   outpost team invite         print an invite code for a new device (it carries the team key)
   outpost team join CODE      join a team with an invite code
   outpost team leave          stop syncing and forget the team (local data stays)
+  outpost team rotate-key     replace the team key (after removing a lost device)
   outpost demo [--tickets N --technicians M --sops K --seed S]
                               generate a year of realistic help-desk data (same seed, same data)
   outpost backup FILE         write the whole replica to one file
@@ -53,6 +54,7 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "address peers should use to reach this device")
 	fl.StringVar(&sc.Preset, "gossip-preset", "lan", "gossip timers: lan, or local for peers on one machine")
 	fl.BoolVar(&sc.Off, "no-sync", false, "do not replicate with the team")
+	fl.BoolVar(&sc.NoDiscovery, "no-mdns", false, "do not find or announce peers on the local network (mDNS)")
 	df := addDataFlags(fl)
 	var positional []string
 	for {
