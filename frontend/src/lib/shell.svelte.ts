@@ -2,6 +2,7 @@
 // dialogs. App.svelte creates one Shell and hands it to screens through Svelte context.
 import { getContext, setContext } from 'svelte'
 import { system, team, type Info, type TeamStatus } from './api'
+import { identity, type Me } from './api/identity'
 import { KeyMap, type Binding } from './shortcuts'
 import { People, loadPeople } from './people'
 
@@ -13,6 +14,7 @@ export interface Toast {
 
 export class Shell {
   info = $state<Info | null>(null)
+  identity = $state<Me | null>(null)
   team = $state<TeamStatus | null>(null)
   toasts = $state<Toast[]>([])
   helpOpen = $state(false)
@@ -28,7 +30,16 @@ export class Shell {
     return this.info?.me ?? ''
   }
 
+  /** assigneeMe is the assignee value of this user's tickets: their technician profile, else their name. */
+  get assigneeMe(): string {
+    return this.identity?.technicianId || this.me
+  }
+
   async refreshInfo() {
+    identity
+      .me()
+      .then((m) => (this.identity = m))
+      .catch(() => {})
     try {
       this.info = await system.info()
     } catch (e) {
