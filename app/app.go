@@ -61,6 +61,15 @@ type App struct {
 	Technicians *TechnicianService
 	Visits      *VisitService
 
+	lead       *leadWork // problems, escalation paths, directory, onboarding, reviews, plans
+	Problems   *ProblemService
+	Escalation *EscalationService
+	Directory  *DirectoryService
+	Onboarding *OnboardingService
+	Reviews    *ReviewService
+	Plans      *PlanService
+	Summary    *SummaryService
+
 	slaRT *slaRuntime
 }
 
@@ -90,6 +99,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	a.openLeadWork()
 	st.Subscribe(a.onCommit)
 	a.startSLA()
 	if err := a.startSync(); err != nil {
@@ -112,7 +122,9 @@ func (a *App) Bound() map[string]any {
 	return map[string]any{"TicketService": a.Tickets, "SystemService": a.System, "TeamService": a.Team, "DataService": a.Data,
 		"IdentityService": a.Identity, "CoachingService": a.Coaching,
 		"SLAService": a.SLA, "ReportService": a.Reports,
-		"TechnicianService": a.Technicians, "VisitService": a.Visits}
+		"TechnicianService": a.Technicians, "VisitService": a.Visits,
+		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
+		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -146,6 +158,9 @@ func (a *App) userError(op string, err error) error {
 	}
 	if fe, ok := field.As(err); ok {
 		return fe
+	}
+	if isLeadError(err) {
+		return err
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,

@@ -23,7 +23,8 @@ func Desktop(a *App, assets fs.FS) error {
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
 		OnStartup:        a.forwardEvents,
 		ErrorFormatter:   ErrorBody,
-		Bind:             []any{a.Tickets, a.System, a.Team, a.Data, a.Identity, a.Coaching, a.SLA, a.Reports, a.Technicians, a.Visits},
+		Bind: []any{a.Tickets, a.System, a.Team, a.Data, a.Identity, a.Coaching, a.SLA, a.Reports, a.Technicians, a.Visits,
+			a.Problems, a.Escalation, a.Directory, a.Onboarding, a.Reviews, a.Plans, a.Summary},
 	})
 }
 

@@ -43,7 +43,25 @@ func (s *ReportService) Reports(filter metrics.Filter) (metrics.Reports, error) 
 	if err != nil {
 		return metrics.Reports{}, err
 	}
+	f.Names = s.names()
 	return metrics.Compute(s.a.queue.Facts(), s.a.slaRT.engine.Load(), f, now), nil
+}
+
+// names maps technician IDs (what tickets are assigned to) to their names (what work logs are signed with).
+func (s *ReportService) names() map[string]string {
+	out := map[string]string{}
+	if s.a.techs == nil {
+		return out
+	}
+	list, err := s.a.techs.List(true)
+	if err != nil {
+		s.a.log.Warn("reports without technician names", "err", err)
+		return out
+	}
+	for _, t := range list {
+		out[t.ID] = t.Name
+	}
+	return out
 }
 
 // Tables returns every report table for filter, as the CSV export writes them.
@@ -80,5 +98,5 @@ func (s *ReportService) WeeklySummary(weekStart string) (metrics.Weekly, error) 
 	if err != nil {
 		return metrics.Weekly{}, field.Errorf("weekStart", "must be a date like 2025-03-03")
 	}
-	return metrics.WeeklySummary(s.a.queue.Facts(), e, d, time.Now()), nil
+	return metrics.WeeklySummaryNamed(s.a.queue.Facts(), e, d, time.Now(), s.names()), nil
 }

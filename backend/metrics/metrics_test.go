@@ -161,6 +161,8 @@ func TestFilters(t *testing.T) {
 		{"priority", Filter{Priority: 1}, "3/1 100.0% (1/1) open 2"},
 		// tom: t1 t3 t4 t11 created, t7 open from before; resolved t1 t3 t4; FCR t1 t3; open t7 t11.
 		{"technician", Filter{Technician: "tom"}, "4/3 66.7% (2/3) open 2"},
+		// A technician named through Names: "Tom Berg" is the assignee "tom".
+		{"technician by name", Filter{Technician: "tom berg", Names: map[string]string{"tom": "Tom Berg"}}, "4/3 66.7% (2/3) open 2"},
 		// The first two days only, as of Wed 00:00: created t1 t2 t3; resolved t1 t3; t2 open (waiting), plus t7.
 		{"period", Filter{Period: Period{From: weekFrom, To: weekFrom.AddDate(0, 0, 2)}}, "3/2 100.0% (2/2) open 2"},
 	}

@@ -20,6 +20,22 @@ type Filter struct {
 	Priority    int    `json:"priority,omitempty"`    // 1..5; 0 = all
 	Technician  string `json:"technician,omitempty"`  // an assignee value
 	Granularity string `json:"granularity,omitempty"` // "day" (default) or "week" for the volume series
+	// Names maps assignee values and work-log authors to the names reports show (a technician's
+	// ID and their name as an author then count as one person). Filled by the caller, not the request.
+	Names map[string]string `json:"-"`
+}
+
+// name returns the display name of an assignee value or author.
+func (f *Filter) name(key string) string {
+	if n := f.Names[key]; n != "" {
+		return n
+	}
+	return key
+}
+
+// technicianIs reports whether key (an assignee value or author) is the technician the filter asks for.
+func (f *Filter) technicianIs(key string) bool {
+	return f.Technician == "" || key != "" && (key == f.Technician || strings.EqualFold(f.name(key), f.Technician))
 }
 
 // Definitions shown next to each report (DOMAIN.md, with our rules where tools differ).
@@ -211,7 +227,7 @@ func Compute(tickets []Ticket, e *sla.Engine, f Filter, now time.Time) Reports {
 					continue
 				}
 				ft := factOf(t, e, f.Period, asOf)
-				if f.Priority != 0 && ft.priority != f.Priority || f.Technician != "" && ft.assignee != f.Technician && ft.resolver != f.Technician {
+				if f.Priority != 0 && ft.priority != f.Priority || f.Technician != "" && !f.technicianIs(ft.assignee) && !f.technicianIs(ft.resolver) {
 					continue
 				}
 				all[n] = ft
@@ -323,7 +339,7 @@ func volume(facts []fact, f Filter, loc *time.Location) Volume {
 		add(groups[0], orNone(ft.t.Category), c, r)
 		add(groups[1], "P"+strconv.Itoa(ft.priority), c, r)
 		add(groups[2], orNone(ft.t.Source), c, r)
-		add(groups[3], orNone(tech), c, r)
+		add(groups[3], orNone(f.name(tech)), c, r)
 	}
 	series := make(map[string]*Count, len(days))
 	for n, c := range days {
@@ -526,22 +542,23 @@ func technicians(facts []fact, f Filter) Technicians {
 	}
 	for i := range facts {
 		ft := &facts[i]
-		if ft.open && ft.assignee != "" {
-			row(ft.assignee).OpenLoad++
+		assignee, resolver := f.name(ft.assignee), f.name(ft.resolver)
+		if ft.open && assignee != "" {
+			row(assignee).OpenLoad++
 		}
-		if f.Has(ft.resolvedAt) && ft.resolver != "" {
-			row(ft.resolver).Resolved++
-			a := get(ft.resolver)
+		if f.Has(ft.resolvedAt) && resolver != "" {
+			row(resolver).Resolved++
+			a := get(resolver)
 			a.resolved++
 			if ft.firstTouch {
 				a.first++
 			}
 		}
-		if ft.assignee != "" {
+		if assignee != "" {
 			for _, prog := range [2]target{ft.response, ft.resolution} {
 				if d, m := targetDue(prog, f.Period); d {
-					row(ft.assignee)
-					a := get(ft.assignee)
+					row(assignee)
+					a := get(assignee)
 					a.slaDue++
 					if m {
 						a.slaMet++
@@ -550,14 +567,14 @@ func technicians(facts []fact, f Filter) Technicians {
 			}
 		}
 		for _, w := range ft.t.WorkLogs {
-			if f.Has(w.At) && w.By != "" && (f.Technician == "" || w.By == f.Technician) {
-				row(w.By).minutesLogged += w.Minutes
+			if f.Has(w.At) && w.By != "" && f.technicianIs(w.By) {
+				row(f.name(w.By)).minutesLogged += w.Minutes
 			}
 		}
 	}
 	out := Technicians{Definition: DefTechnicians, Rows: []TechRow{}}
 	for name, r := range rows {
-		if f.Technician != "" && name != f.Technician {
+		if f.Technician != "" && !strings.EqualFold(name, f.Technician) && name != f.name(f.Technician) {
 			continue
 		}
 		a := get(name)

@@ -31,11 +31,17 @@ type Weekly struct {
 // WeeklySummary summarises the seven days from weekStart's date (midnight in the
 // calendar's zone), as of the week's end or now if earlier.
 func WeeklySummary(tickets []Ticket, e *sla.Engine, weekStart, now time.Time) Weekly {
+	return WeeklySummaryNamed(tickets, e, weekStart, now, nil)
+}
+
+// WeeklySummaryNamed is WeeklySummary showing people by the names in names (see Filter.Names).
+func WeeklySummaryNamed(tickets []Ticket, e *sla.Engine, weekStart, now time.Time, names map[string]string) Weekly {
 	loc := e.Business().Location()
 	y, m, d := weekStart.In(loc).Date()
 	from := time.Date(y, m, d, 0, 0, 0, 0, loc)
 	week := Period{From: from, To: from.AddDate(0, 0, 7)}
-	r := Compute(tickets, e, Filter{Period: week, Granularity: "day"}, now)
+	f := Filter{Period: week, Granularity: "day", Names: names}
+	r := Compute(tickets, e, f, now)
 	w := Weekly{Week: week, Reports: r, Breaches: []Breach{}}
 	for i := range tickets {
 		t := &tickets[i]
@@ -48,7 +54,7 @@ func WeeklySummary(tickets []Ticket, e *sla.Engine, weekStart, now time.Time) We
 			p    sla.Progress
 		}{{"response", res.Response}, {"resolution", res.Resolution}} {
 			if week.Has(x.p.BreachedAt) {
-				w.Breaches = append(w.Breaches, Breach{TicketID: t.ID, Number: t.Number, Title: t.Title, Assignee: t.Assignee,
+				w.Breaches = append(w.Breaches, Breach{TicketID: t.ID, Number: t.Number, Title: t.Title, Assignee: f.name(t.Assignee),
 					Target: x.name, Priority: x.p.Priority, BreachedAt: x.p.BreachedAt})
 			}
 		}

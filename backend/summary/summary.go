@@ -35,6 +35,8 @@ type Trend struct {
 	Name     string  `json:"name"`
 	ThisWeek int     `json:"thisWeek"`
 	Baseline float64 `json:"baseline"` // weekly average of the weeks before
+	// Statement, when set, is the reports' own sentence for the trend and is used as it is.
+	Statement string `json:"statement,omitempty"`
 }
 
 // Breach is a ticket that missed an SLA target this week.
@@ -179,6 +181,10 @@ func trendSection(in Input) Section {
 		return sec
 	}
 	for _, tr := range in.Trends {
+		if tr.Statement != "" {
+			sec.Sentences = append(sec.Sentences, capitalise(strings.TrimSuffix(tr.Statement, "."))+".")
+			continue
+		}
 		sen := fmt.Sprintf("Tickets in %s: %d this week against about %s a week before", tr.Name, tr.ThisWeek, num(tr.Baseline))
 		if tr.Baseline > 0 {
 			if r := float64(tr.ThisWeek) / tr.Baseline; r >= 1.95 {
