@@ -9,10 +9,13 @@ import type {
   Link,
   NewTicket,
   Patch,
+  PeerStatus,
   QueueFilter,
   QueueResult,
   RecordsChanged,
+  RotateResult,
   Status,
+  SyncProgress,
   TeamStatus,
   Ticket,
 } from './types'
@@ -52,6 +55,14 @@ export const team = {
   join: (code: string) => call<TeamStatus>('TeamService', 'Join', code),
   leave: () => call<void>('TeamService', 'Leave'),
   addPeer: (addr: string) => call<TeamStatus>('TeamService', 'AddPeer', addr),
+  peers: () => call<PeerStatus[] | null>('TeamService', 'Peers').then((p) => p ?? []),
+  rotateKey: () => call<RotateResult>('TeamService', 'RotateKey'),
+  removeDevice: (deviceId: string) => call<void>('TeamService', 'RemoveDevice', deviceId),
+}
+
+/** onSyncProgress follows catch-ups from peers. */
+export function onSyncProgress(cb: (e: SyncProgress) => void): () => void {
+  return onEvent<SyncProgress>('sync:progress', cb)
 }
 
 /** onRecordsChanged follows commits on this device and from peers. */

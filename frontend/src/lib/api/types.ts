@@ -151,6 +151,8 @@ export interface EscalateInput {
   to: string
   reason: string
   handover: string
+  /** checklist items of the category's escalation path, confirmed, by item ID */
+  checklist?: Record<string, boolean>
 }
 
 export type SortKey = 'priority' | 'age' | 'updated' | (string & {})
@@ -219,6 +221,34 @@ export interface PeerStatus {
   /** changes the peer holds that this device lacks */
   ahead: number
   pulling: boolean
+  /** removed from the team (a lost device): its later changes are rejected */
+  removed: boolean
+  /** its version vector is known: behind and ahead mean something */
+  known: boolean
+  /** changes received in the current catch-up from it, and how many it said remain */
+  received: number
+  left: number
+}
+
+/** Where this device is in a key rotation; stale means it needs a new invite (message says so). */
+export interface KeyState {
+  keys: number
+  primaryId: string
+  stale: boolean
+  message?: string
+}
+
+/** The payload of the "sync:progress" event. */
+export interface SyncProgress {
+  peer: string
+  received: number
+  expected: number
+  done: boolean
+}
+
+export interface RotateResult {
+  unreachable: string[]
+  message: string
 }
 
 export interface TeamStatus {
@@ -226,6 +256,11 @@ export interface TeamStatus {
   id: string
   name: string
   address: string
+  syncing?: boolean
+  discovery?: boolean
+  key?: KeyState
+  /** addresses the reconnect loop tries */
+  known?: string[]
   peers: PeerStatus[]
   stats: Record<string, unknown>
 }
