@@ -35,6 +35,7 @@ export const screens: Screen[] = [
   { id: 'visits', label: 'Visits', order: 50, nav: true, shortcut: 'g v', icon: 'M8 2v4M16 2v4M3 9h18M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2M12 13v4', load: () => import('../screens/Visits.svelte') },
   { id: 'coaching', label: 'Coaching', order: 40, nav: true, shortcut: 'g c', icon: 'M12 21s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 11c0 5.6-7 10-7 10zM9 11h6', load: () => import('../screens/Coaching.svelte') },
   { id: 'reports', label: 'Reports', order: 60, nav: true, shortcut: 'g r', icon: 'M4 20V10M10 20V4M16 20v-7M22 20H2', load: () => import('../screens/Reports.svelte') },
+  { id: 'lead', label: "Lead's week", order: 70, nav: true, shortcut: 'g l', icon: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9', load: () => import('../screens/LeadWeek.svelte') },
   { id: 'identity', label: 'Who am I', order: 91, nav: false, load: () => import('../screens/Identity.svelte') },
   { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
   { id: 'settings', label: 'Settings', order: 90, nav: true, shortcut: 'g s', icon: icons.settings, load: () => import('../screens/Settings.svelte') },
