@@ -268,7 +268,7 @@ func (p Progress) Label(target string) (risk, label string) {
 	return "ok", verb + " " + Short(p.Left()) + " left"
 }
 
-// Short writes a duration the way a queue row shows it: "45m", "3h 10m", "2d 4h" (d = 24 h).
+// Short writes a duration the way a queue row shows it: "45m", "3h 10m", "2d 4h", "12d" (d = 24 h).
 func Short(d time.Duration) string {
 	d = d.Round(time.Minute)
 	switch {
@@ -282,7 +282,7 @@ func Short(d time.Duration) string {
 		return strconv.Itoa(h) + "h " + strconv.Itoa(m) + "m"
 	}
 	days, h := int(d/(24*time.Hour)), int(d%(24*time.Hour)/time.Hour)
-	if h == 0 {
+	if h == 0 || days >= 3 {
 		return strconv.Itoa(days) + "d"
 	}
 	return strconv.Itoa(days) + "d " + strconv.Itoa(h) + "h"

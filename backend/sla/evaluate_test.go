@@ -319,7 +319,7 @@ func TestShort(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{
 		45 * time.Minute: "45m", 3*time.Hour + 10*time.Minute: "3h 10m", 5 * time.Hour: "5h",
-		52 * time.Hour: "2d 4h", 48 * time.Hour: "2d", 29*time.Second + time.Minute: "1m",
+		52 * time.Hour: "2d 4h", 48 * time.Hour: "2d", 29*time.Second + time.Minute: "1m", 75*24*time.Hour + 20*time.Hour: "75d",
 	} {
 		if got := Short(d); got != want {
 			t.Errorf("Short(%v) = %q, want %q", d, got, want)
