@@ -65,7 +65,7 @@ func (a *App) summaryInput(day string, now time.Time) (summary.Input, error) {
 			in.Trends = append(in.Trends, summary.Trend{Name: tr.Name, Statement: tr.Statement})
 		}
 		for _, b := range this.Breaches {
-			in.Breaches = append(in.Breaches, summary.Breach{Number: b.Number, Title: b.Title, Priority: b.Priority, Target: b.Target, Assignee: b.Assignee})
+			in.Breaches = append(in.Breaches, summary.Breach{Number: b.Number, Title: b.Title, Priority: b.Priority, Target: b.Target, Assignee: a.techName(b.Assignee)})
 		}
 	}
 	ps, err := a.lead.problems.List()
@@ -149,4 +149,15 @@ func (a *App) technicianFigure(techID string, m string, from, to time.Time) (flo
 		return 0, false, nil
 	}
 	return *ratio.Percent, true, nil
+}
+
+// techName returns the name of the technician whose ID is id, or id itself (a name typed before profiles existed).
+func (a *App) techName(id string) string {
+	if id == "" || a.techs == nil {
+		return id
+	}
+	if t, err := a.techs.Get(id); err == nil && t.Name != "" {
+		return t.Name
+	}
+	return id
 }
