@@ -56,7 +56,14 @@ func Suggest(cands []Candidate, set Settings, req Request) []Suggestion {
 		maxOpen = DefaultMaxOpen
 	}
 	out := make([]Suggestion, 0, len(cands))
+	zones := map[string]*time.Location{} // load each zone once
 	for _, c := range cands {
+		loc, ok := zones[c.Schedule.Hours.Zone]
+		if !ok {
+			loc = c.Schedule.Location()
+			zones[c.Schedule.Hours.Zone] = loc
+		}
+		c.Schedule = c.Schedule.WithLocation(loc)
 		out = append(out, judge(c, required, maxOpen, req))
 	}
 	slices.SortFunc(out, func(a, b Suggestion) int {
@@ -104,7 +111,7 @@ func judge(c Candidate, required []string, maxOpen int, req Request) Suggestion 
 		good = append(good, tickets(c.OpenLoad))
 	}
 
-	loc := location(c.Schedule)
+	loc := c.Schedule.Location()
 	if req.Visit != nil {
 		if !c.OnSite {
 			s.Problems = append(s.Problems, "works remotely, not on site")
@@ -215,14 +222,6 @@ func note(o schedule.TimeOff) string {
 		return ""
 	}
 	return " (" + o.Note + ")"
-}
-
-func location(s schedule.Schedule) *time.Location {
-	loc, err := s.Hours.Location()
-	if err != nil {
-		return time.UTC
-	}
-	return loc
 }
 
 func hm(t time.Time, loc *time.Location) string  { return t.In(loc).Format("15:04") }

@@ -168,3 +168,18 @@ func TestSettingsValidate(t *testing.T) {
 		t.Fatal("a negative limit was accepted")
 	}
 }
+
+// BenchmarkSuggest50 ranks a team of 50 for one ticket: what the ticket page does on each open.
+func BenchmarkSuggest50(b *testing.B) {
+	base := team()
+	cands := make([]Candidate, 0, 50)
+	for i := range 50 {
+		c := base[i%len(base)]
+		c.ID = c.ID + "-" + string(rune('a'+i%26)) + string(rune('a'+i/26))
+		cands = append(cands, c)
+	}
+	req := Request{Category: "network", Tier: 1, At: now}
+	for b.Loop() {
+		Suggest(cands, DefaultSettings(), req)
+	}
+}

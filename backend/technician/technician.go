@@ -131,7 +131,7 @@ func FromRecord(r change.Record) Technician {
 
 // Schedule returns the technician's working hours and time off.
 func (t Technician) Schedule() schedule.Schedule {
-	return schedule.Schedule{Hours: t.Hours, TimeOff: t.TimeOff}
+	return schedule.Schedule{Hours: t.Hours, TimeOff: t.TimeOff}.Resolved()
 }
 
 // SkillNames returns the technician's skills, sorted.

@@ -26,10 +26,7 @@ func Flags(v Visit, all []Visit, sched *schedule.Schedule) []Flag {
 	if sched == nil {
 		return append(flags, Flag{Kind: FlagUnknownTechnician, Message: "the technician is not in the team's list"})
 	}
-	loc, err := sched.Hours.Location()
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := sched.Location()
 	iv := v.Window().Interval()
 	for _, o := range all {
 		if o.ID == v.ID || o.Technician != v.Technician || o.Status == StatusCancelled {

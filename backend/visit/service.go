@@ -1,7 +1,6 @@
 package visit
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -32,13 +31,17 @@ type Service struct {
 	st      *store.Store
 	techs   *technician.Service
 	tickets *ticket.Service
+	cache   *cache
 }
 
 // NewService returns a visit service on st; technicians and tickets are read to
 // validate references, fill names and compute flags.
 func NewService(st *store.Store, techs *technician.Service, tickets *ticket.Service) *Service {
-	return &Service{st: st, techs: techs, tickets: tickets}
+	return &Service{st: st, techs: techs, tickets: tickets, cache: newCache(st)}
 }
+
+// Close stops following the store.
+func (s *Service) Close() { s.cache.cancel() }
 
 // NewVisit is what a coordinator fills in. Start and End are RFC 3339 times, or
 // wall-clock times ("2026-11-24T09:00") in the technician's time zone.
@@ -371,22 +374,15 @@ func validItems(items []string, have int) error {
 	return nil
 }
 
-// all reads every visit with its ticket's number and title, earliest first.
+// all returns every visit with its ticket's number and title, earliest first.
 func (s *Service) all() ([]Visit, error) {
-	var out []Visit
-	err := s.st.Scan(Kind, func(r change.Record) error {
-		if !r.Deleted() {
-			v := FromRecord(r)
-			if tk, err := s.tickets.Get(v.TicketID); err == nil {
-				v.TicketNumber, v.TicketTitle = tk.Number, tk.Title
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
+	out, err := s.cache.all()
 	if err != nil {
 		return nil, fmt.Errorf("read visits: %w", err)
 	}
-	slices.SortFunc(out, func(a, b Visit) int { return cmp.Or(a.Start.Compare(b.Start), strings.Compare(a.ID, b.ID)) })
+	for i := range out {
+		info := s.cache.ticket(s.tickets, out[i].TicketID)
+		out[i].TicketNumber, out[i].TicketTitle = info.number, info.title
+	}
 	return out, nil
 }

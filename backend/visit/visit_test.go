@@ -24,7 +24,9 @@ type fixture struct {
 	tk      ticket.Ticket
 }
 
-func setup(t *testing.T) fixture {
+func setup(t *testing.T) fixture { return setupB(t) }
+
+func setupB(t testing.TB) fixture {
 	t.Helper()
 	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -34,7 +36,7 @@ func setup(t *testing.T) fixture {
 	return newFixture(t, st, nil)
 }
 
-func newFixture(t *testing.T, st *store.Store, from *fixture) fixture {
+func newFixture(t testing.TB, st *store.Store, from *fixture) fixture {
 	t.Helper()
 	f := fixture{st: st, techs: technician.NewService(st, nil), tickets: ticket.NewService(st, nil)}
 	f.visits = NewService(st, f.techs, f.tickets)

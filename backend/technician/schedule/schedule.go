@@ -45,6 +45,36 @@ type TimeOff struct {
 type Schedule struct {
 	Hours   Hours     `json:"hours"`
 	TimeOff []TimeOff `json:"timeOff"`
+
+	zone *time.Location // Hours.Zone loaded once by Resolved
+}
+
+// Resolved returns s with its time zone loaded, so that repeated questions do not
+// read the zone database again (loading a zone reads a file).
+func (s Schedule) Resolved() Schedule {
+	if s.zone == nil {
+		s.zone = s.Location()
+	}
+	return s
+}
+
+// WithLocation returns s using loc, already loaded for s.Hours.Zone (several
+// schedules in one zone can share one load).
+func (s Schedule) WithLocation(loc *time.Location) Schedule {
+	s.zone = loc
+	return s
+}
+
+// Location returns the schedule's zone; UTC when it is empty or unknown.
+func (s Schedule) Location() *time.Location {
+	if s.zone != nil {
+		return s.zone
+	}
+	loc, err := s.Hours.Location()
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Interval is a span of time [Start, End).
@@ -80,13 +110,7 @@ func (h Hours) Location() (*time.Location, error) {
 	return loc, nil
 }
 
-func (s Schedule) loc() *time.Location {
-	loc, err := s.Hours.Location()
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+func (s Schedule) loc() *time.Location { return s.Location() }
 
 // clock parses "HH:MM" into minutes after midnight; "24:00" is allowed when end is true.
 func clock(s string, end bool) (int, bool) {
