@@ -18,9 +18,9 @@ var week = Input{
 	Generated: time.Date(2026, 3, 9, 8, 30, 0, 0, time.UTC),
 	This: Figures{Created: 42, Resolved: 38, Backlog: 17, SLACompliance: 91.3, SLAKnown: true, FCR: 64.2, FCRKnown: true,
 		MTTRHours: 6.4, MTTRKnown: true, ReopenRate: 2.6, ReopenKnown: true, MinutesLogged: 2270},
-	Last:     Figures{Created: 35, Resolved: 36, Backlog: 13, SLACompliance: 87.5, SLAKnown: true, FCR: 61, FCRKnown: true},
-	Trends:   []Trend{{Name: "vpn", ThisWeek: 9, Baseline: 3}},
-	Breaches: []Breach{{Number: "K3QF-12", Title: "Payroll share unreachable <all sites>", Priority: 2, Target: "resolution", Assignee: "Sam"}, {Number: "K3QF-19", Title: "New starter laptop", Priority: 3, Target: "response"}},
+	Last:           Figures{Created: 35, Resolved: 36, Backlog: 13, SLACompliance: 87.5, SLAKnown: true, FCR: 61, FCRKnown: true},
+	Trends:         []Trend{{Name: "vpn", ThisWeek: 9, Baseline: 3}},
+	Breaches:       []Breach{{Number: "K3QF-12", Title: "Payroll share unreachable <all sites>", Priority: 2, Target: "resolution", Assignee: "Sam"}, {Number: "K3QF-19", Title: "New starter laptop", Priority: 3, Target: "response"}},
 	ProblemsOpened: []Problem{{Title: "VPN drops after rekey", Lens: "system", Incidents: 9}},
 	ProblemsClosed: []Problem{{Title: "Printer driver crashes", Verdict: "It worked: incidents fell from 4.0 to 0.5 a week after the fix."}},
 	VendorDue:      []VendorCase{{Vendor: "Acme Hardware", CaseNumber: "RMA-7731", Title: "Fan replacement", DaysOverdue: 2}},
@@ -93,4 +93,18 @@ func TestHTML(t *testing.T) {
 	if !bytes.Equal(page, want) {
 		t.Fatalf("page differs from %s; look at it and rerun with -update if the change is intended", golden)
 	}
+}
+
+func TestTrendStatementFromTheReports(t *testing.T) {
+	t.Parallel()
+	s := Write(Input{WeekStart: week.WeekStart, Trends: []Trend{{Name: "vpn", Statement: "vpn tickets tripled over the last three weeks"}}})
+	for _, sec := range s.Sections {
+		if sec.Heading == "Trends" {
+			if len(sec.Sentences) != 1 || sec.Sentences[0] != "Vpn tickets tripled over the last three weeks." {
+				t.Fatalf("trend sentences = %q", sec.Sentences)
+			}
+			return
+		}
+	}
+	t.Fatal("no Trends section")
 }
