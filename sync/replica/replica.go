@@ -153,7 +153,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	mc.Events = &eventDelegate{r: r}
 	// The queue carries only notices: every change already went to each member
 	// directly, so a notice is insurance against a lost packet and needs few retransmits.
-	r.bq = &memberlist.TransmitLimitedQueue{NumNodes: r.numNodes, RetransmitMult: 2}
+	r.bq = &memberlist.TransmitLimitedQueue{NumNodes: r.numNodes, RetransmitMult: 1}
 	ml, err := memberlist.Create(mc)
 	if err != nil {
 		return nil, fmt.Errorf("start gossip on %s:%d: %w", mc.BindAddr, mc.BindPort, err)
