@@ -19,7 +19,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the documents change shape; an
 // index written under another version is rebuilt.
-const schemaVersion = "outpost-search-3"
+const schemaVersion = "outpost-search-4"
 
 // Kinds of documents in the index.
 const (
@@ -31,6 +31,7 @@ const (
 // dropped); keyword fields match whole, lower-cased values.
 const (
 	fKind     = "kind"     // keyword
+	fText     = "text"     // text: title, tags, body and comments together; what a word must match
 	fTitle    = "title"    // text, stored
 	fBody     = "body"     // text, stored: ticket description or SOP body
 	fComments = "comments" // text, stored: ticket comments
@@ -80,6 +81,9 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fKind, keyword(true))
+	combined := text(false)
+	combined.IncludeTermVectors = false
+	doc.AddFieldMappingsAt(fText, combined)
 	doc.AddFieldMappingsAt(fTitle, text(true))
 	doc.AddFieldMappingsAt(fBody, text(true))
 	doc.AddFieldMappingsAt(fComments, text(true))
@@ -118,6 +122,7 @@ func document(r change.Record) (doc map[string]any, ok bool) {
 			comments = append(comments, c.Body)
 		}
 		return map[string]any{
+			fText: strings.Join([]string{t.Title, strings.Join(t.Tags, " "), t.Description, strings.Join(comments, "\n\n")}, "\n"),
 			fKind: KindTicket, fTitle: t.Title, fBody: t.Description, fComments: strings.Join(comments, "\n\n"),
 			fTags: strings.Join(t.Tags, " "), fNumber: t.Number, fStatus: string(t.Status), fCategory: t.Category,
 			fPriority: "P" + strconv.Itoa(t.Priority), fUpdated: updated(r),
@@ -125,6 +130,7 @@ func document(r change.Record) (doc map[string]any, ok bool) {
 	case sop.Kind:
 		s := sop.FromRecord(r, "")
 		return map[string]any{
+			fText: strings.Join([]string{s.Title, strings.Join(s.Tags, " "), s.Body}, "\n"),
 			fKind: KindSOP, fTitle: s.Title, fBody: s.Body, fTags: strings.Join(s.Tags, " "),
 			fCategory: s.Category, fTickets: s.Tickets, fUpdated: updated(r),
 		}, true

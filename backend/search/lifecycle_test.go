@@ -13,7 +13,7 @@ import (
 	"outpost/backend/ticket"
 )
 
-func ids(t *testing.T, x *Index, text string) []string {
+func ids(t testing.TB, x *Index, text string) []string {
 	t.Helper()
 	res, err := x.Search(Query{Text: text, Limit: MaxLimit})
 	if err != nil {

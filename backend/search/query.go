@@ -32,6 +32,7 @@ type Query struct {
 	Category string   `json:"category,omitempty"`
 	Limit    int      `json:"limit,omitempty"`
 	Offset   int      `json:"offset,omitempty"`
+	Facets   bool     `json:"facets,omitempty"` // count matches by kind, status and category (slower on broad queries)
 }
 
 // Result is one page of hits, best first, with counts for the filters.
@@ -72,45 +73,49 @@ type Part struct {
 
 // Search runs q against the index.
 func (x *Index) Search(q Query) (Result, error) {
-	req, err := x.request(q)
+	req, mark, err := x.request(q)
 	if err != nil {
 		return Result{}, err
 	}
-	return x.execute(req)
+	return x.execute(req, mark, []string{fTitle, fBody, fComments})
 }
 
-func (x *Index) request(q Query) (*bleve.SearchRequest, error) {
+// request builds the search for q, and the query that marks matches in the excerpts.
+func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 	if err := field.Text("text", q.Text, MaxQueryText, false, false); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, k := range q.Kinds {
 		if k != KindTicket && k != KindSOP {
-			return nil, field.Errorf("kinds", "must be ticket or sop, not %q", k)
+			return nil, nil, field.Errorf("kinds", "must be ticket or sop, not %q", k)
 		}
 	}
 	if q.Limit < 0 || q.Limit > MaxLimit || q.Offset < 0 {
-		return nil, field.Errorf("limit", "must be from 1 to %d", MaxLimit)
+		return nil, nil, field.Errorf("limit", "must be from 1 to %d", MaxLimit)
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
 	words, phrases := parseText(q.Text)
 	if len(words)+len(phrases) > MaxTerms {
-		return nil, field.Errorf("text", "has %d words; the limit is %d", len(words)+len(phrases), MaxTerms)
+		return nil, nil, field.Errorf("text", "has %d words; the limit is %d", len(words)+len(phrases), MaxTerms)
 	}
-	var must []query.Query
+	var must, should, marks []query.Query
 	for i, w := range words {
-		if d := x.wordQuery(w, i == len(words)-1 && !strings.HasSuffix(q.Text, " ")); d != nil {
-			must = append(must, d)
+		m, sh, mk := x.wordQuery(w, i == len(words)-1 && !strings.HasSuffix(q.Text, " "))
+		if m != nil {
+			must, should, marks = append(must, m), append(should, sh), append(marks, mk)
 		}
 	}
 	for _, p := range phrases {
-		must = append(must, fieldsQuery(func() query.FieldableQuery { return bleve.NewMatchPhraseQuery(p) },
-			map[string]float64{fTitle: 4, fBody: 1, fComments: 0.5}))
+		ph := fieldsQuery(func() query.FieldableQuery { return bleve.NewMatchPhraseQuery(p) },
+			map[string]float64{fTitle: 4, fBody: 1, fComments: 0.5})
+		must, marks = append(must, ph), append(marks, ph)
 	}
 	bq := bleve.NewBooleanQuery()
 	if len(must) > 0 {
 		bq.AddMust(bleve.NewConjunctionQuery(must...))
+		bq.AddShould(should...)
 	} else {
 		bq.AddMust(bleve.NewMatchAllQuery())
 	}
@@ -119,37 +124,60 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, error) {
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	req.Fields = []string{fKind, fTitle, fNumber, fStatus, fCategory, fPriority, fUpdated}
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.Fields = []string{fTitle, fBody, fComments}
-	if len(must) > 0 {
-		req.SortBy([]string{"-_score", "-" + fUpdated, "_id"})
-	} else {
+	if len(must) == 0 { // nothing to rank by: newest first
 		req.SortBy([]string{"-" + fUpdated, "_id"})
 	}
-	req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 2))
-	req.AddFacet(fStatus, bleve.NewFacetRequest(fStatus, 10))
-	req.AddFacet(fCategory, bleve.NewFacetRequest(fCategory, 20))
-	return req, nil
+	if q.Facets {
+		req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 2))
+		req.AddFacet(fStatus, bleve.NewFacetRequest(fStatus, 10))
+		req.AddFacet(fCategory, bleve.NewFacetRequest(fCategory, 20))
+	}
+	var mark query.Query
+	if len(marks) > 0 {
+		mark = bleve.NewDisjunctionQuery(marks...)
+	}
+	return req, mark, nil
 }
 
-// wordQuery matches one word in any field, weighted by where it is found; the
-// word being typed (last) also matches as a prefix. Stop words give nil.
-func (x *Index) wordQuery(w string, typing bool) query.Query {
+// wordQuery builds the queries for one word: must matches it anywhere (the
+// combined text field or a whole ticket number; the word being typed also as a
+// prefix of a title word),
+// should ranks higher the records that have it in their title, tags or number,
+// and mark finds it in the fields shown as highlighted excerpts. Stop words give nils.
+func (x *Index) wordQuery(w string, typing bool) (must, should, mark query.Query) {
 	if len(x.analyzer.Analyze([]byte(w))) == 0 {
-		return nil
+		return nil, nil, nil
 	}
-	d := fieldsQuery(func() query.FieldableQuery {
+	match := func() query.FieldableQuery {
 		m := bleve.NewMatchQuery(w) // a word the analyser splits ("e-mail") needs all its parts
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		return m
-	},
-		map[string]float64{fTitle: 4, fTags: 2, fBody: 1, fComments: 0.5, fNumber: 8})
+	}
+	text := match()
+	text.SetField(fText)
+	alternatives := []query.Query{text}
+	if strings.ContainsAny(w, "0123456789") { // may be a ticket number
+		number := match()
+		number.SetField(fNumber)
+		number.(query.BoostableQuery).SetBoost(8)
+		alternatives = append(alternatives, number)
+	}
+	marks := fieldsQuery(match, map[string]float64{fTitle: 1, fBody: 1, fComments: 1})
 	if typing && utf8.RuneCountInString(w) >= 3 && !strings.ContainsAny(w, "*?") {
 		lw := strings.ToLower(w)
-		d.AddQuery(fieldsQuery(func() query.FieldableQuery { return bleve.NewPrefixQuery(lw) },
-			map[string]float64{fTitle: 1.5, fBody: 0.3}).Disjuncts...)
+		prefix := bleve.NewPrefixQuery(lw)
+		prefix.SetField(fTitle)
+		prefix.SetBoost(0.5)
+		alternatives = append(alternatives, prefix)
+		marks.AddQuery(fieldsQuery(func() query.FieldableQuery { return bleve.NewPrefixQuery(lw) },
+			map[string]float64{fTitle: 1, fBody: 1}).Disjuncts...)
 	}
-	return d
+	must = text
+	if len(alternatives) > 1 {
+		must = bleve.NewDisjunctionQuery(alternatives...)
+	}
+	should = fieldsQuery(match, map[string]float64{fTitle: 3, fTags: 1.5})
+	return must, should, marks
 }
 
 // fieldsQuery ORs one query over several fields with a boost per field.
@@ -217,13 +245,35 @@ func parseText(s string) (words, phrases []string) {
 	return words, phrases
 }
 
-func (x *Index) execute(req *bleve.SearchRequest) (Result, error) {
+// execute runs req, then marks the matches of mark in the hits' fields. The
+// marking pass runs over the page of hits only: asked of the search itself, bleve
+// would gather term locations for every match, which on a broad query over
+// 100,000 tickets costs more than the search.
+func (x *Index) execute(req *bleve.SearchRequest, mark query.Query, fields []string) (Result, error) {
 	res, err := x.idx.Search(req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
+	frags := map[string]search.FieldFragmentMap{}
+	if mark != nil && len(res.Hits) > 0 {
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		hreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), mark), len(ids), 0, false)
+		hreq.Highlight = bleve.NewHighlightWithStyle("html")
+		hreq.Highlight.Fields = fields
+		hres, err := x.idx.Search(hreq)
+		if err != nil {
+			return Result{}, fmt.Errorf("highlight: %w", err)
+		}
+		for _, h := range hres.Hits {
+			frags[h.ID] = h.Fragments
+		}
+	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string]map[string]int{}, Status: x.Status()}
 	for _, h := range res.Hits {
+		h.Fragments = frags[h.ID]
 		out.Hits = append(out.Hits, toHit(h))
 	}
 	for name, f := range res.Facets {

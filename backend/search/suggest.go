@@ -79,10 +79,7 @@ func (x *Index) Suggest(ticketID string, limit int) ([]Suggestion, error) {
 	bq.AddFilter(kind)
 	req := bleve.NewSearchRequestOptions(bq, limit+len(linked), 0, false)
 	req.Fields = []string{fKind, fTitle, fCategory, fUpdated}
-	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.Fields = []string{fTitle, fBody}
-	req.SortBy([]string{"-_score", "_id"})
-	res, err := x.execute(req)
+	res, err := x.execute(req, like, []string{fTitle, fBody})
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +122,7 @@ func (x *Index) linkedSOPs(ticketID string) ([]Hit, error) {
 	req := bleve.NewSearchRequestOptions(q, MaxLimit, 0, false)
 	req.Fields = []string{fKind, fTitle, fCategory, fUpdated}
 	req.SortBy([]string{"-" + fUpdated, "_id"})
-	res, err := x.execute(req)
+	res, err := x.execute(req, nil, nil)
 	if err != nil {
 		return nil, err
 	}
