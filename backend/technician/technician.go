@@ -134,6 +134,10 @@ func (t Technician) Schedule() schedule.Schedule {
 	return schedule.Schedule{Hours: t.Hours, TimeOff: t.TimeOff}.Resolved()
 }
 
+// OnShift reports whether an active technician is working at t: inside their hours,
+// read in their time zone, and not on time off.
+func (t Technician) OnShift(at time.Time) bool { return t.Active && t.Schedule().OnShift(at) }
+
 // SkillNames returns the technician's skills, sorted.
 func (t Technician) SkillNames() []string { return slices.Sorted(maps.Keys(t.Skills)) }
 

@@ -74,6 +74,10 @@ func TestCreateGetList(t *testing.T) {
 	if err != nil || got.OpenLoad != 2 {
 		t.Fatalf("Get = %+v, %v (open load from a ticket assigned by name before IDs)", got, err)
 	}
+	// Monday 2026-11-23 10:00 in Berlin; off on 2026-12-24.
+	if !got.OnShift(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)) || got.OnShift(time.Date(2026, 12, 24, 9, 0, 0, 0, time.UTC)) {
+		t.Fatal("OnShift ignores the hours or the time off")
+	}
 	if _, err := s.SetActive(ctx, "lead", b.ID, false); err != nil {
 		t.Fatal(err)
 	}
