@@ -13,6 +13,8 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/queue"
+	"outpost/backend/search"
+	"outpost/backend/sop"
 	"outpost/backend/store"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
@@ -71,6 +73,11 @@ type App struct {
 	Summary    *SummaryService
 
 	slaRT *slaRuntime
+
+	kb     *sop.Service
+	index  *search.Index
+	KB     *KBService
+	Search *SearchService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -100,6 +107,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.openLeadWork()
+	a.openKB()
 	st.Subscribe(a.onCommit)
 	a.startSLA()
 	if err := a.startSync(); err != nil {
@@ -112,6 +120,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 func (a *App) Close() error {
 	a.stopSync()
 	a.stopSLA()
+	a.closeKB()
 	a.queue.Close()
 	a.events.close()
 	return a.st.Close()
@@ -124,7 +133,8 @@ func (a *App) Bound() map[string]any {
 		"SLAService": a.SLA, "ReportService": a.Reports,
 		"TechnicianService": a.Technicians, "VisitService": a.Visits,
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
-		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary}
+		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
+		"KBService": a.KB, "SearchService": a.Search}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.

@@ -24,7 +24,7 @@ func Desktop(a *App, assets fs.FS) error {
 		OnStartup:        a.forwardEvents,
 		ErrorFormatter:   ErrorBody,
 		Bind: []any{a.Tickets, a.System, a.Team, a.Data, a.Identity, a.Coaching, a.SLA, a.Reports, a.Technicians, a.Visits,
-			a.Problems, a.Escalation, a.Directory, a.Onboarding, a.Reviews, a.Plans, a.Summary},
+			a.Problems, a.Escalation, a.Directory, a.Onboarding, a.Reviews, a.Plans, a.Summary, a.KB, a.Search},
 	})
 }
 
