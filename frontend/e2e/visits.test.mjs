@@ -1,4 +1,5 @@
-// A field technician's path in the browser: the ticket page suggests an assignee with the reason, a visit
+// A field technician's path in the browser: the ticket page ranks technicians with the reason and
+// auto-assigns the qualified one, a visit
 // is scheduled from the ticket in the technician's time zone, a second overlapping visit is flagged as
 // double-booked, the checklist is ticked and survives a reload, the outcome completes the visit, and the
 // day view's .ics download holds the visit with its zone.
@@ -32,8 +33,10 @@ export default async function visits(ctx) {
   // The suggestion names the skill; assigning from it stores Ana and shows her name.
   await page.goto(`${origin}/#/ticket/${tk.id}`)
   const panel = page.locator('[data-testid=suggested-assignee]')
-  await panel.getByText('Has networking skill (level 4)').waitFor()
-  await panel.getByRole('button', { name: 'Assign' }).first().click()
+  await panel.getByRole('button', { name: 'Show the ranking' }).click()
+  await panel.getByText('Has networking skill (level 4), no open tickets').waitFor()
+  await panel.getByText('Not suggested: no networking skill').waitFor()
+  await panel.getByRole('button', { name: 'Least loaded' }).click()
   await page.locator('[data-testid=assignee]', { hasText: 'Ana Costa' }).waitFor()
   assert((await api('TicketService/Get', [tk.id])).assignee === ana.id, 'the ticket stores the technician ID')
 
