@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest'
+import { hoursSummary } from './technicians'
+import { addDays, isoDate, mondayOf, wallClock } from './visits'
+
+describe('visit dates', () => {
+  it.each([
+    ['2026-11-23', 1, '2026-11-24'],
+    ['2026-11-30', 1, '2026-12-01'],
+    ['2026-03-28', 2, '2026-03-30'], // across the spring DST change
+    ['2026-01-01', -1, '2025-12-31'],
+  ])('addDays(%s, %i) = %s', (d, n, want) => expect(addDays(d, n)).toBe(want))
+
+  it('mondayOf finds the Monday of the week, Sunday included', () => {
+    expect(isoDate(mondayOf(new Date(2026, 10, 29)))).toBe('2026-11-23') // Sunday
+    expect(isoDate(mondayOf(new Date(2026, 10, 23)))).toBe('2026-11-23') // Monday
+  })
+
+  it('wallClock shows an instant in the technician zone', () => {
+    expect(wallClock('2026-11-24T08:00:00Z', 'Europe/Berlin')).toBe('09:00')
+    expect(wallClock('2026-07-07T12:00:00Z', 'Europe/Berlin')).toBe('14:00')
+    expect(wallClock('2026-11-24T14:00:00Z', 'America/New_York')).toBe('09:00')
+  })
+})
+
+describe('hoursSummary', () => {
+  it.each([
+    [[1, 2, 3, 4, 5].map((day) => ({ day, start: '09:00', end: '17:00' })), 'Mon-Fri 09:00-17:00'],
+    [[{ day: 6, start: '22:00', end: '06:00' }, { day: 0, start: '22:00', end: '06:00' }], 'Sat, Sun 22:00-06:00'],
+    [[], 'no working hours'],
+  ])('%j -> %s', (shifts, want) => expect(hoursSummary({ zone: 'UTC', shifts })).toBe(want))
+})
