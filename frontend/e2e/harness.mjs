@@ -43,7 +43,8 @@ export async function serve({ data, extra = [] } = {}) {
   let log = ''
   proc.stderr.on('data', (b) => (log += b))
   const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`outpost serve printed no link in 20 s:\n${log}`)), 20_000)
+    const limit = Number(process.env.SERVE_TIMEOUT_MS ?? 20_000)
+    const timer = setTimeout(() => fail(new Error(`outpost serve printed no link in ${limit} ms:\n${log}`)), limit)
     let out = ''
     proc.stdout.on('data', (b) => {
       out += b
@@ -52,6 +53,10 @@ export async function serve({ data, extra = [] } = {}) {
         clearTimeout(timer)
         ok(m[1])
       }
+    })
+    proc.on('error', (e) => {
+      clearTimeout(timer)
+      fail(new Error(`cannot start ${BIN}: ${e.message}`))
     })
     proc.on('exit', (code) => {
       clearTimeout(timer)
