@@ -17,7 +17,6 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/queue"
 	"outpost/backend/ticket"
-	"outpost/sync/team"
 )
 
 // EventDataProgress reports the progress of a long data task (demo data, import, restore).
@@ -46,11 +45,8 @@ func (s *DataService) LoadDemo(cfg demo.Config) (demo.Stats, error) {
 		return demo.Stats{}, errBusy
 	}
 	defer s.busy.Unlock()
-	if _, err := team.Load(s.a.cfg.DataDir); err == nil {
-		return demo.Stats{}, field.Errorf("demo", "this device is in a team: demo data would reach every member. Load it on a device outside a team")
-	}
-	if n := s.a.queue.Len(); n > 0 {
-		return demo.Stats{}, field.Errorf("demo", "this replica already holds %d tickets; demo data is only loaded into an empty one", n)
+	if reason := s.demoRefusal(); reason != "" {
+		return demo.Stats{}, field.Errorf("demo", "%s", reason)
 	}
 	if cfg.Tickets == 0 {
 		cfg.Tickets = DemoDefaults.Tickets
@@ -61,9 +57,16 @@ func (s *DataService) LoadDemo(cfg demo.Config) (demo.Stats, error) {
 	if err := cfg.Normalize(time.Now()); err != nil {
 		return demo.Stats{}, field.Errorf("demo", "%s", err.Error())
 	}
+	becameLead, err := s.demoLead(&cfg)
+	if err != nil {
+		return demo.Stats{}, s.a.userError("load demo data", err)
+	}
 	stats, err := demo.Load(s.a.ctx, s.a.st, filepath.Join(s.a.cfg.DataDir, "scratch"), cfg, func(p demo.Progress) {
 		s.a.events.emit(EventDataProgress, DataProgress{Task: "demo", Phase: p.Phase, Done: p.Done, Total: p.Total})
 	})
+	if err == nil && becameLead != "" {
+		s.linkDemoLead(becameLead)
+	}
 	return stats, s.a.userError("load demo data", err)
 }
 

@@ -96,6 +96,7 @@ func demoCommand(ctx context.Context, dataDir, name string, cfg demo.Config, log
 	if err := cfg.Normalize(time.Now()); err != nil {
 		return err
 	}
+	cfg.LeadKeyDir = dataDir // a lead's coaching notes open on their own device
 	progress := func(p demo.Progress) {
 		if p.Total > 0 && (p.Done == p.Total || p.Done%(25*p.Total/1000+1) < 250) {
 			fmt.Fprintf(os.Stderr, "\r%s %d/%d   ", p.Phase, p.Done, p.Total)

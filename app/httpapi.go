@@ -29,6 +29,8 @@ func (a *App) HTTPHandler(assets fs.FS, token string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/{service}/{method}", a.requireToken(token, http.HandlerFunc(a.serveCall)))
 	mux.Handle("GET /api/events", a.requireToken(token, http.HandlerFunc(a.serveEvents)))
+	mux.Handle("GET /api/data/backup", a.requireToken(token, http.HandlerFunc(a.serveBackup)))
+	mux.Handle("POST /api/data/restore", a.requireToken(token, http.HandlerFunc(a.serveRestore)))
 	mux.Handle("/api/", a.requireToken(token, http.NotFoundHandler()))
 	mux.Handle("/", http.FileServerFS(assets))
 	return securityHeaders(mux)

@@ -24,6 +24,10 @@ type Config struct {
 	Seed        uint64    `json:"seed"`
 	Days        int       `json:"days"` // length of the history; 0 means 365
 	End         time.Time `json:"end"`  // the dataset's present; zero means now
+	// LeadKeyDir is a data directory whose person, when a lead or coordinator, writes the
+	// demo's coaching notes, so they open there. Otherwise they are written by a demo lead
+	// made for the occasion, whose private key is discarded: nobody can read them.
+	LeadKeyDir string `json:"-"`
 }
 
 // Limits on a generated dataset.
@@ -97,14 +101,23 @@ type Progress struct {
 
 // Stats says what was generated.
 type Stats struct {
-	Tickets      int           `json:"tickets"`
-	Technicians  []string      `json:"technicians"`
-	SOPs         int           `json:"sops"`
-	SOPRevisions int           `json:"sopRevisions"`
-	Actions      int           `json:"actions"`
-	Changes      int           `json:"changes"`
-	Open         int           `json:"open"`
-	Elapsed      time.Duration `json:"elapsed"`
+	Tickets      int      `json:"tickets"`
+	Technicians  []string `json:"technicians"`
+	SOPs         int      `json:"sops"`
+	SOPRevisions int      `json:"sopRevisions"`
+	Actions      int      `json:"actions"`
+	Changes      int      `json:"changes"`
+	Open         int      `json:"open"`
+	Visits       int      `json:"visits"`
+	Problems     int      `json:"problems"`
+	VendorCases  int      `json:"vendorCases"`
+	Onboarding   int      `json:"onboarding"`
+	// CoachingItems were written by CoachingLead; CoachingReadable says whether the
+	// person of Config.LeadKeyDir wrote them (and can open them).
+	CoachingItems    int           `json:"coachingItems"`
+	CoachingLead     string        `json:"coachingLead"`
+	CoachingReadable bool          `json:"coachingReadable"`
+	Elapsed          time.Duration `json:"elapsed"`
 }
 
 // ErrNewerData reports a replica whose clock is past the start of the demo period:
@@ -148,8 +161,33 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 	if stats.SOPRevisions, err = createSOPs(ctx, st, clk, sr, p.techs, cfg.SOPs, cfg.Begin().Add(time.Hour), cfg.End); err != nil {
 		return stats, fmt.Errorf("write demo knowledge base: %w", err)
 	}
-	for i := 0; i < len(p.events); i += actionsPerCommit {
-		evs := p.events[i:min(i+actionsPerCommit, len(p.events))]
+	x, err := newWorld(ctx, st, clk, cfg, p, w, &stats)
+	if err != nil {
+		return stats, err
+	}
+	defer x.close()
+	extras := p.planExtras(cfg, x.facts)
+	doExtras := func(until time.Time) error {
+		for len(extras) > 0 && !extras[0].At.After(until) {
+			e := extras[0]
+			extras = extras[1:]
+			clk.Set(e.At)
+			if err := e.Do(ctx, x); err != nil {
+				return fmt.Errorf("write demo %s at %s: %w", e.What, e.At.Format(time.RFC3339), err)
+			}
+		}
+		return nil
+	}
+	for i := 0; i < len(p.events); {
+		if err := doExtras(p.events[i].At); err != nil {
+			return stats, err
+		}
+		// A commit holds the actions up to the next extra, so each is stamped in time order.
+		n := 0
+		for i+n < len(p.events) && n < actionsPerCommit && (len(extras) == 0 || p.events[i+n].At.Before(extras[0].At)) {
+			n++
+		}
+		evs := p.events[i : i+n]
 		_, err := st.Update(ctx, "demo", func(tx *store.Tx) error {
 			svc := w.svc.Within(tx)
 			for k := range evs {
@@ -162,7 +200,11 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 		if err != nil {
 			return stats, fmt.Errorf("write demo data: %w", err)
 		}
-		progress(Progress{Phase: "writing", Done: i + len(evs), Total: len(p.events)})
+		i += n
+		progress(Progress{Phase: "writing", Done: i, Total: len(p.events)})
+	}
+	if err := doExtras(cfg.End.Add(-time.Nanosecond)); err != nil {
+		return stats, err
 	}
 	clk.Set(cfg.End)
 	after, err := st.Vector()

@@ -91,16 +91,25 @@ func digest(t testing.TB, st *store.Store, ts []ticket.Ticket) string {
 func TestSameSeedGivesSameData(t *testing.T) {
 	t.Parallel()
 	cfg := Config{Tickets: 150, Technicians: 6, Seed: 7}
-	a, _ := generate(t, cfg)
-	b, _ := generate(t, cfg)
+	a, _, pa := generateAsLead(t, cfg)
+	b, _, pb := generateAsLead(t, cfg)
 	cfg.Seed = 8
-	c, _ := generate(t, cfg)
+	c, _, pc := generateAsLead(t, cfg)
 	da, db, dc := digest(t, a, allTickets(t, a)), digest(t, b, allTickets(t, b)), digest(t, c, allTickets(t, c))
 	if da != db {
 		t.Fatal("two generations with seed 7 differ")
 	}
 	if da == dc {
 		t.Fatal("seeds 7 and 8 gave the same data")
+	}
+	ea, eb, ec := digestLeadWork(t, a, pa), digestLeadWork(t, b, pb), digestLeadWork(t, c, pc)
+	for kind, d := range ea {
+		if d != eb[kind] {
+			t.Errorf("%s: two generations with seed 7 differ", kind)
+		}
+		if d == ec[kind] {
+			t.Errorf("%s: seeds 7 and 8 gave the same data", kind)
+		}
 	}
 }
 

@@ -57,7 +57,7 @@ type plan struct {
 // newPlan draws the dataset for cfg: tickets spread over the days before end with
 // weekly, daily and seasonal rhythms, one rising category, and a life for each ticket.
 func newPlan(cfg Config, end time.Time) *plan {
-	r := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	r := planRand(cfg)
 	p := &plan{techs: makeTechnicians(r, cfg.Technicians)}
 	start := end.AddDate(0, 0, -cfg.Days)
 	people := makePeople(r, max(20, cfg.Tickets/25))

@@ -75,3 +75,15 @@ func createSOPs(ctx context.Context, st *store.Store, clk *Clock, r *rand.Rand, 
 	}
 	return revisions, nil
 }
+
+// LeadName is the name of the generated team's lead for cfg (after Normalize): the
+// person a device without one can become to read the demo's coaching notes.
+func LeadName(cfg Config) string {
+	techs := makeTechnicians(planRand(cfg), cfg.Technicians)
+	return techs[len(techs)-1].Name
+}
+
+// planRand is the random stream the plan draws the team and the tickets from.
+func planRand(cfg Config) *rand.Rand {
+	return rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+}

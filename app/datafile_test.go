@@ -1,0 +1,145 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"outpost/backend/demo"
+	"outpost/backend/queue"
+)
+
+func TestLoadDemoMakesADeviceWithoutAPersonTheLead(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	st, err := a.Data.DemoStatus()
+	if err != nil || !st.Allowed || !strings.Contains(st.Coaching, "become the demo team's lead") {
+		t.Fatalf("DemoStatus = %+v, %v", st, err)
+	}
+	stats, err := a.Data.LoadDemo(demo.Config{Tickets: 80, Technicians: 4, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead := stats.Technicians[len(stats.Technicians)-1]
+	me, _, err := a.people.Current()
+	if err != nil || me.Name != lead || !me.Role.CanCoach() || me.TechnicianID == "" {
+		t.Fatalf("this device's person is %+v (%v), want the demo lead %q linked to its profile", me, err, lead)
+	}
+	if !stats.CoachingReadable || stats.CoachingLead != lead {
+		t.Fatalf("coaching by %q, readable %v", stats.CoachingLead, stats.CoachingReadable)
+	}
+	subs, err := a.Coaching.Subjects()
+	if err != nil || len(subs) != 2 {
+		t.Fatalf("coaching subjects %+v, %v: want two technicians with notes this device can open", subs, err)
+	}
+	v, err := a.Coaching.Notes(subs[0].TechnicianID)
+	if err != nil || len(v.Notes) == 0 || !v.Notes[0].Mine {
+		t.Fatalf("notes %+v, %v", v.Notes, err)
+	}
+	waitFor(t, func() bool { return a.queue.Len() == 80 })
+	st, err = a.Data.DemoStatus()
+	if err != nil || st.Allowed || !strings.Contains(st.Reason, "already holds 80 tickets") {
+		t.Fatalf("DemoStatus after loading = %+v, %v", st, err)
+	}
+}
+
+func TestExportTicketsFile(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 30, Technicians: 3, Seed: 2}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return a.queue.Len() == 30 })
+	for _, tc := range []struct {
+		name, path, field string
+	}{
+		{"relative", "tickets.csv", "path"},
+		{"no such folder", filepath.Join(t.TempDir(), "missing", "tickets.csv"), "path"},
+		{"empty", " ", "path"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := a.Data.ExportTicketsFile(tc.path, queue.Filter{IncludeClosed: true}); !isField(err, tc.field) {
+				t.Fatalf("ExportTicketsFile(%q) = %v, want a %s error", tc.path, err, tc.field)
+			}
+		})
+	}
+	path := filepath.Join(t.TempDir(), "tickets.csv")
+	res, err := a.Data.ExportTicketsFile(path, queue.Filter{IncludeClosed: true})
+	if err != nil || res.Tickets != 30 || res.Path != path {
+		t.Fatalf("ExportTicketsFile = %+v, %v", res, err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) != 31 {
+		t.Fatalf("%d rows written, %v", len(rows), err)
+	}
+}
+
+func TestHTTPBackupDownloadAndRestoreUpload(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 40, Technicians: 3, Seed: 4}); err != nil {
+		t.Fatal(err)
+	}
+	src := httptest.NewServer(a.HTTPHandler(fstest.MapFS{}, testToken))
+	defer src.Close()
+	get := func(token string) (int, []byte, http.Header) {
+		req, _ := http.NewRequest("GET", src.URL+"/api/data/backup", nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := src.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body, resp.Header
+	}
+	if code, _, _ := get(""); code != http.StatusUnauthorized {
+		t.Fatalf("backup without the token: %d", code)
+	}
+	code, file, h := get(testToken)
+	if code != http.StatusOK || !bytes.HasPrefix(file, []byte("OUTPOST-BACKUP\n")) ||
+		!strings.HasPrefix(h.Get("Content-Disposition"), `attachment; filename="outpost-`) {
+		t.Fatalf("backup: %d, %q..., %v", code, file[:min(20, len(file))], h)
+	}
+
+	b := openApp(t)
+	dst := httptest.NewServer(b.HTTPHandler(fstest.MapFS{}, testToken))
+	defer dst.Close()
+	for _, tc := range []struct {
+		name   string
+		body   []byte
+		status int
+		want   string
+	}{
+		{"not a backup", []byte("Subject,Priority\nPrinter,High\n"), 400, "file: this file is not an Outpost backup"},
+		{"truncated", file[:len(file)-40], 400, "file: this backup is damaged or incomplete"},
+		{"the backup", file, 200, `"applied":`},
+		{"the same backup again", file, 200, `"applied":0,`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, raw := call(t, dst, testToken, "/api/data/restore", string(tc.body))
+			if code != tc.status || !strings.Contains(raw, tc.want) {
+				t.Fatalf("restore: %d %s, want %d with %q", code, raw, tc.status, tc.want)
+			}
+		})
+	}
+	waitFor(t, func() bool { return b.queue.Len() == 40 })
+	left, _ := os.ReadDir(filepath.Join(b.cfg.DataDir, "scratch"))
+	if len(left) != 0 {
+		t.Fatalf("%d files left in the scratch folder", len(left))
+	}
+}
