@@ -84,6 +84,24 @@ export async function call<T>(service: string, method: string, ...args: unknown[
   return body as T
 }
 
+/**
+ * request sends a raw HTTP request to `outpost serve` with the API token (for file downloads and
+ * uploads that are not JSON calls). Failures reject with ApiError, like call.
+ */
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  let res: Response
+  try {
+    res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${apiToken()}` } })
+  } catch {
+    throw new ApiError('cannot reach Outpost: is `outpost serve` still running?', undefined, 0)
+  }
+  if (!res.ok) {
+    const text = await res.text()
+    throw toApiError(text || `request failed (${res.status})`, res.status)
+  }
+  return res
+}
+
 type Listener = (data: unknown) => void
 
 const listeners = new Map<string, Set<Listener>>()
