@@ -2,7 +2,7 @@
 // the guessed column mapping is corrected, the preview names the bad row by its line, nothing is
 // imported until the person accepts the valid rows, and the imported tickets are in the queue. A file
 // that is not a backup is refused by Restore with a clear message.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { assert, browser, serve, tempDir } from './harness.mjs'
 
@@ -22,7 +22,7 @@ export default async function dataImport(ctx) {
     ].join('\n') + '\n',
   )
 
-  const page = await b.newPage({ viewport: { width: 1280, height: 900 } })
+  const page = await b.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
   page.setDefaultTimeout(15_000)
   const errors = []
   page.on('pageerror', (e) => errors.push(String(e)))
@@ -63,14 +63,23 @@ export default async function dataImport(ctx) {
   await page.getByText('VPN drops after an hour').waitFor()
   assert((await page.getByText('Laptop fan noise').count()) === 0, 'the bad row was not imported')
 
-  // Restore refuses a file that is not a backup, in place.
+  // A backup downloads as one file; Restore refuses a file that is not a backup, in place.
   await page.keyboard.press('g')
   await page.keyboard.press('d')
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download backup' }).click()])
+  const saved = join(dir, dl.suggestedFilename())
+  await dl.saveAs(saved)
+  assert(/^outpost-.*\.outpost$/.test(dl.suggestedFilename()), `backup name ${dl.suggestedFilename()}`)
+  assert(readFileSync(saved).subarray(0, 15).toString() === 'OUTPOST-BACKUP\n', 'the download is a backup')
   await page.setInputFiles('#restore-file', csv)
   await page.getByRole('button', { name: 'Restore', exact: true }).click()
   await page.locator('[data-testid=restore-error]', { hasText: 'this file is not an Outpost backup' }).waitFor()
 
   // Demo data is refused with the reason: the replica holds tickets now.
   await page.locator('[data-testid=demo-unavailable]', { hasText: 'already holds 3 tickets' }).waitFor()
+  // Restoring the backup into the same replica is harmless: everything is already here.
+  await page.setInputFiles('#restore-file', saved)
+  await page.getByRole('button', { name: 'Restore', exact: true }).click()
+  await page.locator('[data-testid=restore-result]', { hasText: 'Merged 0 changes' }).waitFor()
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }
