@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"outpost/backend/change"
 	"outpost/backend/sop"
@@ -236,5 +238,29 @@ func TestFlushAfterCloseReturns(t *testing.T) {
 	}
 	if err := x.Flush(context.Background()); err != nil && err != errStopped {
 		t.Fatalf("Flush after Close = %v", err)
+	}
+}
+
+// Closing the index stops its worker and bleve's own goroutines (on-disk index).
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	st := openStore(t, t.TempDir())
+	defer st.Close()
+	dir := filepath.Join(t.TempDir(), "index")
+	before := runtime.NumGoroutine()
+	x := openIndex(t, st, dir)
+	if _, err := ticket.NewService(st, nil).Create(context.Background(), "a", ticket.NewTicket{Title: "printer offline"}); err != nil {
+		t.Fatal(err)
+	}
+	flush(t, x)
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
