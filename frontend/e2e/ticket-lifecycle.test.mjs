@@ -125,5 +125,22 @@ export default async function lifecycle(ctx) {
   await page.waitForURL(/#\/ticket\//)
   await page.getByText('Outlook asks for password').first().waitFor()
 
+  // Bulk assign from the keyboard: select two with x, assign both with a.
+  await page.keyboard.press('g')
+  await page.keyboard.press('q')
+  await page.locator('input[aria-label="Filter tickets"]').fill('')
+  await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
+  await page.locator('.table .body').focus()
+  await page.keyboard.press('x')
+  await page.keyboard.press('j')
+  await page.keyboard.press('x')
+  await page.getByText('2 selected').waitFor()
+  await page.keyboard.press('a')
+  await page.locator('#bulk-assignee').fill('ana')
+  await page.keyboard.press('Enter')
+  await page.getByText('Assigned 2 to ana').waitFor()
+  await page.getByRole('tab', { name: 'Assigned to me' }).click()
+  await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
+
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }
