@@ -91,6 +91,9 @@ func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change
 			return res, nil, err
 		}
 	}
+	if err := b.flush(); err != nil {
+		return res, nil, err
+	}
 	if err := b.txn.Commit(); err != nil {
 		return res, nil, err
 	}
@@ -134,7 +137,7 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change
 		res.Buffered++
 		return nil, nil
 	}
-	if err := s.admit(txn, c); err != nil {
+	if err := s.admit(b, c); err != nil {
 		return reject(err)
 	}
 	if err := s.put(b, c); err != nil {
@@ -154,7 +157,7 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change
 		if err := txn.Delete(pendingKey(c.Device, seq+1)); err != nil {
 			return nil, err
 		}
-		if err := s.admit(txn, &next); err != nil {
+		if err := s.admit(b, &next); err != nil {
 			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
 			break
 		}
@@ -183,8 +186,8 @@ func (s *Store) put(b *batch, c *change.Change) error {
 }
 
 // admit checks that c is signed by its origin device and that the device was not removed before c.
-func (s *Store) admit(txn *badger.Txn, c *change.Change) error {
-	dev, err := getRecord(txn, KindDevice, c.Device)
+func (s *Store) admit(b *batch, c *change.Change) error {
+	dev, err := b.get(KindDevice, c.Device)
 	var pub []byte
 	switch {
 	case err == nil:

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -13,14 +15,25 @@ import (
 // transaction, so index scans go to a read-only view of the committed data
 // (writers are serialised, so the view and the transaction see the same base)
 // and the changes added in this batch are kept in memory.
+//
+// A record is refolded by extending its current state with the new changes when
+// they come after everything it holds (change.Extend), which is the common case;
+// otherwise, or when its changes are not orderly, by folding all of its changes
+// again. Records refolded in the batch are kept decoded and written once, at commit.
 type batch struct {
-	txn   *badger.Txn
-	view  *badger.Txn
-	added map[string][]change.Change // "kind/entity" -> changes put in this batch
+	txn     *badger.Txn
+	view    *badger.Txn
+	added   map[string][]change.Change // "kind/entity" -> changes put in this batch
+	pending map[string][]change.Change // "kind/entity" -> changes put but not yet folded
+	recs    map[string]change.Record   // "kind/entity" -> the record as this batch knows it
+	dirty   map[string]bool            // keys of recs to write at commit
+	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
 }
 
 func (s *Store) newBatch() *batch {
-	return &batch{txn: s.db.NewTransaction(true), view: s.db.NewTransaction(false), added: map[string][]change.Change{}}
+	return &batch{txn: s.db.NewTransaction(true), view: s.db.NewTransaction(false),
+		added: map[string][]change.Change{}, pending: map[string][]change.Change{},
+		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{}}
 }
 
 func (b *batch) discard() {
@@ -45,23 +58,132 @@ func (b *batch) putChange(c *change.Change) error {
 	}
 	k := c.Kind + "/" + c.Entity
 	b.added[k] = append(b.added[k], *c)
+	b.pending[k] = append(b.pending[k], *c)
 	return nil
 }
 
-// refold recomputes an entity's record from all of its changes and stores it.
+// get returns a record as this batch sees it, or ErrNotFound. The record is shared: callers must not change it.
+func (b *batch) get(kind, entity string) (change.Record, error) {
+	k := kind + "/" + entity
+	if rec, ok := b.recs[k]; ok {
+		return rec, nil
+	}
+	rec, err := getRecord(b.txn, kind, entity)
+	if err == nil {
+		b.recs[k] = rec
+	}
+	return rec, err
+}
+
+// refold brings an entity's record up to date with the changes put since its last
+// refold; it is written at commit (flush).
 func (b *batch) refold(kind, entity string) (change.Record, error) {
+	k := kind + "/" + entity
+	pend := b.pending[k]
+	delete(b.pending, k)
+	rec, ok, err := b.extend(kind, entity, pend)
+	if err != nil {
+		return change.Record{}, err
+	}
+	if !ok {
+		if rec, err = b.foldAll(kind, entity); err != nil {
+			return change.Record{}, err
+		}
+	}
+	b.dirty[k] = true
+	b.recs[k] = rec
+	return rec, nil
+}
+
+// extend folds pend into the current record if change.Extend can (see batch).
+func (b *batch) extend(kind, entity string, pend []change.Change) (change.Record, bool, error) {
+	if len(pend) == 0 {
+		return change.Record{}, false, nil
+	}
+	tangled, err := b.isTangled(kind, entity)
+	if err != nil || tangled {
+		return change.Record{}, false, err
+	}
+	rec, err := b.get(kind, entity)
+	if errors.Is(err, ErrNotFound) {
+		rec, err = change.Record{}, nil
+	}
+	if err != nil {
+		return change.Record{}, false, err
+	}
+	if len(pend) > 1 {
+		pend = slices.Clone(pend)
+		slices.SortFunc(pend, func(x, y change.Change) int {
+			if change.Less(&x, &y) {
+				return -1
+			}
+			return 1
+		})
+	}
+	for i := range pend {
+		var ok bool
+		if rec, ok = change.Extend(rec, &pend[i]); !ok {
+			return change.Record{}, false, nil
+		}
+	}
+	return rec, true, nil
+}
+
+// foldAll folds every change of the entity and keeps its t/ marker.
+func (b *batch) foldAll(kind, entity string) (change.Record, error) {
 	cs, err := entityChanges(b.view, kind, entity)
 	if err != nil {
 		return change.Record{}, err
 	}
 	cs = append(cs, b.added[kind+"/"+entity]...)
 	rec := change.Fold(cs)
-	raw, err := rec.Encode()
+	orderly := change.Orderly(cs)
+	was, err := b.isTangled(kind, entity)
 	if err != nil {
 		return change.Record{}, err
 	}
-	if err := b.txn.Set(recordKey(kind, entity), raw); err != nil {
+	switch {
+	case !orderly && !was:
+		err = b.txn.Set(tangledKey(kind, entity), nil)
+	case orderly && was:
+		err = b.txn.Delete(tangledKey(kind, entity))
+	}
+	if err != nil {
 		return change.Record{}, err
 	}
+	b.tangled[kind+"/"+entity] = !orderly
 	return rec, nil
+}
+
+func (b *batch) isTangled(kind, entity string) (bool, error) {
+	k := kind + "/" + entity
+	if t, ok := b.tangled[k]; ok {
+		return t, nil
+	}
+	_, err := b.txn.Get(tangledKey(kind, entity))
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		b.tangled[k] = false
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	b.tangled[k] = true
+	return true, nil
+}
+
+// flush writes the records refolded in this batch; it runs once, before commit.
+func (b *batch) flush() error {
+	for k := range b.dirty {
+		rec := b.recs[k]
+		raw, err := rec.Encode()
+		if err != nil {
+			return err
+		}
+		if err := b.txn.Set([]byte(prefixRecord+k), raw); err != nil {
+			return err
+		}
+	}
+	clear(b.dirty)
+	return nil
 }

@@ -16,6 +16,8 @@ import (
 //	p/<device>/<seq>                a change that arrived before its predecessors; applied when the gap fills
 //	x/<kind>/<entity>/<device>/<seq> index of the changes to one entity (empty value)
 //	r/<kind>/<entity>               the record: the fold of the entity's changes, JSON (derived, rebuilt on apply)
+//	t/<kind>/<entity>               marks a record some of whose changes name writes that do not precede them
+//	                                (derived, kept by every full fold): such a record is always folded whole
 const (
 	prefixMeta    = "m/"
 	prefixChange  = "c/"
@@ -23,6 +25,7 @@ const (
 	prefixPending = "p/"
 	prefixIndex   = "x/"
 	prefixRecord  = "r/"
+	prefixTangled = "t/"
 )
 
 var keyIdentity = []byte(prefixMeta + "identity")
@@ -48,6 +51,8 @@ func indexKey(kind, entity, device string, seq uint64) []byte {
 }
 
 func recordKey(kind, entity string) []byte { return []byte(prefixRecord + kind + "/" + entity) }
+
+func tangledKey(kind, entity string) []byte { return []byte(prefixTangled + kind + "/" + entity) }
 
 func recordPrefix(kind string) []byte { return []byte(prefixRecord + kind + "/") }
 

@@ -40,10 +40,13 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 	tx := &Tx{s: s, b: b, txn: b.txn, author: author}
 	err := fn(tx)
 	if err == nil {
+		err = b.flush()
+	}
+	if err == nil {
 		err = b.txn.Commit()
-		if errors.Is(err, badger.ErrTxnTooBig) {
-			err = fmt.Errorf("the action is too large to save at once: %w", err)
-		}
+	}
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		err = fmt.Errorf("the action is too large to save at once: %w", err)
 	}
 	b.discard()
 	if err == nil && len(tx.changes) > 0 {
@@ -73,9 +76,10 @@ func (tx *Tx) Author() string { return tx.author }
 // DeviceTag returns this device's short code.
 func (tx *Tx) DeviceTag() string { return tx.s.dev.Tag() }
 
-// Get returns a record as this transaction sees it.
+// Get returns a record as this transaction sees it. The record may be shared
+// with the transaction: read it, do not change its maps or slices.
 func (tx *Tx) Get(kind, id string) (change.Record, error) {
-	return getRecord(tx.txn, kind, id)
+	return tx.b.get(kind, id)
 }
 
 // Next returns the next value of a local counter, starting at 1.
