@@ -50,6 +50,13 @@ func (s *TicketService) Assign(id, assignee string) (ticket.Ticket, error) {
 	return t, s.a.userError("assign ticket", err)
 }
 
+// AssignMany gives several tickets to one technician ("" unassigns) as one action:
+// every ticket is written in a single transaction, or none is.
+func (s *TicketService) AssignMany(ids []string, assignee string) ([]ticket.Ticket, error) {
+	ts, err := s.a.tickets.AssignMany(s.a.ctx, s.a.me(), ids, s.a.assigneeID(assignee))
+	return ts, s.a.userError("assign tickets", err)
+}
+
 // Escalate moves the ticket up a tier with handover notes.
 func (s *TicketService) Escalate(id string, in ticket.EscalateInput) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Escalate(s.a.ctx, s.a.me(), id, in)

@@ -135,10 +135,19 @@ export default async function lifecycle(ctx) {
   await page.keyboard.press('j')
   await page.keyboard.press('x')
   await page.getByText('2 selected').waitFor()
+  // The bulk assignment is one call (one action on the backend), not one call per ticket.
+  const assignCalls = []
+  const onRequest = (r) => {
+    const m = r.url().match(/\/api\/TicketService\/(Assign\w*)/)
+    if (m) assignCalls.push(m[1])
+  }
+  page.on('request', onRequest)
   await page.keyboard.press('a')
   await page.locator('#bulk-assignee').fill('ana')
   await page.keyboard.press('Enter')
   await page.getByText('Assigned 2 to ana').waitFor()
+  page.off('request', onRequest)
+  assert(assignCalls.join(',') === 'AssignMany', `bulk assign calls: ${assignCalls.join(',') || 'none'}, want one AssignMany`)
   await page.getByRole('tab', { name: 'Assigned to me' }).click()
   await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
 

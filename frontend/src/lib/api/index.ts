@@ -33,6 +33,8 @@ export const tickets = {
   update: (id: string, p: Patch) => call<Ticket>(T, 'Update', id, p),
   transition: (id: string, to: Status, note = '') => call<Ticket>(T, 'Transition', id, to, note),
   assign: (id: string, assignee: string) => call<Ticket>(T, 'Assign', id, assignee),
+  /** assignMany assigns several tickets as one action: all of them are written, or none. */
+  assignMany: (ids: string[], assignee: string) => call<Ticket[]>(T, 'AssignMany', ids, assignee),
   escalate: (id: string, e: EscalateInput) => call<Ticket>(T, 'Escalate', id, e),
   comment: (id: string, body: string, internal: boolean) => call<Ticket>(T, 'Comment', id, body, internal),
   logWork: (id: string, minutes: number, note: string) => call<Ticket>(T, 'LogWork', id, minutes, note),

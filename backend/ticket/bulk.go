@@ -1,0 +1,54 @@
+package ticket
+
+import (
+	"context"
+	"fmt"
+
+	"outpost/backend/field"
+	"outpost/backend/store"
+)
+
+// MaxBulk is the most tickets one bulk action may touch: one transaction holds them all.
+const MaxBulk = 500
+
+// AssignMany gives several tickets to one technician ("" unassigns) as ONE action:
+// a single store transaction holding one change per ticket that actually changes.
+// Every ticket is checked first; a missing ticket or a bad assignee aborts the whole
+// action and nothing is written. Repeated IDs count once. The tickets come back in
+// the order of ids.
+func (s *Service) AssignMany(ctx context.Context, author string, ids []string, assignee string) ([]Ticket, error) {
+	if err := field.Text("assignee", assignee, MaxShort, false, false); err != nil {
+		return nil, err
+	}
+	uniq := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		uniq = append(uniq, id)
+	}
+	switch {
+	case len(uniq) == 0:
+		return nil, field.Errorf("ids", "choose at least one ticket")
+	case len(uniq) > MaxBulk:
+		return nil, field.Errorf("ids", "at most %d tickets at once (%d chosen)", MaxBulk, len(uniq))
+	}
+	out := make([]Ticket, 0, len(uniq))
+	err := s.update(ctx, author, func(tx *store.Tx) error {
+		in := s.Within(tx)
+		for _, id := range uniq {
+			t, err := in.Assign(ctx, author, id, assignee)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("assign %d tickets: %w", len(uniq), err)
+	}
+	return out, nil
+}
