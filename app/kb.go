@@ -23,12 +23,15 @@ func (a *App) openKB() {
 		a.log.Error("search unavailable", "err", err)
 	}
 	a.index = idx
-	a.KB = &KBService{a: a}
+	a.KB = &KBService{a: a, stopSummaries: a.kb.KeepSummaries()}
 	a.Search = &SearchService{a: a}
 }
 
 // closeKB closes the search index; it must close before the store.
 func (a *App) closeKB() {
+	if a.KB != nil {
+		a.KB.stopSummaries()
+	}
 	if a.index != nil {
 		if err := a.index.Close(); err != nil {
 			a.log.Warn("close search index", "err", err)
@@ -50,7 +53,10 @@ func (a *App) kbError(op string, err error) error {
 var errNoSearch = errors.New("search is not available on this device; the details are in Outpost's log")
 
 // KBService is the knowledge base (SOPs), as bound to the UI.
-type KBService struct{ a *App }
+type KBService struct {
+	a             *App
+	stopSummaries func() // the list's in-memory summaries follow the store until Close
+}
 
 // Article is an SOP with the tickets it helped resolve.
 type Article struct {

@@ -23,8 +23,9 @@ var (
 
 // Service performs knowledge-base actions as single durable store transactions.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
+	st    *store.Store
+	now   func() time.Time
+	cache *summaries // nil until KeepSummaries
 }
 
 // NewService returns an SOP service on st; now tells the date for review-by checks (nil means time.Now).
@@ -33,6 +34,13 @@ func NewService(st *store.Store, now func() time.Time) *Service {
 		now = time.Now
 	}
 	return &Service{st: st, now: now}
+}
+
+// KeepSummaries makes List read summaries kept in memory (refreshed from the
+// store's commits) instead of scanning every record; stop ends it.
+func (s *Service) KeepSummaries() (stop func()) {
+	s.cache = newSummaries(s.st)
+	return s.cache.cancel
 }
 
 // Today is the local date review-by dates are compared with.
@@ -51,25 +59,22 @@ type Filter struct {
 // List returns the summaries of the SOPs matching f.
 func (s *Service) List(f Filter) ([]Summary, error) {
 	today := s.Today()
+	all, err := s.summaries(today)
+	if err != nil {
+		return nil, fmt.Errorf("list SOPs: %w", err)
+	}
 	out := []Summary{}
-	err := s.st.Scan(Kind, func(r change.Record) error {
-		if r.Deleted() {
-			return nil
-		}
-		sp := FromRecord(r, today)
+	for _, sp := range all {
+		sp.Stale = IsStale(sp.ReviewBy, today)
 		switch {
 		case f.Category != "" && !strings.EqualFold(sp.Category, f.Category),
 			f.Tag != "" && !slices.Contains(sp.Tags, strings.ToLower(f.Tag)),
 			f.Owner != "" && !strings.EqualFold(sp.Owner, f.Owner),
 			f.Stale && !sp.Stale,
 			f.Forked && !sp.Forked:
-			return nil
+			continue
 		}
-		out = append(out, sp.Summary)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list SOPs: %w", err)
+		out = append(out, sp)
 	}
 	slices.SortFunc(out, func(a, b Summary) int {
 		var c int
@@ -87,6 +92,21 @@ func (s *Service) List(f Filter) ([]Summary, error) {
 		return cmp.Or(cmp.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// summaries returns every SOP's summary, from memory when KeepSummaries is on.
+func (s *Service) summaries(today string) ([]Summary, error) {
+	if s.cache != nil {
+		return s.cache.all()
+	}
+	var out []Summary
+	err := s.st.Scan(Kind, func(r change.Record) error {
+		if !r.Deleted() {
+			out = append(out, SummaryFromRecord(r, today))
+		}
+		return nil
+	})
+	return out, err
 }
 
 // cmpDate orders dates ascending with undated last.

@@ -3,6 +3,7 @@ package sop
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -306,5 +307,47 @@ func TestDeletedSOPLeavesTheList(t *testing.T) {
 	}
 	if _, err := s.Get(sp.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("Get(deleted) = %v", err)
+	}
+}
+
+// With summaries kept in memory, the list follows local and remote changes exactly as a scan does.
+func TestKeptSummariesFollowTheStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	stA, stB := openStore(t), openStore(t)
+	a, b := NewService(stA, fixedDay), NewService(stB, fixedDay)
+	stop := b.KeepSummaries()
+	defer stop()
+	scan := NewService(stB, fixedDay) // no cache: reads every record
+	same := func(step string) {
+		t.Helper()
+		for _, f := range []Filter{{}, {Stale: true}, {Forked: true, Sort: "updated"}, {Tag: "vpn"}} {
+			got, err1 := b.List(f)
+			want, err2 := scan.List(f)
+			if err1 != nil || err2 != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("%s, filter %+v: kept %v\nscan %v (%v %v)", step, f, got, want, err1, err2)
+			}
+		}
+	}
+	same("empty")
+	x := newSOP(t, b, NewSOP{Title: "Local", Tags: []string{"vpn"}, ReviewBy: "2025-01-01"})
+	same("after a local create")
+	y := newSOP(t, a, NewSOP{Title: "Remote"})
+	exchange(t, stA, stB)
+	same("after a remote create")
+	if _, err := a.Save(ctx, "alice", y.ID, "Remote v2", "b", []string{y.Current}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Save(ctx, "bob", y.ID, "Remote v2b", "c", []string{y.Current}, ""); err != nil {
+		t.Fatal(err)
+	}
+	exchange(t, stA, stB)
+	same("after concurrent saves")
+	if err := b.Delete(ctx, "bob", x.ID); err != nil {
+		t.Fatal(err)
+	}
+	same("after a delete")
+	if l, _ := b.List(Filter{}); len(l) != 1 || !l[0].Forked || l[0].Title == "Remote" {
+		t.Fatalf("list = %+v", l)
 	}
 }

@@ -84,13 +84,31 @@ type revisionValue struct {
 }
 
 // revisions reads every revision of r, oldest first, with heads marked.
-func revisions(r change.Record) []Revision {
+func revisions(r change.Record) []Revision { return readRevisions(r, true) }
+
+// revisionMeta is a revision without its body: what a summary needs, decoded
+// without allocating every body of every revision.
+type revisionMeta struct {
+	Title   string   `json:"title"`
+	Note    string   `json:"note,omitempty"`
+	Parents []string `json:"parents,omitempty"`
+}
+
+func readRevisions(r change.Record, bodies bool) []Revision {
 	items := r.Items[fRevisions]
 	out := make([]Revision, 0, len(items))
 	named := map[string]bool{}
 	for _, it := range items {
 		var v revisionValue
-		if json.Unmarshal(it.Value, &v) != nil {
+		var err error
+		if bodies {
+			err = json.Unmarshal(it.Value, &v)
+		} else {
+			var m revisionMeta
+			err = json.Unmarshal(it.Value, &m)
+			v = revisionValue{Title: m.Title, Note: m.Note, Parents: m.Parents}
+		}
+		if err != nil {
 			continue
 		}
 		for _, p := range v.Parents {
@@ -112,7 +130,14 @@ func revisions(r change.Record) []Revision {
 }
 
 // FromRecord reads an SOP out of its merged record; today decides whether it is stale.
-func FromRecord(r change.Record, today string) SOP {
+func FromRecord(r change.Record, today string) SOP { return fromRecord(r, today, true) }
+
+// SummaryFromRecord reads what a list shows of an SOP, without decoding revision bodies.
+func SummaryFromRecord(r change.Record, today string) Summary {
+	return fromRecord(r, today, false).Summary
+}
+
+func fromRecord(r change.Record, today string, bodies bool) SOP {
 	s := SOP{
 		Summary: Summary{
 			ID:       r.ID,
@@ -131,7 +156,7 @@ func FromRecord(r change.Record, today string) SOP {
 	s.Stale = IsStale(s.ReviewBy, today)
 	s.Resolved = len(s.Tickets)
 	s.Conflict = len(s.Conflicts) > 0
-	revs := revisions(r)
+	revs := readRevisions(r, bodies)
 	s.Revisions = len(revs)
 	for i := len(revs) - 1; i >= 0; i-- {
 		if revs[i].Head {
