@@ -13,6 +13,7 @@ import (
 
 	"outpost/backend/demo"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -22,12 +23,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 
 func open(t testing.TB, name string) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), DeviceName: name, Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	return storetest.OpenWith(t, store.Options{DeviceName: name})
 }
 
 // source builds a replica holding its own tickets and a second device's, merged by sync.

@@ -3,14 +3,13 @@ package coaching
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 // today is the injected clock's date in every test.
@@ -32,10 +31,7 @@ func openDevice(t testing.TB, dir string) *device {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := storetest.OpenWith(t, store.Options{Dir: dir})
 	ppl, err := person.NewService(st, person.Options{Dir: dir, WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)

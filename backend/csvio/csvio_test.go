@@ -4,26 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
-
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 const glpi = "ID;Title;Status;Opening date;Priority;Requester;Category;Description\n" +
 	"101;Printer jams;Closed;2024-03-01 09:15;Medium;Ana Costa;Printing;\"Jams on tray 2,\nevery morning\"\n" +
@@ -172,7 +160,7 @@ func TestAnalyzeReportsBadRowsByLine(t *testing.T) {
 
 func TestImportWritesNothingUnlessValidRowsAreAccepted(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	svc := ticket.NewService(st, nil)
 	file := "Subject,Status,Priority\nPrinter jams,Closed,P4\nBad,Archived,P1\nVPN drops,In progress,P1\n"
 	a, err := Analyze(strings.NewReader(file), Options{})
@@ -205,7 +193,7 @@ func TestImportWritesNothingUnlessValidRowsAreAccepted(t *testing.T) {
 
 func TestExportImportsBack(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	svc := ticket.NewService(st, nil)
 	ctx := context.Background()
 	in := []ticket.NewTicket{

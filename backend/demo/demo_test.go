@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"outpost/backend/queue"
 	"outpost/backend/sop"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
 )
@@ -32,11 +31,7 @@ func generate(t testing.TB, cfg Config) (*store.Store, Stats) {
 		t.Fatal(err)
 	}
 	clk := NewClock(cfg.Begin())
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenWith(t, store.Options{Now: clk.Now})
 	stats, err := Generate(context.Background(), st, clk, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -223,14 +218,10 @@ func TestDatasetLooksLikeAYearOfAHelpDesk(t *testing.T) {
 
 func TestGenerateRefusesAReplicaWithNewerChanges(t *testing.T) {
 	t.Parallel()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := storetest.Open(t)
 	clk := NewClock(testEnd.AddDate(-1, 0, 0))
 	before, _ := st.StateHash()
-	_, err = Generate(context.Background(), st, clk, Config{Tickets: 10, End: testEnd}, nil)
+	_, err := Generate(context.Background(), st, clk, Config{Tickets: 10, End: testEnd}, nil)
 	if err != ErrNewerData {
 		t.Fatalf("Generate = %v, want ErrNewerData", err)
 	}
@@ -269,11 +260,7 @@ func BenchmarkGenerate10k(b *testing.B) {
 
 func TestLoadMergesIntoAReplicaInUse(t *testing.T) {
 	t.Parallel()
-	dst, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dst.Close()
+	dst := storetest.Open(t)
 	var last Progress
 	cfg := Config{Tickets: 120, Technicians: 5, Seed: 3, End: testEnd}
 	stats, err := Load(context.Background(), dst, t.TempDir(), cfg, func(p Progress) { last = p })

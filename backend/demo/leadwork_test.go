@@ -5,8 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +17,7 @@ import (
 	"outpost/backend/person"
 	"outpost/backend/problem"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/visit"
 )
@@ -34,11 +33,7 @@ func generateAsLead(t testing.TB, cfg Config) (*store.Store, Stats, *person.Serv
 		t.Fatal(err)
 	}
 	clk := NewClock(cfg.Begin().Add(-time.Hour))
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenWith(t, store.Options{Now: clk.Now})
 	keys := t.TempDir()
 	people, err := person.NewService(st, person.Options{Dir: keys})
 	if err != nil {

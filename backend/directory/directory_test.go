@@ -2,8 +2,6 @@ package directory
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -31,12 +30,7 @@ const day = 24 * time.Hour
 func setup(t *testing.T) (*Service, *store.Store, *clock) {
 	t.Helper()
 	c := &clock{t: t0}
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: c.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	return NewService(st, c.Now), st, c
 }
 

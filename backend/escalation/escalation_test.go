@@ -2,27 +2,15 @@ package escalation
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"outpost/backend/change"
 	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
-
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 var networkPath = Input{
 	Category: "Network",
@@ -40,7 +28,7 @@ var networkPath = Input{
 
 func TestSaveAndGet(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st)
 	ctx := context.Background()
 	p, err := s.Save(ctx, "lead", networkPath)
@@ -79,7 +67,7 @@ func TestSaveAndGet(t *testing.T) {
 
 func TestSaveRejectsBadInputAndWritesNothing(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st)
 	tests := []struct {
 		name      string
@@ -159,7 +147,7 @@ func TestTimeInTier(t *testing.T) {
 // service with the path's guard installed, as the app does.
 func TestEscalationEnforcesChecklist(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	paths := NewService(st)
 	tickets := ticket.NewService(st, nil)
 	tickets.GuardEscalation(paths.Guard)

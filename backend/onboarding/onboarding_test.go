@@ -2,28 +2,19 @@ package onboarding
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: func() time.Time { return t0 },
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// fixed is the injected clock: always t0.
+func fixed() time.Time { return t0 }
 
 func syncPair(t *testing.T, a, b *store.Store) {
 	t.Helper()
@@ -68,7 +59,7 @@ func TestDefaultsCoverEverySection(t *testing.T) {
 
 func TestTemplates(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.OpenWith(t, store.Options{Now: fixed})
 	s := NewService(st, func() time.Time { return t0 })
 	ctx := context.Background()
 	tm, err := s.Template("coordinator")
@@ -111,7 +102,7 @@ func TestTemplates(t *testing.T) {
 
 func TestTicksOnTwoDevicesMergeWithoutLoss(t *testing.T) {
 	t.Parallel()
-	a, b := openStore(t), openStore(t)
+	a, b := storetest.OpenWith(t, store.Options{Now: fixed}), storetest.OpenWith(t, store.Options{Now: fixed})
 	now := func() time.Time { return t0 }
 	sa, sb := NewService(a, now), NewService(b, now)
 	ctx := context.Background()

@@ -2,8 +2,6 @@ package person
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,22 +9,13 @@ import (
 
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
-
-func openStore(t *testing.T, dir string) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func newService(t *testing.T) (*Service, *store.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	st := openStore(t, dir)
+	st := storetest.OpenWith(t, store.Options{Dir: dir})
 	s, err := NewService(st, Options{Dir: dir, WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -157,7 +146,7 @@ func TestSetUpCreatesKeyAndRecord(t *testing.T) {
 func TestDamagedKeyFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	st := openStore(t, dir)
+	st := storetest.OpenWith(t, store.Options{Dir: dir})
 	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(`{"person":"x","key":"nope"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}

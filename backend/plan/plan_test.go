@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +12,7 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 type clock struct {
@@ -57,11 +56,7 @@ type device struct {
 func newDevice(t *testing.T, c *clock, figs Figures, name string, role person.Role, techID string) *device {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Now: c.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenWith(t, store.Options{Dir: dir, Now: c.Now})
 	ppl, err := person.NewService(st, person.Options{Dir: dir, WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +103,9 @@ func TestValidate(t *testing.T) {
 		{"no goals", func(p *Content) { p.Goals = nil }, "goals"},
 		{"unknown metric", func(p *Content) { p.Goals = []Goal{{Metric: "happiness", Target: 5}} }, "goals.0.metric"},
 		{"percent above 100", func(p *Content) { p.Goals = []Goal{{Metric: FCR, Target: 170}} }, "goals.0.target"},
-		{"score above 5", func(p *Content) { p.Goals = []Goal{{Metric: SLACompliance, Target: 90}, {Metric: DocumentationScore, Target: 40}} }, "goals.1.target"},
+		{"score above 5", func(p *Content) {
+			p.Goals = []Goal{{Metric: SLACompliance, Target: 90}, {Metric: DocumentationScore, Target: 40}}
+		}, "goals.1.target"},
 		{"shorter than a week", func(p *Content) { p.Start, p.End = "2026-03-02", "2026-03-05" }, "end"},
 		{"bad start", func(p *Content) { p.Start = "March" }, "start"},
 		{"bad status", func(p *Content) { p.Status = "paused" }, "status"},

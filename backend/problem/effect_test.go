@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"outpost/backend/change"
+	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -58,7 +60,7 @@ func TestCounts(t *testing.T) {
 func TestCountsFromTheStore(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	st := openStore(t, c)
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ts, ps := ticket.NewService(st, nil), NewService(st, c.Now)
 	ctx := context.Background()
 	before := mkTickets(t, ts, "vpn", 6) // six VPN tickets in the week before the fix

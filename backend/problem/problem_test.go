@@ -3,8 +3,6 @@ package problem
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +12,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -28,17 +27,6 @@ func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-
-func openStore(t testing.TB, c *clock) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: c.Now,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func mkTickets(t *testing.T, ts *ticket.Service, category string, n int) []string {
 	t.Helper()
@@ -65,7 +53,7 @@ func count(t *testing.T, st *store.Store) int {
 func TestOpen(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	st := openStore(t, c)
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ts, ps := ticket.NewService(st, nil), NewService(st, c.Now)
 	ctx := context.Background()
 	ids := mkTickets(t, ts, "vpn", 3)
@@ -109,7 +97,7 @@ func TestOpen(t *testing.T) {
 func TestOpenRejectsBadInputAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	st := openStore(t, c)
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ids := mkTickets(t, ticket.NewService(st, nil), "vpn", 1)
 	tests := []struct {
@@ -143,7 +131,7 @@ func TestOpenRejectsBadInputAndWritesNothing(t *testing.T) {
 func TestLifecycleAndActions(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	st := openStore(t, c)
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ctx := context.Background()
 	ids := mkTickets(t, ticket.NewService(st, nil), "vpn", 2)
@@ -234,7 +222,7 @@ func syncPair(t *testing.T, a, b *store.Store) {
 func TestIncidentsMergeAddWins(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	a, b := openStore(t, c), openStore(t, c)
+	a, b := storetest.OpenWith(t, store.Options{Now: c.Now}), storetest.OpenWith(t, store.Options{Now: c.Now})
 	ctx := context.Background()
 	pa, pb := NewService(a, c.Now), NewService(b, c.Now)
 	ids := mkTickets(t, ticket.NewService(a, nil), "vpn", 3)
@@ -276,7 +264,7 @@ func TestIncidentsMergeAddWins(t *testing.T) {
 func TestListAndDelete(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
-	st := openStore(t, c)
+	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ctx := context.Background()
 	first, _ := ps.Open(ctx, "lead", NewProblem{Category: "printing"})

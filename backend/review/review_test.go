@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 var today = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
@@ -27,11 +26,7 @@ type device struct {
 func newDevice(t *testing.T, name string, role person.Role, techID string) *device {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.OpenWith(t, store.Options{Dir: dir})
 	ppl, err := person.NewService(st, person.Options{Dir: dir, WorkFactor: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/sop"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -36,7 +37,7 @@ func TestIndexIsRebuiltOrCaughtUpFromTheStore(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	dir := filepath.Join(data, "index")
-	st := openStore(t, filepath.Join(data, "db"))
+	st := storetest.OpenWith(t, store.Options{Dir: filepath.Join(data, "db")})
 	defer st.Close()
 	f := loadCorpus(t, st)
 
@@ -142,7 +143,7 @@ func TestIndexAheadOfTheStoreIsRebuilt(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	dir := filepath.Join(data, "index")
-	st := openStore(t, filepath.Join(data, "db"))
+	st := storetest.OpenWith(t, store.Options{Dir: filepath.Join(data, "db")})
 	s := sop.NewService(st, nil)
 	if _, err := s.Create(ctx, "alice", sop.NewSOP{Title: "Badge printer ribbon"}); err != nil {
 		t.Fatal(err)
@@ -151,7 +152,7 @@ func TestIndexAheadOfTheStoreIsRebuilt(t *testing.T) {
 	x.Close()
 	st.Close()
 
-	other := openStore(t, t.TempDir()) // a different replica: the index's vector is not covered
+	other := storetest.Open(t) // a different replica: the index's vector is not covered
 	defer other.Close()
 	x = openIndex(t, other, dir)
 	defer x.Close()
@@ -167,9 +168,9 @@ func TestIndexAheadOfTheStoreIsRebuilt(t *testing.T) {
 func TestRemoteChangesAreIndexed(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a := openStore(t, t.TempDir())
+	a := storetest.Open(t)
 	defer a.Close()
-	b := openStore(t, t.TempDir())
+	b := storetest.Open(t)
 	defer b.Close()
 	x := openIndex(t, b, "")
 	defer x.Close()
@@ -227,7 +228,7 @@ func TestRemoteChangesAreIndexed(t *testing.T) {
 
 func TestFlushAfterCloseReturns(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	x := openIndex(t, st, "")
 	if err := x.Close(); err != nil {
@@ -243,7 +244,7 @@ func TestFlushAfterCloseReturns(t *testing.T) {
 
 // Closing the index stops its worker and bleve's own goroutines (on-disk index).
 func TestCloseLeavesNoGoroutines(t *testing.T) {
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	dir := filepath.Join(t.TempDir(), "index")
 	before := runtime.NumGoroutine()

@@ -15,19 +15,11 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/sop"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
-
-func openStore(t testing.TB, dir string) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
 
 func openIndex(t testing.TB, st *store.Store, dir string) *Index {
 	t.Helper()
@@ -133,7 +125,7 @@ func (f *fixture) hitKeys(hits []Hit) []string {
 // TestRankingOnAFixedCorpus checks the order of results against the order written down in testdata/corpus.json.
 func TestRankingOnAFixedCorpus(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	f := loadCorpus(t, st)
 	x := openIndex(t, st, "")
@@ -173,7 +165,7 @@ func joinParts(ps []Part) (text, marked string) {
 
 func TestHighlighting(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	f := loadCorpus(t, st)
 	ctx := context.Background()
@@ -238,7 +230,7 @@ func TestParseFragment(t *testing.T) {
 
 func TestBadQueriesAreRefusedByField(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	x := openIndex(t, st, "")
 	defer x.Close()
@@ -265,7 +257,7 @@ func TestBadQueriesAreRefusedByField(t *testing.T) {
 
 func TestSuggestSOPsForATicket(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	st := storetest.Open(t)
 	defer st.Close()
 	f := loadCorpus(t, st)
 	x := openIndex(t, st, "")

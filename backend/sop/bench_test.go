@@ -3,6 +3,7 @@ package sop
 import (
 	"context"
 	"fmt"
+	"outpost/backend/store/storetest"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +15,7 @@ import (
 // list, which reads every record.
 func BenchmarkList5k(b *testing.B) {
 	b.StopTimer()
-	st := openStore(b)
+	st := storetest.Open(b)
 	s := NewService(st, fixedDay)
 	ctx := context.Background()
 	para := strings.Repeat("Check the cable, the port and the switch log. ", 60)

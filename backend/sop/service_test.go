@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -13,18 +11,9 @@ import (
 
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
-
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 // fixedDay is the injected clock: 2025-03-10 at noon.
 func fixedDay() time.Time { return time.Date(2025, 3, 10, 12, 0, 0, 0, time.Local) }
@@ -58,7 +47,7 @@ func exchange(t *testing.T, a, b *store.Store) {
 
 func TestCreateAndGet(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), fixedDay)
+	s := NewService(storetest.Open(t), fixedDay)
 	sp := newSOP(t, s, NewSOP{Title: " Reset a VPN token ", Body: "1. Open the portal\n", Category: "network",
 		Tags: []string{"VPN", "vpn", " token "}, Owner: "alice", ReviewBy: "2025-06-01"})
 	got, err := s.Get(sp.ID)
@@ -77,7 +66,7 @@ func TestCreateAndGet(t *testing.T) {
 
 func TestBadInputIsRefusedByFieldAndWritesNothing(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, fixedDay)
 	sp := newSOP(t, s, NewSOP{Title: "Printer jam", Body: "Open tray 2."})
 	ctx := context.Background()
@@ -135,7 +124,7 @@ func TestBadInputIsRefusedByFieldAndWritesNothing(t *testing.T) {
 
 func TestSaveContinuesAndAnUnchangedSaveWritesNothing(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, fixedDay)
 	ctx := context.Background()
 	sp := newSOP(t, s, NewSOP{Title: "Printer jam", Body: "Open tray 2.\n"})
@@ -171,7 +160,7 @@ func TestSaveContinuesAndAnUnchangedSaveWritesNothing(t *testing.T) {
 func TestConcurrentSavesForkAndAMergeClosesTheFork(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	stA, stB := openStore(t), openStore(t)
+	stA, stB := storetest.Open(t), storetest.Open(t)
 	a, b := NewService(stA, fixedDay), NewService(stB, fixedDay)
 	sp := newSOP(t, a, NewSOP{Title: "Onboard a laptop", Body: "1. Enrol\n2. Encrypt\n"})
 	exchange(t, stA, stB)
@@ -211,7 +200,7 @@ func TestConcurrentSavesForkAndAMergeClosesTheFork(t *testing.T) {
 func TestRestoreWritesTheOldTextOverEveryHead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := NewService(openStore(t), fixedDay)
+	s := NewService(storetest.Open(t), fixedDay)
 	sp := newSOP(t, s, NewSOP{Title: "Mail quota", Body: "Raise to 50 GB.\n"})
 	v1 := sp.Current
 	sp, _ = s.Save(ctx, "bob", sp.ID, "Mail quota v2", "Archive first.\n", []string{v1}, "")
@@ -228,7 +217,7 @@ func TestRestoreWritesTheOldTextOverEveryHead(t *testing.T) {
 func TestStaleListForAnOwner(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := NewService(openStore(t), fixedDay) // today is 2025-03-10
+	s := NewService(storetest.Open(t), fixedDay) // today is 2025-03-10
 	newSOP(t, s, NewSOP{Title: "A", Owner: "alice", ReviewBy: "2025-03-09"})
 	newSOP(t, s, NewSOP{Title: "B", Owner: "alice", ReviewBy: "2025-03-10"}) // due today: not stale yet
 	newSOP(t, s, NewSOP{Title: "C", Owner: "alice", ReviewBy: "2024-12-01"})
@@ -270,7 +259,7 @@ func TestStaleListForAnOwner(t *testing.T) {
 func TestLinkedTicketsAreCounted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, fixedDay)
 	ts := ticket.NewService(st, nil)
 	t1, _ := ts.Create(ctx, "alice", ticket.NewTicket{Title: "VPN down"})
@@ -297,7 +286,7 @@ func TestLinkedTicketsAreCounted(t *testing.T) {
 func TestDeletedSOPLeavesTheList(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := NewService(openStore(t), fixedDay)
+	s := NewService(storetest.Open(t), fixedDay)
 	sp := newSOP(t, s, NewSOP{Title: "Old fax procedure"})
 	if err := s.Delete(ctx, "alice", sp.ID); err != nil {
 		t.Fatal(err)
@@ -314,7 +303,7 @@ func TestDeletedSOPLeavesTheList(t *testing.T) {
 func TestKeptSummariesFollowTheStore(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	stA, stB := openStore(t), openStore(t)
+	stA, stB := storetest.Open(t), storetest.Open(t)
 	a, b := NewService(stA, fixedDay), NewService(stB, fixedDay)
 	stop := b.KeepSummaries()
 	defer stop()

@@ -3,8 +3,6 @@ package technician
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -12,18 +10,9 @@ import (
 	"outpost/backend/assign"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/technician/schedule"
 )
-
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func ana() Profile {
 	return Profile{Name: " Ana Costa ", Email: "ana@example.com", Role: RoleLead, Tier: 2,
@@ -53,7 +42,7 @@ func sync(t *testing.T, a, b *store.Store) {
 
 func TestCreateGetList(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, func() map[string]int { return map[string]int{"ana costa": 2} })
 	ctx := context.Background()
 	a, err := s.Create(ctx, "lead", ana())
@@ -96,7 +85,7 @@ func TestCreateGetList(t *testing.T) {
 
 func TestBadProfilesWriteNothing(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	before, _ := st.StateHash()
 	many := map[string]int{}
@@ -137,7 +126,7 @@ func TestBadProfilesWriteNothing(t *testing.T) {
 
 func TestUpdateWritesOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	ctx := context.Background()
 	a, err := s.Create(ctx, "lead", ana())
@@ -165,7 +154,7 @@ func TestUpdateWritesOnlyWhatChanged(t *testing.T) {
 
 func TestLargeProfileIsOneAction(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	p := ana()
 	p.Skills = map[string]int{}
@@ -189,7 +178,7 @@ func TestLargeProfileIsOneAction(t *testing.T) {
 func TestConcurrentSkillAndTimeOffEditsMerge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, b := openStore(t), openStore(t)
+	a, b := storetest.Open(t), storetest.Open(t)
 	sa, sb := NewService(a, nil), NewService(b, nil)
 	created, err := sa.Create(ctx, "lead", ana())
 	if err != nil {
@@ -229,7 +218,7 @@ func TestConcurrentSkillAndTimeOffEditsMerge(t *testing.T) {
 
 func TestAssignSettings(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	ctx := context.Background()
 	def, err := s.AssignSettings()

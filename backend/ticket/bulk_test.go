@@ -9,6 +9,7 @@ import (
 
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 // commits counts the store's local commits and the changes in each.
@@ -40,7 +41,7 @@ func (c *commits) get() []int {
 func TestAssignManyIsOneAction(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	a, b, c := newTicket(t, s), newTicket(t, s), newTicket(t, s)
 	if _, err := s.Assign(ctx, "alice", c.ID, "bob"); err != nil { // already bob's: no change for it
@@ -100,7 +101,7 @@ func TestAssignManyIsOneAction(t *testing.T) {
 func TestAssignManyRejectsBadInputAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	a := newTicket(t, s)
 	many := make([]string, MaxBulk+1)

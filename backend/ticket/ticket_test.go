@@ -3,25 +3,14 @@ package ticket
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
-
-func openStore(t testing.TB) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
 
 func newTicket(t *testing.T, s *Service) Ticket {
 	t.Helper()
@@ -34,7 +23,7 @@ func newTicket(t *testing.T, s *Service) Ticket {
 
 func TestCreate(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	tk := newTicket(t, s)
 	if tk.Priority != 2 || tk.Status != StatusNew || tk.Tier != 1 || tk.Source != SourcePhone {
@@ -68,7 +57,7 @@ func TestCreateRejectsBadInputAndWritesNothing(t *testing.T) {
 		{"bad source", NewTicket{Title: "ok", Source: "fax"}, "source"},
 		{"tag with colon", NewTicket{Title: "ok", Tags: []string{"a:b"}}, "tags"},
 	}
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,7 +77,7 @@ func TestCreateRejectsBadInputAndWritesNothing(t *testing.T) {
 
 func TestLifecycle(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), nil)
+	s := NewService(storetest.Open(t), nil)
 	ctx := context.Background()
 	tk := newTicket(t, s)
 	steps := []struct {
@@ -121,7 +110,7 @@ func TestLifecycle(t *testing.T) {
 
 func TestAssignAndEscalate(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), nil)
+	s := NewService(storetest.Open(t), nil)
 	ctx := context.Background()
 	tk := newTicket(t, s)
 	tk, err := s.Assign(ctx, "lead", tk.ID, "tech-1")
@@ -148,7 +137,7 @@ func TestAssignAndEscalate(t *testing.T) {
 
 func TestPriorityFollowsMatrixUnlessOverridden(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), nil)
+	s := NewService(storetest.Open(t), nil)
 	ctx := context.Background()
 	tk := newTicket(t, s)
 	low := Low
@@ -174,7 +163,7 @@ func TestPriorityFollowsMatrixUnlessOverridden(t *testing.T) {
 func TestConcurrentEditIsFlaggedAndResolvable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, b := openStore(t), openStore(t)
+	a, b := storetest.Open(t), storetest.Open(t)
 	sa, sb := NewService(a, nil), NewService(b, nil)
 	tk := newTicket(t, sa)
 	exchange := func(from, to *store.Store) {
@@ -227,7 +216,7 @@ func TestConcurrentEditIsFlaggedAndResolvable(t *testing.T) {
 func TestClosedIsNotUndoneByConcurrentProgress(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	a, b := openStore(t), openStore(t)
+	a, b := storetest.Open(t), storetest.Open(t)
 	sa, sb := NewService(a, nil), NewService(b, nil)
 	tk := newTicket(t, sa)
 	_, _ = sa.Transition(ctx, "a", tk.ID, StatusResolved, "")
@@ -257,7 +246,7 @@ func TestClosedIsNotUndoneByConcurrentProgress(t *testing.T) {
 
 func TestLinksAndTags(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), nil)
+	s := NewService(storetest.Open(t), nil)
 	ctx := context.Background()
 	a, b := newTicket(t, s), newTicket(t, s)
 	if _, err := s.Link(ctx, "x", a.ID, Link{Type: LinkDuplicateOf, Target: "nope"}); err == nil {
@@ -286,7 +275,7 @@ func TestLinksAndTags(t *testing.T) {
 
 func TestWorkLogAndComments(t *testing.T) {
 	t.Parallel()
-	s := NewService(openStore(t), nil)
+	s := NewService(storetest.Open(t), nil)
 	ctx := context.Background()
 	tk := newTicket(t, s)
 	if _, err := s.LogWork(ctx, "bob", tk.ID, 0, ""); err == nil {

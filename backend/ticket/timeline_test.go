@@ -2,30 +2,19 @@ package ticket
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"outpost/backend/sla"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 // steppingClock advances a minute on every reading, so each action gets its own time.
 func steppingClock(start time.Time) func() time.Time {
 	t := start
 	return func() time.Time { t = t.Add(time.Minute); return t }
-}
-
-func openStoreAt(t *testing.T, now func() time.Time) *store.Store {
-	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 func eventString(es []Event) string {
@@ -39,7 +28,7 @@ func eventString(es []Event) string {
 func TestLifecycleEventsAreWrittenWithTheChange(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st := openStoreAt(t, steppingClock(time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)))
+	st := storetest.OpenWith(t, store.Options{Now: steppingClock(time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC))})
 	s := NewService(st, nil)
 	tk, err := s.Create(ctx, "alice", NewTicket{Title: "Printer jams", Impact: Medium, Urgency: Medium, Requester: Requester{Name: "Rita"}})
 	if err != nil {
@@ -58,7 +47,10 @@ func TestLifecycleEventsAreWrittenWithTheChange(t *testing.T) {
 		{"same assignee adds nothing", func() (Ticket, error) { return s.Assign(ctx, "alice", tk.ID, "tom") }, ""},
 		{"waiting", func() (Ticket, error) { return s.Transition(ctx, "tom", tk.ID, StatusWaitingRequester, "") }, "status:assigned>waiting_requester"},
 		{"urgency raises the priority", func() (Ticket, error) { u := High; return s.Update(ctx, "tom", tk.ID, Patch{Urgency: &u}) }, "priority:3>2"},
-		{"title change adds nothing", func() (Ticket, error) { x := "Printer jams on tray 2"; return s.Update(ctx, "tom", tk.ID, Patch{Title: &x}) }, ""},
+		{"title change adds nothing", func() (Ticket, error) {
+			x := "Printer jams on tray 2"
+			return s.Update(ctx, "tom", tk.ID, Patch{Title: &x})
+		}, ""},
 		{"override", func() (Ticket, error) { return s.OverridePriority(ctx, "tom", tk.ID, 1, "CEO's printer") }, "priority:2>1"},
 		{"escalate", func() (Ticket, error) {
 			return s.Escalate(ctx, "tom", tk.ID, EscalateInput{ToTier: 2, To: "ana", Reason: "hardware", Handover: "fuser unit worn; part ordered, needs fitting"})

@@ -6,11 +6,12 @@ import (
 
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 func TestWithinCommitsManyAuthorsActionsTogether(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	ctx := context.Background()
 	var id string
@@ -45,7 +46,7 @@ func TestWithinCommitsManyAuthorsActionsTogether(t *testing.T) {
 
 func TestWithinAbortsEverythingOnABadAction(t *testing.T) {
 	t.Parallel()
-	st := openStore(t)
+	st := storetest.Open(t)
 	s := NewService(st, nil)
 	ctx := context.Background()
 	before, _ := st.StateHash()

@@ -2,14 +2,13 @@ package visit
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
@@ -28,12 +27,7 @@ func setup(t *testing.T) fixture { return setupB(t) }
 
 func setupB(t testing.TB) fixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return newFixture(t, st, nil)
+	return newFixture(t, storetest.Open(t), nil)
 }
 
 func newFixture(t testing.TB, st *store.Store, from *fixture) fixture {
@@ -260,11 +254,7 @@ func TestConcurrentChecksMerge(t *testing.T) {
 	if _, err := f.visits.CheckItem(ctx, "ana", v.ID, i3, true); err != nil {
 		t.Fatal(err)
 	}
-	st2, err := store.Open(ctx, store.Options{Dir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st2.Close()
+	st2 := storetest.Open(t)
 	g := newFixture(t, st2, &f)
 	exchange(t, f.st, st2)
 

@@ -1,0 +1,38 @@
+// Package storetest opens real Badger stores for tests: on the test's temporary
+// directory, logging nowhere, and closed when the test ends.
+package storetest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"outpost/backend/store"
+)
+
+// Open opens a store on a fresh t.TempDir() with the wall clock. It is closed
+// when the test ends.
+func Open(t testing.TB) *store.Store {
+	t.Helper()
+	return OpenWith(t, store.Options{})
+}
+
+// OpenWith opens a store with opts, where an empty Dir is a fresh t.TempDir() and
+// a nil Logger discards the log. It is closed when the test ends (closing it
+// earlier is fine).
+func OpenWith(t testing.TB, opts store.Options) *store.Store {
+	t.Helper()
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	st, err := store.Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
