@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -18,8 +17,6 @@ import (
 )
 
 var now = time.Date(2025, 6, 30, 17, 0, 0, 0, time.UTC)
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 func open(t testing.TB, name string) *store.Store {
 	t.Helper()
