@@ -6,7 +6,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 
 	"outpost/backend/coaching"
@@ -89,12 +88,15 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := queue.Build(st)
-	if err != nil {
-		st.Close()
-		return nil, fmt.Errorf("build ticket queue: %w", err)
-	}
+	// The queue loads in the background, open tickets first: the window's first page
+	// waits for those only, and nothing else here waits for it.
+	q := queue.Start(st)
 	a := &App{ctx: ctx, cfg: cfg, log: cfg.Logger, st: st, queue: q, events: newHub()}
+	go func() {
+		if err := q.Err(); err != nil {
+			a.log.Error("ticket queue not fully loaded", "err", err)
+		}
+	}()
 	a.tickets = ticket.NewService(st, nil)
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a}

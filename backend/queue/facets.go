@@ -22,6 +22,7 @@ type Facets struct {
 // Facets counts the categories, tags and assignees of open tickets.
 func (x *Index) Facets() Facets {
 	cats, tags, people := map[string]int{}, map[string]int{}, map[string]int{}
+	x.wait(true)
 	x.mu.RLock()
 	for _, e := range x.items {
 		if !e.Status.Open() {

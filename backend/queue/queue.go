@@ -36,7 +36,7 @@ const DefaultLimit = 2000
 
 // Result is one page of the queue and how many tickets matched in all.
 type Result struct {
-	Total   int              `json:"total"`
+	Total   int   `json:"total"`
 	Tickets []Row `json:"tickets"`
 }
 
@@ -47,37 +47,64 @@ type entry struct {
 }
 
 // Index is the in-memory queue. It is safe for concurrent use.
+//
+// It loads in the background (Start): first every ticket that may be open, so that the
+// queue people look at is ready quickly, then the closed ones. A question about open
+// tickets waits for the first phase only; one that needs closed tickets, for both.
 type Index struct {
 	st     *store.Store
 	mu     sync.RWMutex
 	items  map[string]*entry
 	cancel func()
 	sla    slaSource
+
+	stop      chan struct{}   // closed by Close: the loader gives up
+	openReady chan struct{}   // closed once every open ticket is indexed
+	allReady  chan struct{}   // closed once every ticket is
+	touched   map[string]bool // tickets a commit indexed while loading: the loader's older copy is stale
+	later     map[string]bool // tickets seen closed by the loader, still to be read in the second phase
+	loadErr   error           // set before allReady closes
 }
 
-// Build scans every ticket into a new index and subscribes it to the store's commits.
+// Build indexes every ticket and subscribes the index to the store's commits; it
+// returns once all are indexed.
 func Build(st *store.Store) (*Index, error) {
-	x := &Index{st: st, items: map[string]*entry{}}
-	x.cancel = st.Subscribe(x.onCommit)
-	err := st.Scan(ticket.Kind, func(r change.Record) error {
-		x.put(r)
-		return nil
-	})
-	if err != nil {
+	x := Start(st)
+	<-x.allReady
+	if x.loadErr != nil {
 		x.cancel()
-		return nil, err
+		return nil, x.loadErr
 	}
 	return x, nil
 }
 
-// Close stops following the store.
-func (x *Index) Close() { x.cancel() }
+// Start returns an index that follows the store's commits at once and loads the tickets
+// already stored in the background (see Index).
+func Start(st *store.Store) *Index {
+	x := &Index{st: st, items: map[string]*entry{}, stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
+		touched: map[string]bool{}, later: map[string]bool{}}
+	x.cancel = st.Subscribe(x.onCommit)
+	go x.load()
+	return x
+}
 
-// Len returns the number of tickets indexed.
+// Close stops following the store and loading from it.
+func (x *Index) Close() {
+	x.cancel()
+	select {
+	case <-x.stop:
+	default:
+		close(x.stop)
+	}
+	<-x.allReady
+}
+
+// Len returns the number of tickets, counting those not read yet.
 func (x *Index) Len() int {
+	<-x.openReady
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.items)
+	return len(x.items) + len(x.later)
 }
 
 // onCommit refreshes touched tickets. It runs on the store's committing goroutine and does not block.
@@ -88,20 +115,38 @@ func (x *Index) onCommit(e store.Event) {
 			continue
 		}
 		if err == nil {
-			x.put(r)
+			x.put(r, true)
 		}
 	}
 }
 
-func (x *Index) put(r change.Record) {
+// put indexes r. A commit's copy (fromCommit) always wins; the loader's copy is
+// dropped when a commit indexed the ticket since the loader's snapshot was taken.
+func (x *Index) put(r change.Record, fromCommit bool) {
+	var en *entry
+	if !r.Deleted() {
+		en = entryOf(r)
+	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	if r.Deleted() {
+	if fromCommit {
+		if x.touched != nil {
+			x.touched[r.ID] = true
+		}
+		delete(x.later, r.ID)
+	} else if x.touched[r.ID] {
+		return
+	}
+	if en == nil {
 		delete(x.items, r.ID)
 		return
 	}
+	x.items[r.ID] = en
+}
+
+func entryOf(r change.Record) *entry {
 	t := ticket.FromRecord(r)
-	x.items[r.ID] = &entry{
+	return &entry{
 		Summary: t.Summary,
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
 		fact:    factOf(t),
@@ -110,6 +155,7 @@ func (x *Index) put(r change.Record) {
 
 // Query returns the tickets matching f in f's order.
 func (x *Index) Query(f Filter) Result {
+	x.wait(f.onlyOpen())
 	text := strings.ToLower(strings.TrimSpace(f.Text))
 	x.mu.RLock()
 	matched := make([]*entry, 0, 256)
@@ -136,6 +182,19 @@ func (x *Index) Query(f Filter) Result {
 		res.Tickets = append(res.Tickets, Row{Summary: e.Summary, SLA: x.badge(badges, e)})
 	}
 	return res
+}
+
+// onlyOpen reports whether f selects open tickets only.
+func (f *Filter) onlyOpen() bool {
+	if len(f.Statuses) == 0 {
+		return !f.IncludeClosed
+	}
+	for _, s := range f.Statuses {
+		if !s.Open() {
+			return false
+		}
+	}
+	return true
 }
 
 func (f *Filter) matches(e *entry, text string) bool {

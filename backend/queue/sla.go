@@ -87,6 +87,7 @@ func byRisk(b map[*entry]*sla.Badge) func(a, c *entry) int {
 
 // OpenSLA calls fn with the SLA state of every open ticket at now, using engine.
 func (x *Index) OpenSLA(engine *sla.Engine, now time.Time, fn func(ticket.Summary, sla.Result)) {
+	x.wait(true)
 	x.mu.RLock()
 	open := make([]*entry, 0, len(x.items)/4)
 	for _, e := range x.items {
@@ -102,6 +103,7 @@ func (x *Index) OpenSLA(engine *sla.Engine, now time.Time, fn func(ticket.Summar
 
 // Facts returns what the reports need of every ticket. The values are shared and must not be changed.
 func (x *Index) Facts() []metrics.Ticket {
+	x.wait(false)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := make([]metrics.Ticket, 0, len(x.items))
@@ -113,9 +115,16 @@ func (x *Index) Facts() []metrics.Ticket {
 
 // Timeline returns one ticket's timeline, if the ticket is indexed.
 func (x *Index) Timeline(id string) (sla.Timeline, bool) {
+	x.wait(true)
 	x.mu.RLock()
-	defer x.mu.RUnlock()
 	e, ok := x.items[id]
+	x.mu.RUnlock()
+	if !ok && !x.Loaded() { // perhaps a closed ticket not read yet
+		x.wait(false)
+		x.mu.RLock()
+		e, ok = x.items[id]
+		x.mu.RUnlock()
+	}
 	if !ok {
 		return sla.Timeline{}, false
 	}

@@ -52,6 +52,28 @@ func (s *Store) Scan(kind string, fn func(change.Record) error) error {
 	})
 }
 
+// ScanEncoded calls fn with the ID and the encoded record (change.Record.Encode) of every
+// record of kind, in ID order, until fn returns an error. raw is valid only during the call:
+// a reader that passes over most records peeks at them (change.PeekRegister) and decodes
+// (change.DecodeRecord) only those it keeps.
+func (s *Store) ScanEncoded(kind string, fn func(id string, raw []byte) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		p := recordPrefix(kind)
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = p
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			item := it.Item()
+			id := string(item.Key()[len(p):])
+			if err := item.Value(func(v []byte) error { return fn(id, v) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // History returns every change made to kind/id, oldest first by (HLC, device, seq).
 func (s *Store) History(kind, id string) ([]change.Change, error) {
 	var cs []change.Change

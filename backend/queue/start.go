@@ -1,0 +1,127 @@
+package queue
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"outpost/backend/change"
+	"outpost/backend/ticket"
+)
+
+// load reads the stored tickets in two phases (see Index). The first peeks at each
+// record's status and deletion mark and decodes only the tickets that may be open; the
+// second decodes the rest. A ticket a commit indexed meanwhile keeps the commit's copy.
+func (x *Index) load() {
+	defer close(x.allReady)
+	err := x.st.ScanEncoded(ticket.Kind, func(id string, raw []byte) error {
+		if x.stopped() {
+			return errStopped
+		}
+		if closed, err := surelyClosed(raw); err == nil && closed {
+			x.mu.Lock()
+			if !x.touched[id] {
+				x.later[id] = true
+			}
+			x.mu.Unlock()
+			return nil
+		}
+		r, err := change.DecodeRecord(raw)
+		if err != nil {
+			return fmt.Errorf("read ticket %s: %w", id, err)
+		}
+		x.put(r, false)
+		return nil
+	})
+	close(x.openReady)
+	if err == nil {
+		err = x.st.ScanEncoded(ticket.Kind, func(id string, raw []byte) error {
+			if x.stopped() {
+				return errStopped
+			}
+			x.mu.RLock()
+			want := x.later[id]
+			x.mu.RUnlock()
+			if !want {
+				return nil
+			}
+			r, err := change.DecodeRecord(raw)
+			if err != nil {
+				return fmt.Errorf("read ticket %s: %w", id, err)
+			}
+			en := entryOf(r)
+			x.mu.Lock()
+			if x.later[id] { // not indexed by a commit meanwhile
+				delete(x.later, id)
+				if !r.Deleted() {
+					x.items[id] = en
+				}
+			}
+			x.mu.Unlock()
+			return nil
+		})
+	}
+	if errors.Is(err, errStopped) {
+		err = nil // closed: nobody is waiting for the rest
+	}
+	x.mu.Lock()
+	x.loadErr = err
+	x.touched, x.later = nil, map[string]bool{}
+	x.mu.Unlock()
+}
+
+// errStopped ends loading when the index is closed.
+var errStopped = errors.New("ticket queue closed while loading")
+
+func (x *Index) stopped() bool {
+	select {
+	case <-x.stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// surelyClosed reports whether an encoded ticket record is resolved or closed, not
+// deleted, and without a concurrent status write (which FromRecord weighs): the
+// tickets the first phase may leave for later. Anything else is read at once.
+func surelyClosed(raw []byte) (bool, error) {
+	regs, err := change.PeekRegisters(raw, change.FieldDeleted, "status")
+	if err != nil || regs[0].Found {
+		return false, err
+	}
+	st := regs[1]
+	if !st.Found || st.Conflict {
+		return false, nil
+	}
+	var s ticket.Status
+	if err := json.Unmarshal(st.Value, &s); err != nil {
+		return false, nil
+	}
+	return !s.Open(), nil
+}
+
+// wait blocks until the tickets a question needs are indexed: the open ones, or all.
+func (x *Index) wait(openOnly bool) {
+	if openOnly {
+		<-x.openReady
+	} else {
+		<-x.allReady
+	}
+}
+
+// Loaded reports whether every stored ticket is indexed (closed ones load after the open ones).
+func (x *Index) Loaded() bool {
+	select {
+	case <-x.allReady:
+		return true
+	default:
+		return false
+	}
+}
+
+// Err returns what stopped the index from loading the stored tickets, if anything did.
+func (x *Index) Err() error {
+	<-x.allReady
+	return x.loadErr
+}
