@@ -10,6 +10,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -268,7 +269,7 @@ func (s *Service) save(ctx context.Context, author, kind, id string, fn func(*st
 		} else {
 			var err error
 			r, err = tx.Get(kind, id)
-			if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+			if record.Gone(r, err) {
 				return fmt.Errorf("%w: %s %s", ErrNotFound, kind, id)
 			}
 			if err != nil {
@@ -292,7 +293,7 @@ func (s *Service) save(ctx context.Context, author, kind, id string, fn func(*st
 
 func (s *Service) get(kind, id string) (change.Record, error) {
 	r, err := s.st.Get(kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+	if record.Gone(r, err) {
 		return r, fmt.Errorf("%w: %s %s", ErrNotFound, kind, id)
 	}
 	return r, err
@@ -329,7 +330,7 @@ func vendorExists(tx *store.Tx, id string) error {
 
 func ticketExists(tx *store.Tx, id string) error {
 	r, err := tx.Get(ticket.Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+	if record.Gone(r, err) {
 		return field.Errorf("tickets", "no ticket %q", id)
 	}
 	return err

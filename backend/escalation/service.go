@@ -11,6 +11,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -171,7 +172,7 @@ func putJSON(ops *change.Ops, r change.Record, name string, v any) {
 // Get returns the path of category, or ErrNotFound.
 func (s *Service) Get(category string) (Path, error) {
 	r, err := s.st.Get(Kind, PathID(category))
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+	if record.Gone(r, err) {
 		return Path{}, fmt.Errorf("%w: %q", ErrNotFound, category)
 	}
 	if err != nil {
@@ -201,7 +202,7 @@ func (s *Service) Delete(ctx context.Context, author, category string) error {
 	id := PathID(category)
 	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
 		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+		if record.Gone(r, err) {
 			return fmt.Errorf("%w: %q", ErrNotFound, category)
 		}
 		if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -48,7 +49,7 @@ func (s *Service) Template(role string) (Template, error) {
 		return Template{}, err
 	}
 	r, err := s.st.Get(KindTemplate, TemplateID(role))
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+	if record.Gone(r, err) {
 		return Defaults(role), nil
 	}
 	if err != nil {
@@ -198,10 +199,7 @@ func (s *Service) AddItem(ctx context.Context, author, id string, section Sectio
 
 // Get returns one checklist.
 func (s *Service) Get(id string) (Checklist, error) {
-	r, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return Checklist{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Checklist{}, err
 	}
@@ -239,26 +237,8 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 }
 
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Checklist, *change.Ops) error) (Checklist, error) {
-	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		if err != nil {
-			return err
-		}
-		ops := &change.Ops{}
-		if err := fn(r, FromRecord(r), ops); err != nil {
-			return err
-		}
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			out = r
-			return err
-		}
-		out, err = tx.Write(Kind, id, list)
-		return err
+	out, err := record.Edit(ctx, s.st, author, Kind, id, ErrNotFound, func(r change.Record, ops *change.Ops) error {
+		return fn(r, FromRecord(r), ops)
 	})
 	if err != nil {
 		return Checklist{}, err

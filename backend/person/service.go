@@ -11,6 +11,7 @@ import (
 	"filippo.io/age"
 
 	"outpost/backend/change"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -163,10 +164,7 @@ func (s *Service) SetUp(ctx context.Context, p Profile) (Person, error) {
 
 // Get returns one person.
 func (s *Service) Get(id string) (Person, error) {
-	r, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return Person{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Person{}, err
 	}

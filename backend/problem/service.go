@@ -11,6 +11,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -177,7 +178,7 @@ func writeChunked(tx *store.Tx, id string, ops []change.Op) (change.Record, erro
 func ticketsExist(tx *store.Tx, ids []string) error {
 	for _, id := range ids {
 		r, err := tx.Get(ticket.Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
+		if record.Gone(r, err) {
 			return field.Errorf("tickets", "no ticket %q", id)
 		}
 		if err != nil {
@@ -189,10 +190,7 @@ func ticketsExist(tx *store.Tx, ids []string) error {
 
 // Get returns one problem.
 func (s *Service) Get(id string) (Problem, error) {
-	rec, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Deleted() {
-		return Problem{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	rec, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Problem{}, err
 	}
@@ -354,7 +352,7 @@ func (s *Service) Link(ctx context.Context, author, id string, tickets []string)
 	}
 	var out change.Record
 	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := getLive(tx, id)
+		r, err := record.Live(tx, Kind, id, ErrNotFound)
 		if err != nil {
 			return err
 		}
@@ -408,33 +406,10 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 	return err
 }
 
-func getLive(tx *store.Tx, id string) (change.Record, error) {
-	r, err := tx.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return r, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	return r, err
-}
-
 // edit runs fn against the current record inside one transaction and writes the ops it gathers.
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Problem, *change.Ops) error) (Problem, error) {
-	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := getLive(tx, id)
-		if err != nil {
-			return err
-		}
-		ops := &change.Ops{}
-		if err := fn(r, FromRecord(r), ops); err != nil {
-			return err
-		}
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			out = r
-			return err
-		}
-		out, err = tx.Write(Kind, id, list)
-		return err
+	out, err := record.Edit(ctx, s.st, author, Kind, id, ErrNotFound, func(r change.Record, ops *change.Ops) error {
+		return fn(r, FromRecord(r), ops)
 	})
 	if err != nil {
 		return Problem{}, err

@@ -3,13 +3,12 @@ package search
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 
-	"outpost/backend/store"
+	"outpost/backend/record"
 	"outpost/backend/ticket"
 )
 
@@ -34,10 +33,7 @@ func (x *Index) Suggest(ticketID string, limit int) ([]Suggestion, error) {
 	if limit <= 0 || limit > MaxLimit {
 		limit = 5
 	}
-	rec, err := x.st.Get(ticket.Kind, ticketID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Deleted() {
-		return nil, fmt.Errorf("%w: %s", ErrNoTicket, ticketID)
-	}
+	rec, err := record.Live(x.st, ticket.Kind, ticketID, ErrNoTicket)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -129,19 +130,11 @@ func (s *Service) Stale(owner string) ([]Summary, error) {
 
 // Get returns one SOP.
 func (s *Service) Get(id string) (SOP, error) {
-	r, err := s.record(id)
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return SOP{}, err
 	}
 	return FromRecord(r, s.Today()), nil
-}
-
-func (s *Service) record(id string) (change.Record, error) {
-	r, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return change.Record{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	return r, err
 }
 
 // Create writes a new SOP and its first revision as one action.
@@ -304,7 +297,7 @@ func (s *Service) Update(ctx context.Context, author, id string, m Meta) (SOP, e
 // LinkTicket records that the SOP helped resolve a ticket.
 func (s *Service) LinkTicket(ctx context.Context, author, id, ticketID string) (SOP, error) {
 	t, err := s.st.Get(ticket.Kind, ticketID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && t.Deleted() {
+	if record.Gone(t, err) {
 		return SOP{}, field.Errorf("ticket", "no ticket %q", ticketID)
 	}
 	if err != nil {
@@ -337,7 +330,7 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 
 // Revisions lists the SOP's revisions, newest first, without their bodies.
 func (s *Service) Revisions(id string) ([]Revision, error) {
-	r, err := s.record(id)
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +344,7 @@ func (s *Service) Revisions(id string) ([]Revision, error) {
 
 // Revision returns one revision with its body.
 func (s *Service) Revision(id, revision string) (Revision, error) {
-	r, err := s.record(id)
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Revision{}, err
 	}
@@ -364,7 +357,7 @@ func (s *Service) Revision(id, revision string) (Revision, error) {
 
 // Diff compares two revisions of an SOP line by line.
 func (s *Service) Diff(id, from, to string) (Diff, error) {
-	r, err := s.record(id)
+	r, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Diff{}, err
 	}
@@ -390,30 +383,7 @@ func (s *Service) Snippets(id string) ([]Snippet, error) {
 
 // edit runs fn against the current record inside one transaction and writes the ops it gathers.
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, *change.Ops) error) (SOP, error) {
-	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		if err != nil {
-			return err
-		}
-		ops := &change.Ops{}
-		if err := fn(r, ops); err != nil {
-			return err
-		}
-		list, err := ops.List()
-		if err != nil {
-			return err
-		}
-		if len(list) == 0 {
-			out = r
-			return nil
-		}
-		out, err = tx.Write(Kind, id, list)
-		return err
-	})
+	out, err := record.Edit(ctx, s.st, author, Kind, id, ErrNotFound, fn)
 	if err != nil {
 		return SOP{}, err
 	}

@@ -1,10 +1,10 @@
 package sop
 
 import (
-	"errors"
 	"sync"
 
 	"outpost/backend/change"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -64,7 +64,7 @@ func (c *summaries) all() ([]Summary, error) {
 	for id := range dirty {
 		r, err := c.st.Get(Kind, id)
 		switch {
-		case errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted():
+		case record.Gone(r, err):
 			delete(c.byID, id)
 		case err != nil:
 			c.requeue(dirty)

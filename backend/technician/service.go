@@ -3,13 +3,13 @@ package technician
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"outpost/backend/change"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -34,10 +34,7 @@ func NewService(st *store.Store, loads Loads) *Service {
 
 // Get returns one technician with the current open load.
 func (s *Service) Get(id string) (Technician, error) {
-	rec, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Deleted() {
-		return Technician{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	rec, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Technician{}, err
 	}
@@ -168,10 +165,7 @@ func (s *Service) SetActive(ctx context.Context, author, id string, active bool)
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Technician, *change.Ops)) (Technician, error) {
 	var out change.Record
 	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
+		r, err := record.Live(tx, Kind, id, ErrNotFound)
 		if err != nil {
 			return err
 		}

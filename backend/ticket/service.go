@@ -9,6 +9,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -34,10 +35,7 @@ func NewService(st *store.Store, matrix func() Matrix) *Service {
 
 // Get returns one ticket.
 func (s *Service) Get(id string) (Ticket, error) {
-	rec, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && rec.Deleted() {
-		return Ticket{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	rec, err := record.Live(s.st, Kind, id, ErrNotFound)
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -381,10 +379,7 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
 	var out change.Record
 	err := s.update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
+		r, err := record.Live(tx, Kind, id, ErrNotFound)
 		if err != nil {
 			return err
 		}

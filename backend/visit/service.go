@@ -10,6 +10,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
@@ -276,24 +277,8 @@ func (s *Service) Outcome(ctx context.Context, author, id, notes string, complet
 }
 
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Visit, *change.Ops) error) (Visit, error) {
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-			return fmt.Errorf("%w: %s", ErrNotFound, id)
-		}
-		if err != nil {
-			return err
-		}
-		ops := &change.Ops{}
-		if err := fn(r, FromRecord(r), ops); err != nil {
-			return err
-		}
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			return err
-		}
-		_, err = tx.Write(Kind, id, list)
-		return err
+	_, err := record.Edit(ctx, s.st, author, Kind, id, ErrNotFound, func(r change.Record, ops *change.Ops) error {
+		return fn(r, FromRecord(r), ops)
 	})
 	if err != nil {
 		return Visit{}, err

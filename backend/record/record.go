@@ -1,0 +1,59 @@
+// Package record reads and edits the live records of a kind: records that exist and
+// are not deleted (a tombstone). A record that is missing or deleted is not found,
+// in the words of the service that owns the kind.
+package record
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"outpost/backend/change"
+	"outpost/backend/store"
+)
+
+// Getter reads one record: a *store.Store outside a transaction, a *store.Tx inside one.
+type Getter interface {
+	Get(kind, id string) (change.Record, error)
+}
+
+// Gone reports whether a read of a record found nothing live: err is
+// store.ErrNotFound, or the record read is deleted.
+func Gone(r change.Record, err error) bool {
+	return errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted()
+}
+
+// Live reads record kind/id through g. A record that does not exist or is deleted
+// fails with notFound, as "<notFound>: <id>"; any other error is returned as it is.
+func Live(g Getter, kind, id string, notFound error) (change.Record, error) {
+	r, err := g.Get(kind, id)
+	if Gone(r, err) {
+		return r, fmt.Errorf("%w: %s", notFound, id)
+	}
+	return r, err
+}
+
+// Edit runs fn on live record kind/id inside one store.Update by author, and writes
+// the operations fn gathers as one change. When fn gathers none, nothing is written
+// and the record is returned as it was. A missing or deleted record fails as in Live.
+func Edit(ctx context.Context, st *store.Store, author, kind, id string, notFound error, fn func(change.Record, *change.Ops) error) (change.Record, error) {
+	var out change.Record
+	_, err := st.Update(ctx, author, func(tx *store.Tx) error {
+		r, err := Live(tx, kind, id, notFound)
+		if err != nil {
+			return err
+		}
+		ops := &change.Ops{}
+		if err := fn(r, ops); err != nil {
+			return err
+		}
+		list, err := ops.List()
+		if err != nil || len(list) == 0 {
+			out = r
+			return err
+		}
+		out, err = tx.Write(kind, id, list)
+		return err
+	})
+	return out, err
+}
