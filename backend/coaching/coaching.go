@@ -93,7 +93,7 @@ func (c Content) Validate() error {
 		if err := field.Text("title", c.Title, MaxTitle, false, false); err != nil {
 			return err
 		}
-		if err := checkDate("date", c.Date); err != nil {
+		if err := field.Date("date", c.Date); err != nil {
 			return err
 		}
 	case TypeGoal, TypeAction:
@@ -110,7 +110,7 @@ func (c Content) Validate() error {
 		return err
 	}
 	if c.Due != "" {
-		if err := checkDate("due", c.Due); err != nil {
+		if err := field.Date("due", c.Due); err != nil {
 			return err
 		}
 	}
@@ -121,13 +121,6 @@ func (c Content) Validate() error {
 		if !change.ValidName(t) {
 			return field.Errorf("tickets", "%q is not a ticket number or ID", t)
 		}
-	}
-	return nil
-}
-
-func checkDate(name, v string) error {
-	if _, err := time.Parse(DateLayout, v); err != nil {
-		return field.Errorf(name, "must be a date written YYYY-MM-DD")
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -54,6 +55,14 @@ func First(errs ...error) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// Date checks that v in field name is a date written YYYY-MM-DD.
+func Date(name, v string) error {
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return Errorf(name, "must be a date written YYYY-MM-DD")
 	}
 	return nil
 }

@@ -91,8 +91,8 @@ func (c Content) Validate() error {
 	); err != nil {
 		return err
 	}
-	if _, err := time.Parse(DateLayout, c.Date); err != nil {
-		return field.Errorf("date", "must be a date written YYYY-MM-DD")
+	if err := field.Date("date", c.Date); err != nil {
+		return err
 	}
 	for d := range c.Scores {
 		if !slices.Contains(Rubric, d) {

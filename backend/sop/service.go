@@ -280,7 +280,7 @@ func (s *Service) Update(ctx context.Context, author, id string, m Meta) (SOP, e
 			field.Text("category", in.Category, MaxShort, false, false),
 			field.Text("owner", in.Owner, MaxShort, false, false),
 			validDate(in.ReviewBy),
-			validTags(in.Tags),
+			field.Tags("tags", in.Tags, MaxTags, MaxTag),
 		); err != nil {
 			return err
 		}

@@ -45,7 +45,7 @@ func (n *NewSOP) normalize() {
 	n.Category = strings.TrimSpace(n.Category)
 	n.Owner = strings.TrimSpace(n.Owner)
 	n.ReviewBy = strings.TrimSpace(n.ReviewBy)
-	n.Tags = normalizeTags(n.Tags)
+	n.Tags = field.NormalizeTags(n.Tags)
 }
 
 func (n *NewSOP) validate() error {
@@ -55,7 +55,7 @@ func (n *NewSOP) validate() error {
 		field.Text("category", n.Category, MaxShort, false, false),
 		field.Text("owner", n.Owner, MaxShort, false, false),
 		validDate(n.ReviewBy),
-		validTags(n.Tags),
+		field.Tags("tags", n.Tags, MaxTags, MaxTag),
 	)
 }
 
@@ -77,34 +77,6 @@ func validDate(d string) error {
 	}
 	if _, err := time.Parse(DateLayout, d); err != nil {
 		return field.Errorf("reviewBy", "must be a date written YYYY-MM-DD, not %q", d)
-	}
-	return nil
-}
-
-func normalizeTags(tags []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range tags {
-		t = strings.ToLower(strings.TrimSpace(t))
-		if t != "" && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func validTags(tags []string) error {
-	if len(tags) > MaxTags {
-		return field.Errorf("tags", "has %d tags; the limit is %d", len(tags), MaxTags)
-	}
-	for _, t := range tags {
-		if err := field.Text("tags", t, MaxTag, true, false); err != nil {
-			return err
-		}
-		if strings.ContainsAny(t, ",:") {
-			return field.Errorf("tags", "tag %q may not contain a comma or colon", t)
-		}
 	}
 	return nil
 }

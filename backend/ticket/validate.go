@@ -1,7 +1,6 @@
 package ticket
 
 import (
-	"fmt"
 	"strings"
 
 	"outpost/backend/field"
@@ -68,7 +67,7 @@ func (n *NewTicket) Normalize() {
 	if n.Source == "" {
 		n.Source = SourcePhone
 	}
-	n.Tags = normalizeTags(n.Tags)
+	n.Tags = field.NormalizeTags(n.Tags)
 }
 
 // Validate reports the first invalid field.
@@ -83,7 +82,7 @@ func (n *NewTicket) Validate() error {
 		validLevel("impact", n.Impact),
 		validLevel("urgency", n.Urgency),
 		validSource(n.Source),
-		validTags(n.Tags),
+		field.Tags("tags", n.Tags, MaxTags, MaxTag),
 	)
 }
 
@@ -97,34 +96,6 @@ func validLevel(name string, l Level) error {
 func validSource(s Source) error {
 	if !s.Valid() {
 		return field.Errorf("source", "must be phone, email, walk-up, on-site or self, not %q", s)
-	}
-	return nil
-}
-
-func normalizeTags(tags []string) []string {
-	var out []string
-	seen := map[string]bool{}
-	for _, t := range tags {
-		t = strings.ToLower(strings.TrimSpace(t))
-		if t != "" && !seen[t] {
-			seen[t] = true
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-func validTags(tags []string) error {
-	if len(tags) > MaxTags {
-		return field.Errorf("tags", "has %d tags; the limit is %d", len(tags), MaxTags)
-	}
-	for _, t := range tags {
-		if err := field.Text("tags", t, MaxTag, true, false); err != nil {
-			return fmt.Errorf("tag %q: %w", t, err)
-		}
-		if strings.ContainsAny(t, ",:") {
-			return field.Errorf("tags", "tag %q may not contain a comma or colon", t)
-		}
 	}
 	return nil
 }
