@@ -2,7 +2,7 @@
 // one line here. It receives the route's parameters as `params` (#/<id>/<param>/...) and may use
 // getShell() (src/lib/shell.svelte.ts) for the current user, shortcuts and toasts.
 // `order` places it in the left navigation: Queue 10, Technicians 20, Knowledge base 30, Coaching 40,
-// Visits 50, Reports 60, Lead's week 70, Team & peers 80, Data 85, Settings 90. `shortcut` is "g <key>".
+// Visits 50, Reports 60, Lead's week 70, Team & peers 80, Data 85, SLA policy 88, Settings 90. `shortcut` is "g <key>".
 import type { Component } from 'svelte'
 
 export interface ScreenProps {
@@ -41,6 +41,7 @@ export const screens: Screen[] = [
   { id: 'identity', label: 'Who am I', order: 91, nav: false, load: () => import('../screens/Identity.svelte') },
   { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
   { id: 'data', label: 'Data', order: 85, nav: true, shortcut: 'g d', icon: 'M12 3c4.4 0 8 1.3 8 3s-3.6 3-8 3-8-1.3-8-3 3.6-3 8-3M4 6v6c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6', load: () => import('../screens/Data.svelte') },
+  { id: 'sla', label: 'SLA policy', order: 88, nav: true, shortcut: 'g a', icon: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18M12 7v5l3 2', load: () => import('../screens/SlaSettings.svelte') },
   { id: 'settings', label: 'Settings', order: 90, nav: true, shortcut: 'g s', icon: icons.settings, load: () => import('../screens/Settings.svelte') },
 ]
 
