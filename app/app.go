@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"outpost/backend/coaching"
 	"outpost/backend/field"
@@ -81,6 +82,7 @@ type App struct {
 
 // Open opens the replica in cfg.DataDir and starts the services.
 func Open(ctx context.Context, cfg Config) (*App, error) {
+	began := time.Now()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -99,7 +101,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}()
 	a.tickets = ticket.NewService(st, nil)
 	a.Tickets = &TicketService{a: a}
-	a.System = &SystemService{a: a}
+	a.System = &SystemService{a: a, opened: began}
 	a.Data = &DataService{a: a}
 	a.Team = &TeamService{a: a}
 	a.openField()

@@ -7,6 +7,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -60,17 +62,22 @@ func main() {
 	big := flag.Int("tickets", 100_000, "size of the large dataset")
 	skipGo := flag.Bool("skip-go", false, "skip the Go benchmarks of every package")
 	bin := flag.String("bin", "build/bin/outpost", "desktop binary for the cold-start measurement")
+	dataOnly := flag.Bool("data-only", false, "only generate (or check) the kept datasets")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := &Report{Taken: time.Now().UTC(), Machine: machine()}
 	ctx := context.Background()
-	if !*skipGo {
+	if !*skipGo && !*dataOnly {
 		step("Go benchmarks of every package")
 		r.Benchmarks = goBenchmarks()
 		r.fromBenchmarks()
 	}
 	small := dataset(ctx, r, *dataDir, 10_000, 0)
 	large := dataset(ctx, r, *dataDir, *big, 5_000)
+	if *dataOnly {
+		r.print(os.Stdout)
+		return
+	}
 	step("queue view")
 	r.queue(ctx, small, "10k", log)
 	r.queue(ctx, large, fmt.Sprintf("%dk", *big/1000), log)
@@ -185,9 +192,29 @@ func (r *Report) fromBenchmarks() {
 
 // stamp records how a kept dataset was generated.
 type stamp struct {
-	Config  demo.Config   `json:"config"`
-	Stats   demo.Stats    `json:"stats"`
-	Elapsed time.Duration `json:"elapsed"`
+	Generator string        `json:"generator"` // generatorVersion() when it was made
+	Config    demo.Config   `json:"config"`
+	Stats     demo.Stats    `json:"stats"`
+	Elapsed   time.Duration `json:"elapsed"`
+}
+
+// generatorVersion names the code that generates and stores a dataset: a hash of the
+// demo generator's and the record encoding's sources, so a kept dataset is made again when they change.
+func generatorVersion() string {
+	h := sha256.New()
+	for _, dir := range []string{"backend/demo", "backend/change"} {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		slices.Sort(files)
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, _ := os.ReadFile(f)
+			fmt.Fprintf(h, "%s %d\n", f, len(b))
+			h.Write(b)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // dataset returns a directory holding n generated tickets, generating it unless a
@@ -199,7 +226,8 @@ func dataset(ctx context.Context, r *Report, root string, n, sops int) string {
 	var st stamp
 	raw, err := os.ReadFile(filepath.Join(root, label+".json"))
 	note := "generated in this run"
-	if err != nil || json.Unmarshal(raw, &st) != nil || st.Config.Tickets != n || st.Config.SOPs != sops {
+	version := generatorVersion()
+	if err != nil || json.Unmarshal(raw, &st) != nil || st.Config.Tickets != n || st.Config.SOPs != sops || st.Generator != version {
 		step("generate " + label + " dataset")
 		os.RemoveAll(dir)
 		_ = cfg.Normalize(time.Now())
@@ -215,7 +243,7 @@ func dataset(ctx context.Context, r *Report, root string, n, sops int) string {
 			fail(err)
 		}
 		s.Close()
-		st = stamp{Config: cfg, Stats: stats, Elapsed: time.Since(began)}
+		st = stamp{Generator: version, Config: cfg, Stats: stats, Elapsed: time.Since(began)}
 		raw, _ = json.Marshal(st)
 		os.WriteFile(filepath.Join(root, label+".json"), raw, 0o644)
 	} else {

@@ -48,6 +48,8 @@ export const tickets = {
 
 export const system = {
   info: () => call<Info>('SystemService', 'Info'),
+  /** painted tells the backend the queue showed its first rows (the cold-start figure). */
+  painted: () => call<number>('SystemService', 'Painted'),
 }
 
 export const team = {
