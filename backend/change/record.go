@@ -231,8 +231,13 @@ func (r *Record) Encode() ([]byte, error) {
 	return b, nil
 }
 
-// DecodeRecord parses a stored record.
+// DecodeRecord parses a stored record. The canonical encoding (what Encode writes)
+// takes a fast path; anything else is read by encoding/json. The record does not
+// keep b.
 func DecodeRecord(b []byte) (Record, error) {
+	if r, err := decodeRecordFast(b); err == nil {
+		return r, nil
+	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {
 		return r, fmt.Errorf("decode record: %w", err)
