@@ -1,7 +1,10 @@
 package app
 
 import (
+	"errors"
+
 	"outpost/backend/change"
+	"outpost/backend/field"
 	"outpost/backend/queue"
 	"outpost/backend/ticket"
 )
@@ -23,6 +26,42 @@ func (s *TicketService) Facets() (queue.Facets, error) {
 func (s *TicketService) Get(id string) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Get(id)
 	return t, s.a.userError("get ticket", err)
+}
+
+// TicketRef names a ticket the way another record shows it: number, title and status.
+type TicketRef struct {
+	ID     string        `json:"id"`
+	Number string        `json:"number"`
+	Title  string        `json:"title"`
+	Status ticket.Status `json:"status"`
+}
+
+// maxRefs is the most tickets Refs names at once (a problem links at most this many).
+const maxRefs = 2000
+
+// Refs names each ticket of ids that exists (deleted and unknown ones are left out), in the
+// order of ids, so pages that hold ticket IDs (problems, vendor cases) show numbers and titles.
+func (s *TicketService) Refs(ids []string) ([]TicketRef, error) {
+	if len(ids) > maxRefs {
+		return nil, field.Errorf("ids", "at most %d tickets at once (%d asked)", maxRefs, len(ids))
+	}
+	out := make([]TicketRef, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		t, err := s.a.tickets.Get(id)
+		if errors.Is(err, ticket.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, s.a.userError("name tickets", err)
+		}
+		out = append(out, TicketRef{ID: t.ID, Number: t.Number, Title: t.Title, Status: t.Status})
+	}
+	return out, nil
 }
 
 // Create opens a ticket.

@@ -18,6 +18,7 @@ import type {
   SyncProgress,
   TeamStatus,
   Ticket,
+  TicketRef,
 } from './types'
 
 export { ApiError, fieldErrors, toApiError } from './errors'
@@ -29,6 +30,8 @@ export const tickets = {
   queue: (f: QueueFilter) => call<QueueResult>(T, 'Queue', f),
   facets: () => call<Facets>(T, 'Facets'),
   get: (id: string) => call<Ticket>(T, 'Get', id),
+  /** refs names tickets by number and title, in the order asked; unknown or deleted ones are left out. */
+  refs: (ids: string[]) => (ids.length ? call<TicketRef[] | null>(T, 'Refs', ids).then((r) => r ?? []) : Promise.resolve([] as TicketRef[])),
   create: (n: NewTicket) => call<Ticket>(T, 'Create', n),
   update: (id: string, p: Patch) => call<Ticket>(T, 'Update', id, p),
   transition: (id: string, to: Status, note = '') => call<Ticket>(T, 'Transition', id, to, note),

@@ -66,6 +66,14 @@ export interface Summary {
   sla?: SlaBadge | null
 }
 
+/** TicketRef names a ticket on pages that hold ticket IDs (problems, vendor cases). */
+export interface TicketRef {
+  id: string
+  number: string
+  title: string
+  status: Status
+}
+
 export interface Comment {
   id: string
   author: string
