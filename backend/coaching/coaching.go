@@ -11,6 +11,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/private"
 )
 
 // Kind is the record kind of coaching items in the store.
@@ -18,9 +19,9 @@ const Kind = "coaching"
 
 // Record fields of a coaching item. Only subject and author are readable without a key.
 const (
-	fSubject = "subject" // technician profile ID the item is about
-	fAuthor  = "author"  // person ID of the lead who wrote it
-	fSealed  = "sealed"  // sealed.Box of Content
+	fSubject = private.FieldSubject // technician profile ID the item is about
+	fAuthor  = private.FieldAuthor  // person ID of the lead who wrote it
+	fSealed  = private.FieldSealed  // sealed.Box of Content
 )
 
 // Limits on an item's content, in characters.

@@ -1,40 +1,16 @@
 package coaching
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 
-	"filippo.io/age"
-
 	"outpost/backend/change"
-	"outpost/backend/person"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
+	"outpost/backend/private"
 )
-
-// reader is this device's person with the key that opens what is sealed to them.
-type reader struct {
-	me    person.Person
-	key   age.Identity
-	today string
-}
-
-func (s *Service) reader() (reader, error) {
-	me, key, err := s.people.Current()
-	if err != nil {
-		return reader{}, err
-	}
-	return reader{me: me, key: key, today: s.now().Format(DateLayout)}, nil
-}
 
 // Get returns one item, if this person can read it.
 func (s *Service) Get(id string) (Item, error) {
-	r, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return Item{}, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
+	r, err := s.items.Get(id)
 	if err != nil {
 		return Item{}, err
 	}
@@ -42,71 +18,49 @@ func (s *Service) Get(id string) (Item, error) {
 }
 
 func (s *Service) open(r change.Record) (Item, error) {
-	rd, err := s.reader()
+	rd, o, err := s.items.Open(r)
 	if err != nil {
 		return Item{}, err
 	}
-	it, err := rd.open(r)
-	if err != nil {
-		return Item{}, fmt.Errorf("%w: %s", ErrNotFound, r.ID)
-	}
-	return it, nil
+	return item(rd, r, o, s.today()), nil
 }
 
-// open decrypts record r for this reader. It fails with sealed.ErrNotReader when
-// the current version is not sealed to them.
-func (rd reader) open(r change.Record) (Item, error) {
-	var box sealed.Box
-	if _, err := r.Get(fSealed, &box); err != nil {
-		return Item{}, fmt.Errorf("%w: %v", sealed.ErrDamaged, err)
-	}
-	if !box.Has(rd.me.ID) {
-		return Item{}, sealed.ErrNotReader
-	}
-	var c Content
-	if err := box.Open(rd.key, &c); err != nil {
-		return Item{}, err
-	}
+// today is the date overdue actions are measured against.
+func (s *Service) today() string { return s.now().Format(DateLayout) }
+
+// item is record r as reader rd sees it on day today, with every concurrent
+// version they can read.
+func item(rd private.Reader, r change.Record, o private.Opened[Content], today string) Item {
 	f := r.Fields[fSealed]
+	c := o.Content
 	it := Item{
-		ID: r.ID, TechnicianID: r.String(fSubject), AuthorID: r.String(fAuthor), Content: c,
-		Shared: isShared(box, r.String(fAuthor)), Created: r.Created.Time(), CreatedBy: r.CreatedBy,
-		Updated: f.At.Time(), UpdatedBy: f.By, Conflicts: []Version{},
+		ID: o.ID, TechnicianID: o.TechnicianID, AuthorID: o.AuthorID, Content: c, Shared: o.Shared, Mine: o.Mine,
+		Created: o.Created, CreatedBy: r.CreatedBy, Updated: f.At.Time(), UpdatedBy: f.By, Conflicts: []Version{},
 	}
-	it.Mine = it.AuthorID == rd.me.ID
-	it.Overdue = c.Type == TypeAction && !c.Done && c.Due != "" && c.Due < rd.today
+	it.Overdue = c.Type == TypeAction && !c.Done && c.Due != "" && c.Due < today
 	for _, w := range f.Conflict {
-		var other sealed.Box
 		var oc Content
-		if json.Unmarshal(w.Value, &other) != nil || !other.Has(rd.me.ID) || other.Open(rd.key, &oc) != nil {
-			continue // a concurrent version this person cannot read stays unseen
+		if rd.OpenRaw(w.Value, &oc) { // a concurrent version this person cannot read stays unseen
+			it.Conflicts = append(it.Conflicts, Version{Write: w.ID.String(), By: w.By, At: w.At.Time(), Content: oc})
 		}
-		it.Conflicts = append(it.Conflicts, Version{Write: w.ID.String(), By: w.By, At: w.At.Time(), Content: oc})
 	}
-	return it, nil
+	return it
 }
 
 // Notes returns everything about technician techID that this person can read.
 // Items sealed to others are skipped without a trace: not even their titles exist here.
 func (s *Service) Notes(techID string) (View, error) {
-	rd, err := s.reader()
+	rd, err := s.items.Reader()
 	if err != nil {
 		return View{}, err
 	}
 	v := View{TechnicianID: techID, Notes: []Item{}, Goals: []Item{}, Actions: []Item{}}
-	err = s.st.Scan(Kind, func(r change.Record) error {
-		if r.Deleted() || r.String(fSubject) != techID {
-			return nil
-		}
-		it, err := rd.open(r)
-		switch {
-		case errors.Is(err, sealed.ErrNotReader):
-		case err != nil:
-			v.Unreadable++
-		default:
-			v.add(it)
-		}
-		return nil
+	if techID == "" {
+		return v, nil // every item is about a technician
+	}
+	today := s.today()
+	v.Unreadable, err = s.items.Each(rd, techID, func(r change.Record, o private.Opened[Content]) {
+		v.add(item(rd, r, o, today))
 	})
 	if err != nil {
 		return View{}, fmt.Errorf("list coaching items: %w", err)
@@ -146,19 +100,14 @@ type Subject struct {
 
 // Subjects lists the technicians this person has readable items about, by technician ID.
 func (s *Service) Subjects() ([]Subject, error) {
-	rd, err := s.reader()
+	rd, err := s.items.Reader()
 	if err != nil {
 		return nil, err
 	}
+	today := s.today()
 	by := map[string]*Subject{}
-	err = s.st.Scan(Kind, func(r change.Record) error {
-		if r.Deleted() {
-			return nil
-		}
-		it, err := rd.open(r)
-		if err != nil {
-			return nil
-		}
+	_, err = s.items.Each(rd, "", func(r change.Record, o private.Opened[Content]) {
+		it := item(rd, r, o, today)
 		sub := by[it.TechnicianID]
 		if sub == nil {
 			sub = &Subject{TechnicianID: it.TechnicianID}
@@ -171,7 +120,6 @@ func (s *Service) Subjects() ([]Subject, error) {
 		if it.Overdue {
 			sub.Overdue++
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list coaching subjects: %w", err)

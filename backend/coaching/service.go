@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/person"
+	"outpost/backend/private"
 	"outpost/backend/sealed"
 	"outpost/backend/store"
 )
@@ -23,7 +23,7 @@ var (
 
 // Service reads and writes coaching items as the person bound to this device.
 type Service struct {
-	st     *store.Store
+	items  *private.Items[Content, *Content]
 	people *person.Service
 	now    func() time.Time
 }
@@ -34,39 +34,15 @@ func NewService(st *store.Store, people *person.Service, now func() time.Time) *
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, people: people, now: now}
-}
-
-// writer returns this device's person when they may write coaching items.
-func (s *Service) writer() (person.Person, error) {
-	me, _, err := s.people.Current()
-	if err != nil {
-		return person.Person{}, err
-	}
-	if !me.Role.CanCoach() {
-		return person.Person{}, ErrNotAllowed
-	}
-	return me, nil
-}
-
-// readers returns who an item about techID is sealed to: its author, and the
-// technician's people when shared.
-func (s *Service) readers(author person.Person, techID string, shared bool) ([]sealed.Reader, error) {
-	rs := []sealed.Reader{author.Reader()}
-	if !shared {
-		return rs, nil
-	}
-	techs, err := s.people.ForTechnician(techID)
-	if err != nil {
-		return nil, err
-	}
-	if len(techs) == 0 {
-		return nil, field.Errorf("shared", "this technician has not set up Outpost as a person yet, so there is no key to share with")
-	}
-	for _, p := range techs {
-		rs = append(rs, p.Reader())
-	}
-	return rs, nil
+	items := private.New[Content](st, people, now, private.Kind{
+		Kind:       Kind,
+		Noun:       "coaching item",
+		Missing:    func(id string) error { return fmt.Errorf("%w: %s", ErrNotFound, id) },
+		NotAllowed: ErrNotAllowed,
+		// Content too large to seal is the body's fault, named as such.
+		TooLarge: field.Errorf("body", "is too long to seal: keep one item under %d KB", sealed.MaxPlaintext>>10),
+	})
+	return &Service{items: items, people: people, now: now}
 }
 
 // AddNote, AddGoal and AddAction write a new item about technician techID.
@@ -88,41 +64,9 @@ func (s *Service) AddAction(ctx context.Context, techID string, c Content, share
 }
 
 func (s *Service) add(ctx context.Context, techID string, c Content, share bool) (Item, error) {
-	me, err := s.writer()
+	rec, err := s.items.Create(ctx, techID, c, share)
 	if err != nil {
 		return Item{}, err
-	}
-	if !change.ValidName(techID) {
-		return Item{}, field.Errorf("technicianId", "choose a technician")
-	}
-	c.Normalize(s.now())
-	if err := c.Validate(); err != nil {
-		return Item{}, err
-	}
-	rs, err := s.readers(me, techID, share)
-	if err != nil {
-		return Item{}, err
-	}
-	box, err := seal(c, rs)
-	if err != nil {
-		return Item{}, fmt.Errorf("add coaching item: %w", err)
-	}
-	id := store.NewID()
-	var rec change.Record
-	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		ops := change.Ops{}
-		ops.Set(fSubject, techID, nil)
-		ops.Set(fAuthor, me.ID, nil)
-		ops.Set(fSealed, box, nil)
-		list, err := ops.List()
-		if err != nil {
-			return err
-		}
-		rec, err = tx.Write(Kind, id, list)
-		return err
-	})
-	if err != nil {
-		return Item{}, fmt.Errorf("add coaching item: %w", err)
 	}
 	return s.open(rec)
 }
@@ -163,115 +107,22 @@ func (s *Service) Share(ctx context.Context, id string, shared bool) (Item, erro
 
 // Delete marks an item deleted (a tombstone); its sealed history stays sealed.
 func (s *Service) Delete(ctx context.Context, id string) error {
-	me, err := s.writer()
+	me, err := s.items.Writer()
 	if err != nil {
 		return err
 	}
-	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		r, err := s.writable(tx, me, id)
-		if err != nil {
-			return err
-		}
-		op, err := change.Set(change.FieldDeleted, true, r.Heads(change.FieldDeleted))
-		if err != nil {
-			return err
-		}
-		_, err = tx.Write(Kind, id, []change.Op{op})
-		return err
-	})
-	if err != nil {
+	if err := s.items.Delete(ctx, me, id); err != nil {
 		return fmt.Errorf("delete coaching item: %w", err)
 	}
 	return nil
 }
 
-// writable reads item id for an edit by me: it must exist, be readable and be mine.
-func (s *Service) writable(tx *store.Tx, me person.Person, id string) (change.Record, error) {
-	r, err := tx.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return r, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if err != nil {
-		return r, err
-	}
-	var box sealed.Box
-	if _, err := r.Get(fSealed, &box); err != nil || !box.Has(me.ID) {
-		return r, fmt.Errorf("%w: %s", ErrNotFound, id)
-	}
-	if r.String(fAuthor) != me.ID {
-		return r, ErrNotAllowed
-	}
-	return r, nil
-}
-
 // edit opens item id, lets fn change its content and sharing, and seals the result
 // again as one write naming every head of the sealed register.
 func (s *Service) edit(ctx context.Context, id string, fn func(cur *Content, shared *bool) error) (Item, error) {
-	me, err := s.writer()
+	rec, err := s.items.Edit(ctx, id, fn)
 	if err != nil {
 		return Item{}, err
-	}
-	_, key, err := s.people.Current()
-	if err != nil {
-		return Item{}, err
-	}
-	var rec change.Record
-	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		r, err := s.writable(tx, me, id)
-		if err != nil {
-			return err
-		}
-		var box sealed.Box
-		if _, err := r.Get(fSealed, &box); err != nil {
-			return err
-		}
-		var cur Content
-		if err := box.Open(key, &cur); err != nil {
-			return fmt.Errorf("open coaching item %s: %w", id, err)
-		}
-		shared := isShared(box, me.ID)
-		if err := fn(&cur, &shared); err != nil {
-			return err
-		}
-		cur.Normalize(s.now())
-		if err := cur.Validate(); err != nil {
-			return err
-		}
-		rs, err := s.readers(me, r.String(fSubject), shared)
-		if err != nil {
-			return err
-		}
-		next, err := seal(cur, rs)
-		if err != nil {
-			return err
-		}
-		op, err := change.Set(fSealed, next, r.Heads(fSealed))
-		if err != nil {
-			return err
-		}
-		rec, err = tx.Write(Kind, id, []change.Op{op})
-		return err
-	})
-	if err != nil {
-		return Item{}, fmt.Errorf("change coaching item: %w", err)
 	}
 	return s.open(rec)
-}
-
-// seal seals c to rs; content too large to seal is the body's fault, named as such.
-func seal(c Content, rs []sealed.Reader) (sealed.Box, error) {
-	box, err := sealed.Seal(c, rs)
-	if errors.Is(err, sealed.ErrTooLarge) {
-		return box, field.Errorf("body", "is too long to seal: keep one item under %d KB", sealed.MaxPlaintext>>10)
-	}
-	return box, err
-}
-
-func isShared(box sealed.Box, author string) bool {
-	for _, r := range box.Readers {
-		if r != author {
-			return true
-		}
-	}
-	return false
 }

@@ -15,16 +15,13 @@ import (
 	"outpost/backend/field"
 )
 
-// Kind is the record kind of improvement plans in the store.
+// Kind is the record kind of improvement plans in the store. A plan is a private
+// item (backend/private): its Content is sealed, its subject and author are not.
 const Kind = "improvement-plan"
 
-// Record fields. Only subject and author are readable without a key.
-const (
-	fSubject = "subject"
-	fAuthor  = "author"
-	fSealed  = "sealed"  // sealed.Box of Content
-	fReviews = "reviews" // append-only items, each a sealed.Box of Entry
-)
+// fReviews holds the weekly review entries: append-only items, each a sealed.Box
+// of Entry sealed to the plan's readers.
+const fReviews = "reviews"
 
 // DateLayout is how dates are written.
 const DateLayout = "2006-01-02"

@@ -3,17 +3,15 @@ package plan
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
-	"filippo.io/age"
-
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/person"
+	"outpost/backend/private"
 	"outpost/backend/review"
 	"outpost/backend/sealed"
 	"outpost/backend/store"
@@ -50,7 +48,7 @@ type Plan struct {
 // Service reads and writes improvement plans as the person bound to this device.
 type Service struct {
 	st      *store.Store
-	priv    review.Privacy
+	items   *private.Items[Content, *Content]
 	figures Figures
 	now     func() time.Time
 }
@@ -60,45 +58,20 @@ func NewService(st *store.Store, people *person.Service, figures Figures, now fu
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, priv: review.Privacy{People: people}, figures: figures, now: now}
+	items := private.New[Content](st, people, now, private.Kind{
+		Kind:       Kind,
+		Noun:       "plan",
+		Missing:    func(id string) error { return fmt.Errorf("%w: plan %s", ErrNotFound, id) },
+		NotAllowed: ErrNotAllowed,
+	})
+	return &Service{st: st, items: items, figures: figures, now: now}
 }
 
 // Create writes a new plan for technician techID.
 func (s *Service) Create(ctx context.Context, techID string, c Content, share bool) (Plan, error) {
-	me, err := s.priv.Writer()
+	rec, err := s.items.Create(ctx, techID, c, share)
 	if err != nil {
 		return Plan{}, err
-	}
-	if !change.ValidName(techID) {
-		return Plan{}, field.Errorf("technicianId", "choose a technician")
-	}
-	c.Normalize(s.now())
-	if err := c.Validate(); err != nil {
-		return Plan{}, err
-	}
-	rs, err := s.priv.Readers(me, techID, share)
-	if err != nil {
-		return Plan{}, err
-	}
-	box, err := sealed.Seal(c, rs)
-	if err != nil {
-		return Plan{}, fmt.Errorf("create plan: %w", err)
-	}
-	var rec change.Record
-	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		ops := change.Ops{}
-		ops.Set(fSubject, techID, nil)
-		ops.Set(fAuthor, me.ID, nil)
-		ops.Set(fSealed, box, nil)
-		list, err := ops.List()
-		if err != nil {
-			return err
-		}
-		rec, err = tx.Write(Kind, store.NewID(), list)
-		return err
-	})
-	if err != nil {
-		return Plan{}, fmt.Errorf("create plan: %w", err)
 	}
 	return s.open(rec)
 }
@@ -131,7 +104,7 @@ func (s *Service) RecordReview(ctx context.Context, id, note string) (Plan, erro
 		if cur.Status != StatusActive {
 			return nil, field.Errorf("status", "the plan is %s; reopen it to review it", cur.Status)
 		}
-		figs, err := s.live(r.String(fSubject), *cur)
+		figs, err := s.live(r.String(private.FieldSubject), *cur)
 		if err != nil {
 			return nil, err
 		}
@@ -146,72 +119,38 @@ func (s *Service) RecordReview(ctx context.Context, id, note string) (Plan, erro
 
 // Delete marks a plan deleted (a tombstone).
 func (s *Service) Delete(ctx context.Context, id string) error {
-	me, err := s.priv.Writer()
+	me, err := s.items.Writer()
 	if err != nil {
 		return err
 	}
-	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		r, err := writable(tx, me, id)
-		if err != nil {
-			return err
-		}
-		op, err := change.Set(change.FieldDeleted, true, r.Heads(change.FieldDeleted))
-		if err != nil {
-			return err
-		}
-		_, err = tx.Write(Kind, id, []change.Op{op})
-		return err
-	})
-	return err
-}
-
-func writable(tx *store.Tx, me person.Person, id string) (change.Record, error) {
-	r, err := tx.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return r, fmt.Errorf("%w: plan %s", ErrNotFound, id)
-	}
-	if err != nil {
-		return r, err
-	}
-	var box sealed.Box
-	if _, err := r.Get(fSealed, &box); err != nil || !box.Has(me.ID) {
-		return r, fmt.Errorf("%w: plan %s", ErrNotFound, id)
-	}
-	if r.String(fAuthor) != me.ID {
-		return r, ErrNotAllowed
-	}
-	return r, nil
+	return s.items.Delete(ctx, me, id)
 }
 
 // edit opens plan id, lets fn change its content or sharing and add operations,
 // and seals the content again when it changed, in one transaction.
 func (s *Service) edit(ctx context.Context, id string, fn func(change.Record, *Content, *bool, []sealed.Reader) ([]change.Op, error)) (Plan, error) {
-	me, err := s.priv.Writer()
+	me, err := s.items.Writer()
 	if err != nil {
 		return Plan{}, err
 	}
-	_, key, err := s.priv.Key()
+	rd, err := s.items.Reader()
 	if err != nil {
 		return Plan{}, err
 	}
 	var rec change.Record
 	_, err = s.st.Update(ctx, me.Name, func(tx *store.Tx) error {
-		r, err := writable(tx, me, id)
+		r, box, err := s.items.Writable(tx, me, id)
 		if err != nil {
 			return err
 		}
-		var box sealed.Box
-		if _, err := r.Get(fSealed, &box); err != nil {
-			return err
-		}
 		var cur Content
-		if err := box.Open(key, &cur); err != nil {
+		if err := box.Open(rd.Key, &cur); err != nil {
 			return fmt.Errorf("open plan %s: %w", id, err)
 		}
 		before, _ := json.Marshal(cur)
-		shared := review.IsShared(box, me.ID)
+		shared := private.IsShared(box, me.ID)
 		wasShared := shared
-		rs, err := s.priv.Readers(me, r.String(fSubject), shared)
+		rs, err := s.items.Readers(me, r.String(private.FieldSubject), shared)
 		if err != nil {
 			return err
 		}
@@ -225,15 +164,8 @@ func (s *Service) edit(ctx context.Context, id string, fn func(change.Record, *C
 		}
 		after, _ := json.Marshal(cur)
 		ops := extra
-		if string(before) != string(after) || shared != wasShared || len(r.Fields[fSealed].Conflict) > 0 {
-			if rs, err = s.priv.Readers(me, r.String(fSubject), shared); err != nil {
-				return err
-			}
-			next, err := sealed.Seal(cur, rs)
-			if err != nil {
-				return err
-			}
-			op, err := change.Set(fSealed, next, r.Heads(fSealed))
+		if string(before) != string(after) || shared != wasShared || len(r.Fields[private.FieldSealed].Conflict) > 0 {
+			op, err := s.items.Reseal(me, r, cur, shared)
 			if err != nil {
 				return err
 			}
@@ -273,10 +205,7 @@ func (s *Service) live(techID string, c Content) ([]Figure, error) {
 
 // Get returns one plan with its live figures, if this person can read it.
 func (s *Service) Get(id string) (Plan, error) {
-	r, err := s.st.Get(Kind, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && r.Deleted() {
-		return Plan{}, fmt.Errorf("%w: plan %s", ErrNotFound, id)
-	}
+	r, err := s.items.Get(id)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -284,38 +213,22 @@ func (s *Service) Get(id string) (Plan, error) {
 }
 
 func (s *Service) open(r change.Record) (Plan, error) {
-	me, key, err := s.priv.Key()
+	rd, o, err := s.items.Open(r)
 	if err != nil {
 		return Plan{}, err
 	}
-	p, err := s.openRecord(r, me, key)
-	if err != nil {
-		return Plan{}, fmt.Errorf("%w: plan %s", ErrNotFound, r.ID)
-	}
-	return p, nil
+	return s.plan(rd, r, o), nil
 }
 
-func (s *Service) openRecord(r change.Record, me person.Person, key age.Identity) (Plan, error) {
-	var box sealed.Box
-	if _, err := r.Get(fSealed, &box); err != nil {
-		return Plan{}, fmt.Errorf("%w: %v", sealed.ErrDamaged, err)
-	}
-	if !box.Has(me.ID) {
-		return Plan{}, sealed.ErrNotReader
-	}
-	var c Content
-	if err := box.Open(key, &c); err != nil {
-		return Plan{}, err
-	}
-	f := r.Fields[fSealed]
-	p := Plan{ID: r.ID, TechnicianID: r.String(fSubject), AuthorID: r.String(fAuthor), Content: c,
-		Shared: review.IsShared(box, r.String(fAuthor)), Entries: []Entry{}, Created: r.Created.Time(),
-		Updated: r.Updated.Time(), Conflict: len(f.Conflict) > 0}
-	p.Mine = p.AuthorID == me.ID
+// plan is record r as reader rd sees it: the review entries they can read, and
+// every goal's live figure.
+func (s *Service) plan(rd private.Reader, r change.Record, o private.Opened[Content]) Plan {
+	c := o.Content
+	p := Plan{ID: o.ID, TechnicianID: o.TechnicianID, AuthorID: o.AuthorID, Content: c, Shared: o.Shared, Mine: o.Mine,
+		Entries: []Entry{}, Created: o.Created, Updated: r.Updated.Time(), Conflict: len(r.Fields[private.FieldSealed].Conflict) > 0}
 	for _, it := range r.Items[fReviews] {
-		var eb sealed.Box
 		var e Entry
-		if json.Unmarshal(it.Value, &eb) != nil || !eb.Has(me.ID) || eb.Open(key, &e) != nil {
+		if !rd.OpenRaw(it.Value, &e) {
 			continue
 		}
 		e.ID, e.By, e.At = it.ID, it.By, it.At.Time()
@@ -331,26 +244,19 @@ func (s *Service) openRecord(r change.Record, me person.Person, key age.Identity
 	}
 	_ = err
 	p.Live = live
-	return p, nil
+	return p
 }
 
 // List returns the plans this person can read (of technician techID, or all for ""),
 // active ones first. Plans sealed to others are skipped without a trace.
 func (s *Service) List(techID string) ([]Plan, error) {
-	me, key, err := s.priv.Key()
+	rd, err := s.items.Reader()
 	if err != nil {
 		return nil, err
 	}
 	out := []Plan{}
-	err = s.st.Scan(Kind, func(r change.Record) error {
-		if r.Deleted() || techID != "" && r.String(fSubject) != techID {
-			return nil
-		}
-		p, err := s.openRecord(r, me, key)
-		if err == nil {
-			out = append(out, p)
-		}
-		return nil
+	_, err = s.items.Each(rd, techID, func(r change.Record, o private.Opened[Content]) {
+		out = append(out, s.plan(rd, r, o))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)

@@ -17,15 +17,9 @@ import (
 	"outpost/backend/field"
 )
 
-// Kind is the record kind of quality reviews in the store.
+// Kind is the record kind of quality reviews in the store. A review is a private
+// item (backend/private): its Content is sealed, its subject and author are not.
 const Kind = "quality-review"
-
-// Record fields. Only subject and author are readable without a key.
-const (
-	fSubject = "subject" // technician profile ID the review is about
-	fAuthor  = "author"  // person ID of the lead who wrote it
-	fSealed  = "sealed"  // sealed.Box of Content
-)
 
 // DateLayout is how dates are written.
 const DateLayout = "2006-01-02"

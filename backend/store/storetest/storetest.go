@@ -36,3 +36,29 @@ func OpenWith(t testing.TB, opts store.Options) *store.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// Sync replicates between stores until each holds every change of the others, as
+// gossip would: every store sends every other what it lacks, twice over.
+func Sync(t testing.TB, stores ...*store.Store) {
+	t.Helper()
+	for range 2 {
+		for _, from := range stores {
+			for _, to := range stores {
+				if from == to {
+					continue
+				}
+				have, err := to.Vector()
+				if err != nil {
+					t.Fatal(err)
+				}
+				cs, err := from.ChangesAfter(have, 1<<30)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := to.Apply(cs); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
