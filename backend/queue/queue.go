@@ -145,6 +145,17 @@ func (x *Index) put(r change.Record, fromCommit bool) {
 }
 
 func entryOf(r change.Record) *entry {
+	// The queue shows no comment or escalation text: reading a ticket without those items
+	// saves most of the decoding (the summary, timeline and work logs come from the rest).
+	if len(r.Items) > 0 {
+		items := make(map[string][]change.Item, len(r.Items))
+		for k, v := range r.Items {
+			if k != "comments" && k != "escalations" {
+				items[k] = v
+			}
+		}
+		r.Items = items
+	}
 	t := ticket.FromRecord(r)
 	return &entry{
 		Summary: t.Summary,

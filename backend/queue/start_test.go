@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"testing"
 
 	"outpost/backend/change"
@@ -79,6 +80,16 @@ func TestStartWhileEditing(t *testing.T) {
 				t.Fatalf("loaded while editing:\n%s\nbuilt afterwards:\n%s", got, want)
 			}
 		})
+	}
+	// Rows carry the ticket's own summary (the queue reads tickets without their comments).
+	for _, row := range x.Query(Filter{IncludeClosed: true, Limit: 1000}).Tickets {
+		tk, err := svc.Get(row.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(row.Summary, tk.Summary) {
+			t.Fatalf("row %+v\nticket %+v", row.Summary, tk.Summary)
+		}
 	}
 	if x.Len() != fresh.Len() {
 		t.Fatalf("Len = %d, want %d", x.Len(), fresh.Len())
