@@ -11,6 +11,7 @@ import (
 	"outpost/backend/person"
 	"outpost/backend/sealed"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 )
 
 func TestWriteRules(t *testing.T) {
@@ -72,7 +73,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	lead := newDevice(t, "Ana", person.RoleLead, "")
 	tech := newDevice(t, "Bo", person.RoleTechnician, "techbo")
 	coord := newDevice(t, "Cy", person.RoleCoordinator, "")
-	syncAll(t, lead, tech, coord) // the lead needs Bo's public key to share with him
+	storetest.Sync(t, lead.st, tech.st, coord.st) // the lead needs Bo's public key to share with him
 
 	note, err := lead.coach.AddNote(ctx, "techbo", Content{Title: "March one-on-one", Body: "Talked about tone in tickets", Tickets: []string{"ABCD-12", "ABCD-12", " "}}, false)
 	if err != nil {
@@ -92,7 +93,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	if !action.Overdue || !goal.Shared {
 		t.Fatalf("action %+v goal %+v", action, goal)
 	}
-	syncAll(t, lead, tech, coord)
+	storetest.Sync(t, lead.st, tech.st, coord.st)
 
 	t.Run("lead reads everything", func(t *testing.T) {
 		v, err := lead.coach.Notes("techbo")
@@ -143,7 +144,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	}
 	_, err = lead.coach.SetActionDone(ctx, note.ID, true)
 	wantErr(t, err, nil, "done")
-	syncAll(t, lead, tech, coord)
+	storetest.Sync(t, lead.st, tech.st, coord.st)
 	v, _ := tech.coach.SharedWithMe()
 	if len(v.Notes) != 1 || len(v.Goals) != 0 || len(v.Actions) != 1 || !v.Actions[0].Done {
 		t.Fatalf("after sharing changes the technician sees %+v", v)
@@ -152,7 +153,7 @@ func TestLeadAndTechnicianViews(t *testing.T) {
 	if err := lead.coach.Delete(ctx, note.ID); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, lead, tech, coord)
+	storetest.Sync(t, lead.st, tech.st, coord.st)
 	v, _ = tech.coach.SharedWithMe()
 	lv, _ := lead.coach.Notes("techbo")
 	if len(v.Notes) != 0 || len(lv.Notes) != 0 {
@@ -178,7 +179,7 @@ func TestConcurrentEditsShowAsConflict(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, laptop, desktop)
+	storetest.Sync(t, laptop.st, desktop.st)
 
 	if _, err := laptop.coach.Update(ctx, note.ID, Content{Body: "edited on the laptop"}); err != nil {
 		t.Fatal(err)
@@ -186,7 +187,7 @@ func TestConcurrentEditsShowAsConflict(t *testing.T) {
 	if _, err := desktop.coach.Update(ctx, note.ID, Content{Body: "edited on the desktop"}); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, laptop, desktop)
+	storetest.Sync(t, laptop.st, desktop.st)
 
 	for _, d := range []*device{laptop, desktop} {
 		it, err := d.coach.Get(note.ID)
@@ -205,7 +206,7 @@ func TestConcurrentEditsShowAsConflict(t *testing.T) {
 	if _, err := desktop.coach.Update(ctx, note.ID, Content{Body: "merged by hand"}); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, laptop, desktop)
+	storetest.Sync(t, laptop.st, desktop.st)
 	it, _ := laptop.coach.Get(note.ID)
 	if it.Body != "merged by hand" || len(it.Conflicts) != 0 {
 		t.Fatalf("after settling: %+v", it)

@@ -60,38 +60,6 @@ func newDevice(t testing.TB, name string, role person.Role, techID string) *devi
 	return d
 }
 
-// syncAll replicates until every device holds every change, as gossip would.
-func syncAll(t *testing.T, devs ...*device) {
-	t.Helper()
-	for range 2 {
-		for _, from := range devs {
-			for _, to := range devs {
-				if from == to {
-					continue
-				}
-				have, err := to.st.Vector()
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs, err := from.st.ChangesAfter(have, 1<<30)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := to.st.Apply(cs)
-				if err != nil || len(res.Rejected) > 0 {
-					t.Fatalf("apply: %v %+v", err, res.Rejected)
-				}
-			}
-		}
-	}
-	want, _ := devs[0].st.StateHash()
-	for _, d := range devs[1:] {
-		if h, _ := d.st.StateHash(); h != want {
-			t.Fatal("replicas did not converge")
-		}
-	}
-}
-
 func titles(items []Item) []string {
 	out := []string{}
 	for _, it := range items {

@@ -13,6 +13,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/person"
 	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -40,7 +41,7 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 	lead := newDevice(t, "Ana", person.RoleLead, "")
 	tech := newDevice(t, "Bo", person.RoleTechnician, "techbo")
 	other := newDevice(t, "Cy", person.RoleTechnician, "techcy")
-	syncAll(t, lead, tech, other)
+	storetest.Sync(t, lead.st, tech.st, other.st)
 
 	private, err := lead.coach.AddNote(ctx, "techbo", Content{Title: privateTitle, Body: privateBody + " keeps escalating before collecting logs"}, false)
 	if err != nil {
@@ -72,7 +73,7 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, lead, tech, other)
+	storetest.Sync(t, lead.st, tech.st, other.st)
 
 	// The lead's second device imports the identity and syncs only with Cy, who cannot
 	// read a word of it: Cy stores and forwards the sealed bytes.
@@ -84,7 +85,7 @@ func TestCoachingPlaintextNeverReachesOtherDisks(t *testing.T) {
 	if _, err := desktop.people.Import(text, "lead's long passphrase"); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, other, desktop)
+	storetest.Sync(t, other.st, desktop.st)
 
 	t.Run("lead's second device reads everything", func(t *testing.T) {
 		v, err := desktop.coach.Notes("techbo")

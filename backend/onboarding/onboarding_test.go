@@ -16,20 +16,6 @@ var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // fixed is the injected clock: always t0.
 func fixed() time.Time { return t0 }
 
-func syncPair(t *testing.T, a, b *store.Store) {
-	t.Helper()
-	for _, p := range [][2]*store.Store{{a, b}, {b, a}} {
-		v, _ := p[1].Vector()
-		cs, err := p[0].ChangesAfter(v, 64<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p[1].Apply(cs); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestDefaultsCoverEverySection(t *testing.T) {
 	t.Parallel()
 	for _, role := range Roles {
@@ -119,7 +105,7 @@ func TestTicksOnTwoDevicesMergeWithoutLoss(t *testing.T) {
 	if _, err := sa.Tick(ctx, "lead", c.ID, "no-such-item", true, ""); !isField(err, "item") {
 		t.Fatalf("tick of a missing item: %v", err)
 	}
-	syncPair(t, a, b)
+	storetest.Sync(t, a, b)
 
 	// Offline at the same time: the lead ticks access items on A, Noor ticks
 	// training on B, and both touch "vpn".
@@ -142,7 +128,7 @@ func TestTicksOnTwoDevicesMergeWithoutLoss(t *testing.T) {
 	if _, err := sb.Tick(ctx, "noor", c.ID, extra.ID, true, ""); err != nil {
 		t.Fatal(err)
 	}
-	syncPair(t, a, b)
+	storetest.Sync(t, a, b)
 
 	ga, _ := sa.Get(c.ID)
 	gb, _ := sb.Get(c.ID)

@@ -67,23 +67,6 @@ func newDevice(t *testing.T, c *clock, figs Figures, name string, role person.Ro
 	return &device{st: st, people: ppl, plans: NewService(st, ppl, figs, c.Now)}
 }
 
-func syncAll(t *testing.T, devs ...*device) {
-	t.Helper()
-	for range 2 {
-		for _, from := range devs {
-			for _, to := range devs {
-				if from != to {
-					have, _ := to.st.Vector()
-					cs, _ := from.st.ChangesAfter(have, 1<<30)
-					if _, err := to.st.Apply(cs); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-		}
-	}
-}
-
 var samPlan = Content{Title: "Sam: SLA and documentation", Goals: []Goal{
 	{Metric: SLACompliance, Target: 90},
 	{Metric: FCR, Target: 70},
@@ -192,7 +175,7 @@ func TestPlansArePrivate(t *testing.T) {
 	lead := newDevice(t, c, figs, "Lena", person.RoleLead, "")
 	sam := newDevice(t, c, figs, "Sam", person.RoleTechnician, "tech-sam")
 	other := newDevice(t, c, figs, "Omar", person.RoleTechnician, "tech-omar")
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 	ctx := context.Background()
 	secret := samPlan
 	secret.Title = "Formal improvement plan for Sam"
@@ -207,7 +190,7 @@ func TestPlansArePrivate(t *testing.T) {
 	if _, err := sam.plans.Create(ctx, "tech-omar", secret, false); !errors.Is(err, ErrNotAllowed) {
 		t.Fatalf("a technician wrote a plan: %v", err)
 	}
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 	count := func(d *device) int {
 		l, err := d.plans.List("")
 		if err != nil {
@@ -234,7 +217,7 @@ func TestPlansArePrivate(t *testing.T) {
 	if _, err := lead.plans.RecordReview(ctx, p.ID, "Shared the plan with Sam"); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 	got, err := sam.plans.Get(p.ID)
 	if err != nil || got.Title != secret.Title || len(got.Entries) != 1 || got.Entries[0].Note != "Shared the plan with Sam" {
 		t.Fatalf("sam reads %+v, %v", got, err)

@@ -201,24 +201,6 @@ func TestLifecycleAndActions(t *testing.T) {
 	}
 }
 
-// sync copies every change each replica lacks to the other.
-func syncPair(t *testing.T, a, b *store.Store) {
-	t.Helper()
-	for _, pair := range [][2]*store.Store{{a, b}, {b, a}} {
-		v, err := pair[1].Vector()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := pair[0].ChangesAfter(v, 64<<20)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := pair[1].Apply(cs); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestIncidentsMergeAddWins(t *testing.T) {
 	t.Parallel()
 	c := &clock{t: t0}
@@ -230,7 +212,7 @@ func TestIncidentsMergeAddWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	syncPair(t, a, b)
+	storetest.Sync(t, a, b)
 	// Offline at the same time: A unlinks ticket 0 and ticket 1; B links ticket 2
 	// and, not having seen A's unlink, links ticket 1 again.
 	if _, err := pa.Unlink(ctx, "lead", p.ID, ids[0]); err != nil {
@@ -250,7 +232,7 @@ func TestIncidentsMergeAddWins(t *testing.T) {
 	if err != nil || len(rec.Members(fIncidents)) != 3 {
 		t.Fatalf("re-link on b: %v (b had %v)", err, rec.Members(fIncidents))
 	}
-	syncPair(t, a, b)
+	storetest.Sync(t, a, b)
 	want := []string{ids[1], ids[2]}
 	slices.Sort(want)
 	for name, s := range map[string]*Service{"a": pa, "b": pb} {

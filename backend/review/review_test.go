@@ -37,27 +37,6 @@ func newDevice(t *testing.T, name string, role person.Role, techID string) *devi
 	return &device{st: st, people: ppl, rev: NewService(st, ppl, func() time.Time { return today })}
 }
 
-func syncAll(t *testing.T, devs ...*device) {
-	t.Helper()
-	for range 2 {
-		for _, from := range devs {
-			for _, to := range devs {
-				if from == to {
-					continue
-				}
-				have, _ := to.st.Vector()
-				cs, err := from.st.ChangesAfter(have, 1<<30)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := to.st.Apply(cs); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-}
-
 func scores(d, c, doc, e int) map[Dimension]Score {
 	return map[Dimension]Score{Diagnosis: {Score: d}, Communication: {Score: c}, Documentation: {Score: doc, Comment: "work log thin on the root cause"}, Escalation: {Score: e}}
 }
@@ -103,7 +82,7 @@ func TestReviewsArePrivate(t *testing.T) {
 	lead := newDevice(t, "Lena", person.RoleLead, "")
 	sam := newDevice(t, "Sam", person.RoleTechnician, "tech-sam")
 	other := newDevice(t, "Omar", person.RoleTechnician, "tech-omar")
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 
 	secret := "Diagnosis skipped the DHCP lease check entirely"
 	c := Content{Ticket: "tk1", TicketNumber: "ABCD-1", Summary: secret, Scores: scores(2, 4, 3, 4)}
@@ -114,7 +93,7 @@ func TestReviewsArePrivate(t *testing.T) {
 	if _, err := sam.rev.Add(ctx, "tech-omar", c, false); !errors.Is(err, ErrNotAllowed) {
 		t.Fatalf("a technician wrote a review: %v", err)
 	}
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 
 	visible := func(d *device) int {
 		t.Helper()
@@ -143,7 +122,7 @@ func TestReviewsArePrivate(t *testing.T) {
 	if _, err := lead.rev.Share(ctx, rv.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 	if visible(sam) != 1 || visible(other) != 0 {
 		t.Fatalf("shared: sam %d, other %d", visible(sam), visible(other))
 	}
@@ -157,7 +136,7 @@ func TestReviewsArePrivate(t *testing.T) {
 	if _, err := lead.rev.Share(ctx, rv.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	syncAll(t, lead, sam, other)
+	storetest.Sync(t, lead.st, sam.st, other.st)
 	if visible(sam) != 0 {
 		t.Fatal("unsharing left the current version readable by the technician")
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"outpost/backend/field"
-	"outpost/backend/store"
 	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
@@ -25,24 +24,6 @@ func newSOP(t *testing.T, s *Service, in NewSOP) SOP {
 		t.Fatal(err)
 	}
 	return sp
-}
-
-// exchange gives each store the changes the other lacks, as sync would.
-func exchange(t *testing.T, a, b *store.Store) {
-	t.Helper()
-	for _, pair := range [][2]*store.Store{{a, b}, {b, a}} {
-		have, err := pair[1].Vector()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := pair[0].ChangesAfter(have, 1<<30)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := pair[1].Apply(cs); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestCreateAndGet(t *testing.T) {
@@ -163,7 +144,7 @@ func TestConcurrentSavesForkAndAMergeClosesTheFork(t *testing.T) {
 	stA, stB := storetest.Open(t), storetest.Open(t)
 	a, b := NewService(stA, fixedDay), NewService(stB, fixedDay)
 	sp := newSOP(t, a, NewSOP{Title: "Onboard a laptop", Body: "1. Enrol\n2. Encrypt\n"})
-	exchange(t, stA, stB)
+	storetest.Sync(t, stA, stB)
 	base := sp.Current
 
 	if _, err := a.Save(ctx, "alice", sp.ID, sp.Title, "1. Enrol in MDM\n2. Encrypt\n", []string{base}, "MDM"); err != nil {
@@ -172,7 +153,7 @@ func TestConcurrentSavesForkAndAMergeClosesTheFork(t *testing.T) {
 	if _, err := b.Save(ctx, "bob", sp.ID, sp.Title, "1. Enrol\n2. Encrypt\n3. Install VPN\n", []string{base}, "VPN step"); err != nil {
 		t.Fatal(err)
 	}
-	exchange(t, stA, stB)
+	storetest.Sync(t, stA, stB)
 	ga, _ := a.Get(sp.ID)
 	gb, _ := b.Get(sp.ID)
 	if !ga.Forked || len(ga.Heads) != 2 || ga.Current != gb.Current || ga.Body != gb.Body {
@@ -190,7 +171,7 @@ func TestConcurrentSavesForkAndAMergeClosesTheFork(t *testing.T) {
 	if _, err := b.Save(ctx, "bob", sp.ID, sp.Title, merged, heads, ""); err != nil {
 		t.Fatal(err)
 	}
-	exchange(t, stA, stB)
+	storetest.Sync(t, stA, stB)
 	ga, _ = a.Get(sp.ID)
 	if ga.Forked || len(ga.Heads) != 1 || ga.Body != merged || ga.Revisions != 4 || !strings.HasPrefix(ga.Heads[0].Note, "Merged") {
 		t.Fatalf("after merge: %+v", ga)
@@ -322,7 +303,7 @@ func TestKeptSummariesFollowTheStore(t *testing.T) {
 	x := newSOP(t, b, NewSOP{Title: "Local", Tags: []string{"vpn"}, ReviewBy: "2025-01-01"})
 	same("after a local create")
 	y := newSOP(t, a, NewSOP{Title: "Remote"})
-	exchange(t, stA, stB)
+	storetest.Sync(t, stA, stB)
 	same("after a remote create")
 	if _, err := a.Save(ctx, "alice", y.ID, "Remote v2", "b", []string{y.Current}, ""); err != nil {
 		t.Fatal(err)
@@ -330,7 +311,7 @@ func TestKeptSummariesFollowTheStore(t *testing.T) {
 	if _, err := b.Save(ctx, "bob", y.ID, "Remote v2b", "c", []string{y.Current}, ""); err != nil {
 		t.Fatal(err)
 	}
-	exchange(t, stA, stB)
+	storetest.Sync(t, stA, stB)
 	same("after concurrent saves")
 	if err := b.Delete(ctx, "bob", x.ID); err != nil {
 		t.Fatal(err)

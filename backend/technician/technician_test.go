@@ -9,7 +9,6 @@ import (
 
 	"outpost/backend/assign"
 	"outpost/backend/field"
-	"outpost/backend/store"
 	"outpost/backend/store/storetest"
 	"outpost/backend/technician/schedule"
 )
@@ -20,24 +19,6 @@ func ana() Profile {
 		Hours:   schedule.WeekdayHours("Europe/Berlin", "09:00", "17:00"),
 		TimeOff: []schedule.TimeOff{{From: "2026-12-24", To: "2026-12-31", Note: "holidays"}},
 		OnSite:  true}
-}
-
-// sync copies every change each store lacks from the other.
-func sync(t *testing.T, a, b *store.Store) {
-	t.Helper()
-	for _, p := range [][2]*store.Store{{a, b}, {b, a}} {
-		have, err := p[1].Vector()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := p[0].ChangesAfter(have, 1<<30)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p[1].Apply(cs); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestCreateGetList(t *testing.T) {
@@ -184,7 +165,7 @@ func TestConcurrentSkillAndTimeOffEditsMerge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sync(t, a, b)
+	storetest.Sync(t, a, b)
 
 	pa := ana()
 	pa.Skills["wifi"] = 3       // laptop A adds wifi
@@ -201,7 +182,7 @@ func TestConcurrentSkillAndTimeOffEditsMerge(t *testing.T) {
 	if _, err := sb.Update(ctx, "ana", created.ID, pb); err != nil {
 		t.Fatal(err)
 	}
-	sync(t, a, b)
+	storetest.Sync(t, a, b)
 	for name, s := range map[string]*Service{"A": sa, "B": sb} {
 		got, err := s.Get(created.ID)
 		if err != nil {

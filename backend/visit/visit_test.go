@@ -256,7 +256,7 @@ func TestConcurrentChecksMerge(t *testing.T) {
 	}
 	st2 := storetest.Open(t)
 	g := newFixture(t, st2, &f)
-	exchange(t, f.st, st2)
+	storetest.Sync(t, f.st, st2)
 
 	// Laptop: ticks item 1; unticks item 3 and ticks it again. Phone: ticks item 2, unticks item 3.
 	steps := []struct {
@@ -272,7 +272,7 @@ func TestConcurrentChecksMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	exchange(t, f.st, st2)
+	storetest.Sync(t, f.st, st2)
 	for name, svc := range map[string]*Service{"laptop": f.visits, "phone": g.visits} {
 		got, err := svc.Get(v.ID)
 		if err != nil {
@@ -285,23 +285,6 @@ func TestConcurrentChecksMerge(t *testing.T) {
 		}
 		if len(got.Checks) != 6 || got.Status != StatusInProgress {
 			t.Errorf("%s: %d checks logged, status %s", name, len(got.Checks), got.Status)
-		}
-	}
-}
-
-func exchange(t *testing.T, a, b *store.Store) {
-	t.Helper()
-	for _, p := range [][2]*store.Store{{a, b}, {b, a}} {
-		have, err := p[1].Vector()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cs, err := p[0].ChangesAfter(have, 1<<30)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p[1].Apply(cs); err != nil {
-			t.Fatal(err)
 		}
 	}
 }

@@ -38,7 +38,8 @@ func OpenWith(t testing.TB, opts store.Options) *store.Store {
 }
 
 // Sync replicates between stores until each holds every change of the others, as
-// gossip would: every store sends every other what it lacks, twice over.
+// gossip would: every store sends every other what it lacks, twice over. A change
+// refused on the way, or replicas left with different states, fail the test.
 func Sync(t testing.TB, stores ...*store.Store) {
 	t.Helper()
 	for range 2 {
@@ -55,10 +56,20 @@ func Sync(t testing.TB, stores ...*store.Store) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := to.Apply(cs); err != nil {
-					t.Fatal(err)
+				res, err := to.Apply(cs)
+				if err != nil || len(res.Rejected) > 0 {
+					t.Fatalf("apply: %v %+v", err, res.Rejected)
 				}
 			}
+		}
+	}
+	want, err := stores[0].StateHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range stores[1:] {
+		if h, err := st.StateHash(); err != nil || h != want {
+			t.Fatalf("replicas did not converge (%v)", err)
 		}
 	}
 }
