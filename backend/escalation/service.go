@@ -183,13 +183,7 @@ func (s *Service) Get(category string) (Path, error) {
 
 // List returns every path, by category.
 func (s *Service) List() ([]Path, error) {
-	out := []Path{}
-	err := s.st.Scan(Kind, func(r change.Record) error {
-		if !r.Deleted() {
-			out = append(out, FromRecord(r))
-		}
-		return nil
-	})
+	out, err := record.List(s.st, Kind, FromRecord)
 	if err != nil {
 		return nil, fmt.Errorf("list escalation paths: %w", err)
 	}

@@ -208,13 +208,7 @@ func (s *Service) Get(id string) (Checklist, error) {
 
 // List returns every checklist, least complete first: what the lead looks at.
 func (s *Service) List() ([]Checklist, error) {
-	out := []Checklist{}
-	err := s.st.Scan(Kind, func(r change.Record) error {
-		if !r.Deleted() {
-			out = append(out, FromRecord(r))
-		}
-		return nil
-	})
+	out, err := record.List(s.st, Kind, FromRecord)
 	if err != nil {
 		return nil, fmt.Errorf("list onboarding: %w", err)
 	}

@@ -199,13 +199,7 @@ func (s *Service) Get(id string) (Problem, error) {
 
 // List returns every problem, active ones first, newest first within each group.
 func (s *Service) List() ([]Problem, error) {
-	out := []Problem{}
-	err := s.st.Scan(Kind, func(r change.Record) error {
-		if !r.Deleted() {
-			out = append(out, FromRecord(r))
-		}
-		return nil
-	})
+	out, err := record.List(s.st, Kind, FromRecord)
 	if err != nil {
 		return nil, fmt.Errorf("list problems: %w", err)
 	}

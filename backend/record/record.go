@@ -57,3 +57,16 @@ func Edit(ctx context.Context, st *store.Store, author, kind, id string, notFoun
 	})
 	return out, err
 }
+
+// List returns every live record of kind in st as from makes it, in the store's
+// order; none is an empty list, not nil.
+func List[T any](st *store.Store, kind string, from func(change.Record) T) ([]T, error) {
+	out := []T{}
+	err := st.Scan(kind, func(r change.Record) error {
+		if !r.Deleted() {
+			out = append(out, from(r))
+		}
+		return nil
+	})
+	return out, err
+}

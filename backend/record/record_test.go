@@ -136,3 +136,18 @@ func changes(v store.Vector) uint64 {
 	}
 	return n
 }
+
+func TestList(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	seed(t, st)
+	name := func(r change.Record) string { return r.ID + ":" + r.String("name") }
+	got, err := List(st, "widget", name)
+	if err != nil || len(got) != 1 || got[0] != "w1:first" {
+		t.Fatalf("List = %q, %v; want only the live widget", got, err)
+	}
+	none, err := List(st, "gadget", name)
+	if err != nil || none == nil || len(none) != 0 {
+		t.Fatalf("List of an empty kind = %#v, %v; want an empty list", none, err)
+	}
+}
