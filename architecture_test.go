@@ -23,6 +23,7 @@ var (
 		"outpost/backend/assign",
 		"outpost/backend/technician/schedule",
 		"outpost/backend/summary",
+		"outpost/backend/slug",
 	}
 	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {

@@ -2,7 +2,6 @@ package escalation
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"outpost/backend/field"
@@ -84,28 +83,4 @@ func Missing(p Path, confirmed map[string]bool) []Item {
 		}
 	}
 	return out
-}
-
-// itemID derives a stable item ID from its text: lower-case words joined by dashes.
-func itemID(text string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(text) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		s = "item"
-	}
-	return s
 }

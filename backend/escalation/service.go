@@ -12,6 +12,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/record"
+	"outpost/backend/slug"
 	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
@@ -67,7 +68,7 @@ func (in *Input) normalize() {
 		}
 		it.ID = strings.TrimSpace(it.ID)
 		if it.ID == "" {
-			it.ID = itemID(it.Text)
+			it.ID = slug.From(it.Text)
 		}
 		base := it.ID
 		for n := 2; used[it.ID]; n++ {

@@ -10,6 +10,7 @@ import (
 
 	"outpost/backend/change"
 	"outpost/backend/field"
+	"outpost/backend/slug"
 )
 
 // Record kinds in the store.
@@ -46,7 +47,7 @@ func (s Section) Valid() bool {
 const (
 	MaxItems = 60
 	MaxText  = 300
-	maxID    = 40
+	maxID    = slug.MaxLen
 )
 
 // TemplateItem is one line of a checklist.
@@ -115,7 +116,7 @@ func normalizeItems(items []TemplateItem) []TemplateItem {
 			continue
 		}
 		if it.ID == "" {
-			it.ID = slug(it.Text)
+			it.ID = slug.From(it.Text)
 		}
 		base := it.ID
 		for n := 2; used[it.ID]; n++ {
@@ -146,27 +147,4 @@ func validateItems(name string, items []TemplateItem) error {
 		}
 	}
 	return nil
-}
-
-func slug(text string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(text) {
-		if b.Len() >= maxID {
-			break
-		}
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	s := strings.Trim(b.String(), "-")
-	if s == "" {
-		return "item"
-	}
-	return s
 }
