@@ -1,6 +1,7 @@
 // A technician's whole path through one ticket in the browser: create (with a validation error first),
 // triage impact and urgency into a priority, assign, escalate with handover notes, comment, log work,
-// resolve; then the queue's filter and keyboard navigation.
+// resolve; then the queue's filter and keyboard navigation, a bulk assignment in one call, and a problem
+// opened from the queue's selection.
 import { assert, browser, serve } from './harness.mjs'
 
 export default async function lifecycle(ctx) {
@@ -150,6 +151,25 @@ export default async function lifecycle(ctx) {
   assert(assignCalls.join(',') === 'AssignMany', `bulk assign calls: ${assignCalls.join(',') || 'none'}, want one AssignMany`)
   await page.getByRole('tab', { name: 'Assigned to me' }).click()
   await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
+
+  // A lead sees the two come back together: select both and open a problem with them (p).
+  const numbers = await page.locator('.table .body [data-number]').evaluateAll((rows) => rows.map((r) => r.dataset.number))
+  assert(numbers.length === 2, `two rows in "Assigned to me", got ${numbers.join(',')}`)
+  await page.locator('.table .body').focus()
+  await page.keyboard.press('g')
+  await page.keyboard.press('g')
+  await page.keyboard.press('x')
+  await page.keyboard.press('j')
+  await page.keyboard.press('x')
+  await page.getByText('2 selected').waitFor()
+  await page.keyboard.press('p')
+  await page.waitForURL(/#\/lead\/problems\/new\/[^/]+/)
+  const chosen = page.getByTestId('chosen-tickets')
+  for (const n of numbers) await chosen.getByRole('link', { name: n }).waitFor()
+  await page.fill('#np-title', 'Hardware tickets keep coming back')
+  await page.getByTestId('open-problem').click()
+  await page.getByTestId('problem').getByRole('heading', { name: 'Hardware tickets keep coming back' }).waitFor()
+  for (const n of numbers) await page.locator('.incidents a', { hasText: n }).waitFor()
 
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }
