@@ -70,11 +70,7 @@ func (in *Input) normalize() {
 		if it.ID == "" {
 			it.ID = slug.From(it.Text)
 		}
-		base := it.ID
-		for n := 2; used[it.ID]; n++ {
-			it.ID = fmt.Sprintf("%s-%d", base, n)
-		}
-		used[it.ID] = true
+		it.ID = slug.Unique(it.ID, used)
 		items = append(items, it)
 	}
 	in.Checklist = items

@@ -5,7 +5,6 @@
 package onboarding
 
 import (
-	"fmt"
 	"strings"
 
 	"outpost/backend/change"
@@ -118,11 +117,7 @@ func normalizeItems(items []TemplateItem) []TemplateItem {
 		if it.ID == "" {
 			it.ID = slug.From(it.Text)
 		}
-		base := it.ID
-		for n := 2; used[it.ID]; n++ {
-			it.ID = fmt.Sprintf("%s-%d", base, n)
-		}
-		used[it.ID] = true
+		it.ID = slug.Unique(it.ID, used)
 		out = append(out, it)
 	}
 	return out

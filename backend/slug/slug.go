@@ -2,7 +2,10 @@
 // runs of anything else turned into one dash.
 package slug
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // MaxLen is the longest ID From returns.
 const MaxLen = 40
@@ -31,4 +34,15 @@ func From(text string) string {
 		return "item"
 	}
 	return s
+}
+
+// Unique returns id, or id with the first free suffix "-2", "-3", ... when used
+// already holds it, and marks the result used.
+func Unique(id string, used map[string]bool) string {
+	base := id
+	for n := 2; used[id]; n++ {
+		id = fmt.Sprintf("%s-%d", base, n)
+	}
+	used[id] = true
+	return id
 }

@@ -1,6 +1,7 @@
 package slug
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,5 +28,23 @@ func TestFrom(t *testing.T) {
 				t.Fatalf("From(%q) is %d characters long", c.text, len(got))
 			}
 		})
+	}
+}
+
+func TestUnique(t *testing.T) {
+	t.Parallel()
+	used := map[string]bool{}
+	var got []string
+	for _, id := range []string{"reboot", "reboot", "check", "reboot", "reboot-2"} {
+		got = append(got, Unique(id, used))
+	}
+	want := []string{"reboot", "reboot-2", "check", "reboot-3", "reboot-2-2"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("Unique gave %q, want %q", got, want)
+	}
+	for _, id := range want {
+		if !used[id] {
+			t.Fatalf("%q is not marked used", id)
+		}
 	}
 }
