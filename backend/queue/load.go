@@ -9,7 +9,7 @@ func (x *Index) Loads() map[string]int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := map[string]int{}
-	for _, e := range x.items {
+	for _, e := range x.open {
 		if e.Assignee != "" && e.Status.Open() {
 			out[e.Assignee]++
 		}

@@ -42,8 +42,9 @@ type Result struct {
 
 type entry struct {
 	ticket.Summary
-	search string // lower-cased number, title, category, requester
-	fact   metrics.Ticket
+	search  string // lower-cased number, title, category, requester
+	created int64  // Created in Unix nanoseconds, for cheap comparisons
+	fact    metrics.Ticket
 }
 
 // Index is the in-memory queue. It is safe for concurrent use.
@@ -54,7 +55,8 @@ type entry struct {
 type Index struct {
 	st     *store.Store
 	mu     sync.RWMutex
-	items  map[string]*entry
+	items  map[string]*entry // every ticket not deleted
+	open   map[string]*entry // the open ones among them: what most questions read
 	cancel func()
 	sla    slaSource
 
@@ -81,7 +83,7 @@ func Build(st *store.Store) (*Index, error) {
 // Start returns an index that follows the store's commits at once and loads the tickets
 // already stored in the background (see Index).
 func Start(st *store.Store) *Index {
-	x := &Index{st: st, items: map[string]*entry{}, stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
+	x := &Index{st: st, items: map[string]*entry{}, open: map[string]*entry{}, stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
 		touched: map[string]bool{}, later: map[string]bool{}}
 	x.cancel = st.Subscribe(x.onCommit)
 	go x.load()
@@ -137,11 +139,22 @@ func (x *Index) put(r change.Record, fromCommit bool) {
 	} else if x.touched[r.ID] {
 		return
 	}
+	x.set(r.ID, en)
+}
+
+// set indexes en as ticket id, or forgets the ticket when en is nil. x.mu must be held.
+func (x *Index) set(id string, en *entry) {
 	if en == nil {
-		delete(x.items, r.ID)
+		delete(x.items, id)
+		delete(x.open, id)
 		return
 	}
-	x.items[r.ID] = en
+	x.items[id] = en
+	if en.Status.Open() {
+		x.open[id] = en
+	} else {
+		delete(x.open, id)
+	}
 }
 
 func entryOf(r change.Record) *entry {
@@ -159,6 +172,7 @@ func entryOf(r change.Record) *entry {
 	t := ticket.FromRecord(r)
 	return &entry{
 		Summary: t.Summary,
+		created: t.Created.UnixNano(),
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
 		fact:    factOf(t),
 	}
@@ -170,29 +184,41 @@ func (x *Index) Query(f Filter) Result {
 	text := strings.ToLower(strings.TrimSpace(f.Text))
 	x.mu.RLock()
 	matched := make([]*entry, 0, 256)
-	for _, e := range x.items {
+	for _, e := range x.scope(f.onlyOpen()) {
 		if f.matches(e, text) {
 			matched = append(matched, e)
 		}
 	}
 	x.mu.RUnlock()
-	badges := x.badges(matched, f.Sort == SortSLA)
-	if f.Sort == SortSLA {
-		slices.SortFunc(matched, byRisk(badges))
-	} else {
-		slices.SortFunc(matched, order(f.Sort))
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
+	}
+	end := max(f.Offset, 0) + limit // only the tickets up to the page's end need ordering
+	if f.Sort == SortSLA {
+		rs := x.risks(matched)
+		sortTop(rs, end, byRisk)
+		for i := range rs {
+			matched[i] = rs[i].e
+		}
+	} else {
+		sortTop(matched, end, order(f.Sort))
 	}
 	page := matched[min(max(f.Offset, 0), len(matched)):]
 	page = page[:min(limit, len(page))]
 	res := Result{Total: len(matched), Tickets: make([]Row, 0, len(page))}
 	for _, e := range page {
-		res.Tickets = append(res.Tickets, Row{Summary: e.Summary, SLA: x.badge(badges, e)})
+		res.Tickets = append(res.Tickets, Row{Summary: e.Summary, SLA: x.badge(e)})
 	}
 	return res
+}
+
+// scope returns the open tickets or all of them. x.mu must be held.
+func (x *Index) scope(openOnly bool) map[string]*entry {
+	if openOnly {
+		return x.open
+	}
+	return x.items
 }
 
 // onlyOpen reports whether f selects open tickets only.
@@ -234,12 +260,12 @@ func order(sort string) func(a, b *entry) int {
 	byID := func(a, b *entry) int { return strings.Compare(a.ID, b.ID) }
 	switch sort {
 	case "age":
-		return func(a, b *entry) int { return cmp.Or(a.Created.Compare(b.Created), byID(a, b)) }
+		return func(a, b *entry) int { return cmp.Or(cmp.Compare(a.created, b.created), byID(a, b)) }
 	case "updated":
 		return func(a, b *entry) int { return cmp.Or(b.Updated.Compare(a.Updated), byID(a, b)) }
 	default:
 		return func(a, b *entry) int {
-			return cmp.Or(cmp.Compare(a.Priority, b.Priority), a.Created.Compare(b.Created), byID(a, b))
+			return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.created, b.created), byID(a, b))
 		}
 	}
 }

@@ -46,26 +46,39 @@ func (x *Index) engine() (*sla.Engine, time.Time) {
 	return f.engine(), f.now()
 }
 
-// badges computes the badges of every open entry when all is set (to sort by them);
-// otherwise it returns nil and badge computes them for the returned page only.
-func (x *Index) badges(es []*entry, all bool) map[*entry]*sla.Badge {
+// risk is an entry's place in the SLA order: the share of its target most at risk.
+type risk struct {
+	e     *entry
+	share float64 // -1 for a ticket without a badge (closed, or no engine)
+}
+
+// risks measures every entry's SLA share at once (Engine.Measure: no due times, no
+// labels), to sort by it; the page's badges are computed afterwards, for its rows only.
+func (x *Index) risks(es []*entry) []risk {
 	e, now := x.engine()
-	if e == nil || !all {
-		return nil
-	}
-	out := make(map[*entry]*sla.Badge, len(es))
-	for _, en := range es {
-		if en.Status.Open() {
-			out[en] = e.Evaluate(en.fact.Timeline, now).Badge()
+	out := make([]risk, len(es))
+	for i, en := range es {
+		out[i] = risk{e: en, share: -1}
+		if e != nil && en.Status.Open() {
+			out[i].share = riskShare(e.Measure(en.fact.Timeline, now))
 		}
 	}
 	return out
 }
 
-func (x *Index) badge(computed map[*entry]*sla.Badge, en *entry) *sla.Badge {
-	if b, ok := computed[en]; ok {
-		return b
+// riskShare is the Share of r.Badge() without building the badge: the response
+// target while it is not met and at least as used as the resolution target.
+func riskShare(r sla.Result) float64 {
+	if !r.Open {
+		return -1
 	}
+	if !r.Response.Done && r.Response.Share >= r.Resolution.Share {
+		return r.Response.Share
+	}
+	return r.Resolution.Share
+}
+
+func (x *Index) badge(en *entry) *sla.Badge {
 	e, now := x.engine()
 	if e == nil || !en.Status.Open() {
 		return nil
@@ -73,16 +86,8 @@ func (x *Index) badge(computed map[*entry]*sla.Badge, en *entry) *sla.Badge {
 	return e.Evaluate(en.fact.Timeline, now).Badge()
 }
 
-func byRisk(b map[*entry]*sla.Badge) func(a, c *entry) int {
-	share := func(e *entry) float64 {
-		if x := b[e]; x != nil {
-			return x.Share
-		}
-		return -1
-	}
-	return func(a, c *entry) int {
-		return cmp.Or(cmp.Compare(share(c), share(a)), a.Created.Compare(c.Created), strings.Compare(a.ID, c.ID))
-	}
+func byRisk(a, c risk) int {
+	return cmp.Or(cmp.Compare(c.share, a.share), cmp.Compare(a.e.created, c.e.created), strings.Compare(a.e.ID, c.e.ID))
 }
 
 // OpenSLA calls fn with the SLA state of every open ticket at now, using engine.
@@ -90,7 +95,7 @@ func (x *Index) OpenSLA(engine *sla.Engine, now time.Time, fn func(ticket.Summar
 	x.wait(true)
 	x.mu.RLock()
 	open := make([]*entry, 0, len(x.items)/4)
-	for _, e := range x.items {
+	for _, e := range x.open {
 		if e.Status.Open() {
 			open = append(open, e)
 		}

@@ -99,3 +99,42 @@ func TestQueueCarriesSLABadgesAndSortsByRisk(t *testing.T) {
 		}
 	}
 }
+
+// TestRiskShareIsTheBadgeShare: the queue sorts by riskShare of Measure and shows the
+// badge of Evaluate; both must tell the same risk.
+func TestRiskShareIsTheBadgeShare(t *testing.T) {
+	t.Parallel()
+	e, err := sla.NewEngine(sla.DefaultSettings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
+	ev := func(h float64, typ sla.EventType, v string) sla.Event {
+		return sla.Event{At: t0.Add(time.Duration(h * float64(time.Hour))), Type: typ, Value: v}
+	}
+	tests := []struct {
+		name string
+		tl   sla.Timeline
+	}{
+		{"new", sla.Timeline{Created: t0, Priority: 3}},
+		{"responded", sla.Timeline{Created: t0, Priority: 2, Events: []sla.Event{ev(0.5, sla.EventStatus, "in_progress")}}},
+		{"waiting", sla.Timeline{Created: t0, Priority: 1, Events: []sla.Event{ev(0.2, sla.EventStatus, "waiting_requester")}}},
+		{"resolved", sla.Timeline{Created: t0, Priority: 4, Events: []sla.Event{ev(3, sla.EventStatus, "resolved")}}},
+		{"reprioritised", sla.Timeline{Created: t0, Priority: 5, Events: []sla.Event{ev(1, sla.EventPriority, "1")}}},
+	}
+	for _, tt := range tests {
+		for _, later := range []time.Duration{time.Minute, 3 * time.Hour, 50 * time.Hour, 30 * 24 * time.Hour} {
+			t.Run(tt.name, func(t *testing.T) {
+				now := t0.Add(later)
+				b := e.Evaluate(tt.tl, now).Badge()
+				want := -1.0
+				if b != nil {
+					want = b.Share
+				}
+				if got := riskShare(e.Measure(tt.tl, now)); got != want {
+					t.Fatalf("at +%s: riskShare %v, badge share %v", later, got, want)
+				}
+			})
+		}
+	}
+}

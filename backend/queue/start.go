@@ -54,7 +54,7 @@ func (x *Index) load() {
 			if x.later[id] { // not indexed by a commit meanwhile
 				delete(x.later, id)
 				if !r.Deleted() {
-					x.items[id] = en
+					x.set(id, en)
 				}
 			}
 			x.mu.Unlock()
