@@ -32,6 +32,7 @@ export default async function leadSetup(ctx) {
 
   const b = ctx.own(await browser())
   const page = await b.newPage({ viewport: { width: 1280, height: 800 } })
+  page.setDefaultTimeout(10_000)
   const errors = []
   page.on('pageerror', (e) => errors.push(String(e)))
   await page.goto(srv.url)
