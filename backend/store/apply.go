@@ -36,10 +36,11 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 	if s.isClosed() {
 		return res, ErrClosed
 	}
+	pre := s.preverify(changes)
 	batch := applyBatch
 	for len(changes) > 0 {
 		n := min(batch, len(changes))
-		part, applied, err := s.applyPart(changes[:n])
+		part, applied, err := s.applyPart(changes[:n], pre)
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
 			batch = n / 2 // nothing of this part was committed: retry it smaller
 			continue
@@ -66,13 +67,13 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 const applyBatch = 256
 
 // applyPart applies changes in one transaction that commits whole or not at all.
-func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change, error) {
+func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, error) {
 	var res ApplyResult
 	var applied []change.Change
 	b := s.newBatch()
 	defer b.discard()
 	for i := range changes {
-		got, err := s.applyOne(b, &changes[i], &res)
+		got, err := s.applyOne(b, &changes[i], &res, pre)
 		if err != nil {
 			return res, nil, err
 		}
@@ -102,7 +103,7 @@ func (s *Store) applyPart(changes []change.Change) (ApplyResult, []change.Change
 
 // applyOne applies c if it is next in its device's sequence (then also any
 // buffered successors), buffers it if it is early, and skips it if already held.
-func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change.Change, error) {
+func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verified) ([]change.Change, error) {
 	txn := b.txn
 	reject := func(err error) ([]change.Change, error) {
 		res.Rejected = append(res.Rejected, Rejection{ID: c.ID(), Err: err})
@@ -137,7 +138,7 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change
 		res.Buffered++
 		return nil, nil
 	}
-	if err := s.admit(b, c); err != nil {
+	if err := s.admit(b, c, pre); err != nil {
 		return reject(err)
 	}
 	if err := s.put(b, c); err != nil {
@@ -157,7 +158,7 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult) ([]change
 		if err := txn.Delete(pendingKey(c.Device, seq+1)); err != nil {
 			return nil, err
 		}
-		if err := s.admit(b, &next); err != nil {
+		if err := s.admit(b, &next, nil); err != nil {
 			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
 			break
 		}
@@ -185,8 +186,9 @@ func (s *Store) put(b *batch, c *change.Change) error {
 	return nil
 }
 
-// admit checks that c is signed by its origin device and that the device was not removed before c.
-func (s *Store) admit(b *batch, c *change.Change) error {
+// admit checks that c is signed by its origin device and that the device was not
+// removed before c. A signature pre found good with the same key is not checked again.
+func (s *Store) admit(b *batch, c *change.Change, pre verified) error {
 	dev, err := b.get(KindDevice, c.Device)
 	var pub []byte
 	switch {
@@ -216,6 +218,9 @@ func (s *Store) admit(b *batch, c *change.Change) error {
 	}
 	if len(pub) != ed25519.PublicKeySize {
 		return fmt.Errorf("%w: %s has no valid public key", ErrUnknownDevice, c.Device)
+	}
+	if pre.checked(c, pub) {
+		return nil
 	}
 	return c.Verify(ed25519.PublicKey(pub))
 }
