@@ -63,8 +63,9 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 	return res, nil
 }
 
-// applyBatch is how many remote changes one transaction takes at most.
-const applyBatch = 256
+// applyBatch is how many remote changes one transaction takes at most: enough for
+// one sync chunk (about 1,000 changes) to commit with a single synced write.
+const applyBatch = 1024
 
 // applyPart applies changes in one transaction that commits whole or not at all.
 func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, error) {
