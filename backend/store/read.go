@@ -130,30 +130,57 @@ func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error)
 	size := 0
 	err = s.db.View(func(txn *badger.Txn) error {
 		for _, d := range devs {
-			for seq := have[d] + 1; seq <= mine[d]; seq++ {
-				item, err := txn.Get(changeKey(d, seq))
-				if err != nil {
-					return fmt.Errorf("read change %s:%d: %w", d, seq, err)
-				}
-				var c change.Change
-				err = item.Value(func(v []byte) error {
-					size += len(v)
-					var err error
-					c, err = change.Decode(v)
-					return err
-				})
-				if err != nil {
-					return err
-				}
+			if have[d] >= mine[d] {
+				continue
+			}
+			full, err := changesFrom(txn, d, have[d]+1, mine[d], maxBytes-size, func(c change.Change, n int) {
 				out = append(out, c)
-				if size >= maxBytes {
-					return nil
-				}
+				size += n
+			})
+			if err != nil || full {
+				return err
 			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// changesFrom reads device's changes from seq to last in order with one
+// iterator (a seek, then the log in key order, rather than a lookup per change),
+// handing each to fn with its encoded size. It stops once maxBytes are handed
+// over and then reports full.
+func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int, fn func(change.Change, int)) (bool, error) {
+	p := changePrefix(device)
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = p
+	opts.PrefetchValues = false
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	size := 0
+	it.Seek(changeKey(device, seq))
+	for ; seq <= last; seq++ {
+		if !it.ValidForPrefix(p) || uint64Value(it.Item().Key()[len(p):]) != seq {
+			return false, fmt.Errorf("read change %s:%d: %w", device, seq, badger.ErrKeyNotFound)
+		}
+		var c change.Change
+		n := 0
+		err := it.Item().Value(func(v []byte) error {
+			n = len(v)
+			var err error
+			c, err = change.Decode(v)
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+		fn(c, n)
+		if size += n; size >= maxBytes {
+			return true, nil
+		}
+		it.Next()
+	}
+	return false, nil
 }
 
 func getRecord(txn *badger.Txn, kind, id string) (change.Record, error) {
