@@ -130,10 +130,21 @@ export default async function leadSetup(ctx) {
   assert(/3 tickets opened and 1 resolved/.test(headline) && /backlog/.test(headline), `headline: ${headline}`)
   const figures = await frame.locator('table').first().textContent()
   for (const f of ['Opened', 'Resolved', 'Open backlog', 'SLA compliance', 'First-contact resolution']) assert(figures.includes(f), `figure ${f} in ${figures}`)
-  await page.waitForFunction(() => {
-    const f = document.querySelector('[data-testid=summary-frame]')
-    return f && f.contentDocument && f.getBoundingClientRect().height >= f.contentDocument.documentElement.scrollHeight
-  }, null, T)
+  // The frame is as tall as the summary, at any window width: the page scrolls, not the frame.
+  const fits = () =>
+    page.waitForFunction(() => {
+      const f = document.querySelector('[data-testid=summary-frame]')
+      const doc = f?.contentDocument
+      if (!doc?.body) return false
+      const content = doc.body.getBoundingClientRect().bottom + parseFloat(f.contentWindow.getComputedStyle(doc.body).marginBottom)
+      const shown = doc.documentElement.clientHeight
+      return shown >= content - 1 && (shown <= content + 3 || shown <= 500)
+    }, null, T)
+  await fits()
+  await page.setViewportSize({ width: 700, height: 800 })
+  await fits()
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await fits()
   assert(await page.isVisible('nav[aria-label=Main]'), 'the navigation shows on screen')
   await page.emulateMedia({ media: 'print' })
   for (const sel of ['nav[aria-label=Main]', '[role=tablist]', '[data-testid=print-summary]']) assert(!(await page.isVisible(sel)), `${sel} is hidden in print`)
