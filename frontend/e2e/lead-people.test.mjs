@@ -1,7 +1,7 @@
-// Quality reviews and improvement plans in a real browser against `outpost serve`: set up who you are as
-// a lead, sample a technician's resolved tickets, score one on the rubric and see the monthly trend, then
-// write an improvement plan with an SLA compliance target and record a weekly review that shows the live
-// figure against the target.
+// Quality reviews and improvement plans in a real browser against `outpost serve`: set up who you are as a
+// lead where the reviews tab asks for it, sample a technician's resolved tickets, score one on the rubric
+// and see the monthly trend, then write an improvement plan with an SLA compliance target and record a
+// weekly review that shows the live figure against the target.
 import { assert, browser, serve } from './harness.mjs'
 
 async function api(url, method, ...args) {
@@ -42,17 +42,18 @@ export default async function leadPeople(ctx) {
   await page.waitForSelector('#app *', T)
   await page.getByText('Use Outpost on its own for now').click()
 
-  // Reviews are sealed to the person writing them: who you are comes first.
-  await page.evaluate(() => (window.location.hash = '#/coaching'))
-  await page.waitForSelector('#id-name', T)
+  // Reviews are sealed to the person writing them: until this device knows who you are, the tab asks.
+  await page.evaluate((id) => (window.location.hash = `#/lead/reviews/${id}`), tech.body.id)
+  await page.waitForSelector('[data-testid=needs-identity] #id-name', T)
+  assert(!(await page.isVisible('[data-testid=draw-sample]')), 'no sampling before the set-up')
   await page.fill('#id-name', 'Ana Lead')
   await page.selectOption('#id-role', 'lead')
   await page.click('button[type=submit]:has-text("Set up")')
-  await page.waitForSelector('text=Technicians', T)
 
   // ---- Quality review: the sample holds the three resolved tickets, not the open one.
-  await page.evaluate((id) => (window.location.hash = `#/lead/reviews/${id}`), tech.body.id)
   await page.waitForSelector('#rv-tech option:has-text("Bo Berg")', { state: 'attached', ...T })
+  const me = await api(srv.url, 'IdentityService/Me')
+  assert(me.body.set && me.body.role === 'lead', `set up as a lead: ${JSON.stringify(me.body)}`)
   await page.fill('#rv-seed', '42')
   await page.click('[data-testid=draw-sample]')
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=sample] li').length === 3, null, T)
