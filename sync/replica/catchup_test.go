@@ -232,11 +232,21 @@ func TestCatchUpReportsProgressAndPeers(t *testing.T) {
 		return len(seen) > 0 && seen[len(seen)-1].Done
 	})
 	mu.Lock()
-	first, last := seen[0], seen[len(seen)-1]
+	reports := append([]Progress(nil), seen...)
 	mu.Unlock()
-	// The first report comes after the first chunk: part of what the source said it would send.
-	if first.Expected < 3_000 || first.Received >= first.Expected || first.Done || last.Peer != src.st.Device().ID {
-		t.Fatalf("progress from %+v to %+v, want a catch-up of at least 3,000 changes from the source", first, last)
+	v, _ := src.st.Vector()
+	want := int(v[src.st.Device().ID]) // the source's own changes: all the destination lacked
+	// Every report names the source and expects all it holds; each one received more
+	// than the one before; only the last is done, with every change received.
+	for i, p := range reports {
+		last := i == len(reports)-1
+		if p.Peer != src.st.Device().ID || p.Expected != want || p.Done != last ||
+			i > 0 && p.Received <= reports[i-1].Received || last && p.Received != want {
+			t.Fatalf("progress report %d of %d is %+v, want %d expected; all reports %+v", i+1, len(reports), p, want, reports)
+		}
+	}
+	if len(reports) < 2 {
+		t.Fatalf("progress reports %+v, want one per chunk of a %d-change catch-up", reports, want)
 	}
 	waitFor(t, 10*time.Second, func() bool {
 		ps := dst.rep.Peers()

@@ -129,7 +129,7 @@ func (r *Replica) handle(raws [][]byte) {
 				r.pull(from)
 			}
 		case m.Pull != nil:
-			r.servePull(from, m.Pull.Vector, 0)
+			r.servePull(from, m.Pull, 0)
 		case m.Chunk != nil:
 			r.onChunk(from, m.Chunk)
 			vec = nil

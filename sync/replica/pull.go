@@ -70,10 +70,13 @@ func (r *Replica) pull(from string) {
 		r.mu.Unlock()
 		return
 	}
-	p.pulling = time.Now()
+	r.pulls++
+	p.pulling, p.pullID, p.nextPart = time.Now(), r.pulls, 0
+	clear(p.early)
 	p.again = false
+	id := p.pullID
 	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: r.vector()})
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: r.vector(), ID: id})
 	if err == nil {
 		err = r.send(from, msg)
 	}
@@ -90,25 +93,25 @@ func (r *Replica) pull(from string) {
 // servePull answers a pull with up to chunksPerPull bounded chunks of what the
 // peer lacks. A pull can arrive before memberlist has told this side about the
 // new member; the answer is then retried shortly. A removed device gets nothing.
-func (r *Replica) servePull(from string, theirs store.Vector, attempt int) {
+func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 	if r.isRemoved(from) {
 		r.log.Info("refused a pull from a removed device", "peer", from)
 		return
 	}
 	r.mu.Lock()
 	p := r.peerLocked(from)
-	p.vector, p.lastSeen = theirs, time.Now() // a pull is also an acknowledgement of what it holds
+	p.vector, p.lastSeen = pl.Vector, time.Now() // a pull is also an acknowledgement of what it holds
 	r.mu.Unlock()
 	if !r.isMember(from) {
 		if attempt < 20 {
 			time.AfterFunc(100*time.Millisecond, func() {
-				r.do(func() { r.servePull(from, theirs, attempt+1) })
+				r.do(func() { r.servePull(from, pl, attempt+1) })
 			})
 		}
 		return
 	}
 	mine := r.vector()
-	after := maps.Clone(theirs)
+	after := maps.Clone(pl.Vector)
 	if after == nil {
 		after = store.Vector{}
 	}
@@ -123,7 +126,8 @@ func (r *Replica) servePull(from string, theirs store.Vector, attempt int) {
 		}
 		left := diff(mine, after)
 		last := left == 0 || i == chunksPerPull-1 || len(cs) == 0
-		msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, More: left > 0, Left: left, Follows: !last})
+		msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, More: left > 0, Left: left,
+			Follows: !last, Pull: pl.ID, Part: i})
 		if err == nil {
 			err = r.send(from, msg)
 		}
@@ -138,30 +142,72 @@ func (r *Replica) servePull(from string, theirs store.Vector, attempt int) {
 	}
 }
 
-// onChunk applies a chunk; after the last chunk of an answer it asks for more if there is more.
+// onChunk takes a chunk answering a pull. Each chunk travels on a stream of its
+// own, so the chunks of one answer can overtake each other: those of the
+// outstanding pull are taken in order of Part, and one that comes early waits
+// (in memory, at most chunksPerPull of them) for those before it. A chunk of an
+// earlier pull, one given up on, is dropped while a pull is outstanding (that pull
+// brings the same changes, and counts them once), and otherwise applied but steers nothing.
 func (r *Replica) onChunk(from string, c *wire.Chunk) {
+	r.mu.Lock()
+	p := r.peerLocked(from)
+	p.lastSeen = time.Now()
+	pulling := !p.pulling.IsZero()
+	current := pulling && c.Pull != 0 && c.Pull == p.pullID && c.Part >= p.nextPart
+	switch {
+	case current && c.Part > p.nextPart:
+		if p.early == nil {
+			p.early = map[int]*wire.Chunk{}
+		}
+		p.early[c.Part] = c
+		r.mu.Unlock()
+		return
+	case !current && pulling:
+		r.mu.Unlock()
+		r.log.Debug("dropped a chunk of an earlier pull", "peer", from, "pull", c.Pull, "part", c.Part)
+		return
+	}
+	r.mu.Unlock()
+	for c != nil {
+		c = r.takeChunk(from, c, current)
+	}
+}
+
+// takeChunk applies a chunk. For the outstanding pull's chunks, taken in order,
+// it reports progress and returns the next part if that came early; after the
+// last part it asks for more if there is more.
+func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chunk {
 	res, err := r.st.Apply(c.Changes)
 	if err != nil {
 		r.log.Error("apply a chunk", "peer", from, "err", err)
 	}
 	r.logRejections(from, res)
 	r.count(func(s *Stats) { s.Applied += res.Applied })
-	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied, "left", c.Left, "follows", c.Follows)
+	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied,
+		"left", c.Left, "follows", c.Follows, "part", c.Part, "current", current)
 	r.mu.Lock()
 	p := r.peerLocked(from)
-	p.lastSeen = time.Now()
+	if !current {
+		r.mu.Unlock()
+		return nil
+	}
 	p.got += res.Applied
 	p.left = c.Left
+	p.pulling = time.Now() // the answer is arriving: the pull is alive
 	prog := Progress{Peer: from, Received: p.got, Expected: p.got + int(c.Left), Done: !c.More}
 	if prog.Done {
 		p.got = 0
 	}
 	if c.Follows {
+		p.nextPart = c.Part + 1
+		next := p.early[p.nextPart]
+		delete(p.early, p.nextPart)
 		r.mu.Unlock()
 		r.progress(prog, res.Applied > 0)
-		return
+		return next
 	}
 	p.pulling = time.Time{}
+	clear(p.early)
 	// Pull on while there is more and this chunk made progress; a chunk that
 	// applied nothing (all rejected) waits for the next state exchange instead of looping.
 	again := (p.again || c.More) && err == nil && (res.Applied > 0 || len(c.Changes) == 0)
@@ -170,9 +216,10 @@ func (r *Replica) onChunk(from string, c *wire.Chunk) {
 	r.progress(prog, res.Applied > 0)
 	if again {
 		r.pull(from)
-		return
+		return nil
 	}
 	r.pullNext()
+	return nil
 }
 
 // pullingLocked reports whether a pull from any peer is outstanding. r.mu must be held.
@@ -225,6 +272,7 @@ func (r *Replica) expirePulls() {
 	for _, p := range r.peers {
 		if !p.pulling.IsZero() && time.Since(p.pulling) > r.cfg.PullTimeout {
 			p.pulling = time.Time{}
+			clear(p.early) // parts whose predecessors never came: the next pull brings them again
 		}
 	}
 	r.mu.Unlock()

@@ -19,6 +19,7 @@ import (
 	"outpost/backend/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
+	"outpost/sync/wire"
 )
 
 // Config configures a replica.
@@ -79,6 +80,7 @@ type Replica struct {
 	stats    Stats            // guarded by mu
 	keyStale bool             // joins fail as if this device's team key were out of date; guarded by mu
 	rot      *rotation        // the key rotation in progress; replica goroutine only
+	pulls    uint64           // pulls sent, which numbers them; guarded by mu
 }
 
 // peer is what the replica knows of another device.
@@ -87,10 +89,13 @@ type peer struct {
 	online   bool
 	lastSeen time.Time
 	vector   store.Vector
-	pulling  time.Time // a pull is outstanding since then; zero if none
-	again    bool      // pull again when the outstanding one completes
-	got      int       // changes received in the current catch-up
-	left     uint64    // changes the peer said it still holds for us
+	pulling  time.Time           // a pull is outstanding since then; zero if none
+	again    bool                // pull again when the outstanding one completes
+	got      int                 // changes received in the current catch-up
+	left     uint64              // changes the peer said it still holds for us
+	pullID   uint64              // the outstanding pull
+	nextPart int                 // the part of its answer to take next
+	early    map[int]*wire.Chunk // parts of the answer that overtook an earlier part
 }
 
 // Stats count replication traffic.

@@ -34,6 +34,7 @@ const (
 	MaxMessage      = 4 << 20   // any message, including a chunk's framing
 	MaxVectorLen    = 10_000    // devices in a vector
 	MaxChunkChanges = 10_000
+	MaxChunkParts   = 64 // chunks in one answer to a pull
 )
 
 // ErrMalformed reports a message that is not a valid Outpost message.
@@ -52,21 +53,27 @@ type Have struct {
 	Seq    uint64 `json:"seq"`
 }
 
-// Pull asks From's peer for the changes it holds beyond Vector.
+// Pull asks From's peer for the changes it holds beyond Vector. ID names the
+// pull; the chunks answering it carry it back.
 type Pull struct {
 	From   string            `json:"from"`
 	Vector map[string]uint64 `json:"vector"`
+	ID     uint64            `json:"id,omitempty"`
 }
 
-// Chunk answers a pull. An answer is one or more chunks; all but the last have
-// Follows set. More means the sender holds further changes after this answer: pull
-// again. Left is how many changes the sender holds that the puller still lacks.
+// Chunk answers a pull. An answer is one or more chunks, numbered by Part from 0;
+// all but the last have Follows set. Each chunk travels on a stream of its own, so
+// they can arrive in any order: the puller puts them back in order by Part. More
+// means the sender holds further changes after this answer: pull again. Left is how
+// many changes the sender holds that the puller still lacks after this chunk.
 type Chunk struct {
 	From    string          `json:"from"`
 	Changes []change.Change `json:"changes"`
 	More    bool            `json:"more"`
 	Left    uint64          `json:"left,omitempty"`
 	Follows bool            `json:"follows,omitempty"`
+	Pull    uint64          `json:"pull,omitempty"` // the ID of the pull this answers
+	Part    int             `json:"part,omitempty"`
 }
 
 // State is what a replica shares on push/pull: who it is and its vector, never data.
@@ -152,6 +159,9 @@ func Decode(b []byte) (Message, error) {
 		m.Chunk = &Chunk{}
 		if err = strict(body, m.Chunk); err == nil {
 			err = validFrom(m.Chunk.From, validChanges(m.Chunk.Changes))
+			if err == nil && (m.Chunk.Part < 0 || m.Chunk.Part >= MaxChunkParts) {
+				err = fmt.Errorf("chunk part %d (at most %d)", m.Chunk.Part, MaxChunkParts-1)
+			}
 		}
 	case TypeState:
 		m.State = &State{}

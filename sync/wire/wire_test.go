@@ -22,8 +22,9 @@ func TestRoundTrip(t *testing.T) {
 	}{
 		{"change", TypeChange, Change{From: "n1", Change: sample()}},
 		{"have", TypeHave, Have{From: "n1", Device: "dev1", Seq: 4}},
-		{"pull", TypePull, Pull{From: "n1", Vector: map[string]uint64{"dev1": 3}}},
+		{"pull", TypePull, Pull{From: "n1", Vector: map[string]uint64{"dev1": 3}, ID: 9}},
 		{"chunk", TypeChunk, Chunk{From: "n1", Changes: []change.Change{sample()}, More: true}},
+		{"numbered chunk", TypeChunk, Chunk{From: "n1", Changes: []change.Change{sample()}, Pull: 9, Part: 3, Follows: true, Left: 5}},
 		{"state", TypeState, State{From: "n1", Vector: map[string]uint64{}}},
 	}
 	for _, tt := range tests {
@@ -62,6 +63,8 @@ func TestDecodeRejects(t *testing.T) {
 		{"bad sender", []byte("\x03\x01{\"from\":\"a/b\",\"vector\":{}}"), "sender"},
 		{"bad change inside", badChange, "entity"},
 		{"bad vector device", []byte("\x05\x01{\"from\":\"n1\",\"vector\":{\"a b\":1}}"), "vector device"},
+		{"chunk part out of range", []byte("\x04\x01{\"from\":\"n1\",\"changes\":[],\"more\":false,\"pull\":7,\"part\":64}"), "chunk part"},
+		{"negative chunk part", []byte("\x04\x01{\"from\":\"n1\",\"changes\":[],\"more\":false,\"part\":-1}"), "chunk part"},
 		{"oversized", append([]byte{byte(TypeChange), Version}, []byte(strings.Repeat(" ", MaxMessage))...), "at most"},
 	}
 	for _, tt := range tests {
