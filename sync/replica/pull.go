@@ -21,7 +21,7 @@ type Progress struct {
 // chunksPerPull is how many chunks a peer sends in answer to one pull: the next
 // is on the wire while this side applies the previous, and the puller asks
 // again only when the last has arrived (back-pressure).
-const chunksPerPull = 4
+const chunksPerPull = 8
 
 // onState compares a peer's vector with ours and pulls if it holds anything we lack.
 func (r *Replica) onState(from string, theirs store.Vector) {
@@ -153,7 +153,7 @@ func (r *Replica) onChunk(from string, c *wire.Chunk) {
 	p := r.peerLocked(from)
 	p.lastSeen = time.Now()
 	pulling := !p.pulling.IsZero()
-	current := pulling && c.Pull != 0 && c.Pull == p.pullID && c.Part >= p.nextPart
+	current := pulling && c.Pull != 0 && c.Pull == p.pullID && c.Part >= p.nextPart && c.Part < chunksPerPull
 	switch {
 	case current && c.Part > p.nextPart:
 		if p.early == nil {
