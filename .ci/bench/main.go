@@ -188,7 +188,7 @@ func (r *Report) fromBenchmarks() {
 	pick("BenchmarkDecodeRecord/fast", "ns/op", "decode one ticket record (change)", "us", "", 1e-3)
 	pick("BenchmarkApply10kRemoteChanges", "ns/op", "apply 10,000 remote changes", "s", "", 1e-9)
 	pick("BenchmarkVisibility10Nodes", "p99-ms", "sync: change visible on 10 nodes, p99", "ms", "", 1)
-	pick("BenchmarkCatchUp100k", "changes/s", "sync: catch-up after a week offline", "changes/s", "", 1)
+	pick("BenchmarkCatchUp100k", "changes/s", "sync: catch-up of 100,000 changes, 2 nodes, loopback, LAN (100k in < 10 s)", "changes/s", "> 10000", 1)
 	pick("BenchmarkPartitionHeal", "heal-ms", "sync: convergence after a partition heals", "ms", "", 1)
 	pick("BenchmarkBackup", "ns/op", "backup of 2,000 tickets with histories", "ms", "", 1e-6)
 }
