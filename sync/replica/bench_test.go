@@ -152,7 +152,9 @@ func BenchmarkVisibility10Nodes(b *testing.B) {
 	b.ReportMetric(float64(sent.Load())/float64(encoded*int64(len(nodes)-1)), "wire-x")
 }
 
-// BenchmarkCatchUp100k measures a node catching up 100,000 changes it missed.
+// BenchmarkCatchUp100k measures a node catching up 100,000 changes it missed
+// (two nodes, LAN preset, loopback), from its join to identical state. Goal:
+// over 10,000 changes/s, 100,000 changes in under 10 s.
 func BenchmarkCatchUp100k(b *testing.B) {
 	var sent atomic.Int64
 	tm := newTeam(b)
@@ -175,7 +177,7 @@ func BenchmarkCatchUp100k(b *testing.B) {
 		if _, err := dst.rep.Join([]string{src.rep.Addr()}); err != nil {
 			b.Fatal(err)
 		}
-		converge(b, 5*time.Minute, src, dst)
+		converge(b, time.Minute, src, dst)
 		took := time.Since(start)
 		b.StopTimer()
 		b.ReportMetric(float64(len(all))/took.Seconds(), "changes/s")
