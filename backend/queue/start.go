@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"outpost/backend/change"
 	"outpost/backend/ticket"
@@ -14,25 +15,22 @@ import (
 // second decodes the rest. A ticket a commit indexed meanwhile keeps the commit's copy.
 func (x *Index) load() {
 	defer close(x.allReady)
-	err := x.st.ScanEncoded(ticket.Kind, func(id string, raw []byte) error {
-		if x.stopped() {
-			return errStopped
+	// The first phase decides when the window can show its queue: it runs on two cores
+	// when there are two, over two ranges of ticket IDs (random base32, so about even).
+	parts := [][2]string{{"", ""}}
+	if runtime.NumCPU() > 1 {
+		parts = [][2]string{{"", "j"}, {"j", ""}}
+	}
+	errs := make(chan error, len(parts))
+	for _, part := range parts {
+		go func() { errs <- x.st.ScanEncodedRange(ticket.Kind, part[0], part[1], x.firstLook) }()
+	}
+	var err error
+	for range parts {
+		if e := <-errs; e != nil && err == nil {
+			err = e
 		}
-		if closed, err := surelyClosed(raw); err == nil && closed {
-			x.mu.Lock()
-			if !x.touched[id] {
-				x.later[id] = true
-			}
-			x.mu.Unlock()
-			return nil
-		}
-		r, err := change.DecodeRecord(raw)
-		if err != nil {
-			return fmt.Errorf("read ticket %s: %w", id, err)
-		}
-		x.put(r, false)
-		return nil
-	})
+	}
 	close(x.openReady)
 	if err == nil {
 		err = x.st.ScanEncoded(ticket.Kind, func(id string, raw []byte) error {
@@ -68,6 +66,27 @@ func (x *Index) load() {
 	x.loadErr = err
 	x.touched, x.later = nil, map[string]bool{}
 	x.mu.Unlock()
+}
+
+// firstLook indexes a stored ticket that may be open and leaves a surely closed one for later.
+func (x *Index) firstLook(id string, raw []byte) error {
+	if x.stopped() {
+		return errStopped
+	}
+	if closed, err := surelyClosed(raw); err == nil && closed {
+		x.mu.Lock()
+		if !x.touched[id] {
+			x.later[id] = true
+		}
+		x.mu.Unlock()
+		return nil
+	}
+	r, err := change.DecodeRecord(raw)
+	if err != nil {
+		return fmt.Errorf("read ticket %s: %w", id, err)
+	}
+	x.put(r, false)
+	return nil
 }
 
 // errStopped ends loading when the index is closed.

@@ -57,15 +57,24 @@ func (s *Store) Scan(kind string, fn func(change.Record) error) error {
 // a reader that passes over most records peeks at them (change.PeekRegister) and decodes
 // (change.DecodeRecord) only those it keeps.
 func (s *Store) ScanEncoded(kind string, fn func(id string, raw []byte) error) error {
+	return s.ScanEncodedRange(kind, "", "", fn)
+}
+
+// ScanEncodedRange is ScanEncoded for the records whose IDs are from from (inclusive)
+// to to (exclusive; "" for no end): readers split a kind into ranges scanned in parallel.
+func (s *Store) ScanEncodedRange(kind, from, to string, fn func(id string, raw []byte) error) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		p := recordPrefix(kind)
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = p
 		it := txn.NewIterator(opts)
 		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+		for it.Seek(append(p, from...)); it.ValidForPrefix(p); it.Next() {
 			item := it.Item()
 			id := string(item.Key()[len(p):])
+			if to != "" && id >= to {
+				break
+			}
 			if err := item.Value(func(v []byte) error { return fn(id, v) }); err != nil {
 				return err
 			}
