@@ -70,24 +70,55 @@ func (r *Replica) pull(from string) {
 		r.mu.Unlock()
 		return
 	}
+	p.again = false
+	r.mu.Unlock()
+	r.sendPull(from, r.vector())
+}
+
+// sendPull makes a pull naming vector the outstanding one for a peer and sends
+// it. It reports whether the pull went out.
+func (r *Replica) sendPull(from string, vector store.Vector) bool {
+	r.mu.Lock()
+	p := r.peerLocked(from)
 	r.pulls++
 	p.pulling, p.pullID, p.nextPart = time.Now(), r.pulls, 0
 	clear(p.early)
-	p.again = false
 	id := p.pullID
 	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: r.vector(), ID: id})
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id})
 	if err == nil {
 		err = r.send(from, msg)
 	}
 	if err != nil {
 		r.log.Debug("pull failed", "peer", from, "err", err)
 		r.mu.Lock()
-		p.pulling = time.Time{}
+		if p.pullID == id {
+			p.pulling = time.Time{}
+		}
 		r.mu.Unlock()
-		return
+		return false
 	}
 	r.count(func(s *Stats) { s.PullsSent++ })
+	return true
+}
+
+// pullAhead asks for the next answer as the last part of this one arrives, before
+// applying it, so that the peer reads the next chunks while this side applies:
+// the pull names the vector this replica will hold once the part is in. It does
+// so only when the part continues exactly from what this replica holds (every
+// earlier part went in whole), and reports whether the pull went out.
+func (r *Replica) pullAhead(from string, c *wire.Chunk) bool {
+	v := r.vector()
+	next := maps.Clone(v)
+	for _, ch := range c.Changes {
+		if ch.Seq > next[ch.Device] {
+			if ch.Seq != next[ch.Device]+1 {
+				return false // a gap: this part does not follow on from what is held
+			}
+			next[ch.Device] = ch.Seq
+		}
+	}
+	return r.sendPull(from, next)
 }
 
 // servePull answers a pull with up to chunksPerPull bounded chunks of what the
@@ -174,9 +205,10 @@ func (r *Replica) onChunk(from string, c *wire.Chunk) {
 }
 
 // takeChunk applies a chunk. For the outstanding pull's chunks, taken in order,
-// it reports progress and returns the next part if that came early; after the
-// last part it asks for more if there is more.
+// it reports progress and returns the next part if that came early; at the last
+// part it asks for more if there is more (ahead of applying it when it can).
 func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chunk {
+	ahead := current && !c.Follows && c.More && len(c.Changes) > 0 && r.pullAhead(from, c)
 	res, err := r.st.Apply(c.Changes)
 	if err != nil {
 		r.log.Error("apply a chunk", "peer", from, "err", err)
@@ -205,6 +237,11 @@ func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chun
 		r.mu.Unlock()
 		r.progress(prog, res.Applied > 0)
 		return next
+	}
+	if ahead {
+		r.mu.Unlock() // the next pull is already out
+		r.progress(prog, res.Applied > 0)
+		return nil
 	}
 	p.pulling = time.Time{}
 	clear(p.early)
