@@ -99,6 +99,7 @@ func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, [
 	if err := b.txn.Commit(); err != nil {
 		return res, nil, err
 	}
+	s.recent = b.recs
 	return res, applied, nil
 }
 

@@ -26,12 +26,13 @@ type batch struct {
 	added   map[string][]change.Change // "kind/entity" -> changes put in this batch
 	pending map[string][]change.Change // "kind/entity" -> changes put but not yet folded
 	recs    map[string]change.Record   // "kind/entity" -> the record as this batch knows it
+	recent  map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
 	dirty   map[string]bool            // keys of recs to write at commit
 	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
 }
 
 func (s *Store) newBatch() *batch {
-	return &batch{txn: s.db.NewTransaction(true), view: s.db.NewTransaction(false),
+	return &batch{txn: s.db.NewTransaction(true), view: s.db.NewTransaction(false), recent: s.recent,
 		added: map[string][]change.Change{}, pending: map[string][]change.Change{},
 		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{}}
 }
@@ -66,6 +67,10 @@ func (b *batch) putChange(c *change.Change) error {
 func (b *batch) get(kind, entity string) (change.Record, error) {
 	k := kind + "/" + entity
 	if rec, ok := b.recs[k]; ok {
+		return rec, nil
+	}
+	if rec, ok := b.recent[k]; ok { // consecutive transactions often touch the same records
+		b.recs[k] = rec
 		return rec, nil
 	}
 	rec, err := getRecord(b.txn, kind, entity)

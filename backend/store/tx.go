@@ -45,6 +45,9 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 	if err == nil {
 		err = b.txn.Commit()
 	}
+	if err == nil {
+		s.recent = b.recs // what it read or wrote is now the committed state
+	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		err = fmt.Errorf("the action is too large to save at once: %w", err)
 	}
