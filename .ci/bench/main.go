@@ -315,18 +315,25 @@ func (r *Report) queue(ctx context.Context, dir, label string, log *slog.Logger)
 		{Sort: queue.SortSLA, Limit: 200},
 		{Sort: queue.SortSLA, Category: "network", Limit: 200},
 		{Sort: "priority", Text: "vpn", Limit: 200},
-		{Sort: "updated", IncludeClosed: true, Limit: 200},
 	}
-	var lat []time.Duration
+	var lat, all []time.Duration
 	for i := range 400 {
 		began := time.Now()
 		if _, err := a.Tickets.Queue(filters[i%len(filters)]); err != nil {
 			fail(err)
 		}
 		lat = append(lat, time.Since(began))
+		if i%4 == 3 { // every ticket, open or closed, most recently updated first
+			began := time.Now()
+			if _, err := a.Tickets.Queue(queue.Filter{Sort: "updated", IncludeClosed: true, Limit: 200}); err != nil {
+				fail(err)
+			}
+			all = append(all, time.Since(began))
+		}
 	}
 	r.add(Figure{Name: "queue view " + label + " (open, filtered, sorted by SLA risk) p50", Value: percentile(lat, 0.5), Unit: "ms"})
 	r.add(Figure{Name: "queue view " + label + " p95", Value: percentile(lat, 0.95), Unit: "ms", Goal: "< 30"})
+	r.add(Figure{Name: "queue view " + label + ", all tickets incl. closed, recently updated first, p95", Value: percentile(all, 0.95), Unit: "ms", Goal: "< 30"})
 	// Let the search index finish its first build here, as it does once on a device, so
 	// that later starts (the cold start below) find it current rather than rebuild it.
 	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {

@@ -44,6 +44,7 @@ type entry struct {
 	ticket.Summary
 	search  string // lower-cased number, title, category, requester
 	created int64  // Created in Unix nanoseconds, for cheap comparisons
+	updated int64  // Updated, likewise
 	fact    metrics.Ticket
 }
 
@@ -173,6 +174,7 @@ func entryOf(r change.Record) *entry {
 	return &entry{
 		Summary: t.Summary,
 		created: t.Created.UnixNano(),
+		updated: t.Updated.UnixNano(),
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
 		fact:    factOf(t),
 	}
@@ -262,7 +264,7 @@ func order(sort string) func(a, b *entry) int {
 	case "age":
 		return func(a, b *entry) int { return cmp.Or(cmp.Compare(a.created, b.created), byID(a, b)) }
 	case "updated":
-		return func(a, b *entry) int { return cmp.Or(b.Updated.Compare(a.Updated), byID(a, b)) }
+		return func(a, b *entry) int { return cmp.Or(cmp.Compare(b.updated, a.updated), byID(a, b)) }
 	default:
 		return func(a, b *entry) int {
 			return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.created, b.created), byID(a, b))
