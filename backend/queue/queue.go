@@ -43,8 +43,8 @@ type Result struct {
 type entry struct {
 	ticket.Summary
 	search  string // lower-cased number, title, category, requester
-	created int64  // Created in Unix nanoseconds, for cheap comparisons
-	updated int64  // Updated, likewise
+	created int64  // the record's creation timestamp (hybrid logical clock), for cheap comparisons
+	updated int64  // its last update's, likewise
 	fact    metrics.Ticket
 }
 
@@ -173,8 +173,10 @@ func entryOf(r change.Record) *entry {
 	t := ticket.FromRecord(r)
 	return &entry{
 		Summary: t.Summary,
-		created: t.Created.UnixNano(),
-		updated: t.Updated.UnixNano(),
+		// The clock's timestamps, not their millisecond wall time: tickets created or updated
+		// within one millisecond still order as they happened.
+		created: int64(r.Created),
+		updated: int64(r.Updated),
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
 		fact:    factOf(t),
 	}
