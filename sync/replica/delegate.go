@@ -44,6 +44,11 @@ func (d *delegate) GetBroadcasts(overhead, limit int) [][]byte {
 
 // LocalState is the push/pull state: this device's version vector, never the data.
 func (d *delegate) LocalState(join bool) []byte {
+	d.r.life.RLock()
+	defer d.r.life.RUnlock()
+	if d.r.stopped {
+		return nil // the store may be closed
+	}
 	b, err := wire.Encode(wire.TypeState, wire.State{From: d.r.self, Vector: d.r.vector()})
 	if err != nil {
 		return nil

@@ -73,6 +73,12 @@ type Replica struct {
 	done   sync.WaitGroup
 	unsub  func()
 
+	// life is held for reading while one of memberlist's goroutines reads the store
+	// (LocalState); Stop takes it once memberlist has shut down, so that no such read
+	// is left when it returns: memberlist does not wait for its stream handlers.
+	life    sync.RWMutex
+	stopped bool // guarded by life
+
 	mu       sync.Mutex
 	peers    map[string]*peer // by device ID; guarded by mu
 	known    []string         // addresses to reconnect to; guarded by mu
@@ -193,6 +199,9 @@ func (r *Replica) Stop() error {
 	close(r.stop)
 	err := r.ml.Shutdown()
 	r.done.Wait()
+	r.life.Lock()
+	r.stopped = true
+	r.life.Unlock()
 	return err
 }
 
