@@ -28,7 +28,8 @@ export default async function visits(ctx) {
   const errors = []
   page.on('pageerror', (e) => errors.push(String(e)))
   await page.goto(peer.url)
-  await page.getByText('Use Outpost on its own for now').click()
+  // The replica already holds tickets, so the app opens on its screens, not the welcome card.
+  await page.waitForSelector('nav[aria-label=Main]')
 
   // The suggestion names the skill; assigning from it stores Ana and shows her name.
   await page.goto(`${origin}/#/ticket/${tk.id}`)
