@@ -64,7 +64,7 @@ func TestReportServiceOverTheReplica(t *testing.T) {
 			t.Errorf("%s: want a %s field error, got %v", bad.name, bad.field, bad.call())
 		}
 	}
-	monday := time.Now().AddDate(0, 0, -((int(time.Now().UTC().Weekday())+6)%7)).UTC().Format(time.DateOnly)
+	monday := time.Now().AddDate(0, 0, -((int(time.Now().UTC().Weekday()) + 6) % 7)).UTC().Format(time.DateOnly)
 	w, err := a.Reports.WeeklySummary(monday)
 	if err != nil || w.Reports.Volume.Created != 2 || len(w.Lines) < 5 {
 		t.Fatalf("weekly = %+v, %v", w.Lines, err)

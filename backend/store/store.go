@@ -71,7 +71,7 @@ type Store struct {
 	now   func() time.Time
 	dev   Identity
 
-	writeMu sync.Mutex // one writer at a time: local sequence numbers and record folds stay consistent
+	writeMu sync.Mutex               // one writer at a time: local sequence numbers and record folds stay consistent
 	recent  map[string]change.Record // the records the last committed batch read or wrote, as committed (guarded by writeMu)
 
 	subMu  sync.Mutex
