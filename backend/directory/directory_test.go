@@ -2,7 +2,6 @@ package directory
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,23 +12,15 @@ import (
 	"outpost/backend/ticket"
 )
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
 // Monday 2 March 2026, 09:00 in Berlin.
 var berlin, _ = time.LoadLocation("Europe/Berlin")
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, berlin)
 
 const day = 24 * time.Hour
 
-func setup(t *testing.T) (*Service, *store.Store, *clock) {
+func setup(t *testing.T) (*Service, *store.Store, *storetest.Clock) {
 	t.Helper()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	return NewService(st, c.Now), st, c
 }

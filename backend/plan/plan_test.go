@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,14 +13,6 @@ import (
 	"outpost/backend/store"
 	"outpost/backend/store/storetest"
 )
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 // Monday 2 March 2026.
 var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
@@ -53,7 +44,7 @@ type device struct {
 	people *person.Service
 }
 
-func newDevice(t *testing.T, c *clock, figs Figures, name string, role person.Role, techID string) *device {
+func newDevice(t *testing.T, c *storetest.Clock, figs Figures, name string, role person.Role, techID string) *device {
 	t.Helper()
 	dir := t.TempDir()
 	st := storetest.OpenWith(t, store.Options{Dir: dir, Now: c.Now})
@@ -75,7 +66,7 @@ var samPlan = Content{Title: "Sam: SLA and documentation", Goals: []Goal{
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	lead := newDevice(t, c, nil, "Lena", person.RoleLead, "")
 	tests := []struct {
 		name      string
@@ -111,7 +102,7 @@ func TestValidate(t *testing.T) {
 
 func TestWeeklyReviewsSetLiveFiguresAgainstTargets(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	figs := weekly(map[Metric][]float64{
 		SLACompliance:      {-1, 85, 92.4},
 		FCR:                {-1, 72, 65},
@@ -170,7 +161,7 @@ func TestWeeklyReviewsSetLiveFiguresAgainstTargets(t *testing.T) {
 
 func TestPlansArePrivate(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	figs := weekly(map[Metric][]float64{SLACompliance: {80, 80}})
 	lead := newDevice(t, c, figs, "Lena", person.RoleLead, "")
 	sam := newDevice(t, c, figs, "Sam", person.RoleTechnician, "tech-sam")

@@ -59,7 +59,7 @@ func TestCounts(t *testing.T) {
 // TestCountsFromTheStore counts tickets created on a moving clock and linked through the service.
 func TestCountsFromTheStore(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ts, ps := ticket.NewService(st, nil), NewService(st, c.Now)
 	ctx := context.Background()

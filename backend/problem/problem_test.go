@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,16 +14,6 @@ import (
 	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
-
-// clock is an injected wall clock the test moves by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 
@@ -52,7 +41,7 @@ func count(t *testing.T, st *store.Store) int {
 
 func TestOpen(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ts, ps := ticket.NewService(st, nil), NewService(st, c.Now)
 	ctx := context.Background()
@@ -96,7 +85,7 @@ func TestOpen(t *testing.T) {
 
 func TestOpenRejectsBadInputAndWritesNothing(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ids := mkTickets(t, ticket.NewService(st, nil), "vpn", 1)
@@ -130,7 +119,7 @@ func TestOpenRejectsBadInputAndWritesNothing(t *testing.T) {
 
 func TestLifecycleAndActions(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ctx := context.Background()
@@ -203,7 +192,7 @@ func TestLifecycleAndActions(t *testing.T) {
 
 func TestIncidentsMergeAddWins(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	a, b := storetest.OpenWith(t, store.Options{Now: c.Now}), storetest.OpenWith(t, store.Options{Now: c.Now})
 	ctx := context.Background()
 	pa, pb := NewService(a, c.Now), NewService(b, c.Now)
@@ -245,7 +234,7 @@ func TestIncidentsMergeAddWins(t *testing.T) {
 
 func TestListAndDelete(t *testing.T) {
 	t.Parallel()
-	c := &clock{t: t0}
+	c := storetest.NewClock(t0)
 	st := storetest.OpenWith(t, store.Options{Now: c.Now})
 	ps := NewService(st, c.Now)
 	ctx := context.Background()
