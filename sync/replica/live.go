@@ -55,7 +55,7 @@ func (r *Replica) announce(cs []change.Change) {
 		return
 	}
 	for _, c := range cs {
-		msg, err := wire.Encode(wire.TypeChange, wire.Change{From: r.self, Change: c})
+		msg, err := wire.Encode(wire.TypeChange, wire.Change{Change: c}) // from its origin: From is implied
 		if err != nil || len(msg) > wire.MaxPacket {
 			r.notify(members, c.Device, c.Seq, true)
 			continue
@@ -68,7 +68,11 @@ func (r *Replica) announce(cs []change.Change) {
 // notify queues a notice of device:seq on the gossip queue and, when direct, also
 // sends it to every member at once.
 func (r *Replica) notify(members []string, device string, seq uint64, direct bool) {
-	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: r.self, Device: device, Seq: seq})
+	from := r.self
+	if device == r.self {
+		from = "" // implied: a notice from the change's own device
+	}
+	notice, err := wire.Encode(wire.TypeHave, wire.Have{From: from, Device: device, Seq: seq})
 	if err != nil {
 		r.log.Error("encode notice", "err", err)
 		return

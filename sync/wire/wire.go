@@ -40,15 +40,19 @@ const (
 // ErrMalformed reports a message that is not a valid Outpost message.
 var ErrMalformed = errors.New("malformed message")
 
-// Change carries one change. From is the peer that sent this copy (origin or relay).
+// Change carries one change. From is the peer that sent this copy when it is not
+// the change's origin (a relay); a copy sent by its origin leaves From empty, as
+// the signed change already names its device, and Decode fills it in. Every
+// byte counts here: a live change goes to each member as a packet of its own.
 type Change struct {
-	From   string        `json:"from"`
+	From   string        `json:"from,omitempty"`
 	Change change.Change `json:"change"`
 }
 
-// Have announces that Device has a change at Seq.
+// Have announces that Device has a change at Seq. From is the peer passing the
+// notice on; it is left empty when that is Device itself.
 type Have struct {
-	From   string `json:"from"`
+	From   string `json:"from,omitempty"`
 	Device string `json:"device"`
 	Seq    uint64 `json:"seq"`
 }
@@ -140,11 +144,17 @@ func Decode(b []byte) (Message, error) {
 	case TypeChange:
 		m.Change = &Change{}
 		if err = strict(body, m.Change); err == nil {
+			if m.Change.From == "" {
+				m.Change.From = m.Change.Change.Device
+			}
 			err = validFrom(m.Change.From, m.Change.Change.Validate())
 		}
 	case TypeHave:
 		m.Have = &Have{}
 		if err = strict(body, m.Have); err == nil {
+			if m.Have.From == "" {
+				m.Have.From = m.Have.Device
+			}
 			err = validFrom(m.Have.From, nil)
 			if err == nil && (!change.ValidName(m.Have.Device) || m.Have.Seq == 0) {
 				err = errors.New("bad change reference")

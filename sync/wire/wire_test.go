@@ -44,6 +44,37 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// A change sent by its origin does not repeat the device in From: Decode names
+// the change's own (signed) device as the sender, and the packet is smaller.
+func TestChangeFromItsOrigin(t *testing.T) {
+	t.Parallel()
+	implied, err := Encode(TypeChange, Change{Change: sample()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	explicit, _ := Encode(TypeChange, Change{From: "dev1", Change: sample()})
+	if len(implied) >= len(explicit) {
+		t.Fatalf("origin copy is %d bytes, relayed copy %d: From not left out", len(implied), len(explicit))
+	}
+	m, err := Decode(implied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.From() != "dev1" || m.Change.From != "dev1" {
+		t.Fatalf("sender %q, want the change's device dev1", m.From())
+	}
+	h, _ := Encode(TypeHave, Have{Device: "dev1", Seq: 4})
+	if m, err := Decode(h); err != nil || m.From() != "dev1" {
+		t.Fatalf("notice from its device: sender %q, %v", m.From(), err)
+	}
+	noDevice := sample()
+	noDevice.Device = ""
+	b, _ := Encode(TypeChange, Change{Change: noDevice})
+	if _, err := Decode(b); err == nil || !errors.Is(err, ErrMalformed) {
+		t.Fatalf("a change naming no device and no sender decoded: %v", err)
+	}
+}
+
 func TestDecodeRejects(t *testing.T) {
 	t.Parallel()
 	good, _ := Encode(TypeChange, Change{From: "n1", Change: sample()})
