@@ -51,7 +51,7 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	var sc SyncConfig
 	fl.StringVar(&sc.BindAddr, "gossip-bind", "", "address to gossip on (default all interfaces)")
 	fl.IntVar(&sc.Port, "gossip-port", 0, "gossip port, TCP and UDP (default 7481)")
-	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "address peers should use to reach this device")
+	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "IP address (or IP:port) peers should use to reach this device, e.g. behind NAT")
 	fl.StringVar(&sc.Preset, "gossip-preset", "lan", "gossip timers: lan, or local for peers on one machine")
 	fl.BoolVar(&sc.Off, "no-sync", false, "do not replicate with the team")
 	fl.BoolVar(&sc.NoDiscovery, "no-mdns", false, "do not find or announce peers on the local network (mDNS)")

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"net"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,7 +27,7 @@ type Options struct {
 	Keys          [][]byte // primary first
 	BindAddr      string   // default 0.0.0.0
 	BindPort      int      // default DefaultPort; 0 picks a free port
-	AdvertiseAddr string
+	AdvertiseAddr string // an IP, or IP:port; the port defaults to AdvertisePort, then BindPort
 	AdvertisePort int
 	Preset        string // "lan" (default) or "local" (fast timers, for one host)
 	Logger        *slog.Logger
@@ -70,13 +72,41 @@ func Config(o Options) (*memberlist.Config, error) {
 		c.BindPort = o.BindPort
 	}
 	c.Transport = o.Transport
-	c.AdvertiseAddr = o.AdvertiseAddr
-	c.AdvertisePort = o.AdvertisePort
+	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {
+		return nil, err
+	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	c.Logger = log.New(&logBridge{log: o.Logger}, "", 0)
 	return c, nil
+}
+
+// advertise resolves the address peers are told to use. memberlist advertises
+// port 0 when given an address without a port, so the port is always filled in:
+// from the address itself, from AdvertisePort, or from the bind port.
+func advertise(o Options, bindPort int) (string, int, error) {
+	if o.AdvertiseAddr == "" {
+		return "", o.AdvertisePort, nil
+	}
+	host, port := o.AdvertiseAddr, o.AdvertisePort
+	if h, p, err := net.SplitHostPort(o.AdvertiseAddr); err == nil {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return "", 0, fmt.Errorf("advertise address %q: port must be 1-65535", o.AdvertiseAddr)
+		}
+		host, port = h, n
+	}
+	if net.ParseIP(host) == nil {
+		return "", 0, fmt.Errorf("advertise address %q: want an IP address such as 192.168.1.20 (optionally with :port)", o.AdvertiseAddr)
+	}
+	if port == 0 {
+		port = bindPort
+	}
+	if port == 0 {
+		return "", 0, fmt.Errorf("advertise address %q needs a port when the gossip port is picked at random", o.AdvertiseAddr)
+	}
+	return host, port, nil
 }
 
 // logBridge turns memberlist's "[LEVEL] memberlist: ..." lines into slog records.

@@ -1,0 +1,116 @@
+package gossip
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+)
+
+func TestAdvertise(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		addr     string
+		port     int
+		bind     int
+		wantHost string
+		wantPort int
+		wantErr  string
+	}{
+		{"nothing to advertise", "", 0, 7481, "", 0, ""},
+		{"address takes the bind port", "192.168.1.20", 0, 7481, "192.168.1.20", 7481, ""},
+		{"address with its own port", "203.0.113.5:9000", 0, 7481, "203.0.113.5", 9000, ""},
+		{"advertise port option", "192.168.1.20", 9001, 7481, "192.168.1.20", 9001, ""},
+		{"IPv6 with port", "[fd00::5]:9000", 0, 7481, "fd00::5", 9000, ""},
+		{"random bind port needs a port", "192.168.1.20", 0, 0, "", 0, "needs a port"},
+		{"host name", "helpdesk.example:7481", 0, 7481, "", 0, "want an IP address"},
+		{"bad port", "192.168.1.20:99999", 0, 7481, "", 0, "port must be"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			host, port, err := advertise(Options{AdvertiseAddr: tt.addr, AdvertisePort: tt.port}, tt.bind)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err %v, want one saying %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || host != tt.wantHost || port != tt.wantPort {
+				t.Fatalf("got %s %d %v, want %s %d", host, port, err, tt.wantHost, tt.wantPort)
+			}
+		})
+	}
+}
+
+// A node told to advertise an address (without a port) is known to its peers by
+// that address and its real gossip port, and a peer can join it there.
+func TestAdvertisedAddressCarriesThePort(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{7}, 32)
+	a := start(t, Options{DeviceID: "deva", TeamID: "team1", Keys: [][]byte{key}, BindAddr: "0.0.0.0",
+		BindPort: freePort(t), AdvertiseAddr: "127.0.0.1", Preset: "local"})
+	b := start(t, Options{DeviceID: "devb", TeamID: "team1", Keys: [][]byte{key}, BindAddr: "127.0.0.1", Preset: "local"})
+	if a.LocalNode().Port == 0 {
+		t.Fatal("advertised port 0")
+	}
+	addr := a.LocalNode().Address()
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("advertises %s, want 127.0.0.1:port", addr)
+	}
+	if _, err := b.Join([]string{addr}); err != nil {
+		t.Fatalf("join the advertised address %s: %v", addr, err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for a.NumMembers() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("a sees %d members", a.NumMembers())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, m := range b.Members() {
+		if m.Name == "deva" && m.Address() != addr {
+			t.Fatalf("b knows deva at %s, want %s", m.Address(), addr)
+		}
+	}
+}
+
+func start(t *testing.T, o Options) *memberlist.Memberlist {
+	t.Helper()
+	o.Logger = slog.New(slog.DiscardHandler)
+	c, err := Config(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ml, err := memberlist.Create(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ml.Shutdown() })
+	return ml
+}
+
+// freePort finds a port free for both TCP and UDP on all interfaces.
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		l, err := net.Listen("tcp", "0.0.0.0:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := l.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", fmt.Sprintf("0.0.0.0:%d", port))
+		l.Close()
+		if err == nil {
+			u.Close()
+			return port
+		}
+	}
+	t.Fatal("no free port")
+	return 0
+}
