@@ -84,8 +84,12 @@ func (a *App) runReplica(tm team.Team) error {
 	if !a.cfg.Sync.NoDiscovery {
 		_, p, _ := net.SplitHostPort(rep.Addr())
 		gp, _ := strconv.Atoi(p)
+		var ips []net.IP // default: this machine's LAN addresses, followed as they change
+		if ip := net.ParseIP(a.cfg.Sync.BindAddr); ip != nil && !ip.IsUnspecified() {
+			ips = []net.IP{ip}
+		}
 		disc, err = discovery.Start(a.ctx, discovery.Options{
-			TeamID: tm.ID, DeviceID: a.st.Device().ID, Port: gp, Logger: a.log, OnFound: rep.Discovered,
+			TeamID: tm.ID, DeviceID: a.st.Device().ID, Port: gp, IPs: ips, Logger: a.log, OnFound: rep.Discovered,
 		})
 		if err != nil {
 			a.log.Warn("LAN discovery off", "err", err) // invite addresses and added peers still work

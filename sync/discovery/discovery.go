@@ -4,6 +4,7 @@
 package discovery
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/mdns"
+
+	"outpost/backend/change"
 )
 
 // Options configure discovery for one device.
@@ -45,12 +48,18 @@ func ServiceName(teamID string) string {
 type Discovery struct {
 	opts    Options
 	service string
-	server  *mdns.Server
 	cancel  context.CancelFunc
 	done    sync.WaitGroup
+
+	mu     sync.Mutex
+	server *mdns.Server // nil while this device has no address to advertise; guarded by mu
+	ips    []net.IP     // the addresses server advertises; guarded by mu
 }
 
 // Start advertises this device and starts browsing every Interval (default 15 s).
+// Without fixed IPs it advertises this machine's LAN addresses and follows them
+// as they change (a laptop that joins the office Wi-Fi is announced there);
+// a machine with none yet still browses.
 func Start(ctx context.Context, o Options) (*Discovery, error) {
 	if o.Interval == 0 {
 		o.Interval = 15 * time.Second
@@ -61,16 +70,12 @@ func Start(ctx context.Context, o Options) (*Discovery, error) {
 	if o.Port < 1 || o.Port > 65535 {
 		return nil, fmt.Errorf("discovery: port %d", o.Port)
 	}
-	d := &Discovery{opts: o, service: ServiceName(o.TeamID)}
-	host := o.DeviceID + ".local."
-	zone, err := mdns.NewMDNSService(o.DeviceID, d.service, "local.", host, o.Port, o.IPs,
-		[]string{"v=1", "device=" + o.DeviceID})
-	if err != nil {
-		return nil, fmt.Errorf("discovery: %w", err)
+	if !change.ValidName(o.DeviceID) {
+		return nil, fmt.Errorf("discovery: device ID %q", o.DeviceID)
 	}
-	d.server, err = mdns.NewServer(&mdns.Config{Zone: zone, Logger: quietLogger()})
-	if err != nil {
-		return nil, fmt.Errorf("discovery: advertise: %w", err)
+	d := &Discovery{opts: o, service: ServiceName(o.TeamID)}
+	if err := d.advertise(); err != nil {
+		return nil, err
 	}
 	ctx, d.cancel = context.WithCancel(ctx)
 	d.done.Add(1)
@@ -82,7 +87,51 @@ func Start(ctx context.Context, o Options) (*Discovery, error) {
 func (d *Discovery) Stop() {
 	d.cancel()
 	d.done.Wait()
-	_ = d.server.Shutdown()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.server != nil {
+		_ = d.server.Shutdown()
+		d.server = nil
+	}
+}
+
+// Advertised returns the addresses this device is announcing (none while it has no LAN address).
+func (d *Discovery) Advertised() []net.IP {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return slices.Clone(d.ips)
+}
+
+// advertise (re)starts the mDNS responder when the addresses to announce changed.
+func (d *Discovery) advertise() error {
+	ips := d.opts.IPs
+	if len(ips) == 0 {
+		ips = LocalIPs()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if slices.EqualFunc(ips, d.ips, net.IP.Equal) && (d.server != nil || len(ips) == 0) {
+		return nil
+	}
+	if d.server != nil {
+		_ = d.server.Shutdown()
+		d.server, d.ips = nil, nil
+	}
+	if len(ips) == 0 {
+		return nil
+	}
+	zone, err := mdns.NewMDNSService(d.opts.DeviceID, d.service, "local.", d.opts.DeviceID+".local.", d.opts.Port, ips,
+		[]string{"v=1", "device=" + d.opts.DeviceID})
+	if err != nil {
+		return fmt.Errorf("discovery: %w", err)
+	}
+	d.server, err = mdns.NewServer(&mdns.Config{Zone: zone, Logger: quietLogger()})
+	if err != nil {
+		return fmt.Errorf("discovery: advertise: %w", err)
+	}
+	d.ips = ips
+	d.opts.Logger.Debug("mdns advertising", "service", d.service, "ips", ips, "port", d.opts.Port)
+	return nil
 }
 
 func (d *Discovery) browseLoop(ctx context.Context) {
@@ -90,6 +139,9 @@ func (d *Discovery) browseLoop(ctx context.Context) {
 	t := time.NewTicker(d.opts.Interval)
 	defer t.Stop()
 	for {
+		if err := d.advertise(); err != nil {
+			d.opts.Logger.Debug("mdns advertise", "err", err) // tried again next round
+		}
 		if addrs := d.Browse(ctx, 2*time.Second); len(addrs) > 0 && d.opts.OnFound != nil {
 			d.opts.OnFound(addrs)
 		}
@@ -99,6 +151,31 @@ func (d *Discovery) browseLoop(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// LocalIPs lists this machine's IPv4 addresses on interfaces that are up and
+// can multicast, other than loopback and link-local: where LAN peers can reach it.
+func LocalIPs() []net.IP {
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		return nil
+	}
+	var out []net.IP
+	for _, ifc := range ifaces {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagMulticast == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			ipn, ok := a.(*net.IPNet)
+			if !ok || ipn.IP.To4() == nil || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() {
+				continue
+			}
+			out = append(out, ipn.IP.To4())
+		}
+	}
+	slices.SortFunc(out, func(a, b net.IP) int { return bytes.Compare(a, b) })
+	return out
 }
 
 // Browse queries the network once and returns the gossip addresses of this team's other devices.

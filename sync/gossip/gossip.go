@@ -27,7 +27,7 @@ type Options struct {
 	Keys          [][]byte // primary first
 	BindAddr      string   // default 0.0.0.0
 	BindPort      int      // default DefaultPort; 0 picks a free port
-	AdvertiseAddr string // an IP, or IP:port; the port defaults to AdvertisePort, then BindPort
+	AdvertiseAddr string   // an IP, or IP:port; the port defaults to AdvertisePort, then BindPort
 	AdvertisePort int
 	Preset        string // "lan" (default) or "local" (fast timers, for one host)
 	Logger        *slog.Logger
