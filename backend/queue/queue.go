@@ -113,7 +113,11 @@ func (x *Index) Len() int {
 // onCommit refreshes touched tickets. It runs on the store's committing goroutine and does not block.
 func (x *Index) onCommit(e store.Event) {
 	for _, id := range e.Touched()[ticket.Kind] {
-		r, err := x.st.Get(ticket.Kind, id)
+		r, ok := e.Record(ticket.Kind, id)
+		var err error
+		if !ok {
+			r, err = x.st.Get(ticket.Kind, id)
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}

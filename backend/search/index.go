@@ -13,6 +13,7 @@ import (
 	"maps"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -250,10 +251,20 @@ func (x *Index) run(plan start, marker, now store.Vector) {
 		case <-x.stop:
 			return
 		case <-x.wake:
+			// Let a burst of commits settle first: one batch indexes them all, and the
+			// committing goroutine's next write does not queue behind the indexing.
+			select {
+			case <-x.stop:
+				return
+			case <-time.After(settleDelay):
+			}
 			x.drain()
 		}
 	}
 }
+
+// settleDelay is how long the index waits after a commit before indexing it.
+const settleDelay = 20 * time.Millisecond
 
 func (x *Index) stopping() bool {
 	select {

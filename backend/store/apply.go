@@ -56,7 +56,7 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 			_ = s.clock.Observe(c.HLC)
 		}
 		if len(applied) > 0 {
-			s.publish(Event{Changes: applied})
+			s.publish(Event{Changes: applied, recs: s.recent}) // applyPart left its committed records there
 		}
 		changes = changes[n:]
 	}

@@ -21,8 +21,9 @@ import (
 // otherwise, or when its changes are not orderly, by folding all of its changes
 // again. Records refolded in the batch are kept decoded and written once, at commit.
 type batch struct {
+	s       *Store
 	txn     *badger.Txn
-	view    *badger.Txn
+	view    *badger.Txn                // opened on first use (a refold of all of an entity's changes): opening one waits for Badger's commit watermark
 	added   map[string][]change.Change // "kind/entity" -> changes put in this batch
 	pending map[string][]change.Change // "kind/entity" -> changes put but not yet folded
 	recs    map[string]change.Record   // "kind/entity" -> the record as this batch knows it
@@ -32,14 +33,16 @@ type batch struct {
 }
 
 func (s *Store) newBatch() *batch {
-	return &batch{txn: s.db.NewTransaction(true), view: s.db.NewTransaction(false), recent: s.recent,
+	return &batch{s: s, txn: s.db.NewTransaction(true), recent: s.recent,
 		added: map[string][]change.Change{}, pending: map[string][]change.Change{},
 		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{}}
 }
 
 func (b *batch) discard() {
 	b.txn.Discard()
-	b.view.Discard()
+	if b.view != nil {
+		b.view.Discard()
+	}
 }
 
 // putChange stores c in the log and the entity index; the caller refolds the entity's record.
@@ -136,6 +139,9 @@ func (b *batch) extend(kind, entity string, pend []change.Change) (change.Record
 
 // foldAll folds every change of the entity and keeps its t/ marker.
 func (b *batch) foldAll(kind, entity string) (change.Record, error) {
+	if b.view == nil {
+		b.view = b.s.db.NewTransaction(false)
+	}
 	cs, err := entityChanges(b.view, kind, entity)
 	if err != nil {
 		return change.Record{}, err

@@ -10,6 +10,18 @@ import (
 type Event struct {
 	Local   bool            // made on this device (to be sent to peers)
 	Changes []change.Change // in commit order
+	recs    map[string]change.Record
+}
+
+// Record returns the committed state of a record the event touched, as the commit
+// wrote it, so that a subscriber need not read it back from the store (a read
+// waits for Badger's commit watermark, which can take milliseconds on a busy
+// machine, all of it on the committing goroutine). It reports false when the
+// event does not hold the record; read it with Store.Get then. The record is
+// shared and immutable: do not modify it.
+func (e Event) Record(kind, id string) (change.Record, bool) {
+	r, ok := e.recs[kind+"/"+id]
+	return r, ok && r.Kind == kind
 }
 
 // Touched returns the IDs of the records the event changed, by kind.

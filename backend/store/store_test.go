@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -301,4 +303,74 @@ func TestReopenKeepsClockAhead(t *testing.T) {
 	if next := s2.Clock().Now(); next <= last {
 		t.Fatalf("clock after reopen %v not after %v", next, last)
 	}
+}
+
+// A subscriber reads the committed records from the event itself, and they are
+// exactly what a read of the store returns, for local updates and applied changes.
+func TestEventCarriesCommittedRecords(t *testing.T) {
+	t.Parallel()
+	a, b := openTest(t), openTest(t)
+	check := func(s *Store) func() {
+		var mu sync.Mutex
+		var held []change.Record
+		s.Subscribe(func(e Event) {
+			mu.Lock()
+			defer mu.Unlock()
+			for kind, ids := range e.Touched() {
+				for _, id := range ids {
+					if r, ok := e.Record(kind, id); ok {
+						held = append(held, r)
+					} else if kind != KindDevice {
+						t.Errorf("event lacks %s/%s", kind, id)
+					}
+				}
+			}
+		})
+		return func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if len(held) == 0 {
+				t.Fatal("no records in events")
+			}
+			last := map[string]change.Record{}
+			for _, r := range held {
+				last[r.Kind+"/"+r.ID] = r
+			}
+			for _, r := range last {
+				got, err := s.Get(r.Kind, r.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, _ := got.Encode()
+				have, _ := r.Encode()
+				if string(want) != string(have) {
+					t.Fatalf("%s/%s: event held\n%s\nstore holds\n%s", r.Kind, r.ID, have, want)
+				}
+			}
+		}
+	}
+	checkA, checkB := check(a), check(b)
+	ctx := context.Background()
+	for i := range 5 {
+		_, err := a.Update(ctx, "alice", func(tx *Tx) error {
+			rec, _ := tx.Get("ticket", "t1")
+			if _, err := tx.Write("ticket", "t1", []change.Op{set(t, "title", fmt.Sprint("edit ", i), rec.Heads("title"))}); err != nil {
+				return err
+			}
+			_, err := tx.Write("ticket", fmt.Sprint("n", i), []change.Op{set(t, "title", "new", nil)})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkA()
+	all, err := a.ChangesAfter(Vector{}, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Apply(all); err != nil {
+		t.Fatal(err)
+	}
+	checkB()
 }

@@ -53,7 +53,7 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 	}
 	b.discard()
 	if err == nil && len(tx.changes) > 0 {
-		s.publish(Event{Local: true, Changes: tx.changes})
+		s.publish(Event{Local: true, Changes: tx.changes, recs: b.recs})
 	}
 	s.writeMu.Unlock()
 	if err != nil {

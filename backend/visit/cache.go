@@ -60,7 +60,11 @@ func (c *cache) onCommit(e store.Event) {
 	}
 	fresh := map[string]*Visit{}
 	for _, id := range touched[Kind] {
-		r, err := c.st.Get(Kind, id)
+		r, ok := e.Record(Kind, id)
+		var err error
+		if !ok {
+			r, err = c.st.Get(Kind, id)
+		}
 		switch {
 		case err == nil && !r.Deleted():
 			v := FromRecord(r)
