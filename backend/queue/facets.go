@@ -24,7 +24,7 @@ func (x *Index) Facets() Facets {
 	cats, tags, people := map[string]int{}, map[string]int{}, map[string]int{}
 	x.wait(true)
 	x.mu.RLock()
-	for _, e := range x.open {
+	for _, e := range x.open.list {
 		if !e.Status.Open() {
 			continue
 		}

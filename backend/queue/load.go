@@ -9,7 +9,7 @@ func (x *Index) Loads() map[string]int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := map[string]int{}
-	for _, e := range x.open {
+	for _, e := range x.open.list {
 		if e.Assignee != "" && e.Status.Open() {
 			out[e.Assignee]++
 		}
@@ -24,7 +24,7 @@ func (x *Index) LastAssigned() map[string]time.Time {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := map[string]time.Time{}
-	for _, e := range x.items {
+	for _, e := range x.items.list {
 		if e.Assignee != "" && e.Assigned.After(out[e.Assignee]) {
 			out[e.Assignee] = e.Assigned
 		}

@@ -45,6 +45,7 @@ type entry struct {
 	search  string // lower-cased number, title, category, requester
 	created int64  // the record's creation timestamp (hybrid logical clock), for cheap comparisons
 	updated int64  // its last update's, likewise
+	idKey   uint64 // the ID's first bytes, for cheap ordering (see byID)
 	fact    metrics.Ticket
 }
 
@@ -56,8 +57,8 @@ type entry struct {
 type Index struct {
 	st     *store.Store
 	mu     sync.RWMutex
-	items  map[string]*entry // every ticket not deleted
-	open   map[string]*entry // the open ones among them: what most questions read
+	items  entrySet // every ticket not deleted
+	open   entrySet // the open ones among them: what most questions read
 	cancel func()
 	sla    slaSource
 
@@ -84,7 +85,7 @@ func Build(st *store.Store) (*Index, error) {
 // Start returns an index that follows the store's commits at once and loads the tickets
 // already stored in the background (see Index).
 func Start(st *store.Store) *Index {
-	x := &Index{st: st, items: map[string]*entry{}, open: map[string]*entry{}, stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
+	x := &Index{st: st, items: newEntrySet(), open: newEntrySet(), stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
 		touched: map[string]bool{}, later: map[string]bool{}}
 	x.cancel = st.Subscribe(x.onCommit)
 	go x.load()
@@ -107,7 +108,7 @@ func (x *Index) Len() int {
 	<-x.openReady
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.items) + len(x.later)
+	return x.items.len() + len(x.later)
 }
 
 // onCommit refreshes touched tickets. It runs on the store's committing goroutine and does not block.
@@ -150,15 +151,15 @@ func (x *Index) put(r change.Record, fromCommit bool) {
 // set indexes en as ticket id, or forgets the ticket when en is nil. x.mu must be held.
 func (x *Index) set(id string, en *entry) {
 	if en == nil {
-		delete(x.items, id)
-		delete(x.open, id)
+		x.items.remove(id)
+		x.open.remove(id)
 		return
 	}
-	x.items[id] = en
+	x.items.put(en)
 	if en.Status.Open() {
-		x.open[id] = en
+		x.open.put(en)
 	} else {
-		delete(x.open, id)
+		x.open.remove(id)
 	}
 }
 
@@ -180,6 +181,7 @@ func entryOf(r change.Record) *entry {
 		// The clock's timestamps, not their millisecond wall time: tickets created or updated
 		// within one millisecond still order as they happened.
 		created: int64(r.Created),
+		idKey:   idKey(r.ID),
 		updated: int64(r.Updated),
 		search:  strings.ToLower(t.Number + "\x00" + t.Title + "\x00" + t.Category + "\x00" + t.Requester.Name),
 		fact:    factOf(t),
@@ -191,12 +193,15 @@ func (x *Index) Query(f Filter) Result {
 	x.wait(f.onlyOpen())
 	text := strings.ToLower(strings.TrimSpace(f.Text))
 	x.mu.RLock()
-	matched := make([]*entry, 0, 256)
-	for _, e := range x.scope(f.onlyOpen()) {
-		if f.matches(e, text) {
-			matched = append(matched, e)
+	matched := scan(x.scope(f.onlyOpen()), func(part []*entry) []*entry {
+		out := make([]*entry, 0, 256)
+		for _, e := range part {
+			if f.matches(e, text) {
+				out = append(out, e)
+			}
 		}
-	}
+		return out
+	})
 	x.mu.RUnlock()
 	limit := f.Limit
 	if limit <= 0 {
@@ -222,11 +227,11 @@ func (x *Index) Query(f Filter) Result {
 }
 
 // scope returns the open tickets or all of them. x.mu must be held.
-func (x *Index) scope(openOnly bool) map[string]*entry {
+func (x *Index) scope(openOnly bool) []*entry {
 	if openOnly {
-		return x.open
+		return x.open.list
 	}
-	return x.items
+	return x.items.list
 }
 
 // onlyOpen reports whether f selects open tickets only.
@@ -265,15 +270,53 @@ func (f *Filter) matches(e *entry, text string) bool {
 }
 
 func order(sort string) func(a, b *entry) int {
-	byID := func(a, b *entry) int { return strings.Compare(a.ID, b.ID) }
+	// Comparisons return early: cmp.Or would evaluate every argument, comparing IDs
+	// (strings) on each of the hundreds of thousands of comparisons a large queue makes.
 	switch sort {
 	case "age":
-		return func(a, b *entry) int { return cmp.Or(cmp.Compare(a.created, b.created), byID(a, b)) }
+		return func(a, b *entry) int {
+			if c := cmp.Compare(a.created, b.created); c != 0 {
+				return c
+			}
+			return byID(a, b)
+		}
 	case "updated":
-		return func(a, b *entry) int { return cmp.Or(cmp.Compare(b.updated, a.updated), byID(a, b)) }
+		return func(a, b *entry) int {
+			if c := cmp.Compare(b.updated, a.updated); c != 0 {
+				return c
+			}
+			return byID(a, b)
+		}
 	default:
 		return func(a, b *entry) int {
-			return cmp.Or(cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.created, b.created), byID(a, b))
+			if c := cmp.Compare(a.Priority, b.Priority); c != 0 {
+				return c
+			}
+			if c := cmp.Compare(a.created, b.created); c != 0 {
+				return c
+			}
+			return byID(a, b)
 		}
 	}
+}
+
+// byID orders entries by ticket ID: by the IDs' first eight bytes as a number, then by the whole ID.
+func byID(a, b *entry) int {
+	if c := cmp.Compare(a.idKey, b.idKey); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+// idKey is the first eight bytes of id as a big-endian number (zero-padded): comparing
+// two keys agrees with comparing the IDs whenever the keys differ.
+func idKey(id string) uint64 {
+	var k uint64
+	for i := range 8 {
+		k <<= 8
+		if i < len(id) {
+			k |= uint64(id[i])
+		}
+	}
+	return k
 }

@@ -2,7 +2,6 @@ package queue
 
 import (
 	"cmp"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -56,14 +55,16 @@ type risk struct {
 // labels), to sort by it; the page's badges are computed afterwards, for its rows only.
 func (x *Index) risks(es []*entry) []risk {
 	e, now := x.engine()
-	out := make([]risk, len(es))
-	for i, en := range es {
-		out[i] = risk{e: en, share: -1}
-		if e != nil && en.Status.Open() {
-			out[i].share = riskShare(e.Measure(en.fact.Timeline, now))
+	return scan(es, func(part []*entry) []risk {
+		out := make([]risk, len(part))
+		for i, en := range part {
+			out[i] = risk{e: en, share: -1}
+			if e != nil && en.Status.Open() {
+				out[i].share = riskShare(e.Measure(en.fact.Timeline, now))
+			}
 		}
-	}
-	return out
+		return out
+	})
 }
 
 // riskShare is the Share of r.Badge() without building the badge: the response
@@ -87,15 +88,21 @@ func (x *Index) badge(en *entry) *sla.Badge {
 }
 
 func byRisk(a, c risk) int {
-	return cmp.Or(cmp.Compare(c.share, a.share), cmp.Compare(a.e.created, c.e.created), strings.Compare(a.e.ID, c.e.ID))
+	if x := cmp.Compare(c.share, a.share); x != 0 {
+		return x
+	}
+	if x := cmp.Compare(a.e.created, c.e.created); x != 0 {
+		return x
+	}
+	return byID(a.e, c.e)
 }
 
 // OpenSLA calls fn with the SLA state of every open ticket at now, using engine.
 func (x *Index) OpenSLA(engine *sla.Engine, now time.Time, fn func(ticket.Summary, sla.Result)) {
 	x.wait(true)
 	x.mu.RLock()
-	open := make([]*entry, 0, len(x.items)/4)
-	for _, e := range x.open {
+	open := make([]*entry, 0, x.items.len()/4)
+	for _, e := range x.open.list {
 		if e.Status.Open() {
 			open = append(open, e)
 		}
@@ -111,8 +118,8 @@ func (x *Index) Facts() []metrics.Ticket {
 	x.wait(false)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	out := make([]metrics.Ticket, 0, len(x.items))
-	for _, e := range x.items {
+	out := make([]metrics.Ticket, 0, x.items.len())
+	for _, e := range x.items.list {
 		out = append(out, e.fact)
 	}
 	return out
@@ -122,12 +129,12 @@ func (x *Index) Facts() []metrics.Ticket {
 func (x *Index) Timeline(id string) (sla.Timeline, bool) {
 	x.wait(true)
 	x.mu.RLock()
-	e, ok := x.items[id]
+	e, ok := x.items.get(id)
 	x.mu.RUnlock()
 	if !ok && !x.Loaded() { // perhaps a closed ticket not read yet
 		x.wait(false)
 		x.mu.RLock()
-		e, ok = x.items[id]
+		e, ok = x.items.get(id)
 		x.mu.RUnlock()
 	}
 	if !ok {

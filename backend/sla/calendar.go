@@ -126,7 +126,7 @@ var (
 type Clock struct {
 	cal compiled
 
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	first int64   // civil day number of day 0 of the table
 	start []int64 // unix ns of each day's local midnight; len(open)+1
 	open  []int64 // unix ns of each day's window (open == close on a day off)
@@ -194,7 +194,7 @@ func (k *Clock) build(from, to int64) {
 
 // cover makes sure instants a..b (unix ns, a <= b) lie inside the table. Caller holds mu.
 func (k *Clock) cover(a, b int64) {
-	if k.start != nil && a >= k.start[0] && b < k.start[len(k.start)-1] {
+	if k.covers(a, b) {
 		return
 	}
 	from, to := k.civilDay(a)-1, k.civilDay(b)+1
@@ -207,6 +207,11 @@ func (k *Clock) cover(a, b int64) {
 		to += 64
 	}
 	k.build(from, to)
+}
+
+// covers reports whether instants a..b lie inside the table. Caller holds mu (for reading at least).
+func (k *Clock) covers(a, b int64) bool {
+	return k.start != nil && a >= k.start[0] && b < k.start[len(k.start)-1]
 }
 
 // day returns the table index of the day holding instant ns (inside the table). Caller holds mu.
@@ -238,6 +243,13 @@ func (k *Clock) Between(a, b time.Time) time.Duration {
 		return b.Sub(a)
 	}
 	x, y := clamp(a), clamp(b)
+	k.mu.RLock() // the table usually covers both already: many readers at once (the queue measures on every core)
+	if k.covers(x, y) {
+		d := time.Duration(k.before(y) - k.before(x))
+		k.mu.RUnlock()
+		return d
+	}
+	k.mu.RUnlock()
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.cover(x, y)
