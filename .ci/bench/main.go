@@ -364,6 +364,17 @@ func (r *Report) session(ctx context.Context, dir string, log *slog.Logger) {
 	}
 	a, _ := openApp(ctx, work, log)
 	defer a.Close()
+	// Creates are measured once the app has finished loading (every ticket in the
+	// queue, the search index current), as when a technician logs a call: while it
+	// loads, the loader has both cores.
+	if _, err := a.Tickets.Queue(queue.Filter{IncludeClosed: true, Limit: 1}); err != nil {
+		fail(err)
+	}
+	for deadline := time.Now().Add(5 * time.Minute); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if st, err := a.Search.Status(); err != nil || st.Ready {
+			break
+		}
+	}
 	var lat []time.Duration
 	var ids []string
 	for i := range 300 {
@@ -375,7 +386,8 @@ func (r *Report) session(ctx context.Context, dir string, log *slog.Logger) {
 		lat = append(lat, time.Since(began))
 		ids = append(ids, t.ID)
 	}
-	r.add(Figure{Name: "durable create (ticket, synced commit) p99", Value: percentile(lat, 0.99), Unit: "ms", Goal: "< 5"})
+	r.add(Figure{Name: "durable create through the app, after loading (ticket, synced commit, indexes) p50", Value: percentile(lat, 0.5), Unit: "ms"})
+	r.add(Figure{Name: "durable create through the app, after loading, p99", Value: percentile(lat, 0.99), Unit: "ms", Goal: "< 5"})
 	edit := func(i int) {
 		id := ids[i%len(ids)]
 		var err error

@@ -19,7 +19,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the documents change shape; an
 // index written under another version is rebuilt.
-const schemaVersion = "outpost-search-4"
+const schemaVersion = "outpost-search-5"
 
 // Kinds of documents in the index.
 const (
@@ -129,9 +129,10 @@ func document(r change.Record) (doc map[string]any, ok bool) {
 		}, true
 	case sop.Kind:
 		s := sop.FromRecord(r, "")
+		body := sop.PlainText(s.Body) // excerpts read as prose, not markdown
 		return map[string]any{
-			fText: strings.Join([]string{s.Title, strings.Join(s.Tags, " "), s.Body}, "\n"),
-			fKind: KindSOP, fTitle: s.Title, fBody: s.Body, fTags: strings.Join(s.Tags, " "),
+			fText: strings.Join([]string{s.Title, strings.Join(s.Tags, " "), body}, "\n"),
+			fKind: KindSOP, fTitle: s.Title, fBody: body, fTags: strings.Join(s.Tags, " "),
 			fCategory: s.Category, fTickets: s.Tickets, fUpdated: updated(r),
 		}, true
 	}

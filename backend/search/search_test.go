@@ -207,6 +207,33 @@ func TestHighlighting(t *testing.T) {
 	}
 }
 
+// An SOP is written in markdown; its excerpt reads as prose, without the markup.
+func TestSOPExcerptsAreProse(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	defer st.Close()
+	ss := sop.NewService(st, nil)
+	body := "## Reset the **docking station**\n\n1. Unplug the [USB-C cable](https://intra.example/dock) for `10` seconds.\n2. Plug it back in."
+	if _, err := ss.Create(context.Background(), "alice", sop.NewSOP{Title: "Dock flicker", Body: body}); err != nil {
+		t.Fatal(err)
+	}
+	x := openIndex(t, st, "")
+	defer x.Close()
+	res, err := x.Search(Query{Text: "docking cable", Kinds: []string{KindSOP}})
+	if err != nil || len(res.Hits) != 1 || len(res.Hits[0].Snippets) == 0 {
+		t.Fatalf("search = %+v, %v", res, err)
+	}
+	text, marked := joinParts(res.Hits[0].Snippets[0].Parts)
+	for _, markup := range []string{"##", "**", "](", "https://", "`"} {
+		if strings.Contains(text, markup) {
+			t.Fatalf("excerpt %q shows markdown %q", text, markup)
+		}
+	}
+	if !strings.Contains(text, "Reset the docking station") || !strings.Contains(marked, "cable") {
+		t.Fatalf("excerpt %q (marks %q)", text, marked)
+	}
+}
+
 func TestParseFragment(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
