@@ -301,10 +301,21 @@ func toHit(h *search.DocumentMatch) Hit {
 	}
 	for _, f := range []string{fBody, fComments} {
 		for _, frag := range h.Fragments[f] {
-			hit.Snippets = append(hit.Snippets, Fragment{Field: f, Parts: parseFragment(frag)})
+			if parts := parseFragment(frag); !blank(parts) { // a field with no text gives an empty fragment
+				hit.Snippets = append(hit.Snippets, Fragment{Field: f, Parts: parts})
+			}
 		}
 	}
 	return hit
+}
+
+func blank(parts []Part) bool {
+	for _, p := range parts {
+		if strings.TrimSpace(p.Text) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // parseFragment reads bleve's HTML highlight (escaped text, matches in <mark>)

@@ -234,6 +234,30 @@ func TestSOPExcerptsAreProse(t *testing.T) {
 	}
 }
 
+// A ticket without comments shows no empty comment excerpt.
+func TestNoEmptyExcerpts(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	defer st.Close()
+	if _, err := ticket.NewService(st, nil).Create(context.Background(), "alice", ticket.NewTicket{Title: "Zebra label printer offline", Description: "Shows a red light."}); err != nil {
+		t.Fatal(err)
+	}
+	x := openIndex(t, st, "")
+	defer x.Close()
+	res, err := x.Search(Query{Text: "zebra"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search = %+v, %v", res, err)
+	}
+	for _, sn := range res.Hits[0].Snippets {
+		if text, _ := joinParts(sn.Parts); strings.TrimSpace(text) == "" {
+			t.Fatalf("an empty %s excerpt: %+v", sn.Field, res.Hits[0].Snippets)
+		}
+	}
+	if len(res.Hits[0].Snippets) != 1 || res.Hits[0].Snippets[0].Field != fBody {
+		t.Fatalf("snippets = %+v, want the description only", res.Hits[0].Snippets)
+	}
+}
+
 func TestParseFragment(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
