@@ -196,7 +196,9 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 	title := fmt.Sprintf(pick(r, c.titles), pick(r, c.things))
 	var tags []string
 	if r.IntN(3) == 0 {
-		tags = append(tags, strings.ToLower(strings.Fields(pick(r, c.things))[0]))
+		if tag := tagOf(pick(r, c.things)); tag != "" {
+			tags = append(tags, tag)
+		}
 	}
 	req := people[r.IntN(len(people))]
 	return ticket.NewTicket{
@@ -263,4 +265,16 @@ func officeHours(t time.Time) time.Time {
 			return t
 		}
 	}
+}
+
+// tagOf makes a tag of a thing's first real word ("the HR share" -> "hr").
+func tagOf(thing string) string {
+	for _, w := range strings.Fields(strings.ToLower(thing)) {
+		switch w {
+		case "the", "a", "an", "my", "our", "new", "of", "on", "in", "to", "for":
+			continue
+		}
+		return strings.Trim(w, ".,;:'\"()")
+	}
+	return ""
 }
