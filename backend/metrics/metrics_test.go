@@ -2,7 +2,9 @@ package metrics
 
 import (
 	"encoding/json"
+	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,18 +216,54 @@ func TestTrends(t *testing.T) {
 	add(6, 21, 1, "Printing", "Printer jam")
 	// Phones: 5 recently and none before: under the 6-ticket floor.
 	add(5, 21, 1, "Phones", "Desk phone dead")
+	// "Outlook" rises in two categories (8 recent, none before): a term trend of its own.
+	add(4, 21, 1, "Email", "Outlook freezes")
+	add(4, 21, 1, "Software", "Outlook add-in freezes")
+	// Scanners: 6 recently against 8 in the baseline (2 expected): 3x, but a rise that
+	// likely (1.7%) by chance at the baseline rate is not a trend.
+	add(8, 105, 22, "Scanning", "Scanner streaks")
+	add(6, 21, 1, "Scanning", "Scanner streaks")
 	r := Compute(tickets, office(t), Filter{Period: Period{From: asOf.AddDate(0, 0, -7), To: asOf}}, asOf)
 	var got []string
 	for _, it := range r.Trends.Items {
 		got = append(got, it.Statement)
 	}
-	// "drops" is new (31 recent, 0 before) and ranks first; "vpn" as a term repeats the category and is left out.
+	// "drops" is new (31 recent, 0 before) but all in VPN tickets: it says what the VPN
+	// rise is about and is told with it; "vpn" as a term repeats the category and is left
+	// out. "outlook" and "freezes" span two categories: terms of their own, new, so they
+	// rank first.
 	want := []string{
-		"drops: 31 tickets in the last 3 weeks, none in the 12 weeks before",
-		"VPN: 31 tickets in the last 3 weeks, 3.1x its 12-week average",
+		"freezes: 8 tickets in the last 3 weeks, none in the 12 weeks before",
+		"outlook: 8 tickets in the last 3 weeks, none in the 12 weeks before",
+		`VPN: 31 tickets in the last 3 weeks, 3.1x its 12-week average; most mention "drops"`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("trends:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if vpn := r.Trends.Items[2]; !slices.Equal(vpn.Terms, []string{"drops"}) {
+		t.Fatalf("VPN terms = %v", vpn.Terms)
+	}
+}
+
+func TestChanceOfAtLeast(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		k        int
+		expected float64
+		want     float64
+	}{
+		{6, 2, 0.0166},      // 1 - sum_{i<6} e^-2 2^i / i!
+		{31, 10, 7.98e-8},   // the VPN rise: far beyond chance
+		{1, 0.5, 0.3935},    // 1 - e^-0.5
+		{6, 0, 0},           // nothing expected: any rise is new
+		{400, 300, 2.21e-8}, // large counts do not underflow to "likely"
+		{300, 300, 0.5077},  // the expected count is no rise at all
+	}
+	for _, tt := range tests {
+		got := chanceOfAtLeast(tt.k, tt.expected)
+		if math.Abs(got-tt.want) > tt.want*0.05+1e-9 {
+			t.Errorf("chanceOfAtLeast(%d, %g) = %.4g, want %.4g", tt.k, tt.expected, got, tt.want)
+		}
 	}
 }
 

@@ -59,7 +59,9 @@ const (
 		"they wrote, in hours)."
 	DefTrends = "Categories and title terms whose weekly volume over the last 3 weeks is at least twice their weekly " +
 		"average over the 12 weeks before, with at least 6 tickets in the last 3 weeks (or new: none in the 12 weeks " +
-		"before). Counted by creation date, up to the end of the period."
+		"before), and a rise that would happen by chance less than 1% of the time at the earlier rate (Poisson). A term " +
+		"whose recent tickets are two thirds or more in one rising category is told with that category (\"most " +
+		"mention ...\"). Counted by creation date, up to the end of the period."
 )
 
 // Reports is the full report set for one filter.

@@ -3,6 +3,7 @@ package metrics
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -15,16 +16,19 @@ const (
 	baselineWeeks = 12
 	minRecent     = 6
 	minRatio      = 2.0
+	maxChance     = 0.01    // a rise this likely by chance at the baseline rate is not a trend
+	termShare     = 2.0 / 3 // a term this much inside one trending category is told with it
 )
 
 // Trend is a category or title term whose recent volume is well above its baseline.
 type Trend struct {
-	Kind      string  `json:"kind"` // "category" or "term"
-	Name      string  `json:"name"`
-	Recent    int     `json:"recent"`   // tickets in the last 3 weeks
-	Baseline  int     `json:"baseline"` // tickets in the 12 weeks before
-	Ratio     float64 `json:"ratio"`    // recent weekly average / baseline weekly average; 0 when the baseline is empty
-	Statement string  `json:"statement"`
+	Kind      string   `json:"kind"` // "category" or "term"
+	Name      string   `json:"name"`
+	Recent    int      `json:"recent"`          // tickets in the last 3 weeks
+	Baseline  int      `json:"baseline"`        // tickets in the 12 weeks before
+	Ratio     float64  `json:"ratio"`           // recent weekly average / baseline weekly average; 0 when the baseline is empty
+	Terms     []string `json:"terms,omitempty"` // for a category: rising title terms its recent tickets share
+	Statement string   `json:"statement"`
 }
 
 // Trends is the recurring-issue report.
@@ -79,6 +83,7 @@ func trends(facts []fact, asOf time.Time) Trends {
 		}
 	}
 	seen := map[string]bool{}
+	termCats := map[string]map[string]int{} // term -> category (lower case) -> recent tickets
 	for i := range facts {
 		ft := &facts[i]
 		c := ft.created
@@ -94,10 +99,17 @@ func trends(facts []fact, asOf time.Time) Trends {
 		terms(ft.t.Title, seen)
 		for w := range seen {
 			bump(words, w, recent)
+			if recent && ft.t.Category != "" {
+				if termCats[w] == nil {
+					termCats[w] = map[string]int{}
+				}
+				termCats[w][strings.ToLower(ft.t.Category)]++
+			}
 		}
 	}
 	out := Trends{Definition: DefTrends, Items: []Trend{}}
-	pick := func(kind string, m map[string]*pair, name func(string) string) {
+	rising := func(kind string, m map[string]*pair, name func(string) string) []Trend {
+		var found []Trend
 		for k, p := range m {
 			if p.recent < minRecent {
 				continue
@@ -108,20 +120,57 @@ func trends(facts []fact, asOf time.Time) Trends {
 					t.Name, p.recent, recentWeeks, baselineWeeks)
 			} else {
 				t.Ratio = round2((float64(p.recent) / recentWeeks) / (float64(p.base) / baselineWeeks))
-				if t.Ratio < minRatio {
+				expected := float64(p.base) * recentWeeks / baselineWeeks
+				if t.Ratio < minRatio || chanceOfAtLeast(p.recent, expected) >= maxChance {
 					continue
 				}
 				t.Statement = fmt.Sprintf("%s: %d tickets in the last %d weeks, %.1fx its %d-week average",
 					t.Name, p.recent, recentWeeks, t.Ratio, baselineWeeks)
 			}
-			if kind == "term" && cats[k] != nil && out.has(k) {
-				continue // the category already says it
+			found = append(found, t)
+		}
+		return found
+	}
+	out.Items = rising("category", cats, func(k string) string { return catName[k] })
+	byCat := map[string]int{}
+	for i, t := range out.Items {
+		byCat[strings.ToLower(t.Name)] = i
+	}
+	// A term whose recent tickets sit mostly in one rising category says what that
+	// category's tickets are about: it is told with the category, not beside it.
+	terms := rising("term", words, func(k string) string { return k })
+	slices.SortFunc(terms, func(a, b Trend) int {
+		if c := cmp.Compare(b.Recent, a.Recent); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	for _, t := range terms {
+		if _, ok := byCat[t.Name]; ok {
+			continue // the category already says it
+		}
+		cat, n := "", 0
+		for c, k := range termCats[t.Name] {
+			if k > n || (k == n && c < cat) {
+				cat, n = c, k
 			}
-			out.Items = append(out.Items, t)
+		}
+		if i, ok := byCat[cat]; ok && float64(n) >= termShare*float64(t.Recent) {
+			if len(out.Items[i].Terms) < 2 {
+				out.Items[i].Terms = append(out.Items[i].Terms, t.Name)
+			}
+			continue
+		}
+		out.Items = append(out.Items, t)
+	}
+	for i := range out.Items {
+		if ts := out.Items[i].Terms; len(ts) > 0 {
+			out.Items[i].Statement += fmt.Sprintf("; most mention %q", ts[0])
+			if len(ts) > 1 {
+				out.Items[i].Statement += fmt.Sprintf(" or %q", ts[1])
+			}
 		}
 	}
-	pick("category", cats, func(k string) string { return catName[k] })
-	pick("term", words, func(k string) string { return k })
 	rank := func(t Trend) float64 {
 		if t.Baseline == 0 {
 			return float64(t.Recent) * baselineWeeks / recentWeeks // as if one ticket in the baseline
@@ -137,11 +186,19 @@ func trends(facts []fact, asOf time.Time) Trends {
 	return out
 }
 
-func (t Trends) has(lower string) bool {
-	for _, it := range t.Items {
-		if it.Kind == "category" && strings.ToLower(it.Name) == lower {
-			return true
-		}
+// chanceOfAtLeast is the probability of k or more tickets in a window where
+// expected arrive on average, if they arrive independently (Poisson).
+func chanceOfAtLeast(k int, expected float64) float64 {
+	if k <= 0 {
+		return 1
 	}
-	return false
+	if expected <= 0 {
+		return 0
+	}
+	below := 0.0
+	for i := range k {
+		lg, _ := math.Lgamma(float64(i) + 1)
+		below += math.Exp(-expected + float64(i)*math.Log(expected) - lg)
+	}
+	return max(0, 1-below)
 }
