@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	// The queue loads in the background, open tickets first: the window's first page
 	// waits for those only, and nothing else here waits for it.
-	q := queue.Start(st)
+	q := queue.StartWith(st, queue.Options{Snapshot: queue.SnapshotPath(cfg.DataDir)})
 	a := &App{ctx: ctx, cfg: cfg, log: cfg.Logger, st: st, queue: q, events: newHub()}
 	go func() {
 		if err := q.Err(); err != nil {

@@ -35,6 +35,14 @@ func (r *Report) coldStart(bin, dir string) {
 	defer func() { x.Process.Kill(); x.Wait() }()
 	time.Sleep(500 * time.Millisecond)
 	env := append(os.Environ(), "DISPLAY="+display)
+	// The queue step closed the app cleanly, leaving the open tickets' snapshot: the
+	// first start is the usual one. It is killed, as a crash would end it, so the
+	// second start has no snapshot and reads every ticket.
+	r.launch(bin, dir, env, "after a clean close", true)
+	r.launch(bin, dir, env, "after a crash (no snapshot)", false)
+}
+
+func (r *Report) launch(bin, dir string, env []string, when string, memory bool) {
 	app := exec.Command(bin, "--data", dir, "--no-sync")
 	app.Env = env
 	// The window calls SystemService.Painted once the queue shows its first rows; the
@@ -78,13 +86,20 @@ func (r *Report) coldStart(bin, dir string) {
 		r.add(Figure{Name: "cold start", Note: "no window within 30 s"})
 		return
 	}
-	r.add(Figure{Name: "cold start to a mapped window, 100k tickets (Xvfb)", Value: time.Since(began).Seconds(), Unit: "s"})
+	r.add(Figure{Name: "cold start to a mapped window, 100k tickets (Xvfb), " + when, Value: time.Since(began).Seconds(), Unit: "s"})
+	goal := "< 1.5"
+	if !memory {
+		goal = ""
+	}
 	select {
 	case ms := <-painted:
-		r.add(Figure{Name: "cold start to the painted queue, 100k tickets (Xvfb)", Value: ms / 1000, Unit: "s", Goal: "< 1.5",
+		r.add(Figure{Name: "cold start to the painted queue, 100k tickets (Xvfb), " + when, Value: ms / 1000, Unit: "s", Goal: goal,
 			Note: "from process start to the queue's first rows on screen (SystemService.Painted)"})
 	case <-time.After(60 * time.Second):
 		r.add(Figure{Name: "cold start to the painted queue", Note: "the queue did not report its first paint within 60 s"})
+	}
+	if !memory {
+		return
 	}
 	time.Sleep(3 * time.Second) // the closed tickets finish loading
 	backend := rss(app.Process.Pid)

@@ -68,6 +68,18 @@ type Index struct {
 	touched   map[string]bool // tickets a commit indexed while loading: the loader's older copy is stale
 	later     map[string]bool // tickets seen closed by the loader, still to be read in the second phase
 	loadErr   error           // set before allReady closes
+	complete  bool            // every stored ticket was read (not cut short by Close); set before allReady closes
+
+	snapPath     string       // where the open tickets' snapshot is kept ("" for none; see snapshot.go)
+	usedSnapshot bool         // the open tickets came from the snapshot; set before openReady closes
+	vec          store.Vector // the version vector the index reflects (see noteIndexed); guarded by mu
+}
+
+// Options configure an index.
+type Options struct {
+	// Snapshot names a file for a derived copy of the open tickets: read at start to
+	// answer the first questions before every ticket is read, rewritten at Close.
+	Snapshot string
 }
 
 // Build indexes every ticket and subscribes the index to the store's commits; it
@@ -84,15 +96,19 @@ func Build(st *store.Store) (*Index, error) {
 
 // Start returns an index that follows the store's commits at once and loads the tickets
 // already stored in the background (see Index).
-func Start(st *store.Store) *Index {
+func Start(st *store.Store) *Index { return StartWith(st, Options{}) }
+
+// StartWith is Start with options.
+func StartWith(st *store.Store, o Options) *Index {
 	x := &Index{st: st, items: newEntrySet(), open: newEntrySet(), stop: make(chan struct{}), openReady: make(chan struct{}), allReady: make(chan struct{}),
-		touched: map[string]bool{}, later: map[string]bool{}}
+		touched: map[string]bool{}, later: map[string]bool{}, snapPath: o.Snapshot}
 	x.cancel = st.Subscribe(x.onCommit)
 	go x.load()
 	return x
 }
 
-// Close stops following the store and loading from it.
+// Close stops following the store and loading from it. An index with a snapshot
+// file that finished loading rewrites it.
 func (x *Index) Close() {
 	x.cancel()
 	select {
@@ -101,6 +117,9 @@ func (x *Index) Close() {
 		close(x.stop)
 	}
 	<-x.allReady
+	if x.snapPath != "" && x.complete && x.loadErr == nil {
+		_ = x.writeSnapshot(x.snapPath) // derived: without it the next start reads every ticket
+	}
 }
 
 // Len returns the number of tickets, counting those not read yet.
@@ -126,6 +145,9 @@ func (x *Index) onCommit(e store.Event) {
 			x.put(r, true)
 		}
 	}
+	x.mu.Lock()
+	x.noteIndexed(e)
+	x.mu.Unlock()
 }
 
 // put indexes r. A commit's copy (fromCommit) always wins; the loader's copy is

@@ -15,6 +15,19 @@ import (
 // second decodes the rest. A ticket a commit indexed meanwhile keeps the commit's copy.
 func (x *Index) load() {
 	defer close(x.allReady)
+	x.mu.Lock() // a commit's event is noted before this (and counted in now) or after it
+	now, verr := x.st.Vector()
+	if verr == nil {
+		x.vec = now // without it no snapshot is written: only the next start is slower
+	}
+	x.mu.Unlock()
+	if verr == nil {
+		if snap, ok := readSnapshot(x.snapPath, now); ok {
+			x.loadFromSnapshot(snap)
+			return
+		}
+	}
+	var err error
 	// The first phase decides when the window can show its queue: it runs on two cores
 	// when there are two, over two ranges of ticket IDs (random base32, so about even).
 	parts := [][2]string{{"", ""}}
@@ -25,7 +38,6 @@ func (x *Index) load() {
 	for _, part := range parts {
 		go func() { errs <- x.st.ScanEncodedRange(ticket.Kind, part[0], part[1], x.firstLook) }()
 	}
-	var err error
 	for range parts {
 		if e := <-errs; e != nil && err == nil {
 			err = e
@@ -59,13 +71,52 @@ func (x *Index) load() {
 			return nil
 		})
 	}
+	x.finish(err)
+}
+
+// finish records how loading ended.
+func (x *Index) finish(err error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.complete = err == nil
 	if errors.Is(err, errStopped) {
 		err = nil // closed: nobody is waiting for the rest
 	}
-	x.mu.Lock()
 	x.loadErr = err
 	x.touched, x.later = nil, map[string]bool{}
+}
+
+// loadFromSnapshot answers questions about open tickets from a snapshot taken at the
+// store's current vector, then reads every stored ticket and replaces what the
+// snapshot gave: the snapshot only lets the first page come before that read.
+func (x *Index) loadFromSnapshot(snap []*entry) {
+	x.mu.Lock()
+	x.usedSnapshot = true
+	for _, en := range snap {
+		if !x.touched[en.ID] {
+			x.set(en.ID, en)
+		}
+	}
 	x.mu.Unlock()
+	close(x.openReady)
+	err := x.st.ScanEncoded(ticket.Kind, func(id string, raw []byte) error {
+		if x.stopped() {
+			return errStopped
+		}
+		x.mu.RLock()
+		stale := x.touched[id]
+		x.mu.RUnlock()
+		if stale {
+			return nil
+		}
+		r, err := change.DecodeRecord(raw)
+		if err != nil {
+			return fmt.Errorf("read ticket %s: %w", id, err)
+		}
+		x.put(r, false)
+		return nil
+	})
+	x.finish(err)
 }
 
 // firstLook indexes a stored ticket that may be open and leaves a surely closed one for later.
