@@ -215,8 +215,7 @@ func (x *Index) Query(f Filter) Result {
 	x.wait(f.onlyOpen())
 	text := strings.ToLower(strings.TrimSpace(f.Text))
 	x.mu.RLock()
-	matched := scan(x.scope(f.onlyOpen()), func(part []*entry) []*entry {
-		out := make([]*entry, 0, 256)
+	matched := scan(x.scope(f.onlyOpen()), &entryBufs, func(part, out []*entry) []*entry {
 		for _, e := range part {
 			if f.matches(e, text) {
 				out = append(out, e)
@@ -225,6 +224,7 @@ func (x *Index) Query(f Filter) Result {
 		return out
 	})
 	x.mu.RUnlock()
+	defer func() { entryBufs.put(matched) }()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultLimit
@@ -236,6 +236,7 @@ func (x *Index) Query(f Filter) Result {
 		for i := range rs {
 			matched[i] = rs[i].e
 		}
+		riskBufs.put(rs)
 	} else {
 		sortTop(matched, end, order(f.Sort))
 	}

@@ -54,12 +54,37 @@ func (s *entrySet) len() int { return len(s.list) }
 // goroutines costs more than it saves.
 const scanParallelAbove = 20_000
 
+// slicePool recycles the slices a question collects its matches in: at 100,000
+// tickets each is most of a megabyte, and allocating them for every question made the
+// collector run often over a heap of 100,000 entries, a tail of tens of milliseconds.
+type slicePool[T any] struct{ p sync.Pool }
+
+func (sp *slicePool[T]) get() []T {
+	if b, ok := sp.p.Get().(*[]T); ok {
+		return (*b)[:0]
+	}
+	return nil
+}
+
+// put returns s for reuse; it must not be used afterwards.
+func (sp *slicePool[T]) put(s []T) {
+	clear(s) // keep no entry alive from here
+	s = s[:0]
+	sp.p.Put(&s)
+}
+
+var (
+	entryBufs slicePool[*entry]
+	riskBufs  slicePool[risk]
+)
+
 // scan calls fn on consecutive parts of es, at once on every core for a large es,
-// and returns the parts' results in order.
-func scan[T any](es []*entry, fn func(part []*entry) []T) []T {
+// and returns the parts' results in order, in a slice from pool (put it back when done).
+// fn appends its results to dst and returns it.
+func scan[T any](es []*entry, pool *slicePool[T], fn func(part []*entry, dst []T) []T) []T {
 	n := runtime.GOMAXPROCS(0)
 	if len(es) < scanParallelAbove || n < 2 {
-		return fn(es)
+		return fn(es, pool.get())
 	}
 	parts := make([][]T, n)
 	var wg sync.WaitGroup
@@ -69,17 +94,14 @@ func scan[T any](es []*entry, fn func(part []*entry) []T) []T {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[i] = fn(es[lo:hi])
+			parts[i] = fn(es[lo:hi], pool.get())
 		}()
 	}
 	wg.Wait()
-	total := 0
-	for _, p := range parts {
-		total += len(p)
-	}
-	out := make([]T, 0, total)
-	for _, p := range parts {
+	out := parts[0]
+	for _, p := range parts[1:] {
 		out = append(out, p...)
+		pool.put(p)
 	}
 	return out
 }

@@ -55,13 +55,13 @@ type risk struct {
 // labels), to sort by it; the page's badges are computed afterwards, for its rows only.
 func (x *Index) risks(es []*entry) []risk {
 	e, now := x.engine()
-	return scan(es, func(part []*entry) []risk {
-		out := make([]risk, len(part))
-		for i, en := range part {
-			out[i] = risk{e: en, share: -1}
+	return scan(es, &riskBufs, func(part []*entry, out []risk) []risk {
+		for _, en := range part {
+			r := risk{e: en, share: -1}
 			if e != nil && en.Status.Open() {
-				out[i].share = riskShare(e.Measure(en.fact.Timeline, now))
+				r.share = riskShare(e.Measure(en.fact.Timeline, now))
 			}
+			out = append(out, r)
 		}
 		return out
 	})
