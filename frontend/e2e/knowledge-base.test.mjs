@@ -2,7 +2,8 @@
 // executable; search marks the matched words; an edit shows in the live preview and saves a revision;
 // two saves over the same revision fork the SOP and the merge offer closes the fork; an old revision is
 // restored from the diff view; the ticket page suggests the SOP, links it as "resolved with this" and
-// inserts its canned response into the comment; the Search screen finds the ticket.
+// inserts its canned response into the comment; the Search screen finds the ticket, quotes the SOP as
+// prose, and lets Escape go back to the shortcuts.
 import { assert, browser, serve } from './harness.mjs'
 
 const BODY = `## Symptoms
@@ -114,6 +115,20 @@ export default async function knowledgeBase(ctx) {
   await page.goto(`${origin}/#/search/reconnects`)
   await page.locator('[data-testid=search-results] a', { hasText: 'VPN drops every hour for the sales team' }).waitFor()
   await page.locator('[data-testid=search-results] mark', { hasText: 'reconnects' }).first().waitFor()
+
+  // An SOP's excerpt reads as prose: the words of its markdown, without the markup.
+  await page.fill('input[aria-label="Search tickets and SOPs"]', 'symptoms')
+  const hit = page.locator('[data-testid=search-results] li', { hasText: 'Troubleshoot VPN rekey drops' })
+  await hit.locator('mark', { hasText: 'Symptoms' }).first().waitFor()
+  const excerpt = await hit.textContent()
+  assert(!excerpt.includes('##') && !excerpt.includes('](') && !excerpt.includes('<img'), `excerpt shows markup: ${excerpt}`)
+  // Escape clears the words, a second leaves the field: shortcuts work again.
+  await page.press('input[aria-label="Search tickets and SOPs"]', 'Escape')
+  assert((await page.inputValue('input[aria-label="Search tickets and SOPs"]')) === '', 'Escape left the words')
+  await page.press('input[aria-label="Search tickets and SOPs"]', 'Escape')
+  await page.keyboard.press('g')
+  await page.keyboard.press('q')
+  await page.waitForURL(/#\/queue/)
 
   const xss = await page.evaluate(() => window.__xss ?? null)
   assert(xss === null && errors.length === 0, `page errors or script ran: ${JSON.stringify({ errors, xss })}`)
