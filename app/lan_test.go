@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -22,10 +21,6 @@ import (
 // gossip port and LAN timers, and a ticket created on one reaches the other.
 func TestTeamSyncsOverMDNSAlone(t *testing.T) {
 	hosts := lantest.Pair(t)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	tm, err := team.New("Field team")
 	if err != nil {
 		t.Fatal(err)
@@ -39,48 +34,18 @@ func TestTeamSyncsOverMDNSAlone(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	start := func(h lantest.Host, dir, role, title string) chan string {
-		cmd := h.Command(ctx, exe, "-test.run", "^TestLANAppHelper$")
-		cmd.Env = append(os.Environ(), "OUTPOST_LAN_APP="+role, "OUTPOST_LAN_DATA="+dir, "OUTPOST_LAN_TITLE="+title)
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
-		lines := make(chan string, 16)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		return lines
-	}
-	expect := func(lines chan string, prefix string) string {
-		t.Helper()
-		for l := range lines {
-			if strings.HasPrefix(l, prefix) {
-				return l
-			}
-			if strings.Contains(l, "FAIL") || strings.Contains(l, "panic") {
-				t.Fatalf("helper: %s", l)
-			}
-		}
-		t.Fatalf("helper ended without %q", prefix)
-		return ""
+	start := func(h lantest.Host, dir, role, title string) lantest.Proc {
+		return h.Start(ctx, t, "TestLANAppHelper", "OUTPOST_LAN_APP="+role, "OUTPOST_LAN_DATA="+dir, "OUTPOST_LAN_TITLE="+title)
 	}
 	title := fmt.Sprintf("Printer jam on site %d", time.Now().UnixNano())
 	a := start(hosts[0], dirs[0], "create", title)
-	created := expect(a, "created ")
+	created := a.Expect(t, "created ")
 	b := start(hosts[1], dirs[1], "wait", title)
-	got := expect(b, "received ")
+	got := b.Expect(t, "received ")
 	if strings.TrimPrefix(got, "received ") != strings.TrimPrefix(created, "created ") {
 		t.Fatalf("b %s, a %s", got, created)
 	}
-	if peer := expect(a, "peer online "); !strings.Contains(peer, "laptop-wait") {
+	if peer := a.Expect(t, "peer online "); !strings.Contains(peer, "laptop-wait") {
 		t.Fatalf("a: %s", peer)
 	}
 }

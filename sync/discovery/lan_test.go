@@ -1,7 +1,6 @@
 package discovery
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -17,55 +16,20 @@ import (
 // address typed anywhere; a device of another team on the same link stays unseen.
 func TestPeersFindEachOtherOnALAN(t *testing.T) {
 	hosts := lantest.Pair(t)
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	type helper struct {
-		stdin io.WriteCloser
-		lines chan string
-	}
-	start := func(h lantest.Host, device, other string) helper {
-		cmd := h.Command(ctx, exe, "-test.run", "^TestLANHelper$")
-		cmd.Env = append(os.Environ(), "OUTPOST_LAN_HELPER=1", "OUTPOST_LAN_TEAM=team-1",
+	start := func(h lantest.Host, device, other string) lantest.Proc {
+		return h.Start(ctx, t, "TestLANHelper", "OUTPOST_LAN_HELPER=1", "OUTPOST_LAN_TEAM=team-1",
 			"OUTPOST_LAN_DEVICE="+device, "OUTPOST_LAN_OTHER_TEAM_DEVICE="+other)
-		stdin, _ := cmd.StdinPipe()
-		stdout, _ := cmd.StdoutPipe()
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
-		lines := make(chan string, 16)
-		go func() {
-			sc := bufio.NewScanner(stdout)
-			for sc.Scan() {
-				lines <- sc.Text()
-			}
-			close(lines)
-		}()
-		return helper{stdin, lines}
 	}
 	a := start(hosts[0], "deva", "")
 	b := start(hosts[1], "devb", "devx")
-	want := map[*helper]string{&a: "found " + hosts[1].IP + ":7481", &b: "found " + hosts[0].IP + ":7481"}
-	for h, line := range want {
-		for got := range h.lines {
-			if strings.HasPrefix(got, "found ") {
-				if got != line {
-					t.Fatalf("a helper reported %q, want %q (only its team's peer)", got, line)
-				}
-				break
-			}
-			if strings.HasPrefix(got, "FAIL") || strings.HasPrefix(got, "--- FAIL") {
-				t.Fatalf("helper: %s", got)
-			}
-		}
-		if ctx.Err() != nil {
-			t.Fatal("no peer found within a minute")
-		}
+	// Each reports its team's peer only: the other team's device on the link is not found.
+	if got, want := a.Expect(t, "found "), "found "+hosts[1].IP+":7481"; got != want {
+		t.Fatalf("a reported %q, want %q", got, want)
+	}
+	if got, want := b.Expect(t, "found "), "found "+hosts[0].IP+":7481"; got != want {
+		t.Fatalf("b reported %q, want %q", got, want)
 	}
 }
 

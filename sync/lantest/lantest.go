@@ -6,6 +6,7 @@
 package lantest
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -73,4 +74,61 @@ func run(args ...string) error {
 		return fmt.Errorf("ip %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// Proc is a program running on a host: its standard output, line by line, and a
+// standard input it waits on (closed when the test ends).
+type Proc struct {
+	Lines <-chan string
+}
+
+// Start runs the test binary itself on the host with env added, running only the
+// test named run (a helper that reads OUTPOST_* variables), and stops it when the
+// test ends by closing its standard input.
+func (h Host) Start(ctx context.Context, t testing.TB, run string, env ...string) Proc {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := h.Command(ctx, exe, "-test.run", "^"+run+"$")
+	cmd.Env = append(os.Environ(), env...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
+	lines := make(chan string, 16)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	return Proc{Lines: lines}
+}
+
+// Expect returns the first line starting with prefix; a line reporting a failure, or
+// the end of the output, fails the test.
+func (p Proc) Expect(t testing.TB, prefix string) string {
+	t.Helper()
+	for l := range p.Lines {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+		if strings.Contains(l, "FAIL") || strings.Contains(l, "panic") {
+			t.Fatalf("helper: %s", l)
+		}
+	}
+	t.Fatalf("helper ended without a line starting %q", prefix)
+	return ""
 }
