@@ -380,7 +380,7 @@ func (r *Report) session(ctx context.Context, dir string, log *slog.Logger) {
 	}
 	var lat []time.Duration
 	var ids []string
-	for i := range 300 {
+	for i := range 1000 { // enough for a steady p99
 		began := time.Now()
 		t, err := a.Tickets.Create(ticket.NewTicket{Title: fmt.Sprintf("Benchmark ticket %d: printer offline", i), Category: "printing"})
 		if err != nil {
@@ -415,9 +415,11 @@ func (r *Report) session(ctx context.Context, dir string, log *slog.Logger) {
 		runtime.ReadMemStats(&m)
 		return float64(m.HeapAlloc) / (1 << 20)
 	}
-	// Caches (Badger's memtable and block cache, the search index) fill during the first
-	// rounds; a leak shows as growth that continues round after round.
-	const rounds, per = 4, 2500
+	// Caches (Badger's block cache, the search index) fill during the first rounds; a
+	// leak shows as growth that continues round after round. Badger allocates each
+	// 64 MB memtable whole and frees the old one once flushed, so one round may jump by
+	// +-64 MB: the median of the rounds' growth sees through that step, a leak does not hide in it.
+	const rounds, per = 7, 2500
 	var heaps []float64
 	for round := range rounds {
 		for i := range per {
@@ -425,7 +427,11 @@ func (r *Report) session(ctx context.Context, dir string, log *slog.Logger) {
 		}
 		heaps = append(heaps, heap())
 	}
-	last := heaps[rounds-1] - heaps[rounds-2]
-	r.add(Figure{Name: fmt.Sprintf("heap growth in the last of %d rounds of %d edits and queries (10k tickets)", rounds, per), Value: last, Unit: "MB", Goal: "< 8",
+	var growth []float64
+	for i := 2; i < rounds; i++ { // the first round warms the caches
+		growth = append(growth, heaps[i]-heaps[i-1])
+	}
+	slices.Sort(growth)
+	r.add(Figure{Name: fmt.Sprintf("heap growth per round of %d edits and queries, median of rounds 3-%d (10k tickets)", per, rounds), Value: growth[len(growth)/2], Unit: "MB", Goal: "< 8",
 		Note: fmt.Sprintf("heap after each round: %.0f MB", heaps)})
 }
