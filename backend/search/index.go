@@ -251,20 +251,43 @@ func (x *Index) run(plan start, marker, now store.Vector) {
 		case <-x.stop:
 			return
 		case <-x.wake:
-			// Let a burst of commits settle first: one batch indexes them all, and the
-			// committing goroutine's next write does not queue behind the indexing.
-			select {
-			case <-x.stop:
+			if !x.settle() {
 				return
-			case <-time.After(settleDelay):
 			}
 			x.drain()
 		}
 	}
 }
 
-// settleDelay is how long the index waits after a commit before indexing it.
-const settleDelay = 20 * time.Millisecond
+// Commits are indexed once the store has been quiet for settleQuiet, or settleMost
+// after the first of them: a burst (an import, a bulk edit, someone typing fast) is
+// indexed in one batch after it, and the writes in it do not queue behind indexing.
+const (
+	settleQuiet = 50 * time.Millisecond
+	settleMost  = time.Second
+)
+
+// settle waits until commits have stopped for settleQuiet (or settleMost has passed).
+// It reports false when the index is closing.
+func (x *Index) settle() bool {
+	deadline := time.Now().Add(settleMost)
+	for {
+		t := time.NewTimer(min(settleQuiet, time.Until(deadline)))
+		select {
+		case <-x.stop:
+			t.Stop()
+			return false
+		case <-x.wake: // another commit: wait for quiet again, up to the deadline
+			t.Stop()
+			if time.Now().Before(deadline) {
+				continue
+			}
+			return true
+		case <-t.C:
+			return true
+		}
+	}
+}
 
 func (x *Index) stopping() bool {
 	select {
