@@ -123,7 +123,12 @@ export default async function leadSetup(ctx) {
   assert(ob.body[0].technician === tech.body.id && ob.body[0].progress.done === 2, `checklist linked and ticked: ${JSON.stringify(ob.body[0].progress)}`)
 
   // ---- Weekly summary: headline figures, then print media hides the navigation and the buttons.
-  await page.evaluate(() => (window.location.hash = '#/lead/summary'))
+  // Opened on this week by name: on Monday and Tuesday the summary opens on the week just ended.
+  const monday = new Date()
+  monday.setDate(monday.getDate() - ((monday.getDay() + 6) % 7))
+  const week = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`
+  await page.evaluate((w) => (window.location.hash = `#/lead/summary/${w}`), week)
+  await page.locator('[data-testid=summary-week]', { hasText: 'This week, so far' }).waitFor(T)
   const frame = page.frameLocator('[data-testid=summary-frame]')
   await frame.locator('p.headline').waitFor(T)
   const headline = await frame.locator('p.headline').textContent()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { hoursSummary } from './technicians'
-import { addDays, isoDate, mondayOf, wallClock } from './visits'
+import { addDays, isoDate, mondayOf, reviewWeek, wallClock } from './visits'
 
 describe('visit dates', () => {
   it.each([
@@ -10,6 +10,14 @@ describe('visit dates', () => {
     ['2026-01-01', -1, '2025-12-31'],
   ])('addDays(%s, %i) = %s', (d, n, want) => expect(addDays(d, n)).toBe(want))
 
+  it('reviewWeek is the week just ended early in a week, else the week in progress', () => {
+    expect(reviewWeek(new Date(2026, 10, 23, 9))).toBe('2026-11-16') // Monday: last week
+    expect(reviewWeek(new Date(2026, 10, 24, 17))).toBe('2026-11-16') // Tuesday
+    expect(reviewWeek(new Date(2026, 10, 25, 8))).toBe('2026-11-23') // Wednesday: this week
+    expect(reviewWeek(new Date(2026, 10, 27, 16))).toBe('2026-11-23') // Friday afternoon
+    expect(reviewWeek(new Date(2026, 10, 29, 12))).toBe('2026-11-23') // Sunday
+    expect(reviewWeek(new Date(2027, 0, 4, 9))).toBe('2026-12-28') // a Monday across the year
+  })
   it('mondayOf finds the Monday of the week, Sunday included', () => {
     expect(isoDate(mondayOf(new Date(2026, 10, 29)))).toBe('2026-11-23') // Sunday
     expect(isoDate(mondayOf(new Date(2026, 10, 23)))).toBe('2026-11-23') // Monday

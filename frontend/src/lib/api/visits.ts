@@ -137,6 +137,13 @@ export function mondayOf(d: Date): Date {
   return m
 }
 
+/** reviewWeek is the Monday of the week a lead most likely reviews on day d: early in a week
+ *  (Monday, Tuesday) the one just ended, later the week in progress. */
+export function reviewWeek(d: Date): string {
+  const monday = isoDate(mondayOf(d))
+  return d.getDay() === 1 || d.getDay() === 2 ? addDays(monday, -7) : monday
+}
+
 /** addDays shifts a YYYY-MM-DD date. */
 export function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number)
