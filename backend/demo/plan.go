@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"outpost/backend/ticket"
 )
@@ -193,7 +195,7 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 	urgency := []ticket.Level{ticket.High, ticket.Medium, ticket.Medium, ticket.Low}[r.IntN(4)]
 	src := []ticket.Source{ticket.SourceEmail, ticket.SourceEmail, ticket.SourcePhone, ticket.SourcePhone,
 		ticket.SourceSelf, ticket.SourceWalkUp, ticket.SourceOnSite}[r.IntN(7)]
-	title := fmt.Sprintf(pick(r, c.titles), pick(r, c.things))
+	title := upperFirst(fmt.Sprintf(pick(r, c.titles), pick(r, c.things)))
 	var tags []string
 	if r.IntN(3) == 0 {
 		if tag := tagOf(pick(r, c.things)); tag != "" {
@@ -271,10 +273,16 @@ func officeHours(t time.Time) time.Time {
 func tagOf(thing string) string {
 	for _, w := range strings.Fields(strings.ToLower(thing)) {
 		switch w {
-		case "the", "a", "an", "my", "our", "new", "of", "on", "in", "to", "for":
+		case "the", "a", "an", "my", "our", "new", "of", "on", "in", "to", "for", "at", "from", "since", "every", "with":
 			continue
 		}
 		return strings.Trim(w, ".,;:'\"()")
 	}
 	return ""
+}
+
+// upperFirst capitalises a title's first letter ("the reception printer ..." -> "The reception printer ...").
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
