@@ -18,6 +18,7 @@ import (
 	"outpost/backend/store"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
+	"outpost/backend/view"
 	"outpost/backend/visit"
 	"outpost/sync/replica"
 	"outpost/sync/team"
@@ -78,6 +79,7 @@ type App struct {
 	index  *search.Index
 	KB     *KBService
 	Search *SearchService
+	Views  *ViewService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -111,6 +113,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.openLeadWork()
+	a.Views = &ViewService{a: a, svc: view.NewService(st)}
 	a.openKB()
 	st.Subscribe(a.onCommit)
 	a.startSLA()
@@ -138,7 +141,7 @@ func (a *App) Bound() map[string]any {
 		"TechnicianService": a.Technicians, "VisitService": a.Visits,
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
-		"KBService": a.KB, "SearchService": a.Search}
+		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -178,7 +181,7 @@ func (a *App) userError(op string, err error) error {
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
-		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound} {
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"io/fs"
+	"maps"
+	"slices"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
@@ -23,8 +25,7 @@ func Desktop(a *App, assets fs.FS) error {
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
 		OnStartup:        a.forwardEvents,
 		ErrorFormatter:   ErrorBody,
-		Bind: []any{a.Tickets, a.System, a.Team, a.Data, a.Identity, a.Coaching, a.SLA, a.Reports, a.Technicians, a.Visits,
-			a.Problems, a.Escalation, a.Directory, a.Onboarding, a.Reviews, a.Plans, a.Summary, a.KB, a.Search},
+		Bind:             slices.Collect(maps.Values(a.Bound())), // the window calls them by type name, as the HTTP API does
 	})
 }
 

@@ -122,6 +122,22 @@ export default async function lifecycle(ctx) {
   await page.keyboard.press('/')
   await page.keyboard.type('outlook')
   await page.locator('[data-testid="queue-total"]', { hasText: '1 ticket' }).waitFor()
+  // The filter is saved as a view; it is kept in the replica (it follows the person to their other
+  // devices), so it is there after a reload, and a view an earlier version kept in the window's
+  // local storage moves into the replica.
+  await page.getByRole('button', { name: '+ Save as view' }).click()
+  await page.fill('input[aria-label="View name"]', 'Outlook')
+  await page.getByRole('button', { name: 'Save', exact: true }).click()
+  await page.getByRole('tab', { name: 'Outlook' }).waitFor()
+  await page.evaluate(() => localStorage.setItem('outpost.queue.views', JSON.stringify([{ id: 'x1', name: 'Printers', filter: { text: 'printer' } }])))
+  await page.reload()
+  await page.getByRole('tab', { name: 'Printers' }).waitFor()
+  await page.getByRole('tab', { name: 'Outlook' }).click()
+  await page.locator('[data-testid="queue-total"]', { hasText: '1 ticket' }).waitFor()
+  const stored = await (await fetch(`${origin}/api/ViewService/List`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '[]' })).json()
+  assert(stored.map((v) => v.name).join(',') === 'Outlook,Printers', `views in the replica: ${JSON.stringify(stored)}`)
+  assert((await page.evaluate(() => localStorage.getItem('outpost.queue.views'))) === null, 'the old local views were left behind')
+  await page.locator('.table .body').focus()
   await page.keyboard.press('Enter')
   await page.waitForURL(/#\/ticket\//)
   await page.getByText('Outlook asks for password').first().waitFor()
@@ -129,6 +145,7 @@ export default async function lifecycle(ctx) {
   // Bulk assign from the keyboard: select two with x, assign both with a.
   await page.keyboard.press('g')
   await page.keyboard.press('q')
+  await page.getByRole('tab', { name: 'All open' }).click()
   await page.locator('input[aria-label="Filter tickets"]').fill('')
   await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
   await page.locator('.table .body').focus()

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { activeCount, BUILT_IN, emptyFilter, SavedViews, sameFilter, toQueueFilter } from './views'
-
-function memory() {
-  const m = new Map<string, string>()
-  return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v), m }
-}
+import { activeCount, BUILT_IN, checkName, emptyFilter, fromStored, sameFilter, toQueueFilter } from './views'
 
 describe('toQueueFilter', () => {
   const cases: { name: string; patch: Partial<ReturnType<typeof emptyFilter>>; want: object }[] = [
@@ -38,32 +33,14 @@ describe('sameFilter and activeCount', () => {
   })
 })
 
-describe('SavedViews', () => {
-  it('saves, replaces by name, lists after the built-in views, and removes', () => {
-    const s = memory()
-    let n = 0
-    const views = new SavedViews(s, () => `v${++n}`)
-    const a = views.save('Network P1', { ...emptyFilter(), category: 'network', priorities: [1] })
-    expect(a.id).toBe('v1')
-    views.save('network p1', { ...emptyFilter(), category: 'network' })
-    expect(views.own()).toHaveLength(1)
-    expect(views.own()[0].filter.priorities).toEqual([])
-    expect(views.all().slice(0, BUILT_IN.length)).toEqual(BUILT_IN)
-    views.remove('v1')
-    expect(views.own()).toEqual([])
+describe('saved views', () => {
+  it('refuses a blank name or a built-in name, and trims', () => {
+    expect(() => checkName('  ')).toThrow(/name/)
+    expect(() => checkName('unassigned')).toThrow(/built-in/)
+    expect(checkName('  Network P1 ')).toBe('Network P1')
   })
-  it('refuses a blank name or a built-in name', () => {
-    const views = new SavedViews(memory())
-    expect(() => views.save('  ', emptyFilter())).toThrow(/name/)
-    expect(() => views.save('Unassigned', emptyFilter())).toThrow(/built-in/)
-  })
-  it('survives damaged storage', () => {
-    const s = memory()
-    s.setItem('outpost.queue.views', '{not json')
-    expect(new SavedViews(s).own()).toEqual([])
-    s.setItem('outpost.queue.views', JSON.stringify([{ id: 1, name: 'Old', filter: { tag: 'x' } }, 7, null]))
-    const own = new SavedViews(s).own()
-    expect(own).toHaveLength(1)
-    expect(own[0].filter).toEqual({ ...emptyFilter(), tag: 'x' })
+  it('reads a stored view, filling what an older filter lacks', () => {
+    const v = fromStored({ id: 'v-1', owner: 'ana', name: 'Old', filter: { tag: 'x', priorities: [1] } })
+    expect(v).toEqual({ id: 'v-1', name: 'Old', filter: { ...emptyFilter(), tag: 'x', priorities: [1] } })
   })
 })

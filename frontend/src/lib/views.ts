@@ -1,6 +1,7 @@
 // Queue views: what the filter bar holds, how it becomes a backend queue filter, the built-in views
-// every help desk expects, and the views a person saves (kept in local storage on this device).
+// every help desk expects, and the views a person saves (kept in the replica: they follow the person).
 import type { QueueFilter, SortKey, Status } from './api/types'
+import type { StoredView } from './api'
 
 export type Scope = 'all' | 'mine' | 'unassigned'
 
@@ -91,47 +92,69 @@ export const BUILT_IN: SavedView[] = [
   },
 ]
 
-const KEY = 'outpost.queue.views'
+/** The local-storage key earlier versions kept saved views under, on one device only. */
+const OLD_KEY = 'outpost.queue.views'
 
-type KV = Pick<Storage, 'getItem' | 'setItem'>
+type KV = Pick<Storage, 'getItem' | 'removeItem'>
 
-/** SavedViews keeps a person's own views in storage, after the built-in ones. */
+/** The backend's view service (lib/api `views`). */
+export interface ViewStore {
+  list(): Promise<StoredView[]>
+  save(name: string, filter: object): Promise<StoredView>
+  remove(id: string): Promise<void>
+}
+
+/** fromStored reads a stored view; a filter from another version gets the fields it lacks. */
+export function fromStored(v: StoredView): SavedView {
+  return { id: v.id, name: v.name, filter: { ...emptyFilter(), ...(v.filter as Partial<ViewFilter>) } }
+}
+
+/** checkName refuses a blank name or a built-in view's; it returns the trimmed name. */
+export function checkName(name: string): string {
+  const n = name.trim()
+  if (!n) throw new Error('a view needs a name')
+  if (BUILT_IN.some((v) => v.name.toLowerCase() === n.toLowerCase())) throw new Error(`"${n}" is a built-in view`)
+  return n
+}
+
+/** SavedViews lists a person's views after the built-in ones, and saves and removes them. */
 export class SavedViews {
   constructor(
-    private readonly storage: KV,
-    private readonly newId: () => string = () => Math.random().toString(36).slice(2, 10),
+    private readonly store: ViewStore,
+    private readonly local?: KV,
   ) {}
 
-  own(): SavedView[] {
+  async all(): Promise<SavedView[]> {
+    return [...BUILT_IN, ...(await this.store.list()).map(fromStored)]
+  }
+
+  /** save stores filter under name (replacing the person's view of that name) and returns the view. */
+  async save(name: string, filter: ViewFilter): Promise<SavedView> {
+    return fromStored(await this.store.save(checkName(name), { ...filter, text: filter.text.trim() }))
+  }
+
+  remove(id: string): Promise<void> {
+    return this.store.remove(id)
+  }
+
+  /** moveLocal saves the views an earlier version kept in this window's storage into the replica, once. */
+  async moveLocal(): Promise<void> {
+    const raw = this.local?.getItem(OLD_KEY)
+    if (!raw) return
+    let old: unknown
     try {
-      const raw = JSON.parse(this.storage.getItem(KEY) ?? '[]') as unknown
-      if (!Array.isArray(raw)) return []
-      return raw
-        .filter((v): v is SavedView => !!v && typeof v === 'object' && typeof v.name === 'string' && !!v.filter)
-        .map((v) => ({ id: String(v.id), name: v.name, filter: { ...emptyFilter(), ...v.filter } }))
+      old = JSON.parse(raw)
     } catch {
-      return []
+      old = []
     }
-  }
-
-  all(): SavedView[] {
-    return [...BUILT_IN, ...this.own()]
-  }
-
-  /** save stores filter under name (replacing a view of the same name) and returns the view. */
-  save(name: string, filter: ViewFilter): SavedView {
-    const n = name.trim()
-    if (!n) throw new Error('a view needs a name')
-    if (BUILT_IN.some((v) => v.name.toLowerCase() === n.toLowerCase())) throw new Error(`"${n}" is a built-in view`)
-    const views = this.own()
-    const existing = views.find((v) => v.name.toLowerCase() === n.toLowerCase())
-    const view: SavedView = { id: existing?.id ?? this.newId(), name: n, filter: { ...filter, text: filter.text.trim() } }
-    const next = existing ? views.map((v) => (v.id === view.id ? view : v)) : [...views, view]
-    this.storage.setItem(KEY, JSON.stringify(next))
-    return view
-  }
-
-  remove(id: string) {
-    this.storage.setItem(KEY, JSON.stringify(this.own().filter((v) => v.id !== id)))
+    for (const v of Array.isArray(old) ? old : []) {
+      if (!v || typeof v !== 'object' || typeof v.name !== 'string' || !v.filter) continue
+      try {
+        await this.store.save(checkName(v.name), { ...emptyFilter(), ...v.filter })
+      } catch {
+        // a built-in name or a bad filter: nothing to keep
+      }
+    }
+    this.local?.removeItem(OLD_KEY)
   }
 }

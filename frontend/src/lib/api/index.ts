@@ -49,6 +49,21 @@ export const tickets = {
   history: (id: string) => call<HistoryEntry[] | null>(T, 'History', id).then((h) => h ?? []),
 }
 
+/** A queue view as the replica keeps it: the filter is the window's own (lib/views). */
+export interface StoredView {
+  id: string
+  owner: string
+  name: string
+  filter: Record<string, unknown>
+}
+
+/** views: the queue views this person saved; they follow the person to their other devices. */
+export const views = {
+  list: () => call<StoredView[]>('ViewService', 'List'),
+  save: (name: string, filter: object) => call<StoredView>('ViewService', 'Save', name, filter),
+  remove: (id: string) => call<void>('ViewService', 'Remove', id),
+}
+
 export const system = {
   info: () => call<Info>('SystemService', 'Info'),
   /** painted tells the backend the queue showed its first rows (the cold-start figure). */
