@@ -2,19 +2,22 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 
 	"outpost/backend/view"
 )
 
 // ViewService keeps the queue views the person on this device saves; they follow
-// the person to their other devices. Before a person is set up on this device the
-// views belong to the device.
+// the person to their other devices. Views saved before a person is set up on this
+// device belong to the device, and are still listed here afterwards.
 type ViewService struct {
 	a   *App
 	svc *view.Service
 }
 
-// owner is whose views this device shows: its person's, else its own.
+// owner is whose views this device saves: its person's, else its own.
 func (s *ViewService) owner() string {
 	if s.a.people != nil {
 		if p, _, err := s.a.people.Current(); err == nil {
@@ -24,9 +27,22 @@ func (s *ViewService) owner() string {
 	return s.a.st.Device().ID
 }
 
-// List returns this person's saved views, by name.
+// List returns this person's saved views, by name, and the views saved on this
+// device before a person was set up here, unless the person has one of that name.
 func (s *ViewService) List() ([]view.View, error) {
-	vs, err := s.svc.List(s.owner())
+	owner, device := s.owner(), s.a.st.Device().ID
+	vs, err := s.svc.List(owner)
+	if err == nil && owner != device {
+		var early []view.View
+		if early, err = s.svc.List(device); err == nil {
+			for _, v := range early {
+				if !slices.ContainsFunc(vs, func(o view.View) bool { return strings.EqualFold(o.Name, v.Name) }) {
+					vs = append(vs, v)
+				}
+			}
+			slices.SortFunc(vs, func(a, b view.View) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+		}
+	}
 	return vs, s.a.userError("list views", err)
 }
 
@@ -36,7 +52,11 @@ func (s *ViewService) Save(name string, filter json.RawMessage) (view.View, erro
 	return v, s.a.userError("save view", err)
 }
 
-// Remove deletes one of this person's views.
+// Remove deletes one of this person's views, or of this device's early ones.
 func (s *ViewService) Remove(id string) error {
-	return s.a.userError("remove view", s.svc.Remove(s.a.ctx, s.a.me(), s.owner(), id))
+	err := s.svc.Remove(s.a.ctx, s.a.me(), s.owner(), id)
+	if device := s.a.st.Device().ID; errors.Is(err, view.ErrNotFound) && s.owner() != device {
+		err = s.svc.Remove(s.a.ctx, s.a.me(), device, id)
+	}
+	return s.a.userError("remove view", err)
 }

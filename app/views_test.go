@@ -27,8 +27,8 @@ func TestBoundNamesAreTypeNames(t *testing.T) {
 }
 
 // Saved views over the API: saved, listed by name, replaced by name, removed; after a
-// person is set up on the device, the views are the person's (which follow them to
-// their other devices) and the device's earlier ones are not shown.
+// person is set up on the device, new views are the person's (which follow them to
+// their other devices) and the device's earlier ones are still listed.
 func TestSavedViewsOverTheAPI(t *testing.T) {
 	t.Parallel()
 	a := openApp(t)
@@ -62,11 +62,33 @@ func TestSavedViewsOverTheAPI(t *testing.T) {
 	if _, err := a.people.SetUp(a.ctx, person.Profile{Name: "Ana Lead", Role: person.RoleLead}); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := a.Views.List(); len(list) != 0 {
-		t.Fatalf("the person sees the device's views: %+v", list)
+	// The device's view saved before stays listed; saving that name makes it the person's.
+	if list, _ := a.Views.List(); len(list) != 1 || list[0].Name != "vpn" || list[0].Owner != a.st.Device().ID {
+		t.Fatalf("after set-up: %+v", list)
 	}
 	post("/api/ViewService/Save", `["Mine", {"scope":"mine"}]`, 200)
-	if list, _ := a.Views.List(); len(list) != 1 || list[0].Name != "Mine" {
+	post("/api/ViewService/Save", `["VPN", {"text":"vpn"}]`, 200)
+	list, _ = a.Views.List()
+	if len(list) != 2 || list[0].Name != "Mine" || list[1].Name != "VPN" || list[1].Owner == a.st.Device().ID {
 		t.Fatalf("person's views: %+v", list)
+	}
+}
+
+// The device's early view can be removed once a person is set up.
+func TestEarlyViewsCanBeRemoved(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	early, err := a.Views.Save("Early", []byte(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.people.SetUp(a.ctx, person.Profile{Name: "Ben", Role: person.RoleTechnician}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Views.Remove(early.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := a.Views.List(); len(list) != 0 {
+		t.Fatalf("views = %+v", list)
 	}
 }
