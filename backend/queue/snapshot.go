@@ -107,6 +107,9 @@ func readSnapshot(path string, now store.Vector) ([]*entry, bool) {
 		if se.Summary.ID == "" || !se.Summary.Status.Open() {
 			return nil, false
 		}
+		if se.Summary.Tags == nil {
+			se.Summary.Tags = []string{} // gob gives nil for an empty list; the UI reads "tags": []
+		}
 		out = append(out, &entry{Summary: se.Summary, search: se.Search, created: se.Created, updated: se.Updated,
 			idKey: idKey(se.Summary.ID), fact: se.Fact})
 	}

@@ -194,3 +194,37 @@ func buildFresh(t *testing.T, st *store.Store) *Index {
 	t.Cleanup(x.Close)
 	return x
 }
+
+// A snapshot's entries are what the store's tickets give, field for field (an empty
+// tag list stays a list: the window reads "tags": []).
+func TestSnapshotEntriesEqualTheStores(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st := openStore(t, dir)
+	seedTickets(t, st, 12)
+	path := SnapshotPath(dir)
+	x := StartWith(st, Options{Snapshot: path})
+	if err := x.Err(); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	now, err := st.Vector()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, ok := readSnapshot(path, now)
+	if !ok || len(snap) != 4 {
+		t.Fatalf("snapshot: ok %v, %d entries (want the 4 open tickets)", ok, len(snap))
+	}
+	fresh := buildFresh(t, st)
+	for _, got := range snap {
+		want, ok := fresh.items.get(got.ID)
+		if !ok {
+			t.Fatalf("%s is not in the store", got.ID)
+		}
+		if !reflect.DeepEqual(got.Summary, want.Summary) || got.search != want.search || got.created != want.created ||
+			got.updated != want.updated || got.idKey != want.idKey {
+			t.Fatalf("snapshot entry %+v\nstore entry %+v", *got, *want)
+		}
+	}
+}
