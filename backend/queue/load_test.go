@@ -2,14 +2,25 @@ package queue
 
 import (
 	"context"
+	"log/slog"
 	"testing"
+	"time"
 
+	"outpost/backend/store"
+	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 
 func TestLoadsAndLastAssigned(t *testing.T) {
 	t.Parallel()
-	st := openStore(t, t.TempDir())
+	// Assignment times have millisecond resolution: a hand-moved clock keeps the order
+	// of the assignments below however fast the machine makes them.
+	clock := storetest.NewClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	st, err := store.Open(context.Background(), store.Options{Dir: t.TempDir(), Now: clock.Now, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
 	svc := ticket.NewService(st, nil)
 	ctx := context.Background()
 	x, err := Build(st)
@@ -18,6 +29,7 @@ func TestLoadsAndLastAssigned(t *testing.T) {
 	}
 	defer x.Close()
 	mk := func(assignee string) ticket.Ticket {
+		clock.Add(time.Minute)
 		tk, err := svc.Create(ctx, "a", ticket.NewTicket{Title: "t"})
 		if err != nil {
 			t.Fatal(err)
