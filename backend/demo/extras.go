@@ -10,6 +10,7 @@ import (
 
 	"outpost/backend/coaching"
 	"outpost/backend/directory"
+	"outpost/backend/escalation"
 	"outpost/backend/onboarding"
 	"outpost/backend/person"
 	"outpost/backend/problem"
@@ -74,6 +75,7 @@ type world struct {
 	problems   *problem.Service
 	dir        *directory.Service
 	onboard    *onboarding.Service
+	paths      *escalation.Service
 	lead       string              // the lead technician's name: the author of the lead's work
 	named      map[string]string   // record IDs by a name the plan gave them (vendors, cases, problems, visits)
 	visitItems map[string][]string // checklist item IDs by visit ID
@@ -123,6 +125,7 @@ func (p *plan) planExtras(cfg Config, facts []ticketFacts) []extra {
 	xs = append(xs, p.planProblems(rand.New(rand.NewPCG(cfg.Seed, 0x9b1e)), cfg, facts)...)
 	xs = append(xs, p.planVendors(rand.New(rand.NewPCG(cfg.Seed, 0x7e4d)), cfg, facts)...)
 	xs = append(xs, p.planOnboarding(rand.New(rand.NewPCG(cfg.Seed, 0x0b0a)), cfg)...)
+	xs = append(xs, p.planPaths(cfg)...)
 	slices.SortStableFunc(xs, func(a, b extra) int { return a.At.Compare(b.At) })
 	return xs
 }
@@ -176,6 +179,7 @@ func newWorld(ctx context.Context, st *store.Store, clk *Clock, cfg Config, p *p
 		problems:   problem.NewService(st, clk.Now),
 		dir:        directory.NewService(st, clk.Now),
 		onboard:    onboarding.NewService(st, clk.Now),
+		paths:      escalation.NewService(st),
 		lead:       p.techs[lead].Name,
 		named:      map[string]string{},
 		visitItems: map[string][]string{},

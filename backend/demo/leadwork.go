@@ -3,11 +3,13 @@ package demo
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"outpost/backend/directory"
+	"outpost/backend/escalation"
 	"outpost/backend/onboarding"
 	"outpost/backend/problem"
 )
@@ -300,4 +302,44 @@ func (p *plan) planOnboarding(r *rand.Rand, cfg Config) []extra {
 		return err
 	}))
 	return xs
+}
+
+// planPaths sets up escalation paths for the categories that most often leave tier 1
+// (network, VPN, security), a week into the year: tier 2 and tier 3 technicians by
+// tier and skill, an outside contact, and the checklist every escalation must confirm.
+func (p *plan) planPaths(cfg Config) []extra {
+	type spec struct {
+		category, skill, external string
+		checklist                 []string
+	}
+	specs := []spec{
+		{"network", "networking", "ISP support line", []string{"Traceroute attached", "Affected sites listed"}},
+		{"vpn", "networking", "Acme VPN vendor support", []string{"Client log attached", "Client version noted"}},
+		{"security", "security", "Managed security provider", []string{"Affected accounts listed", "Password reset done"}},
+	}
+	return []extra{leadStep(weekday(at(cfg.Begin().AddDate(0, 0, 7), 10, 0)), "escalation paths", func(ctx context.Context, x *world) error {
+		for _, s := range specs {
+			pick := func(tier int) []string {
+				var ids []string
+				for i, m := range p.techs {
+					if m.Tier == tier && slices.Contains(m.Skills, s.skill) {
+						ids = append(ids, x.w.techIDs[i])
+					}
+				}
+				return ids
+			}
+			in := escalation.Input{Category: s.category,
+				Tier2:    escalation.Target{Technicians: pick(2)},
+				Tier3:    escalation.Target{Technicians: pick(3), Contact: "Infrastructure team"},
+				External: escalation.Target{Contact: s.external},
+				Rules:    escalation.Rules{SLARiskAtLeast: 0.75, PriorityAtMost: 2, HoursInTierOver: 8}}
+			for _, c := range s.checklist {
+				in.Checklist = append(in.Checklist, escalation.Item{Text: c, Required: true})
+			}
+			if _, err := x.paths.Save(ctx, x.lead, in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})}
 }

@@ -40,13 +40,17 @@ export default async function leadSetup(ctx) {
   const solo = page.getByText('Use Outpost on its own for now')
   if (await solo.isVisible().catch(() => false)) await solo.click()
 
-  // ---- Escalation path: a category is required; then one with a required checklist item, edited after.
+  // ---- Escalation path: a category is required; then one with a technician picked by name and a required
+  // checklist item, edited after.
   await page.evaluate(() => (window.location.hash = '#/lead/paths'))
   await page.waitForSelector('[data-testid=path-list]', T)
   await page.click('[data-testid=save-path]')
   await page.waitForSelector('[data-field-error=ep-cat]', T)
   await page.fill('#ep-cat', 'network')
   await page.fill('#ep-t2c', 'Network team')
+  // Tier 2 technicians are picked by name, not typed.
+  await page.click('#ep-t2 button:has-text("Noor Haddad")')
+  await page.locator('#ep-t2 button[aria-pressed=true]', { hasText: 'Noor Haddad' }).waitFor(T)
   await page.fill('[aria-label="New checklist item"]', 'Traceroute attached')
   await page.click('button:has-text("Add item")')
   await page.waitForSelector('[aria-label="Checklist item 1"]', T)
@@ -55,6 +59,8 @@ export default async function leadSetup(ctx) {
   let saved = await api(srv.url, 'EscalationService/Get', 'network')
   assert(saved.status === 200 && saved.body.checklist.length === 1 && saved.body.checklist[0].required, `saved path: ${JSON.stringify(saved.body)}`)
   assert(saved.body.tier2.contact === 'Network team', `tier 2 contact: ${JSON.stringify(saved.body.tier2)}`)
+  assert(saved.body.tier2.technicians.join() === tech.body.id, `tier 2 technicians: ${JSON.stringify(saved.body.tier2)}`)
+  await page.waitForSelector('[data-testid=path-list] a:has-text("tier 2: Noor Haddad")', T)
 
   // Open it again from the list, add an optional item, and save: the list shows one required item still.
   await page.click('button:has-text("New path")')
