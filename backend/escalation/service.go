@@ -1,9 +1,7 @@
 package escalation
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -127,43 +125,19 @@ func (s *Service) Save(ctx context.Context, author string, in Input) (Path, erro
 		return Path{}, err
 	}
 	id := PathID(in.Category)
-	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		ops := &change.Ops{}
-		if r.Deleted() {
-			ops.Put(r, change.FieldDeleted, false)
-		}
-		putJSON(ops, r, fCategory, in.Category)
-		putJSON(ops, r, fTier2, in.Tier2)
-		putJSON(ops, r, fTier3, in.Tier3)
-		putJSON(ops, r, fExternal, in.External)
-		putJSON(ops, r, fRules, in.Rules)
-		putJSON(ops, r, fChecklist, in.Checklist)
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			out = r
-			return err
-		}
-		out, err = tx.Write(Kind, id, list)
-		return err
+	out, err := record.Upsert(ctx, s.st, author, Kind, id, func(r change.Record, ops *change.Ops) error {
+		record.PutChanged(ops, r, fCategory, in.Category)
+		record.PutChanged(ops, r, fTier2, in.Tier2)
+		record.PutChanged(ops, r, fTier3, in.Tier3)
+		record.PutChanged(ops, r, fExternal, in.External)
+		record.PutChanged(ops, r, fRules, in.Rules)
+		record.PutChanged(ops, r, fChecklist, in.Checklist)
+		return nil
 	})
 	if err != nil {
 		return Path{}, fmt.Errorf("save escalation path: %w", err)
 	}
 	return FromRecord(out), nil
-}
-
-// putJSON writes v to register name of r unless it already holds that value.
-func putJSON(ops *change.Ops, r change.Record, name string, v any) {
-	b, err := json.Marshal(v)
-	if f, ok := r.Fields[name]; err == nil && ok && len(f.Conflict) == 0 && bytes.Equal(f.Value, b) {
-		return
-	}
-	ops.Put(r, name, v)
 }
 
 // Get returns the path of category, or ErrNotFound.

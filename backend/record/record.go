@@ -4,7 +4,9 @@
 package record
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -69,4 +71,43 @@ func List[T any](st *store.Store, kind string, from func(change.Record) T) ([]T,
 		return nil
 	})
 	return out, err
+}
+
+// Upsert runs fn on record kind/id inside one store.Update by author, whether the
+// record exists, was deleted (it is revived) or was never written (fn gets a zero
+// record), and writes the operations fn gathers as one change. When fn gathers
+// none, nothing is written and the record is returned as it was.
+func Upsert(ctx context.Context, st *store.Store, author, kind, id string, fn func(change.Record, *change.Ops) error) (change.Record, error) {
+	var out change.Record
+	_, err := st.Update(ctx, author, func(tx *store.Tx) error {
+		r, err := tx.Get(kind, id)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		ops := &change.Ops{}
+		if r.Deleted() {
+			ops.Put(r, change.FieldDeleted, false)
+		}
+		if err := fn(r, ops); err != nil {
+			return err
+		}
+		list, err := ops.List()
+		if err != nil || len(list) == 0 {
+			out = r
+			return err
+		}
+		out, err = tx.Write(kind, id, list)
+		return err
+	})
+	return out, err
+}
+
+// PutChanged writes v to register name of r unless it already holds exactly that
+// value without a conflict, so that saving a form writes only what changed.
+func PutChanged(ops *change.Ops, r change.Record, name string, v any) {
+	b, err := json.Marshal(v)
+	if f, ok := r.Fields[name]; err == nil && ok && len(f.Conflict) == 0 && bytes.Equal(f.Value, b) {
+		return
+	}
+	ops.Put(r, name, v)
 }

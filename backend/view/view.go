@@ -107,14 +107,8 @@ func (s *Service) Save(ctx context.Context, author, owner, name string, filter j
 	if err := json.Compact(&compact, filter); err != nil || compact.Len() == 0 || compact.Bytes()[0] != '{' {
 		return View{}, field.Errorf("filter", "must be a JSON object")
 	}
-	id := ID(owner, name)
-	var out change.Record
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := tx.Get(Kind, id)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		if record.Gone(r, err) {
+	out, err := record.Upsert(ctx, s.st, author, Kind, ID(owner, name), func(r change.Record, ops *change.Ops) error {
+		if r.Kind == "" || r.Deleted() { // a new view: within the person's limit
 			if n, err := s.count(owner); err != nil || n >= MaxViews {
 				if err == nil {
 					err = field.Errorf("name", "you have %d saved views, the most one person can keep; remove one first", n)
@@ -122,26 +116,10 @@ func (s *Service) Save(ctx context.Context, author, owner, name string, filter j
 				return err
 			}
 		}
-		ops := &change.Ops{}
-		if r.Deleted() {
-			ops.Put(r, change.FieldDeleted, false)
-		}
-		if r.String(fOwner) != owner {
-			ops.Put(r, fOwner, owner)
-		}
-		if r.String(fName) != name {
-			ops.Put(r, fName, name)
-		}
-		if f, ok := r.Fields[fFilter]; !ok || len(f.Conflict) > 0 || !bytes.Equal(f.Value, compact.Bytes()) {
-			ops.Put(r, fFilter, json.RawMessage(compact.Bytes()))
-		}
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			out = r
-			return err
-		}
-		out, err = tx.Write(Kind, id, list)
-		return err
+		record.PutChanged(ops, r, fOwner, owner)
+		record.PutChanged(ops, r, fName, name)
+		record.PutChanged(ops, r, fFilter, json.RawMessage(compact.Bytes()))
+		return nil
 	})
 	if err != nil {
 		return View{}, fmt.Errorf("save view: %w", err)
