@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"outpost/backend/change"
 	"outpost/backend/metrics"
@@ -47,6 +48,7 @@ type entry struct {
 	updated int64  // its last update's, likewise
 	idKey   uint64 // the ID's first bytes, for cheap ordering (see byID)
 	fact    metrics.Ticket
+	model   atomic.Pointer[slaModel] // the SLA model of fact.Timeline under one engine (see risks); derived on first use
 }
 
 // Index is the in-memory queue. It is safe for concurrent use.

@@ -59,12 +59,40 @@ func (x *Index) risks(es []*entry) []risk {
 		for _, en := range part {
 			r := risk{e: en, share: -1}
 			if e != nil && en.Status.Open() {
-				r.share = riskShare(e.Measure(en.fact.Timeline, now))
+				r.share = en.riskAt(e, now)
 			}
 			out = append(out, r)
 		}
 		return out
 	})
+}
+
+// slaModel is an entry's sla.Model under one engine: an entry never changes (a
+// commit makes a new one), so the model holds until the team's SLA settings do.
+type slaModel struct {
+	engine *sla.Engine
+	m      sla.Model
+}
+
+// riskAt is the share of the target most at risk at now: from the entry's model, one
+// calendar lookup per running clock, where Measure would walk the whole timeline.
+func (en *entry) riskAt(e *sla.Engine, now time.Time) float64 {
+	mc := en.model.Load()
+	if mc == nil || mc.engine != e {
+		mc = &slaModel{engine: e, m: e.Model(en.fact.Timeline)}
+		en.model.Store(mc)
+	}
+	if !mc.m.Valid() || now.Before(mc.m.Last) {
+		return riskShare(e.Measure(en.fact.Timeline, now)) // a clock behind the ticket's last event
+	}
+	if !mc.m.Open {
+		return -1
+	}
+	resp, responded, res := mc.m.Shares(now)
+	if !responded && resp >= res {
+		return resp
+	}
+	return res
 }
 
 // riskShare is the Share of r.Badge() without building the badge: the response

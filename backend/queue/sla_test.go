@@ -138,3 +138,36 @@ func TestRiskShareIsTheBadgeShare(t *testing.T) {
 		}
 	}
 }
+
+// The risk the queue sorts by (from each entry's SLA model) is the one Measure gives,
+// under whichever engine is current, and for a clock behind a ticket's last event.
+func TestRiskFromModelsEqualsMeasure(t *testing.T) {
+	t.Parallel()
+	st := openStore(t, t.TempDir())
+	ids := seedTickets(t, st, 30)
+	svc := ticket.NewService(st, nil)
+	ctx := context.Background()
+	for i, id := range ids {
+		switch i % 5 {
+		case 0:
+			_, _ = svc.Transition(ctx, "a", id, ticket.StatusWaitingRequester, "asked for logs")
+		case 3:
+			_, _ = svc.Assign(ctx, "a", id, "tech-1")
+		}
+	}
+	x := buildFresh(t, st)
+	office, _ := sla.NewEngine(sla.DefaultSettings())
+	round := sla.DefaultSettings()
+	round.Calendar.AllHours = true
+	allHours, _ := sla.NewEngine(round)
+	for _, e := range []*sla.Engine{office, allHours, office} {
+		for _, later := range []time.Duration{-time.Hour, 0, 90 * time.Minute, 5 * 24 * time.Hour} {
+			now := time.Now().Add(later)
+			for _, en := range x.open.list {
+				if got, want := en.riskAt(e, now), riskShare(e.Measure(en.fact.Timeline, now)); got != want {
+					t.Fatalf("%s at %s: risk %v from the model, %v from Measure", en.ID, now, got, want)
+				}
+			}
+		}
+	}
+}

@@ -224,7 +224,7 @@ func TestSnapshotEntriesEqualTheStores(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got.Summary, want.Summary) || got.search != want.search || got.created != want.created ||
 			got.updated != want.updated || got.idKey != want.idKey {
-			t.Fatalf("snapshot entry %+v\nstore entry %+v", *got, *want)
+			t.Fatalf("snapshot entry %+v %q\nstore entry %+v %q", got.Summary, got.search, want.Summary, want.search)
 		}
 	}
 }
