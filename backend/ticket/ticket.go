@@ -207,7 +207,10 @@ func FromRecord(r change.Record) Ticket {
 		t.Conflicts = append(t.Conflicts, c)
 	}
 	if t.Assignee != "" {
-		t.Assigned = r.Fields[fAssignee].At.Time()
+		// The clock's logical counter as nanoseconds: two assignments in one millisecond
+		// keep their order (round-robin continues from the latest).
+		at := r.Fields[fAssignee].At
+		t.Assigned = at.Time().Add(time.Duration(at.Logical()))
 	}
 	t.Events = readEvents(r)
 	t.AllowedTransitions = t.Status.Next()
