@@ -39,25 +39,9 @@ func Live(g Getter, kind, id string, notFound error) (change.Record, error) {
 // the operations fn gathers as one change. When fn gathers none, nothing is written
 // and the record is returned as it was. A missing or deleted record fails as in Live.
 func Edit(ctx context.Context, st *store.Store, author, kind, id string, notFound error, fn func(change.Record, *change.Ops) error) (change.Record, error) {
-	var out change.Record
-	_, err := st.Update(ctx, author, func(tx *store.Tx) error {
-		r, err := Live(tx, kind, id, notFound)
-		if err != nil {
-			return err
-		}
-		ops := &change.Ops{}
-		if err := fn(r, ops); err != nil {
-			return err
-		}
-		list, err := ops.List()
-		if err != nil || len(list) == 0 {
-			out = r
-			return err
-		}
-		out, err = tx.Write(kind, id, list)
-		return err
-	})
-	return out, err
+	return update(ctx, st, author, kind, id, func(tx *store.Tx, ops *change.Ops) (change.Record, error) {
+		return Live(tx, kind, id, notFound)
+	}, fn)
 }
 
 // List returns every live record of kind in st as from makes it, in the store's
@@ -78,15 +62,29 @@ func List[T any](st *store.Store, kind string, from func(change.Record) T) ([]T,
 // record), and writes the operations fn gathers as one change. When fn gathers
 // none, nothing is written and the record is returned as it was.
 func Upsert(ctx context.Context, st *store.Store, author, kind, id string, fn func(change.Record, *change.Ops) error) (change.Record, error) {
-	var out change.Record
-	_, err := st.Update(ctx, author, func(tx *store.Tx) error {
+	return update(ctx, st, author, kind, id, func(tx *store.Tx, ops *change.Ops) (change.Record, error) {
 		r, err := tx.Get(kind, id)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
+			return r, err
 		}
-		ops := &change.Ops{}
 		if r.Deleted() {
 			ops.Put(r, change.FieldDeleted, false)
+		}
+		return r, nil
+	}, fn)
+}
+
+// update reads record kind/id with read (which may gather operations of its own),
+// runs fn on it, and writes every operation gathered as one change, all in one
+// store.Update by author; when none were gathered nothing is written.
+func update(ctx context.Context, st *store.Store, author, kind, id string,
+	read func(*store.Tx, *change.Ops) (change.Record, error), fn func(change.Record, *change.Ops) error) (change.Record, error) {
+	var out change.Record
+	_, err := st.Update(ctx, author, func(tx *store.Tx) error {
+		ops := &change.Ops{}
+		r, err := read(tx, ops)
+		if err != nil {
+			return err
 		}
 		if err := fn(r, ops); err != nil {
 			return err
