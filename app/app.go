@@ -75,6 +75,8 @@ type App struct {
 
 	slaRT *slaRuntime
 
+	picker FilePicker // the window's file dialogs; nil in `outpost serve`
+
 	kb     *sop.Service
 	index  *search.Index
 	KB     *KBService

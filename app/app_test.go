@@ -98,7 +98,8 @@ func TestEventsStreamCommits(t *testing.T) {
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/events?token="+testToken, nil)
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/events", nil)
+	req.AddCookie(&http.Cookie{Name: cookieName(req.Host), Value: testToken}) // as a browser sends it once the link was opened
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -111,6 +111,12 @@ func fileError(err error) error {
 
 // ExportTickets returns the tickets matching filter (all of them, not a page) as CSV.
 func (s *DataService) ExportTickets(filter queue.Filter) (string, error) {
+	text, _, err := s.exportCSV(filter)
+	return text, err
+}
+
+// exportCSV is the CSV of the tickets matching filter (all of them) and how many it holds.
+func (s *DataService) exportCSV(filter queue.Filter) (string, int, error) {
 	filter.Limit, filter.Offset = math.MaxInt32, 0
 	rows := s.a.queue.Query(filter).Tickets
 	ts := make([]ticket.Ticket, 0, len(rows))
@@ -120,78 +126,81 @@ func (s *DataService) ExportTickets(filter queue.Filter) (string, error) {
 			continue // deleted since the query
 		}
 		if err != nil {
-			return "", s.a.userError("export tickets", err)
+			return "", 0, s.a.userError("export tickets", err)
 		}
 		ts = append(ts, t)
 	}
 	var buf bytes.Buffer
 	if err := csvio.WriteTickets(&buf, ts); err != nil {
-		return "", s.a.userError("export tickets", err)
+		return "", 0, s.a.userError("export tickets", err)
 	}
-	return buf.String(), nil
+	return buf.String(), len(ts), nil
 }
 
-// BackupSuggestion is where a backup goes unless the person picks another place.
-func (s *DataService) BackupSuggestion() (string, error) {
-	dir, err := os.UserHomeDir()
-	if err != nil {
-		dir = filepath.Dir(s.a.cfg.DataDir)
-	}
-	return filepath.Join(dir, "outpost-"+time.Now().Format("2006-01-02-1504")+".outpost"), nil
+// BackupResult says where a backup went, or that the person cancelled the dialog.
+type BackupResult struct {
+	backup.Info
+	Path      string `json:"path,omitempty"`
+	Cancelled bool   `json:"cancelled,omitempty"`
 }
 
-// Backup writes the whole replica to one file at path, while the app keeps running.
-func (s *DataService) Backup(path string) (backup.Info, error) {
-	path, err := backupPath(path)
-	if err != nil {
-		return backup.Info{}, err
-	}
-	if strings.HasPrefix(path, filepath.Clean(s.a.cfg.DataDir)+string(filepath.Separator)) {
-		return backup.Info{}, field.Errorf("path", "choose a place outside the data directory: a backup there is lost with it")
+// Backup asks the person (in the window's save dialog) where to put a backup of the whole
+// replica and writes it there, while the app keeps running.
+func (s *DataService) Backup() (BackupResult, error) {
+	path, ok, err := s.a.pickSave(FilePrompt{Title: "Save a backup of this replica", DefaultName: backupName(time.Now()),
+		Pattern: "*.outpost", PatternName: "Outpost backups"})
+	if err != nil || !ok {
+		return BackupResult{Cancelled: err == nil}, err
 	}
 	info, err := backup.WriteFile(s.a.st, path, time.Now())
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-		return info, field.Errorf("path", "cannot write %s: %v", path, errors.Unwrap(errors.Unwrap(err)))
+		return BackupResult{}, field.Errorf("path", "cannot write to %s: choose a folder you can write to", filepath.Dir(path))
 	}
-	return info, s.a.userError("back up", err)
+	if err != nil {
+		return BackupResult{}, s.a.userError("back up", err)
+	}
+	return BackupResult{Info: info, Path: path}, nil
 }
 
-// Restore merges a backup file into this replica, checking the whole file first.
-func (s *DataService) Restore(path string) (backup.Result, error) {
+// backupName is a backup's suggested file name.
+func backupName(now time.Time) string {
+	return "outpost-" + now.Format("2006-01-02-1504") + ".outpost"
+}
+
+// RestoreResult says what a restore merged, or that the person cancelled the dialog.
+type RestoreResult struct {
+	backup.Result
+	Path      string `json:"path,omitempty"`
+	Cancelled bool   `json:"cancelled,omitempty"`
+}
+
+// Restore asks the person (in the window's open dialog) for a backup file and merges it
+// into this replica, checking the whole file first.
+func (s *DataService) Restore() (RestoreResult, error) {
+	path, ok, err := s.a.pickOpen(FilePrompt{Title: "Restore a backup", Pattern: "*.outpost", PatternName: "Outpost backups"})
+	if err != nil || !ok {
+		return RestoreResult{Cancelled: err == nil}, err
+	}
+	res, err := s.restoreFile(path)
+	return RestoreResult{Result: res, Path: path}, err
+}
+
+// restoreFile merges the backup at path (picked by the person, or a private upload).
+func (s *DataService) restoreFile(path string) (backup.Result, error) {
 	if !s.busy.TryLock() {
 		return backup.Result{}, errBusy
 	}
 	defer s.busy.Unlock()
-	path, err := backupPath(path)
-	if err != nil {
-		return backup.Result{}, err
-	}
 	res, err := backup.RestoreFile(s.a.ctx, s.a.st, path, func(p backup.Progress) {
 		s.a.events.emit(EventDataProgress, DataProgress{Task: "restore", Phase: "merging", Done: p.Done, Total: p.Total})
 	})
 	switch {
 	case errors.Is(err, backup.ErrNotBackup), errors.Is(err, backup.ErrDamaged), errors.Is(err, backup.ErrNewerFormat):
-		return res, field.Errorf("path", "%s", err.Error())
+		return res, field.Errorf("file", "%s", err.Error())
 	case errors.Is(err, os.ErrNotExist):
-		return res, field.Errorf("path", "there is no file %s", path)
+		return res, field.Errorf("file", "the file is gone: it was moved or deleted")
 	}
 	return res, s.a.userError("restore", err)
-}
-
-func backupPath(path string) (string, error) {
-	path = strings.TrimSpace(path)
-	if path == "" {
-		return "", field.Errorf("path", "is required")
-	}
-	if strings.HasPrefix(path, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			path = filepath.Join(home, path[2:])
-		}
-	}
-	if !filepath.IsAbs(path) {
-		return "", field.Errorf("path", "must be a full path, like %s", filepath.Join(string(filepath.Separator), "home", "me", "outpost.outpost"))
-	}
-	return filepath.Clean(path), nil
 }
 
 // describeBackup is the line the CLI prints about a backup.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,28 +31,42 @@ func TestDataServiceDemoExportBackupRestore(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "desk.outpost")
-	if _, err := a.Data.Backup(filepath.Join(a.cfg.DataDir, "inside.outpost")); !isField(err, "path") {
+	if _, err := a.Data.Backup(); !errors.Is(err, ErrWindowOnly) {
+		t.Fatalf("backup without a window = %v, want ErrWindowOnly", err)
+	}
+	a.SetFilePicker(chooses(filepath.Join(a.cfg.DataDir, "inside.outpost")))
+	if _, err := a.Data.Backup(); !isField(err, "path") {
 		t.Fatalf("backup into the data directory = %v, want a path error", err)
 	}
-	info, err := a.Data.Backup(path)
-	if err != nil || info.Changes < 60 {
+	a.SetFilePicker(chooses(""))
+	if r, err := a.Data.Backup(); err != nil || !r.Cancelled {
+		t.Fatalf("backup cancelled in the dialog = %+v, %v", r, err)
+	}
+	a.SetFilePicker(chooses(path))
+	info, err := a.Data.Backup()
+	if err != nil || info.Changes < 60 || info.Path != path {
 		t.Fatalf("Backup = %+v, %v", info, err)
 	}
 	b := openApp(t)
-	res, err := b.Data.Restore(path)
+	b.SetFilePicker(chooses(path))
+	res, err := b.Data.Restore()
 	if err != nil || res.Applied != info.Changes {
 		t.Fatalf("Restore = %+v, %v", res, err)
 	}
 	waitFor(t, func() bool { return b.queue.Len() == 60 })
 	garbage := filepath.Join(dir, "notes.txt")
 	os.WriteFile(garbage, []byte("not a backup"), 0o600)
-	if _, err := b.Data.Restore(garbage); !isField(err, "path") || !strings.Contains(err.Error(), "not an Outpost backup") {
+	b.SetFilePicker(chooses(garbage))
+	if _, err := b.Data.Restore(); !isField(err, "file") || !strings.Contains(err.Error(), "not an Outpost backup") {
 		t.Fatalf("Restore(garbage) = %v", err)
 	}
-	if _, err := b.Data.Restore("relative.outpost"); !isField(err, "path") {
-		t.Fatalf("Restore(relative) = %v", err)
-	}
 }
+
+// chooses is a person who picks path in every file dialog ("" cancels it).
+type chooses string
+
+func (c chooses) SaveFile(FilePrompt) (string, error) { return string(c), nil }
+func (c chooses) OpenFile(FilePrompt) (string, error) { return string(c), nil }
 
 func TestDataServiceImport(t *testing.T) {
 	t.Parallel()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -90,32 +89,60 @@ func (s *DataService) linkDemoLead(name string) {
 	}
 }
 
-// ExportResult says where an export went.
+// ExportResult says where an export went, or that the person cancelled the dialog.
 type ExportResult struct {
-	Path    string `json:"path"`
-	Tickets int    `json:"tickets"`
+	Path      string `json:"path,omitempty"`
+	Tickets   int    `json:"tickets"`
+	Cancelled bool   `json:"cancelled,omitempty"`
 }
 
-// ExportTicketsFile writes the tickets matching filter as CSV to path (the window has no
-// downloads: it saves the file where the person says).
-func (s *DataService) ExportTicketsFile(path string, filter queue.Filter) (ExportResult, error) {
-	path, err := backupPath(path)
+// ExportTicketsFile asks the person (in the window's save dialog) where to save the tickets
+// matching filter as CSV, and saves them there.
+func (s *DataService) ExportTicketsFile(filter queue.Filter) (ExportResult, error) {
+	path, ok, err := s.a.pickSave(FilePrompt{Title: "Export tickets as CSV", DefaultName: exportName(time.Now()),
+		Pattern: "*.csv", PatternName: "CSV files"})
+	if err != nil || !ok {
+		return ExportResult{Cancelled: err == nil}, err
+	}
+	text, n, err := s.exportCSV(filter)
 	if err != nil {
 		return ExportResult{}, err
 	}
-	text, err := s.ExportTickets(filter)
-	if err != nil {
-		return ExportResult{}, err
-	}
-	filter.Limit, filter.Offset = math.MaxInt32, 0
-	n := s.a.queue.Query(filter).Total
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+	if err := writeFileAtomic(path, []byte(text)); err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
-			return ExportResult{}, field.Errorf("path", "cannot write %s: %v", path, errors.Unwrap(err))
+			return ExportResult{}, field.Errorf("path", "cannot write to %s: choose a folder you can write to", filepath.Dir(path))
 		}
 		return ExportResult{}, s.a.userError("export tickets", err)
 	}
 	return ExportResult{Path: path, Tickets: n}, nil
+}
+
+// exportName is a ticket export's suggested file name.
+func exportName(now time.Time) string { return "outpost-tickets-" + now.Format("2006-01-02") + ".csv" }
+
+// serveExport sends the tickets as a CSV download (GET /api/data/export; ?closed=1 adds
+// resolved and closed tickets, ?text= filters like the queue's search box).
+func (a *App) serveExport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	filter := queue.Filter{Text: q.Get("text"), IncludeClosed: q.Get("closed") == "1" || q.Get("closed") == "true"}
+	text, _, err := a.Data.exportCSV(filter)
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, ErrInternal) {
+			status = http.StatusInternalServerError
+		}
+		writeError(w, status, err)
+		return
+	}
+	attachment(w, "text/csv; charset=utf-8", exportName(time.Now()), int64(len(text)))
+	_, _ = io.WriteString(w, text)
+}
+
+// attachment sets the headers of a file download.
+func attachment(w http.ResponseWriter, mediaType, name string, size int64) {
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", fmt.Sprint(size))
 }
 
 // MaxRestoreUpload bounds a backup sent to `outpost serve` from a browser.
@@ -144,10 +171,7 @@ func (a *App) serveBackup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, a.userError("back up", err))
 		return
 	}
-	name := "outpost-" + time.Now().Format("2006-01-02-1504") + ".outpost"
-	w.Header().Set("Content-Type", "application/octet-stream")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", fmt.Sprint(fi.Size()))
+	attachment(w, "application/octet-stream", backupName(time.Now()), fi.Size())
 	_, _ = io.Copy(w, f)
 }
 
@@ -183,14 +207,11 @@ func (a *App) serveRestore(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, field.Errorf("file", "the upload did not complete; try again"))
 		return
 	}
-	res, err := a.Data.Restore(f.Name())
+	res, err := a.Data.restoreFile(f.Name())
 	if err != nil {
 		status := http.StatusBadRequest
 		if errors.Is(err, ErrInternal) {
 			status = http.StatusInternalServerError
-		}
-		if fe, ok := field.As(err); ok && fe.Field == "path" {
-			err = field.Errorf("file", "%s", fe.Problem)
 		}
 		writeError(w, status, err)
 		return

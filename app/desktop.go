@@ -15,6 +15,8 @@ import (
 // Desktop opens the Wails window on a and blocks until it is closed.
 func Desktop(a *App, assets fs.FS) error {
 	a.SetNotifier(desktopNotify)
+	picker := &dialogs{}
+	a.SetFilePicker(picker)
 	return wails.Run(&options.App{
 		Title:            "Outpost",
 		Width:            1280,
@@ -23,7 +25,7 @@ func Desktop(a *App, assets fs.FS) error {
 		MinHeight:        600,
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
-		OnStartup:        a.forwardEvents,
+		OnStartup:        func(ctx context.Context) { picker.ctx = ctx; a.forwardEvents(ctx) },
 		ErrorFormatter:   ErrorBody,
 		Bind:             slices.Collect(maps.Values(a.Bound())), // the window calls them by type name, as the HTTP API does
 	})
@@ -47,4 +49,25 @@ func (a *App) forwardEvents(ctx context.Context) {
 			}
 		}
 	}()
+}
+
+// dialogs are the window's native file dialogs. The save dialog asks before it replaces a
+// file (GTK's overwrite confirmation, the Windows and macOS save panels'). Bound methods
+// call them on the binding's goroutine; Wails runs the dialog on the UI thread.
+type dialogs struct{ ctx context.Context }
+
+func (d *dialogs) filters(p FilePrompt) []runtime.FileFilter {
+	if p.Pattern == "" {
+		return nil
+	}
+	return []runtime.FileFilter{{DisplayName: p.PatternName + " (" + p.Pattern + ")", Pattern: p.Pattern}}
+}
+
+func (d *dialogs) SaveFile(p FilePrompt) (string, error) {
+	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: p.Title, DefaultFilename: p.DefaultName,
+		Filters: d.filters(p), CanCreateDirectories: true})
+}
+
+func (d *dialogs) OpenFile(p FilePrompt) (string, error) {
+	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: p.Title, Filters: d.filters(p)})
 }

@@ -1,17 +1,12 @@
 package app
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"time"
@@ -23,17 +18,22 @@ import (
 const MaxRequestBytes = 4 << 20
 
 // HTTPHandler serves the UI's static files from assets and the bound services under
-// /api/{Service}/{Method} (POST, JSON array of arguments), plus /api/events (server-sent events).
-// Every /api request must carry the token, as "Authorization: Bearer <token>" or "?token=".
-func (a *App) HTTPHandler(assets fs.FS, token string) http.Handler {
+// /api/{Service}/{Method} (POST, JSON array of arguments), plus /api/events (server-sent
+// events) and the file downloads and uploads of /api/data. Every /api request must carry
+// the token, as "Authorization: Bearer <token>" or in the cookie that opening the printed
+// link sets. Requests for a host name other than localhost, a loopback address or one of
+// hosts (the listening address) are refused, so a web page cannot reach the API through a
+// name of its own that resolves to this machine (DNS rebinding).
+func (a *App) HTTPHandler(assets fs.FS, token string, hosts ...string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/{service}/{method}", a.requireToken(token, http.HandlerFunc(a.serveCall)))
 	mux.Handle("GET /api/events", a.requireToken(token, http.HandlerFunc(a.serveEvents)))
+	mux.Handle("GET /api/data/export", a.requireToken(token, http.HandlerFunc(a.serveExport)))
 	mux.Handle("GET /api/data/backup", a.requireToken(token, http.HandlerFunc(a.serveBackup)))
 	mux.Handle("POST /api/data/restore", a.requireToken(token, http.HandlerFunc(a.serveRestore)))
 	mux.Handle("/api/", a.requireToken(token, http.NotFoundHandler()))
-	mux.Handle("/", http.FileServerFS(assets))
-	return securityHeaders(mux)
+	mux.Handle("/", linkLogin(token, http.FileServerFS(assets)))
+	return securityHeaders(allowHosts(hosts, mux))
 }
 
 func securityHeaders(next http.Handler) http.Handler {
@@ -46,23 +46,13 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-func (a *App) requireToken(token string, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := r.URL.Query().Get("token")
-		if b, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-			got = b
-		}
-		if subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-			writeError(w, http.StatusUnauthorized, errors.New("not authorised: open the link printed by outpost serve"))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
 	svc, ok := a.Bound()[r.PathValue("service")]
 	name := r.PathValue("method")
+	if windowOnly[r.PathValue("service")+"."+name] {
+		writeError(w, http.StatusForbidden, ErrWindowOnly)
+		return
+	}
 	if !ok || name == "" || !isExported(name) {
 		writeError(w, http.StatusNotFound, fmt.Errorf("no such method %s.%s", r.PathValue("service"), name))
 		return
@@ -176,21 +166,4 @@ func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
 			flusher.Flush()
 		}
 	}
-}
-
-// LoadToken returns the API token stored in dataDir, creating a random one on first use.
-func LoadToken(dataDir string) (string, error) {
-	path := filepath.Join(dataDir, "serve-token")
-	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
-		return strings.TrimSpace(string(b)), nil
-	}
-	buf := make([]byte, 24)
-	if _, err := rand.Read(buf); err != nil {
-		return "", fmt.Errorf("make token: %w", err)
-	}
-	tok := hex.EncodeToString(buf)
-	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("store token: %w", err)
-	}
-	return tok, nil
 }

@@ -125,7 +125,7 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 
 // Serve serves the UI and API on addr until ctx ends, printing the address with its token to out.
 func (a *App) Serve(ctx context.Context, addr string, assets fs.FS, out io.Writer) error {
-	token, err := LoadToken(a.cfg.DataDir)
+	token, err := LoadToken(a.cfg.DataDir, a.log)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (a *App) Serve(ctx context.Context, addr string, assets fs.FS, out io.Write
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: a.HTTPHandler(assets, token), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: a.HTTPHandler(assets, token, ln.Addr().String()), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(out, "Outpost is serving this replica (%s) at http://%s/?token=%s\n", a.cfg.DataDir, ln.Addr(), token)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -233,7 +233,8 @@ func each(r io.Reader, fn func([]change.Change) error) (Info, error) {
 		}
 		c, err := change.Decode(raw)
 		if err != nil {
-			return info, fmt.Errorf("%w: change %d: %v", ErrDamaged, count+1, err)
+			// The decoder's detail would repeat the file's bytes: say where, not what.
+			return info, fmt.Errorf("%w: change %d cannot be read", ErrDamaged, count+1)
 		}
 		chunk = append(chunk, c)
 		size += len(raw)

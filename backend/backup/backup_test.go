@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -133,6 +134,33 @@ func TestRestoreRefusesFilesThatAreNotGoodBackups(t *testing.T) {
 				t.Fatal("a refused restore wrote something")
 			}
 		})
+	}
+}
+
+// TestDamageIsDescribedInWords flips bytes all over a backup: every refusal is one of the
+// known sentences, never the damaged bytes themselves.
+func TestDamageIsDescribedInWords(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	if _, err := Write(source(t), &buf, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	words := regexp.MustCompile(`^(` + regexp.QuoteMeta(ErrNotBackup.Error()) + `|` + regexp.QuoteMeta(ErrNewerFormat.Error()) + `|` +
+		regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+)?)$`)
+	dst := open(t, "new laptop")
+	for pos := 0; pos < len(good); pos += max(1, len(good)/150) {
+		for _, flip := range []byte{0x01, 0x20, 0x80, 0xff} {
+			bad := bytes.Clone(good)
+			bad[pos] ^= flip
+			_, err := Restore(context.Background(), dst, bytes.NewReader(bad), nil)
+			if err == nil {
+				t.Fatalf("byte %d ^ %#x: restored", pos, flip)
+			}
+			if !words.MatchString(err.Error()) {
+				t.Fatalf("byte %d ^ %#x: %q is not one of the known sentences", pos, flip, err.Error())
+			}
+		}
 	}
 }
 

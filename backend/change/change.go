@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"outpost/backend/hlc"
 )
@@ -96,6 +97,22 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
 func validName(s string) bool { return namePattern.MatchString(s) }
 
+// badName describes a name that failed validName without repeating its bytes, which came
+// from a file or a peer and may be anything: a person reads "a name of 7 characters with a
+// character that is not a letter, digit, '.', '_' or '-'", never the raw bytes.
+func badName(s string) string {
+	switch {
+	case s == "":
+		return "name is missing"
+	case len(s) > 64:
+		return fmt.Sprintf("name is %d bytes long (at most 64)", len(s))
+	case !utf8.ValidString(s):
+		return fmt.Sprintf("name of %d bytes is not valid text", len(s))
+	default:
+		return fmt.Sprintf("name of %d characters holds a character other than a letter, digit, '.', '_' or '-'", utf8.RuneCountInString(s))
+	}
+}
+
 // ValidName reports whether s may be used as a device, kind, entity or field name.
 func ValidName(s string) bool { return validName(s) }
 
@@ -106,7 +123,7 @@ func (c *Change) Validate() error {
 	}
 	switch {
 	case !validName(c.Device):
-		return bad("device %q", c.Device)
+		return bad("device %s", badName(c.Device))
 	case c.Seq == 0:
 		return bad("sequence number 0")
 	case c.HLC == 0:
@@ -114,9 +131,9 @@ func (c *Change) Validate() error {
 	case len(c.Author) > 128:
 		return bad("author longer than 128 bytes")
 	case !validName(c.Kind):
-		return bad("kind %q", c.Kind)
+		return bad("kind %s", badName(c.Kind))
 	case !validName(c.Entity):
-		return bad("entity %q", c.Entity)
+		return bad("entity %s", badName(c.Entity))
 	case len(c.Ops) == 0:
 		return bad("no operations")
 	case len(c.Ops) > MaxOps:
@@ -132,14 +149,14 @@ func (c *Change) Validate() error {
 
 func (op *Op) validate() error {
 	if !validName(op.Field) {
-		return fmt.Errorf("field %q", op.Field)
+		return fmt.Errorf("field %s", badName(op.Field))
 	}
 	if len(op.Replaces) > MaxReplaces {
 		return fmt.Errorf("names %d replaced writes (at most %d)", len(op.Replaces), MaxReplaces)
 	}
 	for _, r := range op.Replaces {
 		if !validName(r.Device) || r.Seq == 0 {
-			return fmt.Errorf("replaced write %q", r.String())
+			return fmt.Errorf("replaced write names device %s", badName(r.Device))
 		}
 	}
 	switch op.Op {
@@ -161,7 +178,7 @@ func (op *Op) validate() error {
 			return fmt.Errorf("%s carries a value", op.Op)
 		}
 	default:
-		return fmt.Errorf("unknown operation %q", op.Op)
+		return fmt.Errorf("unknown operation %s", badName(string(op.Op)))
 	}
 	return nil
 }

@@ -17,7 +17,7 @@ export default async function visits(ctx) {
     if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`)
     return j
   }
-  const everyDay = { zone: 'Europe/Berlin', shifts: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '07:00', end: '19:00' })) }
+  const everyDay = { zone: 'Europe/Berlin', shifts: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '00:00', end: '23:59' })) }
   const ana = await api('TechnicianService/Create', [{ name: 'Ana Costa', tier: 2, skills: { networking: 4 }, hours: everyDay, onSite: true }])
   await api('TechnicianService/Create', [{ name: 'Ben Okafor', tier: 1, skills: { printers: 3 }, hours: everyDay, onSite: true }])
   const tk = await api('TicketService/Create', [{ title: 'Switch in room 4 is dead', category: 'network', requester: { name: 'Mia', site: 'Lindenstrasse office' } }])

@@ -111,11 +111,22 @@ export interface RestoreResult {
   applied: number
   duplicates: number
   rejected: number
+  /** Where the backup was read from (the window's open dialog). */
+  path?: string
+  /** The person closed the open dialog without choosing a file. */
+  cancelled?: boolean
+}
+
+/** BackupResult is a backup saved by the window, or a dialog the person cancelled. */
+export interface BackupResult extends BackupInfo {
+  path?: string
+  cancelled?: boolean
 }
 
 export interface ExportResult {
-  path: string
+  path?: string
   tickets: number
+  cancelled?: boolean
 }
 
 const D = 'DataService'
@@ -126,10 +137,12 @@ export const data = {
     call<ImportPreview>(D, 'ImportPreview', content, opts).then(fillPreview),
   import: (content: string, opts: ImportOptions, acceptValid: boolean) => call<ImportResult>(D, 'Import', content, opts, acceptValid),
   exportTickets: (f: QueueFilter) => call<string>(D, 'ExportTickets', f),
-  exportTicketsFile: (path: string, f: QueueFilter) => call<ExportResult>(D, 'ExportTicketsFile', path, f),
-  backupSuggestion: () => call<string>(D, 'BackupSuggestion'),
-  backup: (path: string) => call<BackupInfo>(D, 'Backup', path),
-  restore: (path: string) => call<RestoreResult>(D, 'Restore', path),
+  /** exportTicketsFile (window only) asks where to save, in the native dialog, and saves the CSV there. */
+  exportTicketsFile: (f: QueueFilter) => call<ExportResult>(D, 'ExportTicketsFile', f),
+  /** backup (window only) asks where to save the backup, in the native dialog. */
+  backup: () => call<BackupResult>(D, 'Backup'),
+  /** restore (window only) asks for the backup file, in the native dialog, and merges it. */
+  restore: () => call<RestoreResult>(D, 'Restore'),
   /** downloadBackup fetches a backup from `outpost serve` (browser only) as a file and its name. */
   async downloadBackup(): Promise<{ blob: Blob; name: string }> {
     const res = await request('/api/data/backup')

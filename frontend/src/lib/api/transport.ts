@@ -1,7 +1,8 @@
 // The one place that reaches the backend. In the desktop window Wails binds the Go services as
 // window.go.app.<Service>.<Method>(...args) and delivers events through window.runtime.EventsOn;
-// in a browser (outpost serve) the same methods are POST /api/<Service>/<Method> with a bearer token,
-// and events arrive over server-sent events at /api/events.
+// in a browser (outpost serve) the same methods are POST /api/<Service>/<Method>, and events arrive
+// over server-sent events at /api/events. The browser proves itself with the HttpOnly cookie that
+// opening the printed link set: no script here ever holds the token.
 import { ApiError, toApiError } from './errors'
 
 type Bound = Record<string, Record<string, (...args: unknown[]) => Promise<unknown>>>
@@ -10,8 +11,6 @@ interface WailsWindow {
   go?: { app?: Bound }
   runtime?: { EventsOn(name: string, cb: (data: unknown) => void): () => void }
 }
-
-const TOKEN_KEY = 'outpost.token'
 
 function wails(): WailsWindow | null {
   if (typeof window === 'undefined') return null
@@ -22,31 +21,6 @@ function wails(): WailsWindow | null {
 /** inWindow reports whether the UI runs in the desktop window (rather than a browser). */
 export function inWindow(): boolean {
   return wails() !== null
-}
-
-/**
- * takeToken reads the API token: from ?token= in the URL on first load (then kept in storage and removed
- * from the address bar so it is not bookmarked or shared by accident), else from storage.
- */
-export function takeToken(url: URL, storage: Pick<Storage, 'getItem' | 'setItem'>): { token: string; cleaned: string | null } {
-  const fromUrl = url.searchParams.get('token')
-  if (fromUrl) {
-    storage.setItem(TOKEN_KEY, fromUrl)
-    url.searchParams.delete('token')
-    return { token: fromUrl, cleaned: url.pathname + (url.search || '') + url.hash }
-  }
-  return { token: storage.getItem(TOKEN_KEY) ?? '', cleaned: null }
-}
-
-let token: string | null = null
-
-function apiToken(): string {
-  if (token === null) {
-    const { token: t, cleaned } = takeToken(new URL(window.location.href), window.sessionStorage)
-    token = t
-    if (cleaned !== null) window.history.replaceState(window.history.state, '', cleaned)
-  }
-  return token
 }
 
 /** call invokes Service.Method(...args) on the backend and resolves with its result; failures reject with ApiError. */
@@ -65,7 +39,7 @@ export async function call<T>(service: string, method: string, ...args: unknown[
   try {
     res = await fetch(`/api/${service}/${method}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${apiToken()}`, 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(args),
     })
   } catch {
@@ -85,13 +59,13 @@ export async function call<T>(service: string, method: string, ...args: unknown[
 }
 
 /**
- * request sends a raw HTTP request to `outpost serve` with the API token (for file downloads and
+ * request sends a raw HTTP request to `outpost serve` (for file downloads and
  * uploads that are not JSON calls). Failures reject with ApiError, like call.
  */
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
   let res: Response
   try {
-    res = await fetch(path, { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${apiToken()}` } })
+    res = await fetch(path, init)
   } catch {
     throw new ApiError('cannot reach Outpost: is `outpost serve` still running?', undefined, 0)
   }
@@ -113,7 +87,7 @@ function dispatch(name: string, data: unknown) {
 
 function openEventSource() {
   if (source || typeof EventSource === 'undefined') return
-  source = new EventSource(`/api/events?token=${encodeURIComponent(apiToken())}`)
+  source = new EventSource('/api/events')
   let lost = false
   source.onmessage = (ev) => {
     try {
