@@ -2,8 +2,10 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"io/fs"
 	"maps"
+	"os"
 	"slices"
 
 	"github.com/wailsapp/wails/v2"
@@ -26,7 +28,7 @@ func Desktop(a *App, assets fs.FS) error {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
 		OnStartup:        func(ctx context.Context) { picker.ctx = ctx; a.forwardEvents(ctx) },
-		ErrorFormatter:   ErrorBody,
+		ErrorFormatter:   windowError,
 		Bind:             slices.Collect(maps.Values(a.Bound())), // the window calls them by type name, as the HTTP API does
 	})
 }
@@ -65,9 +67,26 @@ func (d *dialogs) filters(p FilePrompt) []runtime.FileFilter {
 
 func (d *dialogs) SaveFile(p FilePrompt) (string, error) {
 	return runtime.SaveFileDialog(d.ctx, runtime.SaveDialogOptions{Title: p.Title, DefaultFilename: p.DefaultName,
-		Filters: d.filters(p), CanCreateDirectories: true})
+		DefaultDirectory: homeDir(), Filters: d.filters(p), CanCreateDirectories: true})
 }
 
 func (d *dialogs) OpenFile(p FilePrompt) (string, error) {
-	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: p.Title, Filters: d.filters(p)})
+	return runtime.OpenFileDialog(d.ctx, runtime.OpenDialogOptions{Title: p.Title, DefaultDirectory: homeDir(), Filters: d.filters(p)})
+}
+
+// windowError is how a bound method's error reaches the window: ErrorBody as JSON text.
+// Wails' runtime rejects the call with new Error(formatted), which keeps a string intact
+// but turns an object into "[object Object]".
+func windowError(err error) any {
+	b, jerr := json.Marshal(ErrorBody(err))
+	if jerr != nil {
+		return err.Error()
+	}
+	return string(b)
+}
+
+// homeDir is where the dialogs open: the person's home folder ("" lets the system choose).
+func homeDir() string {
+	h, _ := os.UserHomeDir()
+	return h
 }

@@ -19,6 +19,13 @@ describe('toApiError', () => {
       problem: 'ticket not found: x',
     },
     {
+      name: 'window error: an Error whose message is the JSON body (how the Wails runtime rejects)',
+      raw: new Error('{"error":"path: choose a place outside Outpost\'s data directory","field":"path"}'),
+      message: "path: choose a place outside Outpost's data directory",
+      field: 'path',
+      problem: "choose a place outside Outpost's data directory",
+    },
+    {
       name: 'window error as plain string names its field',
       raw: 'requester.name: is 300 characters long; the limit is 200',
       message: 'requester.name: is 300 characters long; the limit is 200',

@@ -47,6 +47,8 @@ export function toApiError(raw: unknown, status?: number): ApiError {
     const m = fieldPrefix.exec(trimmed)
     return new ApiError(trimmed, m ? m[1] : undefined, status)
   }
+  // The window rejects with an Error whose message is the {error, field} body as JSON text.
+  if (raw instanceof Error && raw.message.trim().startsWith('{')) return toApiError(raw.message, status)
   if (raw instanceof Error) return new ApiError(raw.message || 'request failed', undefined, status ?? 0)
   return new ApiError('request failed', undefined, status)
 }
