@@ -71,6 +71,13 @@ func TestHTTPAPI(t *testing.T) {
 		{"unknown service", testToken, "/api/Nope/Get", `[]`, 404, "no such method"},
 		{"unexported", testToken, "/api/TicketService/me", `[]`, 404, "no such method"},
 		{"missing ticket", testToken, "/api/TicketService/Get", `["zzz"]`, 400, "ticket not found"},
+		{"unknown field", testToken, "/api/TicketService/Create", `[{"title":"Printer","priorty":1}]`, 400, `"field":"priorty"`},
+		{"unknown field of garbage", testToken, "/api/TicketService/Queue", `[{"\u0000x":1}]`, 400, "holds a field it does not take"},
+		{"unknown sort", testToken, "/api/TicketService/Queue", `[{"sort":"banana"}]`, 400, `"field":"sort"`},
+		{"negative limit", testToken, "/api/TicketService/Queue", `[{"limit":-1}]`, 400, `"field":"limit"`},
+		{"huge limit", testToken, "/api/TicketService/Queue", `[{"limit":1000000}]`, 400, `"field":"limit"`},
+		{"negative offset", testToken, "/api/TicketService/Queue", `[{"offset":-5}]`, 400, `"field":"offset"`},
+		{"unknown status", testToken, "/api/TicketService/Queue", `[{"statuses":["sleeping"]}]`, 400, `"field":"statuses"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

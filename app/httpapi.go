@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,8 +84,8 @@ func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
 	args := make([]reflect.Value, len(raw))
 	for i := range raw {
 		p := reflect.New(mt.In(i))
-		if err := json.Unmarshal(raw[i], p.Interface()); err != nil {
-			writeError(w, http.StatusBadRequest, fmt.Errorf("argument %d of %s: %s", i+1, name, jsonProblem(err)))
+		if err := decodeStrict(raw[i], p.Interface()); err != nil {
+			writeError(w, http.StatusBadRequest, argumentError(i, name, err))
 			return
 		}
 		args[i] = p.Elem()
@@ -107,12 +109,41 @@ func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(result)
 }
 
-func jsonProblem(err error) string {
+// decodeStrict decodes one argument, refusing fields the method's type does not have: a
+// misspelt field would otherwise be ignored without a word.
+func decodeStrict(raw []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// argumentError says in words what is wrong with argument i of method, naming the field
+// where it can (and only by a name that is plain text).
+func argumentError(i int, method string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("field %q should be %s, not %s", te.Field, te.Type, te.Value)
+		return fmt.Errorf("argument %d of %s: field %q should be %s, not %s", i+1, method, te.Field, te.Type, te.Value)
 	}
-	return "malformed JSON"
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if name, err := strconv.Unquote(name); err == nil && plainName(name) {
+			return field.Errorf(name, "is not a field that %s takes (argument %d)", method, i+1)
+		}
+		return fmt.Errorf("argument %d of %s holds a field it does not take", i+1, method)
+	}
+	return fmt.Errorf("argument %d of %s: malformed JSON", i+1, method)
+}
+
+// plainName reports whether s is a short name of letters, digits, '.', '_' and '-'.
+func plainName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }

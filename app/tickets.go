@@ -14,6 +14,9 @@ type TicketService struct{ a *App }
 
 // Queue returns the tickets matching filter.
 func (s *TicketService) Queue(filter queue.Filter) (queue.Result, error) {
+	if err := filter.Validate(); err != nil {
+		return queue.Result{}, err
+	}
 	return s.a.queue.Query(filter), nil
 }
 
