@@ -274,8 +274,8 @@ func (s *TeamService) Join(code string) (TeamStatus, error) {
 	if err != nil {
 		return TeamStatus{}, err
 	}
-	if cur, err := team.Load(s.a.cfg.DataDir); err == nil && cur.ID != tm.ID {
-		return TeamStatus{}, fmt.Errorf("this device is in team %q: leave it before joining %q", cur.Name, tm.Name)
+	if err := joinable(s.a.cfg.DataDir, tm); err != nil {
+		return TeamStatus{}, err
 	}
 	if err := team.Save(s.a.cfg.DataDir, tm); err != nil {
 		return TeamStatus{}, s.a.userError("join team", err)
@@ -284,6 +284,39 @@ func (s *TeamService) Join(code string) (TeamStatus, error) {
 		return TeamStatus{}, s.a.userError("start sync", err)
 	}
 	return s.Status()
+}
+
+// ErrInTeam refuses a join while this device is in a team, the invite's or another.
+var ErrInTeam = errors.New("this device is already in a team")
+
+// joinable refuses an invite to the team this device is in (joining again would only
+// forget the peers it knows) and to another team while it is in one.
+func joinable(dataDir string, invited team.Team) error {
+	cur, err := team.Load(dataDir)
+	switch {
+	case errors.Is(err, team.ErrNoTeam):
+		return nil
+	case err != nil:
+		return fmt.Errorf("read the team file: %w", err)
+	case cur.ID == invited.ID:
+		return fmt.Errorf("%w: this invite is for %q, the team it is in; nothing to do", ErrInTeam, cur.Name)
+	default:
+		return fmt.Errorf("%w: it is in %q and this invite is for another team, %q; leave %q first", ErrInTeam, cur.Name, invited.Name, cur.Name)
+	}
+}
+
+// inviteNote tells the person sharing an invite which addresses it offers, and what to do
+// when none of them is one the other laptop can reach.
+func inviteNote(addrs []string, sc SyncConfig) string {
+	if len(addrs) == 0 {
+		return "This machine has no network address a peer could use; the new device will find this one by mDNS on the same network, " +
+			"or give an address with --gossip-advertise IP."
+	}
+	note := "The invite offers " + strings.Join(addrs, ", ") + "."
+	if sc.BindAddr == "" && sc.AdvertiseAddr == "" && len(addrs) > 1 {
+		note += " If the other laptop cannot reach any of them (another network, a VPN), use --gossip-advertise IP."
+	}
+	return note
 }
 
 // Leave stops syncing and forgets the team on this device; the local data stays.
@@ -336,6 +369,17 @@ func (a *App) inviteAddrs() []string {
 	return out
 }
 
+// documentation reports whether ip is in a range reserved for examples (RFC 5737): no peer
+// reaches a device there, so an invite does not offer it.
+func documentation(ip net.IP) bool {
+	for _, n := range []string{"192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"} {
+		if _, block, _ := net.ParseCIDR(n); block.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
 // LocalAddrs lists the addresses peers can reach this device at: the bind address
 // if it names one, else this machine's IPv4 addresses (other than loopback and
 // link-local), each with the gossip port; at most eight.
@@ -350,7 +394,7 @@ func LocalAddrs(bind string, port int) []string {
 	ifaces, _ := net.InterfaceAddrs()
 	for _, ia := range ifaces {
 		ipn, ok := ia.(*net.IPNet)
-		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() || ipn.IP.To4() == nil {
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() || ipn.IP.To4() == nil || documentation(ipn.IP) {
 			continue
 		}
 		out = append(out, net.JoinHostPort(ipn.IP.String(), strconv.Itoa(port)))

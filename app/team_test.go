@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -142,5 +144,55 @@ func TestRotateKeyCommand(t *testing.T) {
 	_ = st.Scan(replica.KindTeamKey, func(change.Record) error { n++; return nil })
 	if n != 1 {
 		t.Fatalf("%d sealed keys in the replica, want 1", n)
+	}
+}
+
+func TestJoinRefusesTheTeamItIsInAndAnother(t *testing.T) {
+	lead := openSyncApp(t, t.TempDir(), "lead-laptop")
+	otherDir := t.TempDir()
+	other := openSyncApp(t, otherDir, "field-laptop")
+	stranger := openSyncApp(t, t.TempDir(), "other-team-laptop")
+	if _, err := lead.Team.Create("Helpdesk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stranger.Team.Create("Facilities"); err != nil {
+		t.Fatal(err)
+	}
+	code, err := lead.Team.Invite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Team.Join(code); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = other.Team.AddPeer("127.0.0.1:1") // nobody answers there, and it is remembered all the same
+	before, _ := team.Load(otherDir)
+	if !slices.Contains(before.Peers, "127.0.0.1:1") {
+		t.Fatalf("saved peers %v", before.Peers)
+	}
+	if _, err := other.Team.Join(code); !errors.Is(err, ErrInTeam) || !strings.Contains(err.Error(), `for "Helpdesk", the team it is in`) {
+		t.Fatalf("joining the team it is in = %v", err)
+	}
+	if after, _ := team.Load(otherDir); !slices.Equal(after.Peers, before.Peers) {
+		t.Fatalf("a refused join changed the saved peers: %v -> %v", before.Peers, after.Peers)
+	}
+	if _, err := stranger.Team.Join(code); !errors.Is(err, ErrInTeam) || !strings.Contains(err.Error(), `this invite is for another team, "Helpdesk"`) {
+		t.Fatalf("joining another team = %v", err)
+	}
+	// The command line refuses to change the team file while Outpost holds the directory.
+	if exit := teamCommand([]string{"leave"}, otherDir, SyncConfig{}); exit == 0 {
+		t.Fatal("team leave succeeded while the app holds the data directory")
+	}
+	if _, err := team.Load(otherDir); err != nil {
+		t.Fatalf("the team file after a refused leave: %v", err)
+	}
+}
+
+func TestLocalAddrsLeaveOutDocumentationRanges(t *testing.T) {
+	t.Parallel()
+	for ip, want := range map[string]bool{"192.0.2.2": true, "198.51.100.7": true, "203.0.113.9": true, "192.168.1.20": false, "10.0.0.5": false} {
+		if got := documentation(net.ParseIP(ip)); got != want {
+			t.Errorf("documentation(%s) = %v, want %v", ip, got, want)
+		}
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 
 	"outpost/backend/store"
+	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"
 )
@@ -27,6 +29,16 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fail(err)
+	}
+	if slices.Contains([]string{"create", "join", "leave"}, args[0]) { // they change the team file a running Outpost holds
+		lock, err := store.LockDir(dataDir)
+		if errors.Is(err, store.ErrAlreadyRunning) {
+			return fail(errors.New("Outpost is running with this data directory: use Team & peers in the app, or stop it first"))
+		}
+		if err != nil {
+			return fail(err)
+		}
+		defer lock.Unlock()
 	}
 	switch args[0] {
 	case "create":
@@ -46,11 +58,18 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 		if err != nil {
 			return fail(err)
 		}
-		code, err := team.Invite(tm, LocalAddrs(sc.BindAddr, sc.Port))
+		addrs := LocalAddrs(sc.BindAddr, sc.Port)
+		if adv, err := advertised(sc); err != nil {
+			return fail(err)
+		} else if adv != "" {
+			addrs = append([]string{adv}, slices.DeleteFunc(addrs, func(a string) bool { return a == adv })...)
+		}
+		code, err := team.Invite(tm, addrs)
 		if err != nil {
 			return fail(err)
 		}
 		fmt.Println(code)
+		fmt.Fprintln(os.Stderr, inviteNote(addrs, sc))
 	case "join":
 		if len(args) < 2 {
 			return fail(fmt.Errorf("give the invite code: outpost team join CODE"))
@@ -59,8 +78,8 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 		if err != nil {
 			return fail(err)
 		}
-		if cur, err := team.Load(dataDir); err == nil && cur.ID != tm.ID {
-			return fail(fmt.Errorf("this device is in team %q: leave it first", cur.Name))
+		if err := joinable(dataDir, tm); err != nil {
+			return fail(err)
 		}
 		if err := team.Save(dataDir, tm); err != nil {
 			return fail(err)
@@ -108,4 +127,13 @@ func rotateKey(dataDir string) error {
 		fmt.Fprintf(os.Stderr, "These devices never published a key and will need a new invite: %s\n", strings.Join(missing, ", "))
 	}
 	return nil
+}
+
+// advertised is the address --gossip-advertise names, with the gossip port ("" without it).
+func advertised(sc SyncConfig) (string, error) {
+	port := sc.Port
+	if port == 0 {
+		port = gossip.DefaultPort
+	}
+	return gossip.AdvertiseAddress(sc.AdvertiseAddr, port)
 }

@@ -65,7 +65,7 @@ func (id Identity) PublicKey() ed25519.PublicKey { return id.Key.Public().(ed255
 // Store is the local replica. It is safe for concurrent use.
 type Store struct {
 	db    *badger.DB
-	lock  *os.File
+	lock  *DirLock
 	log   *slog.Logger
 	clock *hlc.Clock
 	now   func() time.Time
@@ -111,7 +111,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	lock, err := lockDir(opts.Dir)
+	lock, err := LockDir(opts.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		WithCompactL0OnClose(true)
 	db, err := badger.Open(bopts)
 	if err != nil {
-		unlockDir(lock)
+		lock.Unlock()
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
 			return nil, ErrAlreadyRunning
 		}
@@ -135,7 +135,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){}}
 	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
 		_ = db.Close()
-		unlockDir(lock)
+		lock.Unlock()
 		return nil, err
 	}
 	return s, nil
@@ -154,7 +154,7 @@ func (s *Store) Close() error {
 	s.subs = nil
 	s.subMu.Unlock()
 	err := s.db.Close()
-	unlockDir(s.lock)
+	s.lock.Unlock()
 	if err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

@@ -82,6 +82,16 @@ func Config(o Options) (*memberlist.Config, error) {
 	return c, nil
 }
 
+// AdvertiseAddress is the host:port peers are told to use for addr (an IP, or IP:port)
+// when gossip binds port; "" when addr is "".
+func AdvertiseAddress(addr string, port int) (string, error) {
+	host, p, err := advertise(Options{AdvertiseAddr: addr}, port)
+	if err != nil || host == "" {
+		return "", err
+	}
+	return net.JoinHostPort(host, strconv.Itoa(p)), nil
+}
+
 // advertise resolves the address peers are told to use. memberlist advertises
 // port 0 when given an address without a port, so the port is always filled in:
 // from the address itself, from AdvertisePort, or from the bind port.

@@ -66,7 +66,7 @@ func ParseInvite(code string) (Team, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&inv); err != nil {
-		return Team{}, fmt.Errorf("%w: %v", ErrBadInvite, err)
+		return Team{}, fmt.Errorf("%w: its contents are not an invite's (was it made by a newer Outpost?)", ErrBadInvite)
 	}
 	t := Team{ID: inv.ID, Name: inv.Name, Keys: append([][]byte{inv.Key}, inv.Older...)}
 	if err := t.Validate(); err != nil {
@@ -79,7 +79,7 @@ func ParseInvite(code string) (Team, error) {
 		host, port, err := net.SplitHostPort(a)
 		p, perr := strconv.Atoi(port)
 		if err != nil || host == "" || perr != nil || p < 1 || p > 65535 {
-			return Team{}, fmt.Errorf("%w: address %q is not host:port", ErrBadInvite, a)
+			return Team{}, fmt.Errorf("%w: one of its addresses is not host:port", ErrBadInvite)
 		}
 	}
 	t.Peers = inv.Addrs

@@ -1,6 +1,8 @@
 package team
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -28,6 +30,12 @@ func TestInviteRoundTrip(t *testing.T) {
 	}
 }
 
+// sealed is an invite code around body, with a correct checksum.
+func sealed(body string) string {
+	sum := sha256.Sum256([]byte(body))
+	return invitePrefix + base64.RawURLEncoding.EncodeToString(append([]byte(body), sum[:4]...))
+}
+
 func TestParseInviteRejects(t *testing.T) {
 	t.Parallel()
 	tm, _ := New("x")
@@ -45,11 +53,12 @@ func TestParseInviteRejects(t *testing.T) {
 		{"not base64", "OUTPOST1-!!!!", "damaged"},
 		{"bad address", badAddr, "not host:port"},
 		{"huge", "OUTPOST1-" + strings.Repeat("A", MaxInvite), "too long"},
+		{"checksummed but not an invite", sealed(`{"id":1,"surprise":true}`), "its contents are not an invite's"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseInvite(tt.code)
-			if !errors.Is(err, ErrBadInvite) || !strings.Contains(err.Error(), tt.want) {
+			if !errors.Is(err, ErrBadInvite) || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "json") {
 				t.Fatalf("ParseInvite = %v, want ErrBadInvite mentioning %q", err, tt.want)
 			}
 		})
