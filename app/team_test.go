@@ -15,6 +15,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/store"
+	"outpost/backend/ticket"
 	"outpost/sync/replica"
 	"outpost/sync/team"
 )
@@ -195,4 +196,32 @@ func TestLocalAddrsLeaveOutDocumentationRanges(t *testing.T) {
 			t.Errorf("documentation(%s) = %v, want %v", ip, got, want)
 		}
 	}
+}
+
+func TestStateHashIsEqualOnceReplicasConverge(t *testing.T) {
+	lead := openSyncApp(t, t.TempDir(), "lead-laptop")
+	other := openSyncApp(t, t.TempDir(), "field-laptop")
+	if _, err := lead.Team.Create("Helpdesk"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lead.Tickets.Create(ticket.NewTicket{Title: "Printer on floor 3 prints blank pages"}); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := lead.System.State()
+	b, _ := other.System.State()
+	if a.Hash == b.Hash || a.Changes == 0 {
+		t.Fatalf("a replica with a ticket and an empty one: %+v, %+v", a, b)
+	}
+	code, err := lead.Team.Invite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Team.Join(code); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 15*time.Second, func() bool {
+		a, _ := lead.System.State()
+		b, _ := other.System.State()
+		return a.Hash == b.Hash && a.Changes == b.Changes
+	})
 }
