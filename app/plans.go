@@ -11,7 +11,7 @@ import (
 type PlanService struct{ a *App }
 
 // Metrics lists the figures a goal can target.
-func (s *PlanService) Metrics() ([]plan.MetricInfo, error) { return plan.Metrics, nil }
+func (s *PlanService) Metrics() ([]plan.MetricInfo, error) { return plan.Metrics(), nil }
 
 // List returns the plans this person can read (of technician techID, or all for "").
 func (s *PlanService) List(techID string) ([]plan.Plan, error) {

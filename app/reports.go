@@ -70,8 +70,8 @@ func (s *ReportService) Tables(filter metrics.Filter) ([]metrics.Table, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]metrics.Table, 0, len(metrics.TableNames))
-	for _, name := range metrics.TableNames {
+	out := make([]metrics.Table, 0, len(metrics.TableNames()))
+	for _, name := range metrics.TableNames() {
 		t, _ := r.Table(name)
 		out = append(out, t)
 	}

@@ -44,7 +44,7 @@ func TestReportServiceOverTheReplica(t *testing.T) {
 		t.Fatalf("csv = %q, %v", csv, err)
 	}
 	tables, err := a.Reports.Tables(metrics.Filter{})
-	if err != nil || len(tables) != len(metrics.TableNames) {
+	if err != nil || len(tables) != len(metrics.TableNames()) {
 		t.Fatalf("tables = %d, %v", len(tables), err)
 	}
 	for _, bad := range []struct {

@@ -270,7 +270,7 @@ func TestChanceOfAtLeast(t *testing.T) {
 func TestCSVOfEveryTable(t *testing.T) {
 	t.Parallel()
 	r := Compute(load(t, "week.json"), office(t), week(Filter{}), later)
-	for _, name := range TableNames {
+	for _, name := range tableNames {
 		out, err := r.CSV(name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)

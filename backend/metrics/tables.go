@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -16,8 +17,11 @@ type Table struct {
 }
 
 // TableNames lists every exportable table, in the order the screen shows them.
-var TableNames = []string{"volume", "volume-by-category", "volume-by-priority", "volume-by-source", "volume-by-technician",
+var tableNames = []string{"volume", "volume-by-category", "volume-by-priority", "volume-by-source", "volume-by-technician",
 	"sla", "fcr", "mttr", "backlog-age", "backlog-sla", "reopen", "technicians", "trends"}
+
+// TableNames lists the report tables by name, in the order reports show them; the slice is the caller\'s own.
+func TableNames() []string { return slices.Clone(tableNames) }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

@@ -97,7 +97,7 @@ func FromRecord(r change.Record) Checklist {
 
 func progress(items []Item) Progress {
 	p := Progress{Sections: []SectionProgress{}}
-	for _, s := range Sections {
+	for _, s := range sections {
 		sp := SectionProgress{Section: s}
 		for _, it := range items {
 			if it.Section == s {

@@ -18,7 +18,7 @@ func fixed() time.Time { return t0 }
 
 func TestDefaultsCoverEverySection(t *testing.T) {
 	t.Parallel()
-	for _, role := range Roles {
+	for _, role := range roles {
 		t.Run(role, func(t *testing.T) {
 			tm := Defaults(role)
 			if err := validateItems("items", tm.Items); err != nil {
@@ -33,7 +33,7 @@ func TestDefaultsCoverEverySection(t *testing.T) {
 				}
 				ids[it.ID] = true
 			}
-			if len(seen) != len(Sections) {
+			if len(seen) != len(sections) {
 				t.Fatalf("sections covered: %v", seen)
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,7 +19,10 @@ import (
 var ErrNotFound = errors.New("onboarding checklist not found")
 
 // Roles that have a checklist.
-var Roles = []string{"technician", "lead", "coordinator"}
+var roles = []string{"technician", "lead", "coordinator"}
+
+// Roles lists the roles a checklist template exists for; the slice is the caller's own.
+func Roles() []string { return slices.Clone(roles) }
 
 // Service keeps templates and checklists, one durable store transaction per action.
 type Service struct {
@@ -35,7 +39,7 @@ func NewService(st *store.Store, now func() time.Time) *Service {
 }
 
 func validRole(role string) error {
-	for _, r := range Roles {
+	for _, r := range roles {
 		if r == role {
 			return nil
 		}
@@ -65,7 +69,7 @@ func (s *Service) Template(role string) (Template, error) {
 // Templates returns the checklist of every role.
 func (s *Service) Templates() ([]Template, error) {
 	var out []Template
-	for _, role := range Roles {
+	for _, role := range roles {
 		t, err := s.Template(role)
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@
 package onboarding
 
 import (
+	"slices"
 	"strings"
 
 	"outpost/backend/change"
@@ -30,11 +31,14 @@ const (
 )
 
 // Sections lists the sections in display order.
-var Sections = []Section{SectionAccess, SectionTraining, SectionDocs, SectionShadowing}
+var sections = []Section{SectionAccess, SectionTraining, SectionDocs, SectionShadowing}
+
+// Sections lists a checklist's sections, in order; the slice is the caller's own.
+func Sections() []Section { return slices.Clone(sections) }
 
 // Valid reports whether s is a known section.
 func (s Section) Valid() bool {
-	for _, x := range Sections {
+	for _, x := range sections {
 		if s == x {
 			return true
 		}

@@ -38,10 +38,13 @@ const (
 )
 
 // Roles lists the valid roles in the order the UI offers them.
-var Roles = []Role{RoleTechnician, RoleLead, RoleCoordinator}
+var roles = []Role{RoleTechnician, RoleLead, RoleCoordinator}
+
+// Roles lists the roles, in order; the slice is the caller's own.
+func Roles() []Role { return slices.Clone(roles) }
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+func (r Role) Valid() bool { return slices.Contains(roles, r) }
 
 // CanCoach reports whether a person with role r may write coaching items.
 func (r Role) CanCoach() bool { return r == RoleLead || r == RoleCoordinator }

@@ -9,6 +9,7 @@ package plan
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,13 +46,16 @@ const (
 )
 
 // Metrics lists every metric with its unit and the direction that is better.
-var Metrics = []MetricInfo{
+var metricInfos = []MetricInfo{
 	{SLACompliance, "SLA compliance", "%", ">="},
 	{FCR, "First-contact resolution", "%", ">="},
 	{DocumentationScore, "Documentation score (quality reviews)", "/5", ">="},
 	{ReviewAverage, "Quality review average", "/5", ">="},
 	{ReopenRate, "Reopen rate", "%", "<="},
 }
+
+// Metrics lists the figures a goal can target; the slice is the caller's own.
+func Metrics() []MetricInfo { return slices.Clone(metricInfos) }
 
 // MetricInfo describes a metric.
 type MetricInfo struct {
@@ -62,7 +66,7 @@ type MetricInfo struct {
 }
 
 func info(m Metric) (MetricInfo, bool) {
-	for _, i := range Metrics {
+	for _, i := range metricInfos {
 		if i.Metric == m {
 			return i, true
 		}

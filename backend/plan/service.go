@@ -34,15 +34,16 @@ type Plan struct {
 	TechnicianID string `json:"technicianId"`
 	AuthorID     string `json:"authorId"`
 	Content
-	Shared     bool      `json:"shared"`
-	Mine       bool      `json:"mine"`
-	Live       []Figure  `json:"live"` // each goal over the last week, as of now
-	Entries    []Entry   `json:"entries"`
-	NextReview string    `json:"nextReview"`
-	ReviewDue  bool      `json:"reviewDue"`
-	Created    time.Time `json:"created"`
-	Updated    time.Time `json:"updated"`
-	Conflict   bool      `json:"conflict"`
+	Shared      bool      `json:"shared"`
+	Mine        bool      `json:"mine"`
+	Live        []Figure  `json:"live"`                  // each goal over the last week, as of now
+	LiveProblem string    `json:"liveProblem,omitempty"` // why some live figures are unknown, when they could not be measured
+	Entries     []Entry   `json:"entries"`
+	NextReview  string    `json:"nextReview"`
+	ReviewDue   bool      `json:"reviewDue"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	Conflict    bool      `json:"conflict"`
 }
 
 // Service reads and writes improvement plans as the person bound to this device.
@@ -242,7 +243,9 @@ func (s *Service) plan(rd private.Reader, r change.Record, o private.Opened[Cont
 	for _, g := range c.Goals[len(live):] {
 		live = append(live, Measure(g, 0, false))
 	}
-	_ = err
+	if err != nil {
+		p.LiveProblem = "some live figures could not be measured now; they show as unknown"
+	}
 	p.Live = live
 	return p
 }

@@ -41,8 +41,11 @@ const (
 	Escalation    Dimension = "escalation"
 )
 
-// Rubric lists the dimensions in the order they are shown.
-var Rubric = []Dimension{Diagnosis, Communication, Documentation, Escalation}
+// rubric lists the dimensions in the order they are shown.
+var rubric = []Dimension{Diagnosis, Communication, Documentation, Escalation}
+
+// Rubric lists the dimensions a review scores, in order; the slice is the caller's own.
+func Rubric() []Dimension { return slices.Clone(rubric) }
 
 // Score is one dimension's mark (1-5) and why.
 type Score struct {
@@ -89,11 +92,11 @@ func (c Content) Validate() error {
 		return err
 	}
 	for d := range c.Scores {
-		if !slices.Contains(Rubric, d) {
+		if !slices.Contains(rubric, d) {
 			return field.Errorf("scores", "%q is not on the rubric", d)
 		}
 	}
-	for _, d := range Rubric {
+	for _, d := range rubric {
 		s, ok := c.Scores[d]
 		if !ok || s.Score < 1 || s.Score > 5 {
 			return field.Errorf("scores."+string(d), "score %s from 1 to 5", d)
@@ -108,10 +111,10 @@ func (c Content) Validate() error {
 // Average is the mean of the content's rubric scores.
 func (c Content) Average() float64 {
 	sum := 0
-	for _, d := range Rubric {
+	for _, d := range rubric {
 		sum += c.Scores[d].Score
 	}
-	return round2(float64(sum) / float64(len(Rubric)))
+	return round2(float64(sum) / float64(len(rubric)))
 }
 
 // Review is a quality review as its reader sees it.
@@ -183,7 +186,7 @@ func Trend(reviews []Review) []Month {
 			months[m] = a
 		}
 		a.n++
-		for _, d := range Rubric {
+		for _, d := range rubric {
 			a.sum[d] += r.Scores[d].Score
 		}
 	}
@@ -191,11 +194,11 @@ func Trend(reviews []Review) []Month {
 	for m, a := range months {
 		mo := Month{Month: m, Reviews: a.n, By: map[Dimension]float64{}}
 		total := 0
-		for _, d := range Rubric {
+		for _, d := range rubric {
 			mo.By[d] = round2(float64(a.sum[d]) / float64(a.n))
 			total += a.sum[d]
 		}
-		mo.Average = round2(float64(total) / float64(a.n*len(Rubric)))
+		mo.Average = round2(float64(total) / float64(a.n*len(rubric)))
 		out = append(out, mo)
 	}
 	slices.SortFunc(out, func(a, b Month) int { return strings.Compare(a.Month, b.Month) })

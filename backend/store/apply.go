@@ -53,7 +53,11 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 		res.Buffered += part.Buffered
 		res.Rejected = append(res.Rejected, part.Rejected...)
 		for _, c := range applied {
-			_ = s.clock.Observe(c.HLC)
+			if err := s.clock.Observe(c.HLC); err != nil {
+				// Applied changes passed the drift check; one failing it now means this
+				// device's clock went back. Its next timestamps still order after its own.
+				s.log.Warn("a change applied is stamped further ahead than this clock follows", "device", c.Device, "err", err)
+			}
 		}
 		if len(applied) > 0 {
 			s.publish(Event{Changes: applied, recs: s.recent}) // applyPart left its committed records there

@@ -152,11 +152,12 @@ func cmpName(dev change.Record) string {
 	return dev.ID
 }
 
-// latestKey returns the newest team key record by (HLC, device) of its write.
-func (r *Replica) latestKey() (change.Record, bool) {
+// latestKey returns the newest team key record by (HLC, device) of its write. A read
+// fault is an error, never "no key": a rotation must not act on half a picture.
+func (r *Replica) latestKey() (change.Record, bool, error) {
 	var best change.Record
 	found := false
-	_ = r.st.Scan(KindTeamKey, func(rec change.Record) error {
+	err := r.st.Scan(KindTeamKey, func(rec change.Record) error {
 		w := rec.Fields[fieldSealed].Write
 		if !found || w.At > best.Fields[fieldSealed].At ||
 			(w.At == best.Fields[fieldSealed].At && best.Fields[fieldSealed].ID.Less(w.ID)) {
@@ -164,14 +165,21 @@ func (r *Replica) latestKey() (change.Record, bool) {
 		}
 		return nil
 	})
-	return best, found
+	if err != nil {
+		return change.Record{}, false, fmt.Errorf("read team keys: %w", err)
+	}
+	return best, found, nil
 }
 
 // advanceRotation moves this device through install, use and retire of the
 // team's newest key. It runs on the replica goroutine, every second and after
 // commits that touch team keys.
 func (r *Replica) advanceRotation() {
-	rec, ok := r.latestKey()
+	rec, ok, err := r.latestKey()
+	if err != nil {
+		r.log.Error("team key rotation paused", "err", err)
+		return
+	}
 	if !ok {
 		return
 	}

@@ -62,12 +62,14 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 func (r *Replica) Peers() []PeerStatus {
 	mine := r.vector()
 	byID := map[string]*PeerStatus{}
-	_ = r.st.Scan(store.KindDevice, func(rec change.Record) error {
+	if err := r.st.Scan(store.KindDevice, func(rec change.Record) error {
 		if rec.ID != r.self {
 			byID[rec.ID] = &PeerStatus{Device: rec.ID, Name: rec.String(store.FieldDeviceName), Removed: rec.Deleted()}
 		}
 		return nil
-	})
+	}); err != nil {
+		r.log.Error("read the team's device list; peers show without names", "err", err)
+	}
 	r.mu.Lock()
 	for id, p := range r.peers {
 		ps, ok := byID[id]
@@ -128,12 +130,16 @@ func (r *Replica) noteJoinFailure(err error) {
 // refreshRemoved rereads which devices the team removed.
 func (r *Replica) refreshRemoved() {
 	removed := map[string]bool{}
-	_ = r.st.Scan(store.KindDevice, func(rec change.Record) error {
+	if err := r.st.Scan(store.KindDevice, func(rec change.Record) error {
 		if rec.Deleted() {
 			removed[rec.ID] = true
 		}
 		return nil
-	})
+	}); err != nil {
+		// Keep the list it had: an empty one would let removed devices back in.
+		r.log.Error("reread removed devices; the previous list stays in force", "err", err)
+		return
+	}
 	r.mu.Lock()
 	r.removed = removed
 	r.mu.Unlock()
