@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build test test-go test-frontend test-e2e bench setup-build setup-test wails-cli clean
+.PHONY: run serve build test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -53,6 +53,24 @@ test-e2e: frontend/dist/index.html
 		$(GO) build -o build/bin/outpost-headless . && \
 		cd frontend && OUTPOST_BIN=../build/bin/outpost-headless npm run e2e; \
 	fi
+
+## fuzz: every fuzz target for 10 minutes (FUZZTIME=...); fuzz-short: 20 s each, as CI runs it
+fuzz:
+	FUZZTIME=$${FUZZTIME:-10m} .ci/fuzz
+
+fuzz-short:
+	FUZZTIME=20s .ci/fuzz
+
+## chaos: three real `outpost serve` peers under 100 cycles of kill -9, SIGSTOP/SIGCONT and restarts while
+## they take writes; every acknowledged write must reach every peer and their state hashes must agree
+## (CYCLES=..., SEED=...); chaos-short: 10 cycles, as CI runs it
+chaos: frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} $${SEED:+-seed $$SEED}
+
+chaos-short: frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10
 
 ## bench: Go benchmarks of every package plus end-to-end figures (10k and 100k tickets, cold start
 ## under Xvfb), printed as one table with goals and written to build/bench.json; datasets are kept in build/bench-data

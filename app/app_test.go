@@ -17,7 +17,7 @@ import (
 	"outpost/backend/ticket"
 )
 
-func openApp(t *testing.T) *App {
+func openApp(t testing.TB) *App {
 	t.Helper()
 	a, err := Open(context.Background(), Config{DataDir: t.TempDir(), DeviceName: "desk-1", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

@@ -175,7 +175,7 @@ func (b *reader) Read(p []byte) (int, error) {
 }
 
 func newReader(r io.Reader) (*reader, Info, error) {
-	br := &reader{in: bufio.NewReaderSize(r, 1<<20), sum: sha256.New()}
+	br := &reader{in: bufio.NewReaderSize(r, 64<<10), sum: sha256.New()}
 	head := make([]byte, len(magic)+1)
 	if _, err := io.ReadFull(br, head); err != nil || string(head[:len(magic)]) != magic {
 		return nil, Info{}, ErrNotBackup

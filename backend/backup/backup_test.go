@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/change"
 	"outpost/backend/demo"
 	"outpost/backend/store"
 	"outpost/backend/store/storetest"
@@ -146,8 +147,7 @@ func TestDamageIsDescribedInWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
-	words := regexp.MustCompile(`^(` + regexp.QuoteMeta(ErrNotBackup.Error()) + `|` + regexp.QuoteMeta(ErrNewerFormat.Error()) + `|` +
-		regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+)?)$`)
+	words := knownRefusal
 	dst := open(t, "new laptop")
 	for pos := 0; pos < len(good); pos += max(1, len(good)/150) {
 		for _, flip := range []byte{0x01, 0x20, 0x80, 0xff} {
@@ -162,6 +162,34 @@ func TestDamageIsDescribedInWords(t *testing.T) {
 			}
 		}
 	}
+}
+
+// knownRefusal matches every sentence a refused backup may be described by.
+var knownRefusal = regexp.MustCompile(`^(` + regexp.QuoteMeta(ErrNotBackup.Error()) + `|` + regexp.QuoteMeta(ErrNewerFormat.Error()) + `|` +
+	regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+)?)$`)
+
+// FuzzRead reads arbitrary bytes as a backup: never a panic, and a refusal is always one of
+// the known sentences (never the file's bytes).
+func FuzzRead(f *testing.F) {
+	// A real backup of three tickets with comments is the seed in testdata/fuzz/FuzzRead;
+	// opening a store here would be repeated in every fuzzing worker.
+	f.Add([]byte("OUTPOST-BACKUP\n"))
+	f.Add([]byte("id,title\n1,Printer\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := 0
+		_, err := each(bytes.NewReader(b), func(cs []change.Change) error {
+			for _, c := range cs {
+				if c.Validate() != nil {
+					t.Fatalf("an invalid change was handed on: %+v", c)
+				}
+			}
+			n += len(cs)
+			return nil
+		})
+		if err != nil && !knownRefusal.MatchString(err.Error()) {
+			t.Fatalf("refusal %q is not one of the known sentences", err.Error())
+		}
+	})
 }
 
 func TestWriteFileIsPrivateAndComplete(t *testing.T) {

@@ -1,0 +1,199 @@
+// Command chaos runs real `outpost serve` peers of one team on loopback, writes tickets to
+// every peer through the documented HTTP API, and meanwhile kills (-9), freezes (SIGSTOP,
+// SIGCONT) and restarts them. At the end every acknowledged write must be on every peer
+// and every peer's state hash (SystemService/State) must be equal. `make chaos` runs it;
+// CI runs a short version. It lives under .ci because it is tooling, not the product.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+)
+
+type result struct {
+	cycles, kills, freezes, restarts int
+	acked, lost, divergent           int
+	converge                         time.Duration
+}
+
+func main() {
+	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
+	n := flag.Int("peers", 3, "peers in the team")
+	cycles := flag.Int("cycles", 20, "fault cycles")
+	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the fault schedule")
+	keep := flag.Bool("keep", false, "keep the peers' data directories and logs")
+	flag.Parse()
+	root, err := os.MkdirTemp("", "outpost-chaos-")
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("chaos: %d peers, %d cycles, seed %d, logs in %s\n", *n, *cycles, *seed, root)
+	res, err := run(*bin, root, *n, *cycles, rand.New(rand.NewSource(*seed)))
+	if !*keep && err == nil && res.lost == 0 && res.divergent == 0 {
+		os.RemoveAll(root)
+	}
+	if err != nil {
+		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, *seed, root))
+	}
+	fmt.Printf("chaos: cycles %d (kill -9 %d, freeze %d, restart %d), acknowledged writes %d, lost %d, divergent peers %d, converged %.1f s after the faults\n",
+		res.cycles, res.kills, res.freezes, res.restarts, res.acked, res.lost, res.divergent, res.converge.Seconds())
+	if res.lost > 0 || res.divergent > 0 {
+		fmt.Printf("chaos: 0 passed, 1 failed (seed %d, logs in %s)\n", *seed, root)
+		os.Exit(1)
+	}
+	fmt.Println("chaos: 1 passed, 0 failed")
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "chaos:", err)
+	fmt.Println("chaos: 0 passed, 1 failed")
+	os.Exit(1)
+}
+
+func run(bin, root string, n, cycles int, rng *rand.Rand) (result, error) {
+	peers, err := formTeam(bin, root, n)
+	if err != nil {
+		return result{}, err
+	}
+	defer func() {
+		for _, p := range peers {
+			p.stop()
+		}
+	}()
+	ctx, stopWork := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	var wg sync.WaitGroup
+	for _, p := range peers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			write(ctx, p, func(id string) { mu.Lock(); acked[id] = true; mu.Unlock() })
+		}()
+	}
+	res := result{cycles: cycles}
+	for range cycles {
+		if err := fault(peers[rng.Intn(len(peers))], rng, &res); err != nil {
+			stopWork()
+			wg.Wait()
+			return res, err
+		}
+		time.Sleep(time.Duration(200+rng.Intn(600)) * time.Millisecond)
+	}
+	stopWork()
+	wg.Wait()
+	ended := time.Now()
+	res.divergent = converge(peers, 90*time.Second)
+	res.converge = time.Since(ended)
+	res.acked = len(acked)
+	for id := range acked {
+		for _, p := range peers {
+			var t struct {
+				ID string `json:"id"`
+			}
+			if err := p.call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
+				res.lost++
+				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.name, err)
+			}
+		}
+	}
+	return res, nil
+}
+
+// formTeam creates a team on the first peer, joins the others with its invite and starts all.
+func formTeam(bin, root string, n int) ([]*peer, error) {
+	var peers []*peer
+	for i := range n {
+		p, err := newPeer(bin, root, fmt.Sprintf("peer-%d", i+1))
+		if err != nil {
+			return nil, err
+		}
+		peers = append(peers, p)
+	}
+	if _, err := peers[0].cli("team", "create", "Chaos"); err != nil {
+		return nil, err
+	}
+	code, err := peers[0].cli("team", "invite")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range peers[1:] {
+		if _, err := p.cli("team", "join", code); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range peers {
+		if err := p.start(); err != nil {
+			return nil, err
+		}
+	}
+	return peers, nil
+}
+
+// write creates tickets on p until ctx ends, reporting each one the API acknowledged.
+func write(ctx context.Context, p *peer, ack func(id string)) {
+	for i := 0; ctx.Err() == nil; i++ {
+		var t struct {
+			ID string `json:"id"`
+		}
+		err := p.call(ctx, "TicketService/Create", &t, map[string]any{"title": fmt.Sprintf("Chaos write %d from %s", i, p.name)})
+		if err == nil && t.ID != "" {
+			ack(t.ID)
+		}
+		time.Sleep(15 * time.Millisecond)
+	}
+}
+
+// fault does one thing to p: kill -9 and restart, freeze and thaw, or a clean restart.
+func fault(p *peer, rng *rand.Rand, res *result) error {
+	switch rng.Intn(3) {
+	case 0:
+		p.kill()
+		res.kills++
+		time.Sleep(time.Duration(100+rng.Intn(700)) * time.Millisecond)
+		return p.start()
+	case 1:
+		p.signal(syscall.SIGSTOP)
+		res.freezes++
+		time.Sleep(time.Duration(500+rng.Intn(1500)) * time.Millisecond)
+		p.signal(syscall.SIGCONT)
+		return nil
+	default:
+		p.stop()
+		res.restarts++
+		return p.start()
+	}
+}
+
+// converge waits until every peer reports the same state hash and returns how many peers
+// still differ from the first when the time is up.
+func converge(peers []*peer, within time.Duration) int {
+	deadline := time.Now().Add(within)
+	for {
+		hashes := make([]string, len(peers))
+		for i, p := range peers {
+			var st struct {
+				Hash string `json:"hash"`
+			}
+			if err := p.call(context.Background(), "SystemService/State", &st); err == nil {
+				hashes[i] = st.Hash
+			}
+		}
+		differ := 0
+		for _, h := range hashes[1:] {
+			if h == "" || h != hashes[0] {
+				differ++
+			}
+		}
+		if differ == 0 && hashes[0] != "" || time.Now().After(deadline) {
+			return differ
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}

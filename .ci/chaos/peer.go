@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// peer is one real `outpost serve` process with its own data directory and ports.
+type peer struct {
+	name   string
+	bin    string
+	dir    string
+	http   int
+	gossip int
+	token  string
+	cmd    *exec.Cmd
+	log    *os.File
+	client *http.Client
+}
+
+var linkPattern = regexp.MustCompile(`http://\S+\?token=(\w+)`)
+
+func newPeer(bin, root, name string) (*peer, error) {
+	h, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	g, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(root, name)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	return &peer{name: name, bin: bin, dir: dir, http: h, gossip: g, client: &http.Client{Timeout: 5 * time.Second}}, nil
+}
+
+func (p *peer) gossipFlags() []string {
+	return []string{"--data", p.dir, "--name", p.name, "--gossip-bind", "127.0.0.1", "--gossip-port", fmt.Sprint(p.gossip),
+		"--gossip-preset", "local", "--no-mdns"}
+}
+
+// cli runs a one-shot command (team create, invite, join) on the peer's data directory.
+func (p *peer) cli(args ...string) (string, error) {
+	cmd := exec.Command(p.bin, append(args, p.gossipFlags()...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("outpost %s: %v: %s", strings.Join(args, " "), err, stderr.Bytes())
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// start runs `outpost serve` and waits for its printed link.
+func (p *peer) start() error {
+	logf, err := os.OpenFile(filepath.Join(filepath.Dir(p.dir), p.name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	args := append([]string{"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", p.http)}, p.gossipFlags()...)
+	cmd := exec.Command(p.bin, args...)
+	cmd.Stderr = logf
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		logf.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		return err
+	}
+	p.cmd, p.log = cmd, logf
+	link := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if m := linkPattern.FindStringSubmatch(sc.Text()); m != nil {
+				link <- m[1]
+			}
+		}
+	}()
+	select {
+	case tok := <-link:
+		p.token = tok
+		return nil
+	case <-time.After(30 * time.Second):
+		p.kill()
+		return fmt.Errorf("%s printed no link in 30 s (log: %s.log)", p.name, p.name)
+	}
+}
+
+// kill ends the process with SIGKILL, as a crash or a pulled plug would.
+func (p *peer) kill() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+	p.log.Close()
+	p.cmd = nil
+}
+
+// stop ends the process cleanly.
+func (p *peer) stop() {
+	if p.cmd == nil {
+		return
+	}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = p.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-done
+	}
+	p.log.Close()
+	p.cmd = nil
+}
+
+func (p *peer) signal(s syscall.Signal) {
+	if p.cmd != nil {
+		_ = p.cmd.Process.Signal(s)
+	}
+}
+
+// call invokes Service/Method over the documented HTTP API.
+func (p *peer) call(ctx context.Context, method string, out any, args ...any) error {
+	body, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("http://127.0.0.1:%d/api/%s", p.http, method), bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	resp, err := p.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: %d %s", method, resp.StatusCode, raw)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+func freePort() (int, error) {
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return 0, err
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
+		ln.Close()
+		if err == nil {
+			u.Close()
+			return port, nil
+		}
+	}
+	return 0, fmt.Errorf("no port free for TCP and UDP")
+}
