@@ -27,6 +27,8 @@ Usage:
   outpost team invite         print an invite code for a new device (it carries the team key)
   outpost team join CODE      join a team with an invite code
   outpost team leave          stop syncing and forget the team (local data stays)
+  outpost team peers          list the saved peer addresses the device keeps trying
+  outpost team forget ADDR    stop trying a saved peer address (HOST:PORT)
   outpost team rotate-key     replace the team key (after removing a lost device)
   outpost demo [--tickets N --technicians M --sops K --seed S]
                               generate a year of realistic help-desk data (same seed, same data)

@@ -328,6 +328,25 @@ func (s *TeamService) Leave() error {
 	return s.a.userError("leave team", team.Leave(s.a.cfg.DataDir))
 }
 
+// ForgetPeer stops trying a saved peer address (one that belongs to no peer any more, or
+// that a misbehaving device announced) and removes it from the team file.
+func (s *TeamService) ForgetPeer(addr string) (TeamStatus, error) {
+	addr = strings.TrimSpace(addr)
+	forgot := false
+	if rep := s.a.replica(); rep != nil {
+		forgot = rep.Forget(addr)
+	}
+	s.a.editTeam(func(tm *team.Team) bool {
+		removed := tm.RemovePeer(addr)
+		forgot = forgot || removed
+		return removed
+	})
+	if !forgot {
+		return TeamStatus{}, field.Errorf("address", "%q is not one of the addresses this device tries", addr)
+	}
+	return s.Status()
+}
+
 // AddPeer contacts a peer at host:port (when mDNS cannot see it) and remembers
 // it: the reconnect loop keeps trying it, also after a restart.
 func (s *TeamService) AddPeer(addr string) (TeamStatus, error) {

@@ -180,6 +180,16 @@ func TestJoinRefusesTheTeamItIsInAndAnother(t *testing.T) {
 	if _, err := stranger.Team.Join(code); !errors.Is(err, ErrInTeam) || !strings.Contains(err.Error(), `this invite is for another team, "Helpdesk"`) {
 		t.Fatalf("joining another team = %v", err)
 	}
+	// A saved address can be forgotten, once.
+	if st, err := other.Team.ForgetPeer("127.0.0.1:1"); err != nil || slices.Contains(st.Known, "127.0.0.1:1") {
+		t.Fatalf("ForgetPeer = %+v, %v", st.Known, err)
+	}
+	if tm, _ := team.Load(otherDir); slices.Contains(tm.Peers, "127.0.0.1:1") {
+		t.Fatalf("the team file still holds the forgotten address: %v", tm.Peers)
+	}
+	if _, err := other.Team.ForgetPeer("127.0.0.1:1"); !isField(err, "address") {
+		t.Fatalf("forgetting it again = %v, want an address error", err)
+	}
 	// The command line refuses to change the team file while Outpost holds the directory.
 	if exit := teamCommand([]string{"leave"}, otherDir, SyncConfig{}); exit == 0 {
 		t.Fatal("team leave succeeded while the app holds the data directory")
@@ -224,4 +234,25 @@ func TestStateHashIsEqualOnceReplicasConverge(t *testing.T) {
 		b, _ := other.System.State()
 		return a.Hash == b.Hash && a.Changes == b.Changes
 	})
+}
+
+func TestTeamForgetCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code := teamCommand([]string{"create", "Ops"}, dir, SyncConfig{}); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	tm, _ := team.Load(dir)
+	tm.AddPeers("192.168.1.20:7481", "192.168.1.21:7481")
+	if err := team.Save(dir, tm); err != nil {
+		t.Fatal(err)
+	}
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, SyncConfig{}); code != 0 {
+		t.Fatalf("team forget exit %d", code)
+	}
+	if tm, _ := team.Load(dir); !slices.Equal(tm.Peers, []string{"192.168.1.21:7481"}) {
+		t.Fatalf("peers after forget: %v", tm.Peers)
+	}
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, SyncConfig{}); code == 0 {
+		t.Fatal("forgetting an address that is not saved succeeded")
+	}
 }

@@ -24,13 +24,13 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 		return 1
 	}
 	if len(args) == 0 {
-		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | leave | rotate-key")
+		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | peers | forget HOST:PORT | leave | rotate-key")
 		return 2
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return fail(err)
 	}
-	if slices.Contains([]string{"create", "join", "leave"}, args[0]) { // they change the team file a running Outpost holds
+	if slices.Contains([]string{"create", "join", "leave", "forget"}, args[0]) { // they change the team file a running Outpost holds
 		lock, err := store.LockDir(dataDir)
 		if errors.Is(err, store.ErrAlreadyRunning) {
 			return fail(errors.New("Outpost is running with this data directory: use Team & peers in the app, or stop it first"))
@@ -85,6 +85,32 @@ func teamCommand(args []string, dataDir string, sc SyncConfig) int {
 			return fail(err)
 		}
 		fmt.Printf("Joined team %q; Outpost will sync with %s when it runs.\n", tm.Name, strings.Join(tm.Peers, ", "))
+	case "peers":
+		tm, err := team.Load(dataDir)
+		if err != nil {
+			return fail(err)
+		}
+		if len(tm.Peers) == 0 {
+			fmt.Println("No saved peer addresses: this device finds its team by mDNS, invites and addresses added by hand.")
+		}
+		for _, p := range tm.Peers {
+			fmt.Println(p)
+		}
+	case "forget":
+		if len(args) != 2 {
+			return fail(errors.New("give the address: outpost team forget HOST:PORT"))
+		}
+		tm, err := team.Load(dataDir)
+		if err != nil {
+			return fail(err)
+		}
+		if !tm.RemovePeer(args[1]) {
+			return fail(fmt.Errorf("%s is not a saved peer address (see `outpost team peers`)", args[1]))
+		}
+		if err := team.Save(dataDir, tm); err != nil {
+			return fail(err)
+		}
+		fmt.Printf("Forgot %s.\n", args[1])
 	case "leave":
 		if err := team.Leave(dataDir); err != nil {
 			return fail(err)

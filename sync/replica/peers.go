@@ -157,6 +157,15 @@ func (r *Replica) remember(addrs ...string) {
 	}
 }
 
+// Forget stops the reconnect loop trying addr; it reports whether addr was known.
+func (r *Replica) Forget(addr string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := len(r.known)
+	r.known = slices.DeleteFunc(r.known, func(a string) bool { return a == addr })
+	return len(r.known) != n
+}
+
 // Known returns the addresses the reconnect loop tries.
 func (r *Replica) Known() []string {
 	r.mu.Lock()

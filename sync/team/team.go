@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -88,6 +89,13 @@ func (t *Team) AddPeers(addrs ...string) {
 	if len(t.Peers) > 64 {
 		t.Peers = t.Peers[len(t.Peers)-64:]
 	}
+}
+
+// RemovePeer forgets an address; it reports whether the team knew it.
+func (t *Team) RemovePeer(addr string) bool {
+	n := len(t.Peers)
+	t.Peers = slices.DeleteFunc(t.Peers, func(a string) bool { return a == addr })
+	return len(t.Peers) != n
 }
 
 func contains(s []string, v string) bool {
