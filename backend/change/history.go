@@ -20,8 +20,9 @@ type Entry struct {
 	Resolves   bool            `json:"resolves"`   // settled an earlier concurrent edit
 }
 
-// History lists every operation of changes, oldest first, marking writes that are
-// in an unresolved concurrent edit of rec and writes that resolved one.
+// History lists every operation of changes, oldest first, marking the writes that were
+// concurrent (unresolved heads of rec, or heads a later write settled together) and the
+// writes that settled them.
 func History(changes []Change, rec Record) []Entry {
 	cs := slices.Clone(changes)
 	slices.SortFunc(cs, func(a, b Change) int {
@@ -33,6 +34,20 @@ func History(changes []Change, rec Record) []Entry {
 		}
 		return 0
 	})
+	settled := map[string]map[ID]bool{} // field -> writes a later write named among several heads
+	for _, c := range cs {
+		for _, op := range c.Ops {
+			if op.Op != OpSet || len(op.Replaces) < 2 {
+				continue
+			}
+			if settled[op.Field] == nil {
+				settled[op.Field] = map[ID]bool{}
+			}
+			for _, r := range op.Replaces {
+				settled[op.Field][r] = true
+			}
+		}
+	}
 	var out []Entry
 	for _, c := range cs {
 		for _, op := range c.Ops {
@@ -40,7 +55,7 @@ func History(changes []Change, rec Record) []Entry {
 				Field: op.Field, Op: op.Op, Value: op.Value, Elem: op.Elem}
 			if op.Op == OpSet {
 				f := rec.Fields[op.Field]
-				e.Concurrent = len(f.Heads) > 1 && slices.Contains(f.Heads, c.ID())
+				e.Concurrent = len(f.Heads) > 1 && slices.Contains(f.Heads, c.ID()) || settled[op.Field][c.ID()]
 				e.Resolves = len(op.Replaces) > 1
 			}
 			out = append(out, e)

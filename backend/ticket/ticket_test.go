@@ -3,6 +3,8 @@ package ticket
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,6 +212,24 @@ func TestConcurrentEditIsFlaggedAndResolvable(t *testing.T) {
 	gb, _ = sb.Update(ctx, "bob", tk.ID, Patch{Title: &t3})
 	if gb.Conflict {
 		t.Fatalf("sequential overwrite flagged as conflict")
+	}
+	// Once settled, the history still says which writes were concurrent, and only those.
+	hist, _ = sb.History(tk.ID)
+	var marks []string
+	for _, e := range hist {
+		if e.Field == "title" {
+			marks = append(marks, fmt.Sprintf("%s concurrent=%v resolves=%v", e.Value, e.Concurrent, e.Resolves))
+		}
+	}
+	want := []string{
+		fmt.Sprintf("%q concurrent=false resolves=false", tk.Title),
+		fmt.Sprintf("%q concurrent=true resolves=false", t1),
+		fmt.Sprintf("%q concurrent=true resolves=false", t2),
+		fmt.Sprintf("%s concurrent=false resolves=true", loser.Value),
+		fmt.Sprintf("%q concurrent=false resolves=false", t3),
+	}
+	if !slices.Equal(marks, want) {
+		t.Fatalf("title history after settling:\n%s\nwant\n%s", strings.Join(marks, "\n"), strings.Join(want, "\n"))
 	}
 }
 
