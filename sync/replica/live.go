@@ -121,6 +121,7 @@ func (r *Replica) handle(raws [][]byte) {
 		switch {
 		case m.Change != nil:
 			c := m.Change.Change
+			r.noteHolds(from, c.Device, c.Seq)
 			if lacks(c.Device, c.Seq) && !seen[c.ID()] {
 				seen[c.ID()] = true
 				live = append(live, c)
@@ -128,6 +129,9 @@ func (r *Replica) handle(raws [][]byte) {
 				by[c.ID()] = from
 			}
 		case m.Have != nil:
+			if from == m.Have.Device {
+				r.noteHolds(from, m.Have.Device, m.Have.Seq)
+			}
 			if lacks(m.Have.Device, m.Have.Seq) {
 				r.relayNotice(m.Have)
 				r.pull(from)
@@ -154,11 +158,53 @@ func (r *Replica) handle(raws [][]byte) {
 	}
 	r.count(func(s *Stats) { s.Rejected += len(res.Rejected) })
 	r.count(func(s *Stats) { s.Applied += res.Applied })
+	for _, c := range live {
+		if c.Device != r.self {
+			r.owe[c.Device] = true
+		}
+	}
 	if res.Buffered > 0 {
 		for from := range senders {
 			r.pull(from) // a gap: fetch what came before
 		}
 	}
+}
+
+// noteHolds records that peer from holds device's change seq (it sent or relayed it),
+// so the Peers view's behind and ahead follow live traffic instead of waiting for the
+// next push/pull. Only a peer whose vector is known is updated, and a device's count
+// only grows: the figures are for display, and anti-entropy still compares whole vectors.
+func (r *Replica) noteHolds(from, device string, seq uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if p, ok := r.peers[from]; ok && p.vector != nil && p.vector[device] < seq {
+		p.vector[device] = seq
+	}
+}
+
+// acknowledge tells each device whose live changes this replica applied since the last
+// tick what it now holds (its version vector, as push/pull would), so that device's
+// Peers view stops counting them as missing within a second instead of at the next
+// push/pull. It runs on the replica goroutine, once a second.
+func (r *Replica) acknowledge() {
+	if len(r.owe) == 0 {
+		return
+	}
+	msg, err := wire.Encode(wire.TypeState, wire.State{From: r.self, Vector: r.vector()})
+	if err != nil {
+		return
+	}
+	for _, n := range r.ml.Members() {
+		if !r.owe[n.Name] {
+			continue
+		}
+		if len(msg) <= wire.MaxPacket {
+			_ = r.ml.SendBestEffort(n, msg)
+		} else {
+			_ = r.ml.SendReliable(n, msg)
+		}
+	}
+	clear(r.owe)
 }
 
 // relayNotice passes on a notice that told this replica of a change it had missed:

@@ -81,6 +81,7 @@ type Replica struct {
 
 	mu       sync.Mutex
 	peers    map[string]*peer // by device ID; guarded by mu
+	owe      map[string]bool  // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
 	known    []string         // addresses to reconnect to; guarded by mu
 	removed  map[string]bool  // devices removed from the team; guarded by mu
 	stats    Stats            // guarded by mu
@@ -143,7 +144,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		cfg: cfg, st: cfg.Store, log: cfg.Logger.With("component", "replica"), self: cfg.Store.Device().ID,
 		id:    cfg.Identity,
 		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
-		stop: make(chan struct{}), peers: map[string]*peer{}, known: append([]string(nil), cfg.Team.Peers...),
+		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
 		removed: map[string]bool{},
 	}
 	if err := r.publishRecipient(ctx); err != nil {
@@ -277,6 +278,7 @@ func (r *Replica) loop() {
 			fn()
 		case <-tick.C:
 			r.expirePulls()
+			r.acknowledge()
 			r.advanceRotation()
 		case <-entropy.C:
 			r.pullRandomPeer()

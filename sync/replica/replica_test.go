@@ -238,3 +238,46 @@ func TestWrongTeamKeyCannotJoin(t *testing.T) {
 		t.Fatalf("team has %d members, want 1", n)
 	}
 }
+
+// TestPeersBehindFollowsLiveChanges: once the others hold this device's new changes, the
+// Peers view stops saying they are behind well before the next push/pull (5 s here).
+func TestPeersBehindFollowsLiveChanges(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 3)
+	converge(t, 15*time.Second, nodes...)
+	deadline := time.Now().Add(10 * time.Second)
+	for !knowsAll(nodes[0]) {
+		if time.Now().After(deadline) {
+			t.Fatalf("peers' vectors never known: %+v", nodes[0].rep.Peers())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for j := range 20 {
+		nodes[0].edit(t, fmt.Sprintf("b%d", j), "title", fmt.Sprintf("edit %d", j))
+	}
+	converge(t, 10*time.Second, nodes...)
+	within := time.Now().Add(2 * time.Second)
+	for {
+		behind := uint64(0)
+		for _, p := range nodes[0].rep.Peers() {
+			behind += p.Behind
+		}
+		if behind == 0 {
+			return
+		}
+		if time.Now().After(within) {
+			t.Fatalf("2 s after the others hold every change the Peers view still says %d behind: %+v", behind, nodes[0].rep.Peers())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func knowsAll(n *node) bool {
+	ps := n.rep.Peers()
+	for _, p := range ps {
+		if !p.Known {
+			return false
+		}
+	}
+	return len(ps) >= 2
+}
