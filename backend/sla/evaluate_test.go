@@ -315,6 +315,24 @@ func TestPolicyValidate(t *testing.T) {
 	}
 }
 
+func TestSettingsRefuseAResponseDueAfterTheResolution(t *testing.T) {
+	t.Parallel()
+	s := DefaultSettings()
+	if err := s.Validate(); err != nil {
+		t.Fatalf("default settings: %v", err)
+	}
+	s.Policy.Targets[1].Response = Span{2, BusinessDays} // 16 business hours
+	s.Policy.Targets[1].Resolution = Span{8, Hours}
+	assertField(t, s.Validate(), "policy.P2.response")
+	if _, err := NewEngine(s); err == nil {
+		t.Fatal("NewEngine accepted a response due after the resolution")
+	}
+	s.Policy.Targets[1].Response = Span{1, BusinessDays} // one 8-hour business day: due with the resolution
+	if err := s.Validate(); err != nil {
+		t.Fatalf("a response due with the resolution: %v", err)
+	}
+}
+
 func TestShort(t *testing.T) {
 	t.Parallel()
 	for d, want := range map[time.Duration]string{

@@ -120,7 +120,19 @@ func DefaultSettings() Settings {
 	return Settings{Policy: DefaultPolicy(), Calendar: DefaultCalendar()}
 }
 
-// Validate checks both parts and names the first bad field.
+// Validate checks both parts and names the first bad field. A response target must not be
+// later than its resolution target (business days counted at the calendar's day length).
 func (s Settings) Validate() error {
-	return field.First(s.Policy.Validate(), s.Calendar.Validate())
+	if err := field.First(s.Policy.Validate(), s.Calendar.Validate()); err != nil {
+		return err
+	}
+	day := time.Duration(s.Calendar.DayMinutes) * time.Minute
+	for _, t := range s.Policy.Targets {
+		if t.Response.duration(day) > t.Resolution.duration(day) {
+			return field.Errorf(fmt.Sprintf("policy.P%d.response", t.Priority),
+				"P%d: the first response (%d %s) cannot be due after the resolution (%d %s)",
+				t.Priority, t.Response.Amount, t.Response.Unit, t.Resolution.Amount, t.Resolution.Unit)
+		}
+	}
+	return nil
 }
