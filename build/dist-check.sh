@@ -73,6 +73,8 @@ for f in usr/bin/outpost usr/share/applications/outpost.desktop usr/share/icons/
   [ -f "$root/$f" ] || fail "the .deb lacks /$f"
 done
 [ -x "$root/usr/bin/outpost" ] || fail "/usr/bin/outpost is not executable"
+missing=$(ldd "$root/usr/bin/outpost" | grep 'not found' || true)
+[ -z "$missing" ] || fail "/usr/bin/outpost needs libraries this system lacks: $missing"
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$root/usr/share/applications/outpost.desktop"; fi
 got=$("$root/usr/bin/outpost" version)
 [ "$got" = "outpost $version" ] || fail "deb: outpost version says \"$got\", want \"outpost $version\""
@@ -106,8 +108,17 @@ if command -v 7z >/dev/null; then
   step "setup.exe carries outpost.exe and MicrosoftEdgeWebview2Setup.exe"
 fi
 
+product=$(sed -n 's/.*"productVersion": *"\([0-9.]*\)".*/\1/p' wails.json)
+res=$(7z x -so "$exe" .rsrc/0/version.txt 2>/dev/null | iconv -f utf-16le -t utf-8)
+for want in "FILEVERSION    ${product//./,},0" "PRODUCTVERSION ${product//./,},0" '"ProductName",       "Outpost"' \
+  '"OriginalFilename",  "outpost.exe"'; do
+  grep -qF "$want" <<<"$res" || { echo "$res" >&2; fail "outpost.exe's version resource lacks $want"; }
+done
+7z l "$exe" | grep -q 'GROUP_ICON' || fail "outpost.exe has no icon"
+step "outpost.exe: version resource $product, icon"
+
 if ! command -v wine >/dev/null; then
-  step "wine is not installed: Windows binaries checked by headers and listing only"
+  step "wine is not installed: the Windows files were checked by headers, resources and listing only"
   step "all checks passed"
   exit 0
 fi
@@ -115,29 +126,49 @@ export WINEPREFIX=$tmp/wine WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" WI
 step "wine: $(wine --version)"
 start=$(date +%s)
 wineboot -i >/dev/null 2>&1 || true
+winecfg -v win10 >/dev/null 2>&1 # a new prefix says Windows 7; the installer requires 10
 wineserver -w
 step "wine prefix ready in $(($(date +%s) - start)) s"
 winpath() { echo "Z:${1//\//\\}"; }
-got=$(wine "$exe" version | tr -d '\r')
-[ "$got" = "outpost $version" ] || fail "wine: outpost.exe version says \"$got\""
-step "wine: $got"
-serve_check wine "$(winpath "$tmp/wine-data")" wine "$exe"
+# Go 1.24+ programs need bcryptprimitives.dll (ProcessPrng, Windows 10+); Wine has it from version 9.
+# Debian 12's Wine 8.0 does not, so there the program itself cannot start and is checked as above.
+if wine "$exe" version >"$tmp/wine-version" 2>&1; then
+  got=$(tr -d '\r' <"$tmp/wine-version")
+  [ "$got" = "outpost $version" ] || fail "wine: outpost.exe version says \"$got\""
+  step "wine: $got"
+  serve_check wine "$(winpath "$tmp/wine-data")" wine "$exe"
+  runs=yes
+elif grep -q 'bcryptprimitives.dll not found' "$tmp/wine-version"; then
+  step "wine $(wine --version) lacks bcryptprimitives.dll, which Go programs need: outpost.exe not run"
+  runs=no
+else
+  cat "$tmp/wine-version" >&2
+  fail "wine: outpost.exe version failed"
+fi
 
-# The installer: as on a machine that already has the WebView2 Runtime (Windows 11), so the bootstrapper,
-# which needs the internet, is skipped; install silently, run the installed program, uninstall.
+# The installer (NSIS, runs on any Wine): as on a machine that already has the WebView2 Runtime
+# (Windows 11), so the bootstrapper, which needs the internet, is skipped; install silently, compare
+# the installed program with the portable one, uninstall.
 wine reg add 'HKLM\SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}' \
   /v pv /d 120.0.0.0 /f >/dev/null 2>&1
 wine "$setup" /S
 wineserver -w
 installed="$WINEPREFIX/drive_c/Program Files/Outpost/Outpost"
 [ -f "$installed/outpost.exe" ] && [ -f "$installed/uninstall.exe" ] || fail "setup.exe /S installed nothing in $installed"
-got=$(wine "$installed/outpost.exe" version | tr -d '\r')
-[ "$got" = "outpost $version" ] || fail "installed outpost.exe version says \"$got\""
-wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\OutpostOutpost' /v DisplayVersion 2>/dev/null |
-  grep -q DisplayVersion || fail "setup.exe registered no uninstaller"
-step "setup.exe installed $got with an uninstaller entry"
+cmp -s "$installed/outpost.exe" "$exe" || fail "setup.exe installed a different outpost.exe than the zip's"
+if [ "$runs" = yes ]; then
+  got=$(wine "$installed/outpost.exe" version | tr -d '\r')
+  [ "$got" = "outpost $version" ] || fail "installed outpost.exe version says \"$got\""
+fi
+reg=$(wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\OutpostOutpost' /v DisplayVersion 2>/dev/null | tr -d '\r')
+grep -q "DisplayVersion.*$product" <<<"$reg" || fail "setup.exe registered no uninstaller for $product: $reg"
+ls "$WINEPREFIX"/drive_c/users/Public/Desktop/Outpost.lnk "$WINEPREFIX"/drive_c/ProgramData/Microsoft/Windows/Start\ Menu/Programs/Outpost.lnk >/dev/null 2>&1 ||
+  step "note: shortcuts not found where expected"
+step "setup.exe installed outpost.exe (same as the zip's) with an uninstaller entry"
 wine "$installed/uninstall.exe" /S
 wineserver -w
 [ ! -e "$installed/outpost.exe" ] || fail "uninstall.exe /S left outpost.exe behind"
-step "uninstall.exe removed the program"
+wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\OutpostOutpost' >/dev/null 2>&1 &&
+  fail "uninstall.exe /S left its registry entry"
+step "uninstall.exe removed the program and its entry"
 step "all checks passed"

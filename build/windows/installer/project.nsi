@@ -1,4 +1,7 @@
 Unicode true
+# A 64-bit installer (Outpost ships for amd64 only): it also runs under a 64-bit-only Wine in `make dist-check`.
+Target amd64-unicode
+SetCompressor /SOLID lzma
 
 ####
 ## Please note: Template replacements don't work in this file. They are provided with default defines like
