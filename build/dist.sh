@@ -51,9 +51,8 @@ cp build/windows/portable.txt "$stage/win/outpost-$version-windows-amd64/README.
 root=$stage/deb
 install -D -m 0755 "$stage/outpost" "$root/usr/bin/outpost"
 install -D -m 0644 build/linux/outpost.desktop "$root/usr/share/applications/outpost.desktop"
-for size in 48 128 256 512; do
-  dir=$root/usr/share/icons/hicolor/${size}x${size}/apps
-  mkdir -p "$dir" && convert build/appicon.png -resize "${size}x${size}" "$dir/outpost.png"
+for size in 48 128 256 512; do # rendered from build/appicon.png once, committed
+  install -D -m 0644 "build/linux/icons/outpost-$size.png" "$root/usr/share/icons/hicolor/${size}x${size}/apps/outpost.png"
 done
 install -D -m 0644 build/linux/outpost.service "$root/usr/lib/systemd/user/outpost.service"
 install -D -m 0644 build/linux/copyright "$root/usr/share/doc/outpost/copyright"
@@ -67,7 +66,7 @@ tar_dir=$stage/tar/outpost-$version-linux-amd64
 mkdir -p "$tar_dir"
 cp "$stage/outpost" build/linux/outpost.desktop build/linux/outpost.service build/linux/tarball.txt "$tar_dir/"
 mv "$tar_dir/tarball.txt" "$tar_dir/README.txt"
-cp "$root/usr/share/icons/hicolor/256x256/apps/outpost.png" "$tar_dir/outpost.png"
+cp build/linux/icons/outpost-256.png "$tar_dir/outpost.png"
 tar -C "$stage/tar" --owner=0 --group=0 --sort=name -czf "$out/outpost-$version-linux-amd64.tar.gz" "outpost-$version-linux-amd64"
 
 (cd "$out" && sha256sum -- * > SHA256SUMS)
