@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test wails-cli clean
+.PHONY: run serve build dist dist-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test setup-dist wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -22,6 +22,19 @@ build: setup-build frontend/dist/index.html
 
 setup-build:
 	@.ci/setup build
+
+## dist: installers in build/dist: Windows setup.exe and portable .zip, Debian .deb, Linux tarball,
+## SHA256SUMS; versioned by `git describe` (see README "Install"; macOS: build/darwin/build.sh on a Mac)
+dist: setup-build setup-dist wails-cli frontend/dist/index.html
+	build/dist.sh
+
+## dist-check: smoke test of build/dist (checksums, the unpacked .deb's version and serve, the Windows
+## binary and installer under wine)
+dist-check: setup-dist
+	build/dist-check.sh
+
+setup-dist:
+	@.ci/setup dist
 
 ## wails-cli: the pinned Wails CLI (for `wails dev`)
 wails-cli:

@@ -13,6 +13,7 @@ import (
 var embedded embed.FS
 
 func main() {
+	attachConsole(os.Args[1:])
 	assets, err := fs.Sub(embedded, "frontend/dist")
 	if err != nil {
 		panic(err)

@@ -46,7 +46,7 @@ Flags:
 func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 	fl := flag.NewFlagSet("outpost", flag.ContinueOnError)
 	fl.Usage = func() { fmt.Fprint(fl.Output(), usage); fl.PrintDefaults() }
-	dataDir := fl.String("data", "", "data directory (default $OUTPOST_DATA_DIR or ~/.local/share/outpost)")
+	dataDir := fl.String("data", "", "data directory (default $OUTPOST_DATA_DIR, else ~/.local/share/outpost, %LOCALAPPDATA%\\Outpost or ~/Library/Application Support/Outpost)")
 	name := fl.String("name", "", "this device's name as peers see it (default: the host name)")
 	listen := fl.String("listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
 	verbose := fl.Bool("verbose", false, "log debug messages")

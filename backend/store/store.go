@@ -80,22 +80,6 @@ type Store struct {
 	closed bool
 }
 
-// DefaultDir returns the default data directory: $OUTPOST_DATA_DIR, else
-// <user data dir>/outpost (~/.local/share/outpost on Linux).
-func DefaultDir() (string, error) {
-	if d := os.Getenv("OUTPOST_DATA_DIR"); d != "" {
-		return d, nil
-	}
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "outpost"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find home directory: %w", err)
-	}
-	return filepath.Join(home, ".local", "share", "outpost"), nil
-}
-
 // Open opens (or creates) the replica in opts.Dir. A second Open of the same
 // directory, from this or another process, fails with ErrAlreadyRunning.
 func Open(ctx context.Context, opts Options) (*Store, error) {
