@@ -176,10 +176,13 @@ func (t Ticket) originEvents() []sla.Event {
 		add(firstOf(o.FirstResponse, o.Resolved, o.Created), sla.EventAssignee, o.Technician)
 	}
 	add(o.FirstResponse, sla.EventResponse, "")
-	add(o.Resolved, sla.EventStatus, string(StatusResolved))
+	add(firstOf(o.Resolved, o.Closed), sla.EventStatus, string(StatusResolved)) // closed with no resolution date: resolved then
 	add(o.Closed, sla.EventStatus, string(StatusClosed))
 	status := o.Status
-	if status != StatusNew && status != StatusResolved && status != StatusClosed {
+	switch {
+	case status == StatusClosed && o.Closed.IsZero(), status == StatusResolved && o.Resolved.IsZero() && o.Closed.IsZero():
+		add(firstOf(o.Updated, o.Resolved, o.Created), sla.EventStatus, string(status))
+	case status != StatusNew && status != StatusResolved && status != StatusClosed:
 		add(firstOf(o.Updated, o.Resolved, o.FirstResponse, o.Created), sla.EventStatus, string(status))
 	}
 	slices.SortStableFunc(out, func(a, b sla.Event) int { return a.At.Compare(b.At) })
