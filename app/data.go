@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -85,19 +86,43 @@ func (s *DataService) ImportPreview(content string, opts csvio.Options) (csvio.P
 // Import imports a CSV file's tickets. With errors in any row nothing is written
 // unless acceptValid is set; then the valid rows are imported and the others skipped.
 func (s *DataService) Import(content string, opts csvio.Options, acceptValid bool) (csvio.Result, error) {
+	return s.importFrom(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }, opts, acceptValid)
+}
+
+// importFrom imports the file src opens, reporting progress as EventDataProgress.
+func (s *DataService) importFrom(src csvio.Source, opts csvio.Options, acceptValid bool) (csvio.Result, error) {
 	if !s.busy.TryLock() {
 		return csvio.Result{}, errBusy
 	}
 	defer s.busy.Unlock()
-	a, err := csvio.Analyze(strings.NewReader(content), opts)
+	people, err := s.people()
 	if err != nil {
-		return csvio.Result{}, fileError(err)
+		return csvio.Result{}, s.a.userError("import tickets", err)
 	}
-	res, err := csvio.Import(s.a.ctx, s.a.st, s.a.tickets, s.a.me(), a, acceptValid)
-	if errors.Is(err, csvio.ErrRowsInvalid) {
+	res, err := csvio.Import(s.a.ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, people, func(p csvio.Progress) {
+		s.a.events.emit(EventDataProgress, DataProgress{Task: "import", Phase: "importing", Done: p.Rows})
+	})
+	var fe *csvio.FileError
+	switch {
+	case errors.Is(err, csvio.ErrRowsInvalid):
 		return res, field.Errorf("rows", "%s", err.Error())
+	case errors.As(err, &fe):
+		return res, fileError(fe.Err)
 	}
 	return res, s.a.userError("import tickets", err)
+}
+
+// people matches the old system's names and addresses to this team's technicians.
+func (s *DataService) people() (csvio.People, error) {
+	techs, err := s.a.techs.List(true)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]csvio.Person, len(techs))
+	for i, t := range techs {
+		ps[i] = csvio.Person{ID: t.ID, Name: t.Name, Email: t.Email}
+	}
+	return csvio.Match(ps), nil
 }
 
 // fileError presents a file-level import problem as an error on the file field

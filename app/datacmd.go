@@ -19,6 +19,7 @@ import (
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
 	"outpost/backend/store"
+	"outpost/backend/technician"
 	"outpost/backend/ticket"
 	"outpost/sync/team"
 )
@@ -28,6 +29,8 @@ type dataFlags struct {
 	demo      demo.Config
 	accept    bool
 	delimiter string
+	system    string
+	mapping   string
 }
 
 func addDataFlags(fl *flag.FlagSet) *dataFlags {
@@ -39,6 +42,8 @@ func addDataFlags(fl *flag.FlagSet) *dataFlags {
 	fl.IntVar(&d.demo.Days, "days", 365, "demo: days of history")
 	fl.BoolVar(&d.accept, "accept-valid", false, "import: import the valid rows when some rows have errors")
 	fl.StringVar(&d.delimiter, "delimiter", "", "import: column delimiter (default: guessed from the header)")
+	fl.StringVar(&d.system, "preset", "", "import: the help desk the file comes from: glpi, zammad, osticket, freshservice, jsm (default: detected from the header)")
+	fl.StringVar(&d.mapping, "map", "", `import: column mappings that override the guess, as "Column=field,Other Column=" (empty field ignores the column)`)
 	return d
 }
 
@@ -163,16 +168,25 @@ func restoreCommand(ctx context.Context, st *store.Store, path string) error {
 }
 
 func importCommand(ctx context.Context, st *store.Store, path string, d *dataFlags) error {
-	f, err := os.Open(path)
+	src := func() (io.ReadCloser, error) { return os.Open(path) }
+	f, err := src()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	a, err := csvio.Analyze(f, csvio.Options{Delimiter: d.delimiter, From: filepath.Base(path)})
+	opts := csvio.Options{Delimiter: d.delimiter, From: filepath.Base(path), System: d.system}
+	a, err := csvio.Analyze(f, opts)
+	f.Close()
+	if err == nil && d.mapping != "" {
+		opts.Mapping, err = csvio.Override(a.Header, a.Mapping, d.mapping)
+		if err == nil {
+			a, err = csvio.Analyze(openOrFail(src()), opts)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	fmt.Printf("Columns (delimiter %q):\n", a.Delimiter)
+	opts.Mapping, opts.System = a.Mapping, a.System
+	fmt.Printf("Preset: %s. Columns (delimiter %q):\n", a.System, a.Delimiter)
 	for i, h := range a.Header {
 		target := string(a.Mapping[i])
 		if target == "" {
@@ -182,22 +196,62 @@ func importCommand(ctx context.Context, st *store.Store, path string, d *dataFla
 	}
 	for i, e := range a.Errors {
 		if i == 20 {
-			fmt.Printf("  ... and %d more\n", len(a.Errors)-20)
+			fmt.Printf("  ... and %d more\n", a.ErrorCount-20)
 			break
 		}
 		fmt.Println(" ", e)
 	}
-	res, err := csvio.Import(ctx, st, ticket.NewService(st, nil), st.Device().Name, a, d.accept)
-	if errors.Is(err, csvio.ErrRowsInvalid) {
+	if a.ErrorCount > 0 && !d.accept {
 		return fmt.Errorf("%d of %d rows have errors; nothing was imported (use --accept-valid to import the %d valid rows)",
-			len(a.Errors), len(a.Rows), a.Valid())
+			a.ErrorCount, a.Total, a.Valid())
+	}
+	techs, err := technician.NewService(st, nil).List(true)
+	if err != nil {
+		return err
+	}
+	ps := make([]csvio.Person, len(techs))
+	for i, t := range techs {
+		ps[i] = csvio.Person{ID: t.ID, Name: t.Name, Email: t.Email}
+	}
+	tty := isTerminal(os.Stderr)
+	res, err := csvio.Import(ctx, st, ticket.NewService(st, nil), st.Device().Name, src, opts, d.accept, csvio.Match(ps), func(p csvio.Progress) {
+		if tty {
+			fmt.Fprintf(os.Stderr, "\r%s", progressLine(p, a.Total))
+		}
+	})
+	if tty {
+		fmt.Fprintln(os.Stderr)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Imported %d tickets; skipped %d rows with errors\n", res.Imported, res.Skipped)
+	fmt.Printf("Imported %d tickets (%d already up to date); skipped %d rows with errors\n", res.Imported, res.Unchanged, res.Skipped)
 	return nil
 }
+
+// progressLine is the import's progress as the terminal shows it: rows, rate and time left.
+func progressLine(p csvio.Progress, total int) string {
+	rate := float64(p.Rows) / max(p.Elapsed.Seconds(), 0.001)
+	left := time.Duration(float64(max(total-p.Rows, 0))/max(rate, 1)) * time.Second
+	return fmt.Sprintf("%d of %d rows (%.0f%%), %.0f rows/s, %s left   ", p.Rows, total,
+		100*float64(p.Rows)/float64(max(total, 1)), rate, left.Round(time.Second))
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func openOrFail(f io.ReadCloser, err error) io.Reader {
+	if err != nil {
+		return errReader{err}
+	}
+	return f
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func exportCommand(st *store.Store, path string) error {
 	var ts []ticket.Ticket

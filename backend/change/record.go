@@ -1,6 +1,7 @@
 package change
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -305,12 +306,16 @@ func (r *Record) Adds(field, elem string) []ID {
 // Deleted reports whether the record carries a tombstone.
 func (r *Record) Deleted() bool { return r.Bool(FieldDeleted) }
 
-// Conflicts lists the fields whose last writes were concurrent.
+// Conflicts lists the fields whose last writes were concurrent and disagree. Concurrent
+// writes of one value (two devices importing the same file) agree: they are no conflict.
 func (r *Record) Conflicts() []string {
 	var out []string
 	for name, f := range r.Fields {
-		if len(f.Conflict) > 0 {
-			out = append(out, name)
+		for _, w := range f.Conflict {
+			if !bytes.Equal(w.Value, f.Value) {
+				out = append(out, name)
+				break
+			}
 		}
 	}
 	slices.Sort(out)

@@ -1,7 +1,7 @@
 package csvio
 
 import (
-	"context"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"outpost/backend/field"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 
@@ -19,7 +18,8 @@ type Options struct {
 	Delimiter string  `json:"delimiter,omitempty"` // ",", ";", "\t" or "|"; "" guesses from the header line
 	Mapping   []Field `json:"mapping,omitempty"`   // one field per column; nil guesses from the header names
 	DayFirst  *bool   `json:"dayFirst,omitempty"`  // 03/04/2025 is 3 April; nil guesses from the dates
-	From      string  `json:"from,omitempty"`      // where the tickets come from, noted on each ticket (e.g. the file name)
+	From      string  `json:"from,omitempty"`      // the file's name, as shown in messages
+	System    string  `json:"system,omitempty"`    // the help desk the file comes from ("glpi", ...); "" is "csv"
 }
 
 // RowError is a problem with one row, named by its line in the file and its column.
@@ -44,22 +44,27 @@ type Row struct {
 	Created   *time.Time       `json:"created,omitempty"`
 	Reference string           `json:"reference,omitempty"`
 	Assignee  string           `json:"assignee,omitempty"`
+	Priority  int              `json:"priority,omitempty"` // the old system's priority
+	Origin    ticket.Origin    `json:"origin"`
 	Error     *RowError        `json:"error,omitempty"`
 }
 
-// Analysis is a whole file read and mapped: every row with its ticket or its error.
+// Analysis is a whole file read and mapped: its first rows as they will be saved, its
+// first row errors, and counts. It holds no more than that, however long the file.
 type Analysis struct {
-	Delimiter string     `json:"delimiter"`
-	Header    []string   `json:"header"`
-	Mapping   []Field    `json:"mapping"`
-	DayFirst  bool       `json:"dayFirst"`
-	Rows      []Row      `json:"-"`
-	Errors    []RowError `json:"-"`
-	from      string
+	Delimiter  string     `json:"delimiter"`
+	Header     []string   `json:"header"`
+	Mapping    []Field    `json:"mapping"`
+	DayFirst   bool       `json:"dayFirst"`
+	System     string     `json:"system"`
+	Rows       []Row      `json:"-"` // the first PreviewRows rows
+	Errors     []RowError `json:"-"` // the first MaxErrors row errors
+	ErrorCount int        `json:"-"`
+	Total      int        `json:"-"`
 }
 
 // Valid counts the rows that can be imported.
-func (a *Analysis) Valid() int { return len(a.Rows) - len(a.Errors) }
+func (a *Analysis) Valid() int { return a.Total - a.ErrorCount }
 
 // Preview is what the import screen shows before anything is written.
 type Preview struct {
@@ -67,6 +72,7 @@ type Preview struct {
 	Header     []string   `json:"header"`
 	Mapping    []Field    `json:"mapping"`
 	DayFirst   bool       `json:"dayFirst"`
+	System     string     `json:"system"`
 	Rows       []Row      `json:"rows"`       // the first PreviewRows rows, mapped
 	Errors     []RowError `json:"errors"`     // the first MaxErrors row errors
 	ErrorCount int        `json:"errorCount"` // all row errors
@@ -78,69 +84,133 @@ type Preview struct {
 const (
 	PreviewRows = 20
 	MaxErrors   = 500
+	guessRows   = 1000 // rows read before the date order is guessed
 )
 
 // Preview summarises the analysis for a person to check.
 func (a *Analysis) Preview() Preview {
 	return Preview{
-		Delimiter: a.Delimiter, Header: a.Header, Mapping: a.Mapping, DayFirst: a.DayFirst,
-		Rows:   a.Rows[:min(PreviewRows, len(a.Rows))],
-		Errors: a.Errors[:min(MaxErrors, len(a.Errors))], ErrorCount: len(a.Errors),
-		Total: len(a.Rows), Valid: a.Valid(),
+		Delimiter: a.Delimiter, Header: a.Header, Mapping: a.Mapping, DayFirst: a.DayFirst, System: a.System,
+		Rows: a.Rows, Errors: a.Errors, ErrorCount: a.ErrorCount, Total: a.Total, Valid: a.Valid(),
 	}
 }
 
-// Analyze reads a CSV file and maps every row to a ticket. A file that cannot be read
-// as a table, or lacks a title column, is an error; problems with single rows are
-// collected in Errors with their line numbers.
+// Analyze reads a CSV file and maps every row to a ticket, keeping only the first rows
+// and errors. A file that cannot be read as a table, or lacks a title column, is an
+// error; problems with single rows are counted, the first ones kept with their lines.
 func Analyze(r io.Reader, opts Options) (*Analysis, error) {
+	var a *Analysis
+	err := scan(r, opts, func(an *Analysis, row *Row) error {
+		a = an
+		if row == nil {
+			return nil
+		}
+		a.Total++
+		if row.Error != nil {
+			a.ErrorCount++
+			if len(a.Errors) < MaxErrors {
+				a.Errors = append(a.Errors, *row.Error)
+			}
+		}
+		if len(a.Rows) < PreviewRows {
+			a.Rows = append(a.Rows, *row)
+		}
+		return nil
+	})
+	return a, err
+}
+
+// scan streams the file's rows, mapped, to fn; first it calls fn once with a nil row
+// once the header is read. The date order is guessed from the first guessRows rows.
+func scan(r io.Reader, opts Options, fn func(*Analysis, *Row) error) error {
 	var delim rune
 	switch opts.Delimiter {
 	case "":
 	case ",", ";", "\t", "|":
 		delim = rune(opts.Delimiter[0])
 	default:
-		return nil, field.Errorf("delimiter", "must be a comma, semicolon, tab or |")
+		return field.Errorf("delimiter", "must be a comma, semicolon, tab or |")
 	}
-	t, err := readTable(r, delim)
+	sc, err := newScanner(r, delim)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	mapping := opts.Mapping
 	if mapping == nil {
-		mapping = GuessMapping(t.header)
+		mapping = GuessMapping(sc.header)
 	}
-	if err := checkMapping(t, mapping); err != nil {
-		return nil, err
+	if err := checkMapping(sc, mapping); err != nil {
+		return err
 	}
-	a := &Analysis{Delimiter: string(t.delim), Header: t.header, Mapping: mapping, from: strings.TrimSpace(opts.From)}
+	a := &Analysis{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(strings.TrimSpace(opts.System), "csv")}
+	type raw struct {
+		rec  []string
+		line int
+		bad  string
+	}
+	var first []raw
+	for len(first) < guessRows {
+		rec, line, bad, err := sc.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		first = append(first, raw{rec, line, bad})
+	}
 	if opts.DayFirst != nil {
 		a.DayFirst = *opts.DayFirst
-	} else if i := slices.Index(mapping, Created); i >= 0 {
+	} else {
 		var dates []string
-		for _, row := range t.rows {
-			if i < len(row) {
-				dates = append(dates, row[i])
+		for i, f := range mapping {
+			if isDate(f) {
+				for _, r := range first {
+					if i < len(r.rec) {
+						dates = append(dates, r.rec[i])
+					}
+				}
 			}
 		}
 		a.DayFirst = guessDayFirst(dates)
 	}
-	for i, rec := range t.rows {
-		row := Row{Line: t.lines[i], Status: ticket.StatusNew}
-		if why, bad := t.bad[i]; bad {
-			row.Error = &RowError{Line: row.Line, Message: "this row " + why}
+	if err := fn(a, nil); err != nil {
+		return err
+	}
+	emit := func(rec []string, line int, bad string) error {
+		row := Row{Line: line, Status: ticket.StatusNew}
+		if bad != "" {
+			row.Error = &RowError{Line: line, Message: "this row " + bad}
 		} else {
 			row.Error = a.mapRow(rec, &row)
 		}
-		if row.Error != nil {
-			a.Errors = append(a.Errors, *row.Error)
-		}
-		a.Rows = append(a.Rows, row)
+		return fn(a, &row)
 	}
-	return a, nil
+	for _, r := range first {
+		if err := emit(r.rec, r.line, r.bad); err != nil {
+			return err
+		}
+	}
+	first = nil
+	for {
+		rec, line, bad, err := sc.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := emit(rec, line, bad); err != nil {
+			return err
+		}
+	}
 }
 
-func checkMapping(t *table, mapping []Field) error {
+func isDate(f Field) bool {
+	return f == Created || f == FirstReply || f == Resolved || f == Closed || f == Updated
+}
+
+func checkMapping(t *scanner, mapping []Field) error {
 	if len(mapping) != len(t.header) {
 		return field.Errorf("mapping", "names %d columns; the file has %d", len(mapping), len(t.header))
 	}
@@ -152,7 +222,7 @@ func checkMapping(t *table, mapping []Field) error {
 		if !slices.Contains(Fields, f) {
 			return field.Errorf("mapping", "column %q: unknown field %q", t.header[i], f)
 		}
-		if seen[f] {
+		if seen[f] && !repeatable(f) {
 			return field.Errorf("mapping", "two columns are mapped to %s", f)
 		}
 		seen[f] = true
@@ -186,181 +256,4 @@ func delimName(d string) string {
 		return "tabs"
 	}
 	return "'" + d + "'"
-}
-
-// mapRow fills row from rec by the mapping, returning the first problem.
-func (a *Analysis) mapRow(rec []string, row *Row) *RowError {
-	in := &row.Ticket
-	prio := 0
-	fail := func(col int, err error) *RowError {
-		return &RowError{Line: row.Line, Column: a.Header[col], Message: err.Error()}
-	}
-	for i, f := range a.Mapping {
-		v := strings.TrimSpace(rec[i])
-		if v == "" || f == Ignore {
-			continue
-		}
-		var err error
-		switch f {
-		case Title:
-			in.Title = oneLine(v)
-		case Description:
-			in.Description = rec[i]
-		case Priority:
-			prio, err = parsePriority(v)
-		case Impact:
-			in.Impact, err = parseLevel(v)
-		case Urgency:
-			in.Urgency, err = parseLevel(v)
-		case Status:
-			row.Status, err = parseStatus(v)
-		case Category:
-			in.Category = strings.ToLower(oneLine(v))
-		case Requester:
-			in.Requester.Name = oneLine(v)
-		case Contact:
-			in.Requester.Contact = oneLine(v)
-		case Site:
-			in.Requester.Site = oneLine(v)
-		case Created:
-			var t time.Time
-			t, err = parseDate(v, a.DayFirst)
-			row.Created = &t
-		case Tags:
-			in.Tags = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' })
-		case SourceField:
-			in.Source, err = parseSource(v)
-		case Reference:
-			row.Reference = v
-		case Assignee:
-			row.Assignee = v
-		}
-		if err != nil {
-			return fail(i, err)
-		}
-	}
-	if prio > 0 && in.Impact == "" && in.Urgency == "" {
-		l := priorityLevels[prio]
-		in.Impact, in.Urgency = l[0], l[1]
-	}
-	in.Description = strings.TrimSpace(in.Description + "\n\n" + a.footer(row))
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		if fe, ok := field.As(err); ok {
-			col := a.columnOf(fe.Field)
-			return &RowError{Line: row.Line, Column: col, Message: fe.Problem}
-		}
-		return &RowError{Line: row.Line, Message: err.Error()}
-	}
-	return nil
-}
-
-// oneLine joins a value that spans lines (a title exported with a line break) into one line.
-func oneLine(v string) string { return strings.Join(strings.Fields(v), " ") }
-
-// footer notes where an imported ticket came from and what the old system said about it.
-func (a *Analysis) footer(row *Row) string {
-	var parts []string
-	if row.Reference != "" {
-		parts = append(parts, "#"+row.Reference)
-	}
-	if row.Created != nil {
-		parts = append(parts, "created "+row.Created.Format("2006-01-02 15:04"))
-	}
-	if row.Assignee != "" {
-		parts = append(parts, "assigned to "+row.Assignee)
-	}
-	if len(parts) == 0 && a.from == "" {
-		return ""
-	}
-	from := "Imported"
-	if a.from != "" {
-		from = "Imported from " + a.from
-	}
-	if len(parts) == 0 {
-		return from + "."
-	}
-	return from + ": " + strings.Join(parts, ", ") + "."
-}
-
-// columnOf names the column a ticket field came from.
-func (a *Analysis) columnOf(name string) string {
-	want := map[string]Field{"title": Title, "description": Description, "category": Category, "impact": Impact,
-		"urgency": Urgency, "source": SourceField, "tags": Tags, "requester.name": Requester,
-		"requester.contact": Contact, "requester.site": Site}[name]
-	if i := slices.Index(a.Mapping, want); i >= 0 && want != Ignore {
-		return a.Header[i]
-	}
-	return ""
-}
-
-// Result says what an import wrote.
-type Result struct {
-	Imported int `json:"imported"`
-	Skipped  int `json:"skipped"` // rows with errors, left out because the person accepted the valid rows
-}
-
-// ErrRowsInvalid reports an import refused because some rows have errors and the
-// person has not accepted importing only the valid ones.
-var ErrRowsInvalid = errors.New("some rows have errors; nothing was imported")
-
-// maxPerCommit is how many tickets one transaction takes; Badger bounds a transaction's size.
-const maxPerCommit = 1000
-
-// Import writes the analysed rows as tickets: each row's ticket is created and moved to
-// its status, all in one store transaction (a file of more than maxPerCommit tickets
-// commits in several, after every row has been checked). With errors in any row
-// nothing is written unless acceptValid is set; then the valid rows are imported.
-func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author string, a *Analysis, acceptValid bool) (Result, error) {
-	if len(a.Errors) > 0 && !acceptValid {
-		return Result{}, fmt.Errorf("%w (%d of %d rows; first: %s)", ErrRowsInvalid, len(a.Errors), len(a.Rows), a.Errors[0])
-	}
-	var rows []Row
-	for _, r := range a.Rows {
-		if r.Error == nil {
-			rows = append(rows, r)
-		}
-	}
-	res := Result{Skipped: len(a.Rows) - len(rows)}
-	for len(rows) > 0 {
-		part := rows[:min(maxPerCommit, len(rows))]
-		_, err := st.Update(ctx, author, func(tx *store.Tx) error {
-			in := svc.Within(tx)
-			news := make([]ticket.NewTicket, len(part))
-			for i := range part {
-				news[i] = part[i].Ticket
-			}
-			ts, err := in.CreateBatch(ctx, author, news)
-			if err != nil {
-				return err
-			}
-			for i, t := range ts {
-				for _, s := range statusPath(part[i].Status) {
-					if _, err := in.Transition(ctx, author, t.ID, s, ""); err != nil {
-						return fmt.Errorf("line %d: %w", part[i].Line, err)
-					}
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return res, fmt.Errorf("import tickets: %w", err)
-		}
-		res.Imported += len(part)
-		rows = rows[len(part):]
-	}
-	return res, nil
-}
-
-// statusPath is the lifecycle moves from New to s.
-func statusPath(s ticket.Status) []ticket.Status {
-	switch s {
-	case ticket.StatusNew, "":
-		return nil
-	case ticket.StatusClosed:
-		return []ticket.Status{ticket.StatusResolved, ticket.StatusClosed}
-	case ticket.StatusReopened:
-		return []ticket.Status{ticket.StatusResolved, ticket.StatusReopened}
-	}
-	return []ticket.Status{s}
 }

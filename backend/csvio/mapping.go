@@ -2,6 +2,8 @@ package csvio
 
 import (
 	"fmt"
+	"outpost/backend/field"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,12 +32,23 @@ const (
 	Tags        Field = "tags"
 	SourceField Field = "source"
 	Reference   Field = "reference" // the ticket's number in the old system
-	Assignee    Field = "assignee"  // who had it in the old system (kept in the description)
+	Assignee    Field = "assignee"  // who had it: matched to a technician by name or email, else kept as an imported person
+	FirstReply  Field = "firstResponse"
+	Resolved    Field = "resolved"
+	Closed      Field = "closed"
+	Updated     Field = "updated"
+	Group       Field = "group"
+	SLA         Field = "sla"       // the old system's SLA result: met / breached (else not measured)
+	Comment     Field = "comment"   // "date;author;body"; several columns may map here
+	TimeSpent   Field = "timeSpent" // minutes, "1:30" or "1h 30m"
 )
 
 // Fields lists every field a column can map to, in the order the mapping screen shows them.
 var Fields = []Field{Title, Description, Priority, Impact, Urgency, Status, Category, Requester, Contact, Site,
-	Created, Tags, SourceField, Reference, Assignee}
+	Created, Tags, SourceField, Reference, Assignee, FirstReply, Resolved, Closed, Updated, Group, SLA, Comment, TimeSpent}
+
+// repeatable fields may be mapped from several columns.
+func repeatable(f Field) bool { return f == Comment }
 
 // headerNames are the column names other help desks use (GLPI, Zammad, Freshservice,
 // osTicket, Jira Service Management, ServiceNow), folded to lower-case letters and digits.
@@ -55,6 +68,14 @@ var headerNames = map[Field][]string{
 	SourceField: {"source", "channel", "requestsource", "origin"},
 	Reference:   {"id", "ticketid", "number", "ticketnumber", "ref", "reference", "displayid", "key", "issuekey"},
 	Assignee:    {"assignee", "assignedto", "technician", "agent", "owner", "responder"},
+	FirstReply:  {"firstresponse", "firstresponseat", "firstresponsetime", "firstresponded", "takeintoaccountdate", "firstresponsedate"},
+	Resolved:    {"resolved", "resolvedat", "resolveddate", "resolutiondate", "resolvedtime", "solvedate", "dateofsolving", "resolutiontime"},
+	Closed:      {"closed", "closedat", "closeddate", "closingdate", "closedtime", "closedate", "dateclosed"},
+	Updated:     {"updated", "updatedat", "lastupdate", "lastupdated", "lastmodified", "lastupdatedtime", "datemod", "lastupdatedate"},
+	Group:       {"group", "assignedgroup", "team", "department", "queue"},
+	SLA:         {"sla", "slastatus", "slaresult", "slaresolution", "resolutionstatus"},
+	Comment:     {"comment", "comments", "note", "notes", "followup", "followups"},
+	TimeSpent:   {"timespent", "totaltime", "timetracked", "timeaccounting", "actiontime", "totaltimespent"},
 }
 
 func fold(s string) string {
@@ -74,7 +95,7 @@ func GuessMapping(header []string) []Field {
 	used := map[Field]bool{}
 	for _, f := range Fields {
 		for i, h := range header {
-			if out[i] != Ignore || used[f] {
+			if out[i] != Ignore || used[f] && !repeatable(f) {
 				continue
 			}
 			for _, name := range headerNames[f] {
@@ -201,4 +222,26 @@ func guessDayFirst(values []string) bool {
 		}
 	}
 	return false
+}
+
+// Override changes mapping (for header) by spec, "Column=field,Other Column=": each
+// named column maps to the field given, or is ignored when none is.
+func Override(header []string, mapping []Field, spec string) ([]Field, error) {
+	out := slices.Clone(mapping)
+	for _, part := range strings.Split(spec, ",") {
+		col, f, ok := strings.Cut(part, "=")
+		if !ok {
+			return nil, field.Errorf("map", "%q: write Column=field", part)
+		}
+		i := slices.IndexFunc(header, func(h string) bool { return strings.EqualFold(strings.TrimSpace(h), strings.TrimSpace(col)) })
+		if i < 0 {
+			return nil, field.Errorf("map", "the file has no column %q", strings.TrimSpace(col))
+		}
+		want := Field(strings.TrimSpace(f))
+		if want != Ignore && !slices.Contains(Fields, want) {
+			return nil, field.Errorf("map", "unknown field %q", want)
+		}
+		out[i] = want
+	}
+	return out, nil
 }

@@ -12,12 +12,10 @@ import (
 	"unicode/utf8"
 )
 
-// Limits on an imported file: a help desk's export fits well inside them, and a file
-// that does not is refused with a message instead of filling memory.
+// Limits on an imported file. A file of any length streams through; a line this long
+// means the file is no CSV, and is refused with a message instead of filling memory.
 const (
-	MaxFileBytes = 64 << 20
 	MaxLineBytes = 1 << 20
-	MaxRows      = 200_000
 	MaxColumns   = 200
 )
 
@@ -27,18 +25,16 @@ var (
 	ErrBinary   = errors.New("this is not a CSV file: it contains binary data")
 	ErrUTF16    = errors.New("the file is saved as UTF-16; save it as UTF-8 CSV and import it again")
 	ErrNoHeader = errors.New("the file has no header line naming its columns")
-	ErrTooLarge = fmt.Errorf("the file is larger than %d MB; split it into smaller files", MaxFileBytes>>20)
-	ErrTooMany  = fmt.Errorf("the file has more than %d rows; split it into smaller files", MaxRows)
 	ErrLongLine = errors.New("line is too long")
 )
 
-// table is a parsed file: its header and rows, each with the line it starts on.
-type table struct {
+// scanner reads a file's rows one at a time, each with the line it starts on and, for a
+// row that cannot be used, why.
+type scanner struct {
+	cr     *csv.Reader
+	lim    *limitLines
 	delim  rune
 	header []string
-	rows   [][]string
-	lines  []int
-	bad    map[int]string // row index -> why it could not be read (invalid UTF-8, wrong column count)
 }
 
 // limitLines passes bytes through and fails on a physical line longer than MaxLineBytes
@@ -47,7 +43,7 @@ type limitLines struct {
 	r     io.Reader
 	line  int // current line, 1-based
 	width int // bytes on the current line so far
-	total int
+	total int64
 }
 
 func (l *limitLines) Read(p []byte) (int, error) {
@@ -63,9 +59,6 @@ func (l *limitLines) Read(p []byte) (int, error) {
 		if l.width > MaxLineBytes {
 			return i, fmt.Errorf("%w: line %d is longer than %d KB; is this really a CSV file?", ErrLongLine, l.line, MaxLineBytes>>10)
 		}
-	}
-	if l.total > MaxFileBytes {
-		return 0, ErrTooLarge
 	}
 	return n, err
 }
@@ -127,8 +120,8 @@ func guessDelimiter(line []byte) rune {
 	return best
 }
 
-// readTable parses the file. delim 0 means guess it.
-func readTable(r io.Reader, delim rune) (*table, error) {
+// newScanner sniffs the file and reads its header. delim 0 means guess it.
+func newScanner(r io.Reader, delim rune) (*scanner, error) {
 	lim := &limitLines{r: r, line: 1}
 	br := bufio.NewReaderSize(lim, 64<<10)
 	guessed, err := sniff(br)
@@ -142,56 +135,58 @@ func readTable(r io.Reader, delim rune) (*table, error) {
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	cr.ReuseRecord = false
-	t := &table{delim: delim, bad: map[int]string{}}
+	s := &scanner{cr: cr, lim: lim, delim: delim}
+	rec, _, _, err := s.next()
+	if err == io.EOF {
+		return nil, ErrNoHeader
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(rec) > MaxColumns {
+		return nil, fmt.Errorf("the header has %d columns; at most %d are read", len(rec), MaxColumns)
+	}
+	s.header = rec
+	return s, nil
+}
+
+// next returns the next non-blank row, the line it starts on, and why it cannot be
+// used ("" when it can); io.EOF at the end of the file.
+func (s *scanner) next() (rec []string, line int, bad string, err error) {
 	for {
-		rec, err := cr.Read()
+		rec, err = s.cr.Read()
 		if err == io.EOF {
-			break
+			return nil, 0, "", err
 		}
 		if err != nil {
 			var pe *csv.ParseError
-			if errors.As(err, &pe) && !errors.Is(err, ErrLongLine) && !errors.Is(err, ErrTooLarge) {
-				return nil, fmt.Errorf("line %d: %v", pe.StartLine, pe.Err)
+			if errors.As(err, &pe) && !errors.Is(err, ErrLongLine) {
+				return nil, 0, "", fmt.Errorf("line %d: %v", pe.StartLine, pe.Err)
 			}
-			return nil, unwrapRead(err)
+			return nil, 0, "", unwrapRead(err)
 		}
-		line, _ := cr.FieldPos(0)
-		if t.header == nil {
-			t.header = rec
-			if len(rec) > MaxColumns {
-				return nil, fmt.Errorf("the header has %d columns; at most %d are read", len(rec), MaxColumns)
-			}
-			continue
-		}
-		if isBlank(rec) {
-			continue
-		}
-		if len(t.rows) == MaxRows {
-			return nil, ErrTooMany
-		}
-		i := len(t.rows)
-		t.rows = append(t.rows, rec)
-		t.lines = append(t.lines, line)
-		for _, f := range rec {
-			if !utf8.ValidString(f) {
-				t.bad[i] = "is not valid UTF-8 text; save the file as UTF-8 and import it again"
-				break
-			}
-		}
-		if _, ok := t.bad[i]; !ok && len(rec) != len(t.header) {
-			t.bad[i] = fmt.Sprintf("has %d columns; the header has %d", len(rec), len(t.header))
+		if !isBlank(rec) {
+			break
 		}
 	}
-	if t.header == nil {
-		return nil, ErrNoHeader
+	line, _ = s.cr.FieldPos(0)
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return rec, line, "is not valid UTF-8 text; save the file as UTF-8 and import it again", nil
+		}
 	}
-	return t, nil
+	if s.header != nil && len(rec) != len(s.header) {
+		return rec, line, fmt.Sprintf("has %d columns; the header has %d", len(rec), len(s.header)), nil
+	}
+	return rec, line, "", nil
 }
+
+// offset is how many bytes of the file have been read.
+func (s *scanner) offset() int64 { return s.lim.total }
 
 // unwrapRead returns the limit error inside a csv error, whose own wording would hide it.
 func unwrapRead(err error) error {
-	for _, target := range []error{ErrLongLine, ErrTooLarge} {
+	for _, target := range []error{ErrLongLine} {
 		if errors.Is(err, target) {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {

@@ -16,6 +16,8 @@ const (
 	Warning90 State = "warning90" // past the second warning share (90% by default)
 	Breached  State = "breached"
 	Met       State = "met"
+	// NotMeasured is an imported finished ticket whose old system recorded no SLA result.
+	NotMeasured State = "not-measured"
 )
 
 // Progress is the state of one target of one ticket.
@@ -163,7 +165,24 @@ func (e *Engine) evaluate(tl Timeline, now time.Time, due bool) Result {
 		stoppedAt = time.Time{}
 	}
 	res.Resolution = e.progress(runs, stoppedAt, prio, false, paused, now, due)
+	if tl.Outcome != "" && !open {
+		res.Response = recorded(tl.Outcome, respPrio, responded)
+		res.Resolution = recorded(tl.Outcome, prio, stoppedAt)
+	}
 	return res
+}
+
+// recorded is a finished target as another help desk recorded it (see Timeline.Outcome):
+// met or breached at its end, or not measured (counted neither met nor due).
+func recorded(outcome State, prio int, end time.Time) Progress {
+	p := Progress{State: NotMeasured, Priority: prio, Done: true}
+	switch outcome {
+	case Met:
+		p.State, p.DoneAt = Met, end
+	case Breached:
+		p.State, p.BreachedAt = Breached, end
+	}
+	return p
 }
 
 // progress measures one target over the running spans up to done (or all of them when done is zero).

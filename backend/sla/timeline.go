@@ -41,6 +41,10 @@ type Timeline struct {
 	Created  time.Time `json:"created"`
 	Priority int       `json:"priority"`
 	Events   []Event   `json:"events"`
+	// Outcome is, for a ticket imported closed from another help desk, the SLA result that
+	// system recorded ("met", "breached") or NotMeasured: its targets are not measured
+	// again from dates the import cannot vouch for. "" measures the timeline.
+	Outcome State `json:"outcome,omitempty"`
 }
 
 // Paused reports whether the SLA clock stops in status s (waiting on the requester or a third party).

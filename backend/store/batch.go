@@ -30,6 +30,8 @@ type batch struct {
 	recent  map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
 	dirty   map[string]bool            // keys of recs to write at commit
 	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
+	size    int64                      // estimated bytes this batch will commit (see Tx.Size)
+	entries int64                      // estimated entries this batch will commit
 }
 
 func (s *Store) newBatch() *batch {
@@ -61,6 +63,12 @@ func (b *batch) putChange(c *change.Change) error {
 		return err
 	}
 	k := c.Kind + "/" + c.Entity
+	if _, seen := b.added[k]; !seen {
+		b.entries++ // the record, written once at flush
+	}
+	// The change, its index key, the vector and (about as large as the change) the record.
+	b.size += int64(2*len(raw)+3*len(k)) + 4*entryOverhead
+	b.entries += 3
 	b.added[k] = append(b.added[k], *c)
 	b.pending[k] = append(b.pending[k], *c)
 	return nil
@@ -182,6 +190,10 @@ func (b *batch) isTangled(kind, entity string) (bool, error) {
 	b.tangled[k] = true
 	return true, nil
 }
+
+// entryOverhead is what Badger counts on top of a key and value for one entry (its
+// meta, user meta, expiry and skiplist node), rounded up.
+const entryOverhead = 64
 
 // flush writes the records refolded in this batch; it runs once, before commit.
 func (b *batch) flush() error {

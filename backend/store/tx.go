@@ -73,6 +73,14 @@ func (tx *Tx) As(author string) *Tx {
 	return &Tx{s: tx.s, b: tx.b, txn: tx.txn, author: author, root: root}
 }
 
+// Size estimates what the transaction will commit so far: bytes and entries, counted
+// as Badger counts them against its limits (see Store.Limits), rounded up.
+func (tx *Tx) Size() (bytes, entries int64) { return tx.b.size, tx.b.entries }
+
+// Limits returns the most bytes and entries one transaction may commit. A bulk
+// action (an import) fills transactions up to a share of them, by Tx.Size.
+func (s *Store) Limits() (bytes, entries int64) { return s.db.MaxBatchSize(), s.db.MaxBatchCount() }
+
 // Author returns who performs this action.
 func (tx *Tx) Author() string { return tx.author }
 

@@ -77,6 +77,7 @@ type Ticket struct {
 	Links              []Link       `json:"links"`
 	Conflicts          []Conflict   `json:"conflicts"`
 	AllowedTransitions []Status     `json:"allowedTransitions"`
+	Origin             *Origin      `json:"origin,omitempty"` // an imported ticket's source and history there
 }
 
 // Comment is a note on a ticket; internal ones are not meant for the requester.
@@ -213,6 +214,7 @@ func FromRecord(r change.Record) Ticket {
 		t.Assigned = at.Time().Add(time.Duration(at.Logical()))
 	}
 	t.Events = readEvents(r)
+	readOrigin(r, &t)
 	t.AllowedTransitions = t.Status.Next()
 	return t
 }

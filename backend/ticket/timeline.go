@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"cmp"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -91,6 +92,13 @@ func timelineOps(r change.Record, t Ticket, author string, ops []change.Op) ([]c
 func (t Ticket) Timeline() sla.Timeline {
 	tl := sla.Timeline{Created: t.Created, Priority: t.Priority, Events: make([]sla.Event, 0, len(t.Events))}
 	firstPrio, sawStatus := true, false
+	if t.Origin != nil {
+		tl.Events = append(tl.Events, t.originEvents()...)
+		sawStatus = true
+		if !t.Origin.Status.Open() && !t.Status.Open() {
+			tl.Outcome = cmp.Or(t.Origin.SLA, sla.NotMeasured)
+		}
+	}
 	for _, e := range t.Events {
 		if e.Type == sla.EventPriority && firstPrio {
 			if p, err := strconv.Atoi(e.From); err == nil {
