@@ -82,17 +82,26 @@ func (s *TicketService) Transition(id string, status ticket.Status, note string)
 	return t, s.a.userError("change status", err)
 }
 
-// Assign gives the ticket to a technician.
-// A technician's name is stored as their ID; other text is kept as given.
+// Assign gives the ticket to a technician, named by ID or by name ("" unassigns).
+// A value that names no technician on the team is refused.
 func (s *TicketService) Assign(id, assignee string) (ticket.Ticket, error) {
-	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, s.a.assigneeID(assignee))
+	who, err := s.a.assigneeID(assignee)
+	if err != nil {
+		return ticket.Ticket{}, s.a.userError("assign ticket", err)
+	}
+	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, who)
 	return t, s.a.userError("assign ticket", err)
 }
 
 // AssignMany gives several tickets to one technician ("" unassigns) as one action:
-// every ticket is written in a single transaction, or none is.
+// every ticket is written in a single transaction, or none is. Like Assign, it refuses
+// a value that names no technician on the team.
 func (s *TicketService) AssignMany(ids []string, assignee string) ([]ticket.Ticket, error) {
-	ts, err := s.a.tickets.AssignMany(s.a.ctx, s.a.me(), ids, s.a.assigneeID(assignee))
+	who, err := s.a.assigneeID(assignee)
+	if err != nil {
+		return nil, s.a.userError("assign tickets", err)
+	}
+	ts, err := s.a.tickets.AssignMany(s.a.ctx, s.a.me(), ids, who)
 	return ts, s.a.userError("assign tickets", err)
 }
 
