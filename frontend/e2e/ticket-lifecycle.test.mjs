@@ -108,9 +108,16 @@ export default async function lifecycle(ctx) {
   await page.getByRole('button', { name: 'Log work' }).last().click()
   await page.locator('.timeline', { hasText: '1h 15m' }).waitFor()
 
-  // The history shows per-field changes.
+  // The history reads in words: names, field labels, formatted values, from -> to.
   await page.keyboard.press('h')
-  await page.locator('.history', { hasText: 'impact' }).waitFor()
+  const hist = page.getByTestId('history')
+  await hist.getByLabel('Assignee: Ana').first().waitFor()
+  await hist.getByLabel('Status: New → Assigned').waitFor()
+  await hist.getByLabel('Tier: Tier 1 → Tier 2').waitFor()
+  await hist.getByLabel('Impact: Low → High').waitFor()
+  await hist.getByLabel('Work log: 1h 15m · remote session, collected logs').waitFor()
+  const histText = await hist.innerText()
+  for (const raw of [ana.body.id, 'events', 'worklogs', 'assignee']) assert(!histText.includes(raw), `history shows "${raw}":\n${histText}`)
 
   // Resolve with a resolution note; only legal moves are offered.
   await page.getByRole('button', { name: 'Resolve' }).click()
