@@ -69,8 +69,14 @@ func (s *TechnicianService) Categories() (assign.Settings, error) {
 	return set, s.a.userError("read assignment settings", err)
 }
 
-// SaveCategories replaces the category-to-skills table and open-ticket limit.
+// SaveCategories replaces the category-to-skills table and open-ticket limit. A team that
+// keeps a category list writes rules only for listed categories.
 func (s *TechnicianService) SaveCategories(set assign.Settings) (assign.Settings, error) {
+	for c := range set.Categories {
+		if _, err := s.a.checkCategory(c); err != nil {
+			return assign.Settings{}, s.a.userError("save assignment settings", field.Errorf("categories", "rule for %q: the category is not on the category list", c))
+		}
+	}
 	out, err := s.a.techs.SaveAssignSettings(s.a.ctx, s.a.me(), set)
 	return out, s.a.userError("save assignment settings", err)
 }

@@ -65,13 +65,26 @@ func (s *TicketService) Refs(ids []string) ([]TicketRef, error) {
 }
 
 // Create opens a ticket.
+// A team that keeps a category list files it only under a listed category.
 func (s *TicketService) Create(in ticket.NewTicket) (ticket.Ticket, error) {
+	cat, err := s.a.checkCategory(in.Category)
+	if err != nil {
+		return ticket.Ticket{}, s.a.userError("create ticket", err)
+	}
+	in.Category = cat
 	t, err := s.a.tickets.Create(s.a.ctx, s.a.me(), in)
 	return t, s.a.userError("create ticket", err)
 }
 
 // Update changes descriptive fields.
 func (s *TicketService) Update(id string, p ticket.Patch) (ticket.Ticket, error) {
+	if p.Category != nil {
+		cat, err := s.a.checkCategory(*p.Category)
+		if err != nil {
+			return ticket.Ticket{}, s.a.userError("update ticket", err)
+		}
+		p.Category = &cat
+	}
 	t, err := s.a.tickets.Update(s.a.ctx, s.a.me(), id, p)
 	return t, s.a.userError("update ticket", err)
 }
