@@ -56,7 +56,9 @@ func TestCategoryMergeMakesRulesMatch(t *testing.T) {
 		t.Fatalf("merged ticket is filed under %q", got.Category)
 	}
 	h, _ := a.Tickets.History(locked.ID)
-	if !slices.ContainsFunc(h, func(e change.Entry) bool { return e.Field == "category" && strings.Contains(string(e.Value), "account") }) {
+	if !slices.ContainsFunc(h, func(e change.Entry) bool {
+		return e.Field == "category" && strings.Contains(string(e.Value), "account")
+	}) {
 		t.Fatal("the move is not in the ticket's history")
 	}
 	sg, err := a.Technicians.Suggest(locked.ID)
