@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"outpost/backend/category"
 	"outpost/backend/coaching"
 	"outpost/backend/field"
 	"outpost/backend/person"
@@ -82,6 +83,8 @@ type App struct {
 	KB     *KBService
 	Search *SearchService
 	Views  *ViewService
+
+	Categories *CategoryService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -116,6 +119,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a.openLeadWork()
 	a.Views = &ViewService{a: a, svc: view.NewService(st)}
+	a.Categories = &CategoryService{a: a, svc: category.NewService(st)}
 	a.openKB()
 	st.Subscribe(a.onCommit)
 	a.startSLA()
@@ -143,7 +147,8 @@ func (a *App) Bound() map[string]any {
 		"TechnicianService": a.Technicians, "VisitService": a.Visits,
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
-		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views}
+		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views,
+		"CategoryService": a.Categories}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -183,7 +188,7 @@ func (a *App) userError(op string, err error) error {
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
-		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound} {
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound} {
 		if errors.Is(err, known) {
 			return err
 		}

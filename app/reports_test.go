@@ -7,6 +7,8 @@ import (
 
 	"outpost/backend/field"
 	"outpost/backend/metrics"
+	"outpost/backend/technician"
+	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 )
 
@@ -22,7 +24,11 @@ func TestReportServiceOverTheReplica(t *testing.T) {
 	}
 	vpn := mk("VPN drops", "network")
 	mk("Printer jam", "hardware")
-	if _, err := a.Tickets.Assign(vpn.ID, "tom"); err != nil {
+	tom, err := a.Technicians.Create(technician.Profile{Name: "Tom", Hours: schedule.WeekdayHours("UTC", "09:00", "17:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Tickets.Assign(vpn.ID, tom.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Tickets.Transition(vpn.ID, ticket.StatusResolved, ""); err != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -68,8 +69,14 @@ func (s *TechnicianService) Categories() (assign.Settings, error) {
 	return set, s.a.userError("read assignment settings", err)
 }
 
-// SaveCategories replaces the category-to-skills table and open-ticket limit.
+// SaveCategories replaces the category-to-skills table and open-ticket limit. A team that
+// keeps a category list writes rules only for listed categories.
 func (s *TechnicianService) SaveCategories(set assign.Settings) (assign.Settings, error) {
+	for c := range set.Categories {
+		if _, err := s.a.checkCategory(c); err != nil {
+			return assign.Settings{}, s.a.userError("save assignment settings", field.Errorf("categories", "rule for %q: the category is not on the category list", c))
+		}
+	}
 	out, err := s.a.techs.SaveAssignSettings(s.a.ctx, s.a.me(), set)
 	return out, s.a.userError("save assignment settings", err)
 }
@@ -187,31 +194,32 @@ func lastAssigned(techs []technician.Technician, byAssignee map[string]time.Time
 	return out
 }
 
-// assigneeID turns a technician's name into their ID; any other value is kept as
-// given (tickets from before assignees were IDs, or a team without profiles).
-func (a *App) assigneeID(v string) string {
+// assigneeID turns a technician's ID or name into their ID. "" (unassigned) stays "".
+// Anything else is refused: a ticket is assigned only to a technician who exists, so a
+// typed name never makes up a person the team does not have.
+func (a *App) assigneeID(v string) (string, error) {
 	v = strings.TrimSpace(v)
-	if v == "" || a.techs == nil {
-		return v
+	if v == "" {
+		return "", nil
 	}
 	if _, err := a.techs.Get(v); err == nil {
-		return v
+		return v, nil
 	}
 	techs, err := a.techs.List(false)
 	if err != nil {
-		return v
+		return "", fmt.Errorf("list technicians: %w", err)
 	}
 	match := ""
 	for _, t := range techs {
-		if strings.EqualFold(t.Name, v) {
+		if strings.EqualFold(strings.TrimSpace(t.Name), v) {
 			if match != "" {
-				return v // two people share the name: keep what was typed
+				return "", field.Errorf("assignee", "two technicians are named %q; pick one from the list", v)
 			}
 			match = t.ID
 		}
 	}
 	if match == "" {
-		return v
+		return "", field.Errorf("assignee", "there is no technician %q on the team; pick one from the list or add them on the Technicians page first", v)
 	}
-	return match
+	return match, nil
 }

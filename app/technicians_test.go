@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"outpost/backend/assign"
+	"outpost/backend/field"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
@@ -92,13 +93,18 @@ func TestTechniciansSuggestAndAutoAssign(t *testing.T) {
 		t.Fatalf("nobody with plotters: %v", err)
 	}
 
-	// A name typed as assignee is stored as the technician's ID; unknown text stays as typed.
+	// A name typed as assignee is stored as the technician's ID; a name nobody has is refused
+	// and the ticket keeps its assignee.
 	t5 := ticketFor("network")
 	if tk, _ := a.Tickets.Assign(t5.ID, "ana"); tk.Assignee != ana.ID {
 		t.Fatalf("assign by name stored %q", tk.Assignee)
 	}
-	if tk, _ := a.Tickets.Assign(t5.ID, "Contractor Bob"); tk.Assignee != "Contractor Bob" {
-		t.Fatalf("free text stored %q", tk.Assignee)
+	_, err = a.Tickets.Assign(t5.ID, "Contractor Bob")
+	if fe, ok := field.As(err); !ok || fe.Field != "assignee" || !strings.Contains(fe.Problem, `no technician "Contractor Bob"`) {
+		t.Fatalf("assign to a made-up name: %v", err)
+	}
+	if tk, _ := a.Tickets.Get(t5.ID); tk.Assignee != ana.ID {
+		t.Fatalf("refused assignment changed the assignee to %q", tk.Assignee)
 	}
 }
 

@@ -68,13 +68,26 @@ func (s *TicketService) Refs(ids []string) ([]TicketRef, error) {
 }
 
 // Create opens a ticket.
+// A team that keeps a category list files it only under a listed category.
 func (s *TicketService) Create(in ticket.NewTicket) (ticket.Ticket, error) {
+	cat, err := s.a.checkCategory(in.Category)
+	if err != nil {
+		return ticket.Ticket{}, s.a.userError("create ticket", err)
+	}
+	in.Category = cat
 	t, err := s.a.tickets.Create(s.a.ctx, s.a.me(), in)
 	return t, s.a.userError("create ticket", err)
 }
 
 // Update changes descriptive fields.
 func (s *TicketService) Update(id string, p ticket.Patch) (ticket.Ticket, error) {
+	if p.Category != nil {
+		cat, err := s.a.checkCategory(*p.Category)
+		if err != nil {
+			return ticket.Ticket{}, s.a.userError("update ticket", err)
+		}
+		p.Category = &cat
+	}
 	t, err := s.a.tickets.Update(s.a.ctx, s.a.me(), id, p)
 	return t, s.a.userError("update ticket", err)
 }
@@ -85,17 +98,26 @@ func (s *TicketService) Transition(id string, status ticket.Status, note string)
 	return t, s.a.userError("change status", err)
 }
 
-// Assign gives the ticket to a technician.
-// A technician's name is stored as their ID; other text is kept as given.
+// Assign gives the ticket to a technician, named by ID or by name ("" unassigns).
+// A value that names no technician on the team is refused.
 func (s *TicketService) Assign(id, assignee string) (ticket.Ticket, error) {
-	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, s.a.assigneeID(assignee))
+	who, err := s.a.assigneeID(assignee)
+	if err != nil {
+		return ticket.Ticket{}, s.a.userError("assign ticket", err)
+	}
+	t, err := s.a.tickets.Assign(s.a.ctx, s.a.me(), id, who)
 	return t, s.a.userError("assign ticket", err)
 }
 
 // AssignMany gives several tickets to one technician ("" unassigns) as one action:
-// every ticket is written in a single transaction, or none is.
+// every ticket is written in a single transaction, or none is. Like Assign, it refuses
+// a value that names no technician on the team.
 func (s *TicketService) AssignMany(ids []string, assignee string) ([]ticket.Ticket, error) {
-	ts, err := s.a.tickets.AssignMany(s.a.ctx, s.a.me(), ids, s.a.assigneeID(assignee))
+	who, err := s.a.assigneeID(assignee)
+	if err != nil {
+		return nil, s.a.userError("assign tickets", err)
+	}
+	ts, err := s.a.tickets.AssignMany(s.a.ctx, s.a.me(), ids, who)
 	return ts, s.a.userError("assign tickets", err)
 }
 

@@ -40,6 +40,8 @@ func TestAssignManyByNameOverHTTP(t *testing.T) {
 		{"no tickets", `[[],"Ana"]`, 400, `"field":"ids"`},
 		{"missing ticket", `[["` + ids[0] + `","nope"],"Ana"]`, 400, "ticket not found"},
 		{"by name", `[["` + ids[0] + `","` + ids[1] + `"],"ana"]`, 200, `"assignee":"` + ana.ID + `"`},
+		{"phantom name", `[["` + ids[2] + `"],"Pedro"]`, 400, `no technician \"Pedro\"`},
+		{"phantom ID", `[["` + ids[2] + `"],"56x66qqq"]`, 400, `"field":"assignee"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

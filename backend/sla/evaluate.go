@@ -225,11 +225,24 @@ func (e *Engine) progress(runs []span, done time.Time, prio int, response, pause
 		p.State = OK
 	}
 	if due && !p.Done && !p.Paused && p.State != Breached {
-		p.DueAt = clock.Add(now, target-elapsed)
+		p.DueAt = dueAt(clock, runs, elapsed, target, now)
 	}
 	p.TargetSeconds, p.ElapsedSeconds = int64(target/time.Second), int64(elapsed/time.Second)
 	p.LeftSeconds = p.TargetSeconds - p.ElapsedSeconds
 	return p
+}
+
+// dueAt is the instant the target's business time runs out. It is found from the start of the
+// running span, not from now: with no business time left during closed hours (the target used up
+// exactly at a close), "now plus nothing" would move with the clock all night, while the time ran
+// out at the close.
+func dueAt(clock *Clock, runs []span, elapsed, target time.Duration, now time.Time) time.Time {
+	if n := len(runs); n > 0 && runs[n-1].to.Equal(now) {
+		r := runs[n-1]
+		before := elapsed - clock.Between(r.from, r.to)
+		return clock.Add(r.from, target-before)
+	}
+	return clock.Add(now, target-elapsed)
 }
 
 // Badge is the SLA summary a queue row shows for an open ticket: the open target

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"outpost/backend/assign"
 	"outpost/backend/change"
@@ -82,4 +83,40 @@ func (s *Service) SaveAssignSettings(ctx context.Context, author string, in assi
 
 func sameCategories(a, b map[string][]string) bool {
 	return maps.EqualFunc(a, b, func(x, y []string) bool { return slices.Equal(x, y) })
+}
+
+// RenameCategoryIn moves the assignment rule of category from to category to inside tx (a
+// category renamed or merged on the category list): the skills of both are kept, so rules
+// written for "accounts" match the tickets now filed under "account".
+func (s *Service) RenameCategoryIn(tx *store.Tx, from, to string) error {
+	from, to = strings.ToLower(strings.TrimSpace(from)), strings.ToLower(strings.TrimSpace(to))
+	r, err := tx.Get(SettingsKind, SettingsID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	set := settingsFrom(r)
+	skills, ok := set.Categories[from]
+	if !ok || from == to {
+		return nil
+	}
+	cats := maps.Clone(set.Categories)
+	delete(cats, from)
+	for _, sk := range skills {
+		if !slices.Contains(cats[to], sk) {
+			cats[to] = append(cats[to], sk)
+		}
+	}
+	set.Categories = cats
+	set.Normalize()
+	if err := set.Validate(); err != nil {
+		return err
+	}
+	ops := &change.Ops{}
+	ops.Put(r, fCategories, set.Categories)
+	list, err := ops.List()
+	if err != nil {
+		return err
+	}
+	_, err = tx.Write(SettingsKind, SettingsID, list)
+	return err
 }

@@ -3,8 +3,10 @@ package ticket
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"outpost/backend/field"
+	"outpost/backend/record"
 	"outpost/backend/store"
 )
 
@@ -51,4 +53,26 @@ func (s *Service) AssignMany(ctx context.Context, author string, ids []string, a
 		return nil, fmt.Errorf("assign %d tickets: %w", len(uniq), err)
 	}
 	return out, nil
+}
+
+// RecategorizeIn files every ticket of category from (any case) under category to, inside
+// the transaction the service was bound to by Within (a category renamed or merged on the
+// category list): one change per ticket, so each ticket's history says so. It returns how
+// many tickets moved.
+func (s *Service) RecategorizeIn(ctx context.Context, author, from, to string) (int, error) {
+	all, err := record.List(s.st, Kind, FromRecord)
+	if err != nil {
+		return 0, fmt.Errorf("list tickets: %w", err)
+	}
+	n := 0
+	for _, t := range all {
+		if !strings.EqualFold(strings.TrimSpace(t.Category), strings.TrimSpace(from)) || t.Category == to {
+			continue
+		}
+		if _, err := s.Update(ctx, author, t.ID, Patch{Category: &to}); err != nil {
+			return n, fmt.Errorf("recategorize %s: %w", t.Number, err)
+		}
+		n++
+	}
+	return n, nil
 }

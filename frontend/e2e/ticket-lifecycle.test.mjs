@@ -4,6 +4,16 @@
 // opened from the queue's selection.
 import { assert, browser, serve } from './harness.mjs'
 
+async function api(url, method, ...args) {
+  const u = new URL(url)
+  const res = await fetch(`${u.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
+    body: JSON.stringify(args),
+  })
+  return { status: res.status, body: await res.json() }
+}
+
 export default async function lifecycle(ctx) {
   const peer = ctx.own(await serve({ extra: ['--no-sync', '--name', 'ana'] }))
   const b = ctx.own(await browser())
@@ -11,6 +21,14 @@ export default async function lifecycle(ctx) {
   page.setDefaultTimeout(10_000)
   const errors = []
   page.on('pageerror', (e) => errors.push(String(e)))
+  // The team has one technician, Ana, who uses this device; tickets are assigned only to technicians.
+  const ana = await api(peer.url, 'TechnicianService/Create', { name: 'Ana', role: 'technician', tier: 1 })
+  assert(ana.status === 200, `create Ana: ${JSON.stringify(ana.body)}`)
+  const me = await api(peer.url, 'IdentityService/SetUp', 'ana', 'technician', ana.body.id)
+  assert(me.status === 200, `set up ana: ${JSON.stringify(me.body)}`)
+  // A typed name nobody has is refused with words naming the field, not stored as a new person.
+  const phantom = await api(peer.url, 'TicketService/AssignMany', ['any'], 'Pedro')
+  assert(phantom.status === 400 && phantom.body.field === 'assignee', `assign to Pedro: ${phantom.status} ${JSON.stringify(phantom.body)}`)
   await page.goto(peer.url)
 
   // First run offers a team; this test works alone.
@@ -56,9 +74,10 @@ export default async function lifecycle(ctx) {
 
   // Assign with a.
   await page.keyboard.press('a')
-  await page.fill('#assign-to', 'ana')
+  assert((await page.locator('#assign-to').evaluate((e) => e.tagName)) === 'SELECT', 'the assignee is picked, not typed')
+  await page.selectOption('#assign-to', ana.body.id)
   await page.keyboard.press('Enter')
-  await page.locator('[data-testid="assignee"]', { hasText: 'ana' }).waitFor()
+  await page.locator('[data-testid="assignee"]', { hasText: 'Ana' }).waitFor()
   await page.locator('.meta', { hasText: 'Assigned' }).waitFor()
 
   // Escalate with e: a short handover is refused, a real one goes through.
@@ -89,9 +108,16 @@ export default async function lifecycle(ctx) {
   await page.getByRole('button', { name: 'Log work' }).last().click()
   await page.locator('.timeline', { hasText: '1h 15m' }).waitFor()
 
-  // The history shows per-field changes.
+  // The history reads in words: names, field labels, formatted values, from -> to.
   await page.keyboard.press('h')
-  await page.locator('.history', { hasText: 'impact' }).waitFor()
+  const hist = page.getByTestId('history')
+  await hist.getByLabel('Assignee: Ana').first().waitFor()
+  await hist.getByLabel('Status: New → Assigned').waitFor()
+  await hist.getByLabel('Tier: Tier 1 → Tier 2').waitFor()
+  await hist.getByLabel('Impact: Low → High').waitFor()
+  await hist.getByLabel('Work log: 1h 15m · remote session, collected logs').waitFor()
+  const histText = await hist.innerText()
+  for (const raw of [ana.body.id, 'events', 'worklogs', 'assignee']) assert(!histText.includes(raw), `history shows "${raw}":\n${histText}`)
 
   // Resolve with a resolution note; only legal moves are offered.
   await page.getByRole('button', { name: 'Resolve' }).click()
@@ -161,9 +187,12 @@ export default async function lifecycle(ctx) {
   }
   page.on('request', onRequest)
   await page.keyboard.press('a')
-  await page.locator('#bulk-assignee').fill('ana')
+  await page.locator('#bulk-assignee').waitFor()
+  const focused = await page.evaluate(() => document.activeElement?.id)
+  assert(focused === 'bulk-assignee', `a puts the focus on the picker, not on ${focused}`)
+  await page.locator('#bulk-assignee').selectOption(ana.body.id)
   await page.keyboard.press('Enter')
-  await page.getByText('Assigned 2 to ana').waitFor()
+  await page.getByText('Assigned 2 to Ana').waitFor()
   page.off('request', onRequest)
   assert(assignCalls.join(',') === 'AssignMany', `bulk assign calls: ${assignCalls.join(',') || 'none'}, want one AssignMany`)
   await page.getByRole('tab', { name: 'Assigned to me' }).click()
