@@ -12,6 +12,16 @@ export default async function twoPeers(ctx) {
 
   const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
   const bPeer = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  // Ben is one of the team's technicians, and says so on his device: "Take it" assigns him.
+  const api = async (peer, path, args) => {
+    const u = new URL(peer.url)
+    const r = await fetch(`${u.origin}/api/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${u.searchParams.get('token')}` }, body: JSON.stringify(args) })
+    const j = await r.json()
+    if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`)
+    return j
+  }
+  const ben = await api(bPeer, 'TechnicianService/Create', [{ name: 'Ben Okafor', tier: 1 }])
+  await api(bPeer, 'IdentityService/SetUp', ['Ben Okafor', 'technician', ben.id])
   const chromium = ctx.own(await browser())
   const pageA = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
   const pageB = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
@@ -44,6 +54,6 @@ export default async function twoPeers(ctx) {
   // And Ben's edit travels back: he takes the ticket, Ana's page shows it.
   await pageB.locator('[data-number]', { hasText: 'Payroll server unreachable' }).click()
   await pageB.getByRole('button', { name: 'Take it' }).click()
-  await pageB.locator('[data-testid="assignee"]', { hasText: 'ben' }).waitFor()
-  await pageA.locator('[data-testid="assignee"]', { hasText: 'ben' }).waitFor({ timeout: 20_000 })
+  await pageB.locator('[data-testid="assignee"]', { hasText: 'Ben Okafor' }).waitFor()
+  await pageA.locator('[data-testid="assignee"]', { hasText: 'Ben Okafor' }).waitFor({ timeout: 20_000 })
 }
