@@ -72,7 +72,7 @@ fuzz:
 	FUZZTIME=$${FUZZTIME:-10m} .ci/fuzz
 
 fuzz-short:
-	FUZZTIME=20s .ci/fuzz
+	FUZZTIME=20s FUZZMINIMIZE=0 .ci/fuzz
 
 ## chaos: three real `outpost serve` peers under 100 cycles of kill -9, SIGSTOP/SIGCONT and restarts while
 ## they take writes; every acknowledged write must reach every peer and their state hashes must agree
