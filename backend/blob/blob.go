@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Dir is the blob store's folder inside the data directory.
@@ -172,12 +173,17 @@ func (s *Store) Usage() (bytes int64, count int, err error) {
 	return bytes, count, err
 }
 
-// Collect removes every blob that live does not name and returns how many bytes it freed.
-// live must come from every live record of the replica (removed attachments left out);
-// a blob written while Collect runs is kept when live names it.
-func (s *Store) Collect(live func(Hash) bool) (freed int64, err error) {
+// Collect removes every blob that live does not name and that is older than grace, and
+// returns how many bytes it freed. live must come from every live record of the replica
+// (removed attachments left out); grace keeps a blob whose metadata has not been written
+// or has not arrived yet.
+func (s *Store) Collect(live func(Hash) bool, grace time.Duration) (freed int64, err error) {
+	cutoff := time.Now().Add(-grace)
 	err = s.each(func(h Hash, size int64) error {
 		if live(h) {
+			return nil
+		}
+		if info, err := os.Stat(s.path(h)); err != nil || info.ModTime().After(cutoff) {
 			return nil
 		}
 		if err := os.Remove(s.path(h)); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func sum(b []byte) Hash {
@@ -105,7 +106,10 @@ func TestCollectKeepsWhatLiveRecordsName(t *testing.T) {
 	s, _ := open(t, 0)
 	keep, _, _ := s.Put(strings.NewReader("screenshot of the error"))
 	drop, _, _ := s.Put(strings.NewReader("an attachment that was removed"))
-	freed, err := s.Collect(func(h Hash) bool { return h == keep })
+	if freed, _ := s.Collect(func(h Hash) bool { return h == keep }, time.Hour); freed != 0 {
+		t.Fatalf("Collect removed %d bytes of files younger than the grace period", freed)
+	}
+	freed, err := s.Collect(func(h Hash) bool { return h == keep }, 0)
 	if err != nil || freed != int64(len("an attachment that was removed")) {
 		t.Fatalf("Collect = %d, %v", freed, err)
 	}
