@@ -1,0 +1,251 @@
+package blob
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// ChunkSize is the unit in which blobs travel between peers and are verified on arrival.
+const ChunkSize = 1 << 20
+
+// MaxChunks bounds a manifest (a blob of at most 16 GiB).
+const MaxChunks = 16 << 10
+
+// Manifest lists the SHA-256 of each ChunkSize piece of a blob, so that a device fetching
+// it from untrusted peers can verify every piece as it arrives. Its ListHash is recorded
+// with the attachment in the signed change log.
+type Manifest struct {
+	Size   int64
+	Chunks [][sha256.Size]byte
+}
+
+// ListHash is the SHA-256 of the concatenated chunk hashes.
+func (m Manifest) ListHash() Hash {
+	h := sha256.New()
+	for _, c := range m.Chunks {
+		h.Write(c[:])
+	}
+	return Hash(hex.EncodeToString(h.Sum(nil)))
+}
+
+// Valid reports whether the manifest is plausible for its size.
+func (m Manifest) Valid() bool {
+	return m.Size >= 0 && len(m.Chunks) == numChunks(m.Size) && len(m.Chunks) <= MaxChunks
+}
+
+// ChunkLen is the length of chunk i.
+func (m Manifest) ChunkLen(i int) int {
+	if i == len(m.Chunks)-1 {
+		return int(m.Size - int64(i)*ChunkSize)
+	}
+	return ChunkSize
+}
+
+func numChunks(size int64) int {
+	if size == 0 {
+		return 1 // one empty chunk, so that every blob has a manifest to verify
+	}
+	return int((size + ChunkSize - 1) / ChunkSize)
+}
+
+// ManifestOf reads r to its end and returns its manifest.
+func ManifestOf(r io.Reader) (Manifest, error) {
+	var m Manifest
+	buf := make([]byte, ChunkSize)
+	for {
+		n, err := io.ReadFull(r, buf)
+		if n > 0 || (m.Size == 0 && len(m.Chunks) == 0 && err != nil) {
+			m.Chunks = append(m.Chunks, sha256.Sum256(buf[:n]))
+			m.Size += int64(n)
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return m, nil
+		}
+		if err != nil {
+			return Manifest{}, err
+		}
+	}
+}
+
+// manifests caches the manifests of held blobs: peers ask for them once per transfer.
+var manifests = struct {
+	sync.Mutex
+	m map[string]Manifest
+}{m: map[string]Manifest{}}
+
+// Manifest returns the manifest of a held blob.
+func (s *Store) Manifest(h Hash) (Manifest, error) {
+	key := s.root + "/" + string(h)
+	manifests.Lock()
+	m, ok := manifests.m[key]
+	manifests.Unlock()
+	if ok {
+		return m, nil
+	}
+	f, err := s.Open(h)
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer f.Close()
+	m, err = ManifestOf(f)
+	if err != nil {
+		return Manifest{}, fmt.Errorf("read file: %w", err)
+	}
+	manifests.Lock()
+	if len(manifests.m) > 256 {
+		clear(manifests.m)
+	}
+	manifests.m[key] = m
+	manifests.Unlock()
+	return m, nil
+}
+
+// ReadChunk returns chunk i of a held blob.
+func (s *Store) ReadChunk(h Hash, i int) ([]byte, error) {
+	f, err := s.Open(h)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, ChunkSize)
+	n, err := f.ReadAt(buf, int64(i)*ChunkSize)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("read file: %w", err)
+	}
+	return buf[:n], nil
+}
+
+// Partial is a blob being received from peers, kept in the store's tmp folder under its
+// hash so that a transfer cut by a disconnect or a crash resumes where it stopped: the
+// chunks already on disk prove themselves against the manifest when it is reopened.
+// It is not safe for concurrent use.
+type Partial struct {
+	s    *Store
+	h    Hash
+	m    Manifest
+	f    *os.File
+	have []bool
+	left int
+}
+
+// Partial opens (creating, or resuming) the download of blob h described by m. The caller
+// has checked m against the attachment's list hash.
+func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
+	if _, err := ParseHash(string(h)); err != nil {
+		return nil, err
+	}
+	if !m.Valid() {
+		return nil, fmt.Errorf("receive file: the list of its pieces does not fit its size")
+	}
+	if m.Size > s.maxSize {
+		return nil, ErrTooLarge
+	}
+	f, err := os.OpenFile(s.partialPath(h), os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("receive file: %w", err)
+	}
+	if err := f.Truncate(m.Size); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("receive file: %w", err)
+	}
+	p := &Partial{s: s, h: h, m: m, f: f, have: make([]bool, len(m.Chunks)), left: len(m.Chunks)}
+	buf := make([]byte, ChunkSize)
+	for i := range m.Chunks {
+		n, err := f.ReadAt(buf[:m.ChunkLen(i)], int64(i)*ChunkSize)
+		if (err == nil || errors.Is(err, io.EOF)) && n == m.ChunkLen(i) && sha256.Sum256(buf[:n]) == m.Chunks[i] {
+			p.have[i] = true
+			p.left--
+		}
+	}
+	return p, nil
+}
+
+func (s *Store) partialPath(h Hash) string { return filepath.Join(s.root, "tmp", "partial-"+string(h)) }
+
+// Missing lists the chunks not yet received.
+func (p *Partial) Missing() []int {
+	var out []int
+	for i, ok := range p.have {
+		if !ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Have reports how many chunks are verified on disk.
+func (p *Partial) Have() int { return len(p.have) - p.left }
+
+// ErrBadChunk reports a chunk whose bytes are not the ones the manifest names.
+var ErrBadChunk = errors.New("a piece of the file does not match its hash")
+
+// Write verifies chunk i and writes it in place. A chunk already held is ignored.
+func (p *Partial) Write(i int, data []byte) error {
+	if i < 0 || i >= len(p.have) {
+		return fmt.Errorf("%w: there is no piece %d", ErrBadChunk, i)
+	}
+	if p.have[i] {
+		return nil
+	}
+	if len(data) != p.m.ChunkLen(i) || !bytes.Equal(chunkSum(data), p.m.Chunks[i][:]) {
+		return ErrBadChunk
+	}
+	if _, err := p.f.WriteAt(data, int64(i)*ChunkSize); err != nil {
+		return fmt.Errorf("receive file: %w", err)
+	}
+	p.have[i] = true
+	p.left--
+	return nil
+}
+
+func chunkSum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
+
+// Done reports whether every chunk is verified.
+func (p *Partial) Done() bool { return p.left == 0 }
+
+// Finish checks the whole file against its hash, makes it durable and puts it in the
+// store; only then does the blob exist. A mismatch discards the download.
+func (p *Partial) Finish() error {
+	if !p.Done() {
+		return fmt.Errorf("receive file: %d pieces are still missing", p.left)
+	}
+	if err := p.f.Sync(); err != nil {
+		return fmt.Errorf("receive file: %w", err)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, io.NewSectionReader(p.f, 0, p.m.Size)); err != nil {
+		return fmt.Errorf("receive file: %w", err)
+	}
+	p.Close()
+	if Hash(hex.EncodeToString(h.Sum(nil))) != p.h {
+		_ = os.Remove(p.partialPath())
+		return ErrMismatch
+	}
+	dst := p.s.path(p.h)
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return fmt.Errorf("receive file: %w", err)
+	}
+	if err := os.Rename(p.partialPath(), dst); err != nil {
+		return fmt.Errorf("receive file: %w", err)
+	}
+	return syncDir(filepath.Dir(dst))
+}
+
+func (p *Partial) partialPath() string { return p.s.partialPath(p.h) }
+
+// Close stops receiving; what arrived stays on disk for the next Partial of the same blob.
+func (p *Partial) Close() error {
+	if p.f == nil {
+		return nil
+	}
+	err := p.f.Close()
+	p.f = nil
+	return err
+}

@@ -1,0 +1,104 @@
+package blob
+
+import (
+	"bytes"
+	"errors"
+	"math/rand/v2"
+	"testing"
+)
+
+func randomBytes(n int, seed uint64) []byte {
+	r := rand.New(rand.NewPCG(seed, seed))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+func TestManifestOfSizes(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, ChunkSize - 1, ChunkSize, ChunkSize + 1, 3*ChunkSize + 7} {
+		m, err := ManifestOf(bytes.NewReader(randomBytes(n, 1)))
+		if err != nil || !m.Valid() || m.Size != int64(n) {
+			t.Fatalf("size %d: manifest %d chunks, size %d, valid %v, %v", n, len(m.Chunks), m.Size, m.Valid(), err)
+		}
+		total := 0
+		for i := range m.Chunks {
+			total += m.ChunkLen(i)
+		}
+		if total != n {
+			t.Fatalf("size %d: chunk lengths add up to %d", n, total)
+		}
+	}
+}
+
+// A download cut after some chunks resumes with only the missing ones, refuses a forged
+// chunk, and the blob exists only once the whole file verifies.
+func TestPartialResumesAndVerifies(t *testing.T) {
+	t.Parallel()
+	src, _ := open(t, 0)
+	dst, _ := open(t, 0)
+	data := randomBytes(5*ChunkSize+123, 2)
+	h, _, err := src.Put(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := src.Manifest(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := dst.Partial(h, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 3, 5} {
+		c, _ := src.ReadChunk(h, i)
+		if err := p.Write(i, c); err != nil {
+			t.Fatalf("chunk %d: %v", i, err)
+		}
+	}
+	forged := bytes.Repeat([]byte{0xAA}, ChunkSize)
+	if err := p.Write(1, forged); !errors.Is(err, ErrBadChunk) {
+		t.Fatalf("a forged chunk was taken: %v", err)
+	}
+	if err := p.Finish(); err == nil || dst.Has(h) {
+		t.Fatal("an incomplete download became a blob")
+	}
+	p.Close() // the process stops here
+
+	p, err = dst.Partial(h, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Missing(); len(got) != 3 || got[0] != 1 || got[1] != 2 || got[2] != 4 {
+		t.Fatalf("after reopening, missing = %v, want [1 2 4]", got)
+	}
+	for _, i := range p.Missing() {
+		c, _ := src.ReadChunk(h, i)
+		if err := p.Write(i, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Verify(h); err != nil {
+		t.Fatalf("received blob: %v", err)
+	}
+}
+
+func TestPartialRefusesAManifestThatDoesNotFit(t *testing.T) {
+	t.Parallel()
+	s, _ := open(t, 0)
+	m, _ := ManifestOf(bytes.NewReader(randomBytes(ChunkSize+1, 3)))
+	m.Size = 10 * ChunkSize
+	if _, err := s.Partial(sum([]byte("x")), m); err == nil {
+		t.Fatal("a manifest of 2 chunks for 10 MiB was taken")
+	}
+	small, _ := open(t, 10)
+	m, _ = ManifestOf(bytes.NewReader(randomBytes(11, 3)))
+	if _, err := small.Partial(sum([]byte("x")), m); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("a file over the limit: %v", err)
+	}
+}
