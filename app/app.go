@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"outpost/backend/attach"
+	"outpost/backend/blob"
 	"outpost/backend/category"
 	"outpost/backend/coaching"
 	"outpost/backend/field"
@@ -18,6 +20,7 @@ import (
 	"outpost/backend/sop"
 	"outpost/backend/store"
 	"outpost/backend/technician"
+	"outpost/backend/thumb"
 	"outpost/backend/ticket"
 	"outpost/backend/view"
 	"outpost/backend/visit"
@@ -85,6 +88,10 @@ type App struct {
 	Views  *ViewService
 
 	Categories *CategoryService
+
+	blobs       *blob.Store
+	thumbs      *thumb.Cache
+	Attachments *AttachmentService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -121,6 +128,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.Views = &ViewService{a: a, svc: view.NewService(st)}
 	a.Categories = &CategoryService{a: a, svc: category.NewService(st)}
 	a.openKB()
+	if err := a.openAttachments(); err != nil {
+		a.closeKB()
+		q.Close()
+		st.Close()
+		return nil, err
+	}
 	st.Subscribe(a.onCommit)
 	a.startSLA()
 	if err := a.startSync(); err != nil {
@@ -148,7 +161,7 @@ func (a *App) Bound() map[string]any {
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
 		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views,
-		"CategoryService": a.Categories}
+		"CategoryService": a.Categories, "AttachmentService": a.Attachments}
 }
 
 // Events lets the window or the HTTP server follow what the app emits.
@@ -188,7 +201,8 @@ func (a *App) userError(op string, err error) error {
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
-		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound} {
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound,
+		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -25,7 +25,7 @@ func Desktop(a *App, assets fs.FS) error {
 		Height:           800,
 		MinWidth:         900,
 		MinHeight:        600,
-		AssetServer:      &assetserver.Options{Assets: assets},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: a.windowHandler()},
 		BackgroundColour: &options.RGBA{R: 248, G: 249, B: 251, A: 255},
 		OnStartup:        func(ctx context.Context) { picker.ctx = ctx; a.forwardEvents(ctx) },
 		ErrorFormatter:   windowError,

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,8 @@ var windowOnly = map[string]bool{
 	"DataService.ExportTicketsFile": true,
 	"DataService.Backup":            true,
 	"DataService.Restore":           true,
+	"AttachmentService.AttachFile":  true,
+	"AttachmentService.SaveFile":    true,
 }
 
 // SetFilePicker gives the app the window's dialogs. Call it before the window opens.
@@ -101,12 +104,17 @@ func resolved(path string) string {
 // writeFileAtomic writes data to path through a temporary file beside it, so a failed
 // write never leaves the person's file half-replaced.
 func writeFileAtomic(path string, data []byte) error {
+	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err })
+}
+
+// writeAtomic is writeFileAtomic for content that write streams.
+func writeAtomic(path string, write func(io.Writer) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}

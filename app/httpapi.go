@@ -33,6 +33,7 @@ func (a *App) HTTPHandler(assets fs.FS, token string, hosts ...string) http.Hand
 	mux.Handle("GET /api/data/export", a.requireToken(token, http.HandlerFunc(a.serveExport)))
 	mux.Handle("GET /api/data/backup", a.requireToken(token, http.HandlerFunc(a.serveBackup)))
 	mux.Handle("POST /api/data/restore", a.requireToken(token, http.HandlerFunc(a.serveRestore)))
+	a.attachmentRoutes(mux, func(h http.Handler) http.Handler { return a.requireToken(token, h) })
 	mux.Handle("/api/", a.requireToken(token, http.NotFoundHandler()))
 	mux.Handle("/", linkLogin(token, http.FileServerFS(assets)))
 	return securityHeaders(allowHosts(hosts, mux))

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"time"
+
+	"outpost/backend/attach"
+	"outpost/backend/blob"
+	"outpost/backend/field"
+	"outpost/backend/thumb"
+)
+
+// AttachmentService is the files on tickets, visits and SOPs, as bound to the UI. Bytes
+// travel over the HTTP routes (POST /api/attachments/{kind}/{id}?name=, GET
+// /api/attachments/{hash}, GET /api/attachments/{hash}/thumb), which the window serves too.
+type AttachmentService struct{ a *App }
+
+// AttachmentUsage is what the attachments of this device take on disk.
+type AttachmentUsage struct {
+	Bytes    int64  `json:"bytes"`
+	Files    int    `json:"files"`
+	MaxFile  int64  `json:"maxFile"` // the largest file accepted
+	Quota    int64  `json:"quota"`   // the disk space attachments may take on this device
+	Warning  string `json:"warning,omitempty"`
+	Arriving int    `json:"arriving"` // files named by records whose bytes are not here yet
+}
+
+// DefaultQuota is the disk space attachments may take on a device before a warning.
+const DefaultQuota = 10 << 30
+
+func (a *App) openAttachments() error {
+	blobs, err := blob.Open(a.cfg.DataDir, 0)
+	if err != nil {
+		return err
+	}
+	thumbs, err := thumb.OpenCache(a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	a.blobs, a.thumbs = blobs, thumbs
+	a.Attachments = &AttachmentService{a: a}
+	return nil
+}
+
+// List returns the attachments of a ticket, visit or SOP, oldest first.
+func (s *AttachmentService) List(kind, id string) ([]attach.Attachment, error) {
+	rec, err := s.a.st.Get(kind, id)
+	if err != nil {
+		return nil, s.a.userError("list attachments", err)
+	}
+	return attach.List(rec, s.a.blobs), nil
+}
+
+// Remove takes an attachment off its record. Its history keeps who added and removed it.
+func (s *AttachmentService) Remove(kind, id, attachmentID string) error {
+	return s.a.userError("remove attachment", attach.Remove(s.a.ctx, s.a.st, s.a.me(), kind, id, attachmentID))
+}
+
+// Usage says how much disk the attachments take and warns near the quota.
+func (s *AttachmentService) Usage() (AttachmentUsage, error) {
+	n, files, err := s.a.blobs.Usage()
+	if err != nil {
+		return AttachmentUsage{}, s.a.userError("attachment usage", err)
+	}
+	u := AttachmentUsage{Bytes: n, Files: files, MaxFile: s.a.blobs.MaxSize(), Quota: DefaultQuota}
+	live, err := attach.Live(s.a.st)
+	if err != nil {
+		return AttachmentUsage{}, s.a.userError("attachment usage", err)
+	}
+	for h := range live {
+		if !s.a.blobs.Has(h) {
+			u.Arriving++
+		}
+	}
+	if n > u.Quota*9/10 {
+		u.Warning = fmt.Sprintf("attachments take %d MB of the %d MB this device keeps for them: remove files that are no longer needed", n>>20, u.Quota>>20)
+	}
+	return u, nil
+}
+
+// AttachFile asks the person (in the window) for a file and attaches it.
+func (s *AttachmentService) AttachFile(kind, id string) (*attach.Attachment, error) {
+	path, ok, err := s.a.pickOpen(FilePrompt{Title: "Attach a file"})
+	if err != nil || !ok {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, field.Errorf("file", "cannot be read: %v", errors.Unwrap(err))
+	}
+	defer f.Close()
+	at, err := s.a.attach(kind, id, f.Name(), f)
+	return at, err
+}
+
+// SaveFile asks the person (in the window) where to save an attachment and writes it there.
+func (s *AttachmentService) SaveFile(hash, name string) error {
+	h, err := blob.ParseHash(hash)
+	if err == nil && !s.a.blobs.Has(h) {
+		return blob.ErrNotFound // not asked where to save what is not here
+	}
+	path, ok, perr := s.a.pickSave(FilePrompt{Title: "Save attachment", DefaultName: attach.SafeName(name)})
+	if perr != nil || !ok {
+		return perr
+	}
+	if err != nil {
+		return field.Errorf("hash", "is not an attachment's")
+	}
+	f, err := s.a.blobs.Open(h)
+	if err != nil {
+		return s.a.userError("save attachment", err)
+	}
+	defer f.Close()
+	err = writeAtomic(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err })
+	return s.a.userError("save attachment", err)
+}
+
+// attach stores r's bytes and records them on kind/id.
+func (a *App) attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
+	h, n, err := a.blobs.Put(r)
+	if errors.Is(err, blob.ErrTooLarge) {
+		return nil, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20)
+	}
+	if err != nil {
+		return nil, a.userError("attach file", err)
+	}
+	at, err := attach.Add(a.ctx, a.st, a.blobs, a.me(), kind, id, attach.Meta{Hash: h, Name: name, Size: n})
+	if err != nil {
+		return nil, a.userError("attach file", err)
+	}
+	return &at, nil
+}
+
+// attachmentRoutes adds the byte routes of attachments to mux, each wrapped by guard.
+func (a *App) attachmentRoutes(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
+	mux.Handle("POST /api/attachments/{kind}/{id}", guard(http.HandlerFunc(a.serveUpload)))
+	mux.Handle("GET /api/attachments/{hash}", guard(http.HandlerFunc(a.serveDownload)))
+	mux.Handle("GET /api/attachments/{hash}/thumb", guard(http.HandlerFunc(a.serveThumb)))
+}
+
+// windowHandler serves the window's requests that are not for its assets: the attachment
+// routes. The window's asset server is inside the process, not a network socket, so it
+// needs no token.
+func (a *App) windowHandler() http.Handler {
+	mux := http.NewServeMux()
+	a.attachmentRoutes(mux, func(h http.Handler) http.Handler { return h })
+	return securityHeaders(mux)
+}
+
+// serveUpload receives a file's bytes as the request body (a dropped or pasted file).
+func (a *App) serveUpload(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, a.blobs.MaxSize())
+	at, err := a.attach(r.PathValue("kind"), r.PathValue("id"), r.URL.Query().Get("name"), body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20))
+		return
+	case errors.Is(err, ErrInternal):
+		writeError(w, http.StatusInternalServerError, err)
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(at)
+}
+
+// serveDownload sends an attachment as a download, never as a page: whatever its bytes,
+// the browser saves them and runs nothing.
+func (a *App) serveDownload(w http.ResponseWriter, r *http.Request) {
+	f, ok := a.openBlob(w, r)
+	if !ok {
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attach.SafeName(r.URL.Query().Get("name"))}))
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// serveThumb sends an image attachment's thumbnail (a JPEG made afresh, without the original's metadata).
+func (a *App) serveThumb(w http.ResponseWriter, r *http.Request) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return
+	}
+	b, err := a.thumbs.Get(string(h), func() (io.ReadSeekCloser, error) { return a.blobs.Open(h) })
+	switch {
+	case errors.Is(err, blob.ErrNotFound):
+		writeError(w, http.StatusNotFound, err)
+		return
+	case errors.Is(err, thumb.ErrNotImage):
+		writeError(w, http.StatusUnsupportedMediaType, err)
+		return
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, a.userError("thumbnail", err))
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	_, _ = w.Write(b)
+}
+
+func (a *App) openBlob(w http.ResponseWriter, r *http.Request) (*os.File, bool) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return nil, false
+	}
+	f, err := a.blobs.Open(h)
+	if err != nil {
+		writeError(w, http.StatusNotFound, err)
+		return nil, false
+	}
+	return f, true
+}
