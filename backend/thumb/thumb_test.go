@@ -27,7 +27,7 @@ func picture(w, h int) image.Image {
 func withOrientation(jpg []byte, orientation uint16) []byte {
 	var tiff bytes.Buffer
 	tiff.WriteString("MM\x00\x2a\x00\x00\x00\x08")
-	binary.Write(&tiff, binary.BigEndian, uint16(1))                                  // one entry
+	binary.Write(&tiff, binary.BigEndian, uint16(1))                                 // one entry
 	binary.Write(&tiff, binary.BigEndian, []uint16{0x0112, 3, 0, 1, orientation, 0}) // orientation, SHORT, count 1
 	binary.Write(&tiff, binary.BigEndian, uint32(0))
 	tiff.WriteString("GPSLatitude 52.5200N 13.4050E")
