@@ -14,6 +14,7 @@ import (
 	"outpost/backend/blob"
 	"outpost/backend/field"
 	"outpost/backend/thumb"
+	"outpost/sync/transfer"
 )
 
 // AttachmentService is the files on tickets, visits and SOPs, as bound to the UI. Bytes
@@ -82,6 +83,43 @@ func (s *AttachmentService) Usage() (AttachmentUsage, error) {
 		u.Warning = fmt.Sprintf("attachments take %d MB of the %d MB this device keeps for them: remove files that are no longer needed", n>>20, u.Quota>>20)
 	}
 	return u, nil
+}
+
+// Fetch asks the team's online peers for the bytes of a record's attachments that are not
+// on this device: a file over the eager size when someone opens it, or a visit's files
+// before the technician drives out. They arrive in the background (attachment:arrived).
+func (s *AttachmentService) Fetch(kind, id string) (int, error) {
+	list, err := s.List(kind, id)
+	if err != nil {
+		return 0, err
+	}
+	s.a.sync.mu.Lock()
+	tr := s.a.sync.tr
+	s.a.sync.mu.Unlock()
+	n := 0
+	for _, at := range list {
+		if !at.Here {
+			n++
+			if tr != nil {
+				tr.Want(at.Meta)
+			}
+		}
+	}
+	if n > 0 && tr == nil {
+		return n, field.Errorf("sync", "this device is not syncing with a team, so the files cannot be fetched")
+	}
+	return n, nil
+}
+
+// Transfers lists the attachments being fetched from peers, with their progress.
+func (s *AttachmentService) Transfers() []transfer.Progress {
+	s.a.sync.mu.Lock()
+	tr := s.a.sync.tr
+	s.a.sync.mu.Unlock()
+	if tr == nil {
+		return []transfer.Progress{}
+	}
+	return tr.Downloads()
 }
 
 // AttachFile asks the person (in the window) for a file and attaches it.

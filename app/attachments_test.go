@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"outpost/backend/attach"
 	"outpost/backend/ticket"
@@ -132,5 +133,47 @@ func TestAttachmentRefusals(t *testing.T) {
 	req, _ := http.NewRequest("GET", srv.URL+"/api/attachments/"+strings.Repeat("0", 64), nil)
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 401 {
 		t.Errorf("a download without the token: %v %v", resp.StatusCode, err)
+	}
+}
+
+// A screenshot attached on the lead's laptop arrives on the field laptop by itself (it is
+// under the eager size), announced by an event, and then downloads there.
+func TestAnAttachmentTravelsToATeammate(t *testing.T) {
+	lead := openSyncApp(t, t.TempDir(), "lead-laptop")
+	field := openSyncApp(t, t.TempDir(), "field-laptop")
+	if _, err := lead.Team.Create("Helpdesk"); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := lead.Tickets.Create(ticket.NewTicket{Title: "Label printer shows E42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := screenshot()
+	at, err := lead.attach("ticket", tk.ID, "e42.png", bytes.NewReader(shot))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, stop := field.Events().Listen(64)
+	defer stop()
+	code, _ := lead.Team.Invite()
+	if _, err := field.Team.Join(code); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 30*time.Second, func() bool {
+		list, err := field.Attachments.List("ticket", tk.ID)
+		return err == nil && len(list) == 1 && list[0].Here
+	})
+	arrived := false
+	for len(events) > 0 && !arrived {
+		m := <-events
+		arrived = m.Name == EventAttachmentArrived && m.Data.(AttachmentArrived).Hash == at.Hash
+	}
+	if !arrived {
+		t.Error("no attachment:arrived event for the file")
+	}
+	srv := httptest.NewServer(field.HTTPHandler(fstest.MapFS{}, testToken))
+	defer srv.Close()
+	if resp, body := request(t, srv, "GET", "/api/attachments/"+string(at.Hash), nil); resp.StatusCode != 200 || !bytes.Equal(body, shot) {
+		t.Fatalf("download on the teammate's device: %d, %d bytes", resp.StatusCode, len(body))
 	}
 }

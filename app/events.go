@@ -1,10 +1,16 @@
 package app
 
-import "sync"
+import (
+	"sync"
+
+	"outpost/backend/blob"
+)
 
 // Event names the UI listens to.
 const (
 	EventRecordsChanged = "records:changed"
+	// EventAttachmentArrived: an attachment's bytes arrived from a peer and verified.
+	EventAttachmentArrived = "attachment:arrived"
 )
 
 // RecordsChanged tells the UI which records of a kind changed.
@@ -70,4 +76,9 @@ func (h *hub) close() {
 		close(ch)
 	}
 	h.listeners = map[chan Message]struct{}{}
+}
+
+// AttachmentArrived names the blob whose bytes are now on this device.
+type AttachmentArrived struct {
+	Hash blob.Hash `json:"hash"`
 }

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"sync"
 
+	"outpost/backend/blob"
 	"outpost/backend/field"
 	"outpost/sync/discovery"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"
+	"outpost/sync/transfer"
 )
 
 // SyncConfig says where this device gossips with its team.
@@ -34,6 +36,7 @@ type syncer struct {
 	mu   sync.Mutex // guards rep and disc
 	rep  *replica.Replica
 	disc *discovery.Discovery
+	tr   *transfer.Transfer // attachment bytes between peers
 
 	fileMu sync.Mutex // guards tm and writes of the team file; never held while stopping the replica
 	tm     team.Team
@@ -80,6 +83,12 @@ func (a *App) runReplica(tm team.Team) error {
 	if err != nil {
 		return fmt.Errorf("start sync: %w", err)
 	}
+	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log,
+		OnArrived: func(h blob.Hash) { a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h}) }})
+	if err != nil {
+		_ = rep.Stop()
+		return fmt.Errorf("start file transfer: %w", err)
+	}
 	var disc *discovery.Discovery
 	if !a.cfg.Sync.NoDiscovery {
 		_, p, _ := net.SplitHostPort(rep.Addr())
@@ -96,7 +105,7 @@ func (a *App) runReplica(tm team.Team) error {
 		}
 	}
 	a.sync.mu.Lock()
-	a.sync.rep, a.sync.disc = rep, disc
+	a.sync.rep, a.sync.disc, a.sync.tr = rep, disc, tr
 	a.sync.mu.Unlock()
 	return nil
 }
@@ -131,11 +140,14 @@ func (a *App) editTeam(fn func(*team.Team) bool) {
 
 func (a *App) stopSync() {
 	a.sync.mu.Lock()
-	rep, disc := a.sync.rep, a.sync.disc
-	a.sync.rep, a.sync.disc = nil, nil
+	rep, disc, tr := a.sync.rep, a.sync.disc, a.sync.tr
+	a.sync.rep, a.sync.disc, a.sync.tr = nil, nil, nil
 	a.sync.mu.Unlock()
 	if disc != nil {
 		disc.Stop()
+	}
+	if tr != nil {
+		tr.Stop()
 	}
 	if rep != nil {
 		_ = rep.Stop()

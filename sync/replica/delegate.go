@@ -25,6 +25,10 @@ func (d *delegate) NotifyMsg(b []byte) {
 		return
 	}
 	cp := append([]byte(nil), b...)
+	if fn := d.r.handler(wire.Type(b[0])); fn != nil {
+		fn(cp)
+		return
+	}
 	q := d.r.inbox
 	switch wire.Type(b[0]) {
 	case wire.TypePull, wire.TypeChunk, wire.TypeState:

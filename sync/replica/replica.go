@@ -88,6 +88,9 @@ type Replica struct {
 	keyStale bool             // joins fail as if this device's team key were out of date; guarded by mu
 	rot      *rotation        // the key rotation in progress; replica goroutine only
 	pulls    uint64           // pulls sent, which numbers them; guarded by mu
+
+	extMu sync.RWMutex
+	ext   map[wire.Type]func([]byte) // handlers of other protocols' messages (see Handle); guarded by extMu
 }
 
 // peer is what the replica knows of another device.

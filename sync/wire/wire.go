@@ -22,6 +22,10 @@ const (
 	TypePull                   // "here is my vector: send what I lack" (reliable)
 	TypeChunk                  // a bounded run of changes answering a pull (reliable)
 	TypeState                  // push/pull state: the sender's version vector only
+
+	// TypeExtension and the types after it belong to other protocols carried on the
+	// replica's transport (attachment transfer); Decode refuses them.
+	TypeExtension Type = 0x40
 )
 
 // Version is the encoding version this build speaks.

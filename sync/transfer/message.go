@@ -1,0 +1,118 @@
+package transfer
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"outpost/backend/blob"
+	"outpost/backend/change"
+	"outpost/sync/wire"
+)
+
+// Message types, in the replica's extension range.
+const (
+	typeAsk      = wire.TypeExtension + iota // "send me piece N of this blob" (-1: its manifest)
+	typeManifest                             // the answer to -1: whether the sender holds it, and the pieces' hashes
+	typePiece                                // one piece's bytes
+)
+
+const (
+	version   = 1
+	maxHeader = 1024
+)
+
+// header is the JSON part of every message; the bytes of a piece, or the 32-byte hashes
+// of a manifest, follow it unencoded.
+type header struct {
+	From  string    `json:"from"`
+	Req   uint64    `json:"req"`
+	Hash  blob.Hash `json:"hash"`
+	Piece int       `json:"piece"`          // -1 asks for the manifest
+	Size  int64     `json:"size,omitempty"` // manifest: the blob's size
+	Have  bool      `json:"have,omitempty"` // manifest: the sender holds the blob
+}
+
+type message struct {
+	typ     wire.Type
+	h       header
+	payload []byte
+}
+
+// errMalformed reports a message that is not a valid transfer message.
+var errMalformed = errors.New("malformed file-transfer message")
+
+func encode(typ wire.Type, h header, payload []byte) []byte {
+	hb, _ := json.Marshal(h) // a struct of strings and numbers always encodes
+	out := make([]byte, 6, 6+len(hb)+len(payload))
+	out[0], out[1] = byte(typ), version
+	binary.BigEndian.PutUint32(out[2:], uint32(len(hb)))
+	out = append(out, hb...)
+	return append(out, payload...)
+}
+
+// decode checks everything a peer sends before any of it is used.
+func decode(b []byte) (message, error) {
+	if len(b) < 6 {
+		return message{}, fmt.Errorf("%w: too short", errMalformed)
+	}
+	m := message{typ: wire.Type(b[0])}
+	if m.typ < typeAsk || m.typ > typePiece {
+		return message{}, fmt.Errorf("%w: unknown type %d", errMalformed, b[0])
+	}
+	if b[1] != version {
+		return message{}, fmt.Errorf("%w: version %d (this build speaks %d)", errMalformed, b[1], version)
+	}
+	n := binary.BigEndian.Uint32(b[2:])
+	if n > maxHeader || int(n) > len(b)-6 {
+		return message{}, fmt.Errorf("%w: header length %d", errMalformed, n)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b[6 : 6+n]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m.h); err != nil {
+		return message{}, fmt.Errorf("%w: header", errMalformed)
+	}
+	m.payload = b[6+n:]
+	if !change.ValidName(m.h.From) {
+		return message{}, fmt.Errorf("%w: sender", errMalformed)
+	}
+	if _, err := blob.ParseHash(string(m.h.Hash)); err != nil {
+		return message{}, fmt.Errorf("%w: file hash", errMalformed)
+	}
+	if m.h.Piece < -1 || m.h.Piece >= blob.MaxChunks || m.h.Size < 0 {
+		return message{}, fmt.Errorf("%w: piece %d", errMalformed, m.h.Piece)
+	}
+	switch m.typ {
+	case typeAsk:
+		if len(m.payload) != 0 {
+			return message{}, fmt.Errorf("%w: a question with a body", errMalformed)
+		}
+	case typeManifest:
+		if len(m.payload)%32 != 0 || len(m.payload) > blob.MaxChunks*32 || (!m.h.Have && len(m.payload) > 0) {
+			return message{}, fmt.Errorf("%w: manifest of %d bytes", errMalformed, len(m.payload))
+		}
+	case typePiece:
+		if len(m.payload) > blob.ChunkSize || m.h.Piece < 0 {
+			return message{}, fmt.Errorf("%w: piece of %d bytes", errMalformed, len(m.payload))
+		}
+	}
+	return m, nil
+}
+
+func manifestPayload(m blob.Manifest) []byte {
+	out := make([]byte, 0, 32*len(m.Chunks))
+	for _, c := range m.Chunks {
+		out = append(out, c[:]...)
+	}
+	return out
+}
+
+func manifestOf(msg message) blob.Manifest {
+	m := blob.Manifest{Size: msg.h.Size}
+	for i := 0; i+32 <= len(msg.payload); i += 32 {
+		m.Chunks = append(m.Chunks, [32]byte(msg.payload[i:i+32]))
+	}
+	return m
+}

@@ -1,0 +1,273 @@
+// Package transfer moves attachment bytes between the team's devices over the replica's
+// streams (memberlist's TCP connections, encrypted with the team key). A blob travels in
+// pieces of blob.ChunkSize: the device that wants it asks every online peer for its
+// manifest, keeps the first whose hash is the one the signed attachment record names, and
+// then asks the peers that hold the blob for pieces, a few at a time from each. Every piece
+// is verified against the manifest before it is written; a peer that sends a damaged piece
+// or manifest is logged with its address and avoided. Pieces already on disk survive a
+// disconnect or a crash (blob.Partial), and the blob appears only once the whole file
+// verifies.
+package transfer
+
+import (
+	"errors"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"outpost/backend/attach"
+	"outpost/backend/blob"
+	"outpost/backend/change"
+	"outpost/backend/store"
+	"outpost/sync/replica"
+	"outpost/sync/wire"
+)
+
+// Net is what the transfer needs of the replica.
+type Net interface {
+	Handle(t wire.Type, fn func([]byte)) error
+	SendStream(device string, msg []byte) error
+	Online() []replica.Member
+	Self() string
+}
+
+// Config configures a transfer.
+type Config struct {
+	Net    Net
+	Blobs  *blob.Store
+	Store  *store.Store
+	Logger *slog.Logger
+	// EagerBelow: attachments up to this size are fetched as soon as their record arrives,
+	// so an offline technician has them; larger ones when asked for (Want). Default 25 MB.
+	EagerBelow int64
+	// OnArrived is called (on the transfer's goroutine) when a blob has arrived and verified.
+	OnArrived func(blob.Hash)
+	// Window is how many pieces of one blob are asked of one peer at a time (default 1: a
+	// transfer cut by a crash has had at most one piece sent in vain; several blobs and
+	// several peers keep the line busy).
+	Window int
+	// Downloads is how many blobs are fetched at once (default 4).
+	Downloads int
+	// PieceTimeout gives up on a piece a peer did not send (default 20 s).
+	PieceTimeout time.Duration
+	// RescanEvery is how often the whole replica is searched for attachments whose bytes
+	// are missing (default 10 minutes); an attachment arriving from a peer is seen at once.
+	RescanEvery time.Duration
+}
+
+// Stats count the transfer's traffic.
+type Stats struct {
+	PiecesServed   int   `json:"piecesServed"`
+	BytesServed    int64 `json:"bytesServed"`
+	PiecesReceived int   `json:"piecesReceived"`
+	BytesReceived  int64 `json:"bytesReceived"`
+	BadPieces      int   `json:"badPieces"` // damaged pieces or manifests refused
+	Dropped        int   `json:"dropped"`   // malformed or unexpected messages
+	Arrived        int   `json:"arrived"`   // blobs completed
+}
+
+// Progress is one download as the UI shows it.
+type Progress struct {
+	Hash   blob.Hash `json:"hash"`
+	Have   int       `json:"have"`   // pieces verified on disk
+	Pieces int       `json:"pieces"` // pieces in all; 0 until a peer that holds it answered
+	Peers  int       `json:"peers"`  // peers it is fetched from
+}
+
+// Transfer serves this device's blobs to peers and fetches the ones its records name.
+type Transfer struct {
+	cfg Config
+	log *slog.Logger
+
+	asks    chan message // peers' questions, answered by the servers
+	answers chan message // manifests and pieces for the fetch loop
+	wants   chan attach.Meta
+	stop    chan struct{}
+	done    sync.WaitGroup
+	unsub   func()
+
+	mu       sync.Mutex
+	stats    Stats
+	progress map[blob.Hash]Progress
+}
+
+// Start registers the transfer's messages with the replica and starts serving and fetching.
+func Start(cfg Config) (*Transfer, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.EagerBelow == 0 {
+		cfg.EagerBelow = 25 << 20
+	}
+	cfg.Window = max(cfg.Window, 1)
+	cfg.Downloads = max(cfg.Downloads, 4)
+	if cfg.PieceTimeout <= 0 {
+		cfg.PieceTimeout = 20 * time.Second
+	}
+	if cfg.RescanEvery <= 0 {
+		cfg.RescanEvery = 10 * time.Minute
+	}
+	t := &Transfer{cfg: cfg, log: cfg.Logger.With("part", "transfer"),
+		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
+		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
+	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
+		if err := cfg.Net.Handle(typ, t.receive); err != nil {
+			return nil, err
+		}
+	}
+	t.unsub = cfg.Store.Subscribe(t.onCommit)
+	for range 2 {
+		t.done.Add(1)
+		go t.serve()
+	}
+	t.done.Add(1)
+	go t.fetchLoop()
+	return t, nil
+}
+
+// Stop stops serving and fetching; what arrived stays on disk.
+func (t *Transfer) Stop() {
+	t.unsub()
+	close(t.stop)
+	t.done.Wait()
+}
+
+// Want asks for an attachment's bytes now, whatever its size (a person opened it, or
+// pinned a visit's files before driving out).
+func (t *Transfer) Want(m attach.Meta) {
+	if t.cfg.Blobs.Has(m.Hash) {
+		return
+	}
+	select {
+	case t.wants <- m:
+	case <-t.stop:
+	}
+}
+
+// onCommit sees attachments that arrive from peers: files up to the eager size are asked
+// for at once. It runs on the committing goroutine and never blocks (a full queue is
+// caught up by the periodic search).
+func (t *Transfer) onCommit(e store.Event) {
+	if e.Local {
+		return
+	}
+	for _, c := range e.Changes {
+		if !slices.ContainsFunc(c.Ops, func(op change.Op) bool { return op.Field == attach.FieldItems }) {
+			continue
+		}
+		rec, ok := e.Record(c.Kind, c.Entity)
+		if !ok {
+			continue
+		}
+		for _, a := range attach.List(rec, t.cfg.Blobs) {
+			if !a.Here && a.Size <= t.cfg.EagerBelow {
+				select {
+				case t.wants <- a.Meta:
+				default:
+				}
+			}
+		}
+	}
+}
+
+// Stats returns the counters.
+func (t *Transfer) Stats() Stats {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.stats
+}
+
+// Downloads lists the blobs being fetched.
+func (t *Transfer) Downloads() []Progress {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]Progress, 0, len(t.progress))
+	for _, p := range t.progress {
+		out = append(out, p)
+	}
+	return out
+}
+
+func (t *Transfer) count(fn func(*Stats)) {
+	t.mu.Lock()
+	fn(&t.stats)
+	t.mu.Unlock()
+}
+
+// receive runs on memberlist's goroutines: it decodes and hands the message on, never blocking.
+func (t *Transfer) receive(b []byte) {
+	m, err := decode(b)
+	if err != nil {
+		t.count(func(s *Stats) { s.Dropped++ })
+		t.log.Debug("file-transfer message dropped", "err", err)
+		return
+	}
+	q := t.answers
+	if m.typ == typeAsk {
+		q = t.asks
+	}
+	select {
+	case q <- m:
+	default:
+		t.count(func(s *Stats) { s.Dropped++ }) // busy: the asker times out and asks again
+	}
+}
+
+// serve answers peers' questions from the blobs held here.
+func (t *Transfer) serve() {
+	defer t.done.Done()
+	for {
+		select {
+		case <-t.stop:
+			return
+		case m := <-t.asks:
+			t.answer(m)
+		}
+	}
+}
+
+func (t *Transfer) answer(m message) {
+	h := header{From: t.cfg.Net.Self(), Req: m.h.Req, Hash: m.h.Hash, Piece: m.h.Piece}
+	if m.h.Piece < 0 {
+		var payload []byte
+		if man, err := t.cfg.Blobs.Manifest(m.h.Hash); err == nil {
+			h.Have, h.Size, payload = true, man.Size, manifestPayload(man)
+		} else if !errors.Is(err, blob.ErrNotFound) {
+			t.log.Warn("read file for a peer", "file", m.h.Hash, "err", err)
+		}
+		_ = t.cfg.Net.SendStream(m.h.From, encode(typeManifest, h, payload))
+		return
+	}
+	piece, err := t.cfg.Blobs.ReadChunk(m.h.Hash, m.h.Piece)
+	if err != nil {
+		return // not here (any more): the asker times out and asks elsewhere
+	}
+	if err := t.cfg.Net.SendStream(m.h.From, encode(typePiece, h, piece)); err == nil {
+		t.count(func(s *Stats) { s.PiecesServed++; s.BytesServed += int64(len(piece)) })
+	}
+}
+
+// missing lists the attachments of live records whose bytes are not here, up to the eager size.
+func (t *Transfer) missing() []attach.Meta {
+	var out []attach.Meta
+	seen := map[blob.Hash]bool{}
+	for _, kind := range attach.Kinds() {
+		err := t.cfg.Store.Scan(kind, func(rec change.Record) error {
+			if rec.Deleted() {
+				return nil
+			}
+			for _, a := range attach.List(rec, t.cfg.Blobs) {
+				if !a.Here && !seen[a.Hash] && a.Size <= t.cfg.EagerBelow {
+					seen[a.Hash] = true
+					out = append(out, a.Meta)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.log.Warn("find attachments to fetch", "err", err)
+		}
+	}
+	return out
+}
