@@ -195,6 +195,10 @@ func (r *Report) fromBenchmarks() {
 	pick("BenchmarkVisibility10Nodes", "wire-x", "sync: bytes on the wire per change / its encoded size, 10 nodes (incl. memberlist's probes)", "x", "<= 1.5", 1)
 	pick("BenchmarkCatchUp100k", "changes/s", "sync: catch-up of 100,000 changes, 2 nodes, loopback, LAN (100k in < 10 s)", "changes/s", "> 10000", 1)
 	pick("BenchmarkPartitionHeal", "heal-ms", "sync: convergence after a partition heals", "ms", "< 2000", 1)
+	pick("BenchmarkPhotos300", "MB/s", "attachments: 300 photos x 5 MB from A to B, loopback", "MB/s", "", 1)
+	pick("BenchmarkPhotos300", "pct-of-tcp", "attachments: throughput as a share of a raw TCP copy in the same run", "%", ">= 70", 1)
+	pick("BenchmarkPhotos300", "edit-p99-ms", "attachments: an edit visible on B during the transfer, p99", "ms", "< 50", 1)
+	pick("BenchmarkPhotos300", "extra-MB", "attachments: extra memory during the transfer (both peers, one process)", "MB", "< 100", 1)
 	pick("BenchmarkBackup", "ns/op", "backup of 2,000 tickets with histories", "ms", "", 1e-6)
 }
 

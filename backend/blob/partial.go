@@ -151,11 +151,20 @@ func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
 	if err != nil {
 		return nil, fmt.Errorf("receive file: %w", err)
 	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("receive file: %w", err)
+	}
+	resumed := info.Size() > 0
 	if err := f.Truncate(m.Size); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("receive file: %w", err)
 	}
 	p := &Partial{s: s, h: h, m: m, f: f, have: make([]bool, len(m.Chunks)), left: len(m.Chunks)}
+	if !resumed {
+		return p, nil // nothing on disk to prove itself
+	}
 	buf := make([]byte, ChunkSize)
 	for i := range m.Chunks {
 		n, err := f.ReadAt(buf[:m.ChunkLen(i)], int64(i)*ChunkSize)

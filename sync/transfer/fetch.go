@@ -55,6 +55,20 @@ func (t *Transfer) fetchLoop() {
 			t.log.Warn("file not received", "file", d.meta.Hash, "name", d.meta.Name, "err", err)
 		}
 	}
+	// startWaiting starts downloads while there is room, asking for their manifests at once.
+	startWaiting := func() {
+		for len(active) < t.cfg.Downloads && len(waiting) > 0 {
+			m := waiting[0]
+			waiting = waiting[1:]
+			if t.cfg.Blobs.Has(m.Hash) {
+				delete(queued, m.Hash)
+				continue
+			}
+			d := &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
+			active[m.Hash] = d
+			t.advance(d, time.Now(), bad, &req)
+		}
+	}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	rescan := time.NewTimer(0)
@@ -72,10 +86,12 @@ func (t *Transfer) fetchLoop() {
 			return
 		case m := <-t.wants:
 			enqueue(m)
+			startWaiting()
 		case <-rescan.C:
 			for _, m := range t.missing() {
 				enqueue(m)
 			}
+			startWaiting()
 			rescan.Reset(t.cfg.RescanEvery)
 		case m := <-t.answers:
 			d := active[m.h.Hash]
@@ -92,6 +108,7 @@ func (t *Transfer) fetchLoop() {
 					if err == nil && t.cfg.OnArrived != nil {
 						t.cfg.OnArrived(d.meta.Hash)
 					}
+					startWaiting()
 					continue
 				}
 			}
@@ -99,15 +116,7 @@ func (t *Transfer) fetchLoop() {
 				t.advance(d, time.Now(), bad, &req) // keep each holder's pipe full
 			}
 		case now := <-tick.C:
-			for len(active) < t.cfg.Downloads && len(waiting) > 0 {
-				m := waiting[0]
-				waiting = waiting[1:]
-				if t.cfg.Blobs.Has(m.Hash) {
-					delete(queued, m.Hash)
-					continue
-				}
-				active[m.Hash] = &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
-			}
+			startWaiting()
 			for _, d := range active {
 				t.advance(d, now, bad, &req)
 			}

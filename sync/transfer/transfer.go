@@ -47,7 +47,7 @@ type Config struct {
 	// transfer cut by a crash has had at most one piece sent in vain; several blobs and
 	// several peers keep the line busy).
 	Window int
-	// Downloads is how many blobs are fetched at once (default 4).
+	// Downloads is how many blobs are fetched at once (default 8).
 	Downloads int
 	// PieceTimeout gives up on a piece a peer did not send (default 20 s).
 	PieceTimeout time.Duration
@@ -101,7 +101,9 @@ func Start(cfg Config) (*Transfer, error) {
 		cfg.EagerBelow = 25 << 20
 	}
 	cfg.Window = max(cfg.Window, 1)
-	cfg.Downloads = max(cfg.Downloads, 4)
+	if cfg.Downloads <= 0 {
+		cfg.Downloads = 8
+	}
 	if cfg.PieceTimeout <= 0 {
 		cfg.PieceTimeout = 20 * time.Second
 	}
@@ -117,7 +119,7 @@ func Start(cfg Config) (*Transfer, error) {
 		}
 	}
 	t.unsub = cfg.Store.Subscribe(t.onCommit)
-	for range 2 {
+	for range 4 { // sending waits on the network more than on the disk
 		t.done.Add(1)
 		go t.serve()
 	}
