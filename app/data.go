@@ -177,7 +177,11 @@ func (s *DataService) Backup() (BackupResult, error) {
 	if err != nil || !ok {
 		return BackupResult{Cancelled: err == nil}, err
 	}
-	info, err := backup.WriteFile(s.a.st, path, time.Now())
+	files, err := backup.LiveFiles(s.a.st, s.a.blobs)
+	if err != nil {
+		return BackupResult{}, s.a.userError("back up", err)
+	}
+	info, err := backup.WriteFile(s.a.st, path, time.Now(), files)
 	if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
 		return BackupResult{}, field.Errorf("path", "cannot write to %s: choose a folder you can write to", filepath.Dir(path))
 	}
@@ -216,7 +220,7 @@ func (s *DataService) restoreFile(path string) (backup.Result, error) {
 		return backup.Result{}, errBusy
 	}
 	defer s.busy.Unlock()
-	res, err := backup.RestoreFile(s.a.ctx, s.a.st, path, func(p backup.Progress) {
+	res, err := backup.RestoreFile(s.a.ctx, s.a.st, s.a.blobs, path, func(p backup.Progress) {
 		s.a.events.emit(EventDataProgress, DataProgress{Task: "restore", Phase: "merging", Done: p.Done, Total: p.Total})
 	})
 	switch {
@@ -230,6 +234,10 @@ func (s *DataService) restoreFile(path string) (backup.Result, error) {
 
 // describeBackup is the line the CLI prints about a backup.
 func describeBackup(info backup.Info) string {
-	return fmt.Sprintf("%d changes from %s (%s), taken %s", info.Changes, info.DeviceName, info.Device[:4],
+	files := fmt.Sprintf("%d attachment files (%s)", info.Files, megabytes(info.FileBytes))
+	if info.FilesLeft {
+		files = "attachments' bytes left out"
+	}
+	return fmt.Sprintf("%d changes and %s from %s (%s), taken %s", info.Changes, files, info.DeviceName, info.Device[:4],
 		info.Taken.Local().Format("2006-01-02 15:04"))
 }

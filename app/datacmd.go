@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"outpost/backend/backup"
+	"outpost/backend/blob"
 	"outpost/backend/change"
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
@@ -31,6 +32,7 @@ type dataFlags struct {
 	delimiter string
 	system    string
 	mapping   string
+	noFiles   bool
 }
 
 func addDataFlags(fl *flag.FlagSet) *dataFlags {
@@ -43,6 +45,7 @@ func addDataFlags(fl *flag.FlagSet) *dataFlags {
 	fl.BoolVar(&d.accept, "accept-valid", false, "import: import the valid rows when some rows have errors")
 	fl.StringVar(&d.delimiter, "delimiter", "", "import: column delimiter (default: guessed from the header)")
 	fl.StringVar(&d.system, "preset", "", "import: the help desk the file comes from: glpi, zammad, osticket, freshservice, jsm (default: detected from the header)")
+	fl.BoolVar(&d.noFiles, "no-files", false, "backup: leave the attachments' bytes out (records only; the files stay on the devices that hold them)")
 	fl.StringVar(&d.mapping, "map", "", `import: column mappings that override the guess, as "Column=field,Other Column=" (empty field ignores the column)`)
 	return d
 }
@@ -63,9 +66,9 @@ func dataCommand(cmd string, args []string, dataDir, name string, d *dataFlags, 
 		err = withStore(ctx, dataDir, name, log, func(st *store.Store) error {
 			switch cmd {
 			case "backup":
-				return backupCommand(st, args[0])
+				return backupCommand(st, dataDir, args[0], d.noFiles)
 			case "restore":
-				return restoreCommand(ctx, st, args[0])
+				return restoreCommand(ctx, st, dataDir, args[0])
 			case "import":
 				return importCommand(ctx, st, args[0], d)
 			default:
@@ -141,12 +144,22 @@ func demoCommand(ctx context.Context, dataDir, name string, cfg demo.Config, log
 	return nil
 }
 
-func backupCommand(st *store.Store, path string) error {
+func backupCommand(st *store.Store, dataDir, path string, noFiles bool) error {
 	path, err := filepath.Abs(path)
 	if err != nil {
 		return err
 	}
-	info, err := backup.WriteFile(st, path, time.Now())
+	var files *backup.Files
+	if !noFiles {
+		blobs, err := blob.Open(dataDir, 0)
+		if err != nil {
+			return err
+		}
+		if files, err = backup.LiveFiles(st, blobs); err != nil {
+			return err
+		}
+	}
+	info, err := backup.WriteFile(st, path, time.Now(), files)
 	if err != nil {
 		return err
 	}
@@ -155,15 +168,19 @@ func backupCommand(st *store.Store, path string) error {
 	return nil
 }
 
-func restoreCommand(ctx context.Context, st *store.Store, path string) error {
-	res, err := backup.RestoreFile(ctx, st, path, func(p backup.Progress) {
+func restoreCommand(ctx context.Context, st *store.Store, dataDir, path string) error {
+	blobs, err := blob.Open(dataDir, 0)
+	if err != nil {
+		return err
+	}
+	res, err := backup.RestoreFile(ctx, st, blobs, path, func(p backup.Progress) {
 		fmt.Fprintf(os.Stderr, "\rchecked; merging %d/%d   ", p.Done, p.Total)
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "\rRestored %s: %d new changes, %d already here, %d refused. This device keeps its own identity (%s).\n",
-		describeBackup(res.Info), res.Applied, res.Duplicates, res.Rejected, st.Device().Tag())
+	fmt.Fprintf(os.Stderr, "\rRestored %s: %d new changes, %d already here, %d refused, %d attachment files. This device keeps its own identity (%s).\n",
+		describeBackup(res.Info), res.Applied, res.Duplicates, res.Rejected, res.Files, st.Device().Tag())
 	return nil
 }
 

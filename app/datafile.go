@@ -159,7 +159,13 @@ func (a *App) serveBackup(w http.ResponseWriter, r *http.Request) {
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
-	_, err = backup.Write(a.st, f, time.Now())
+	var files *backup.Files
+	if r.URL.Query().Get("files") != "0" {
+		files, err = backup.LiveFiles(a.st, a.blobs)
+	}
+	if err == nil {
+		_, err = backup.Write(a.st, f, time.Now(), files)
+	}
 	var fi os.FileInfo
 	if err == nil {
 		fi, err = f.Stat()

@@ -19,21 +19,24 @@ import (
 	"path/filepath"
 	"time"
 
+	"outpost/backend/blob"
 	"outpost/backend/change"
 	"outpost/backend/store"
 )
 
-// File format, version 1:
+// File format, version 2 (version 1 is the same without the files section):
 //
 //	magic      "OUTPOST-BACKUP\n" (15 bytes)
-//	version    1 byte (1)
+//	version    1 byte (2)
 //	header     uvarint length + JSON Info
 //	changes    repeated: uvarint length (> 0) + the change's JSON, as stored in the change log
+//	end        uvarint 0
+//	files      repeated: uvarint length (> 0) + JSON {"hash","size"}, then exactly size bytes
 //	end        uvarint 0
 //	checksum   SHA-256 of every byte before it (32 bytes)
 const (
 	magic   = "OUTPOST-BACKUP\n"
-	version = 1
+	version = 2
 )
 
 // Errors callers branch on.
@@ -50,6 +53,9 @@ type Info struct {
 	Taken      time.Time    `json:"taken"`
 	Changes    int          `json:"changes"`
 	Vector     store.Vector `json:"vector"`
+	Files      int          `json:"files"`               // attachment files carried
+	FileBytes  int64        `json:"fileBytes"`           // their bytes
+	FilesLeft  bool         `json:"filesLeft,omitempty"` // attachments' bytes were left out on purpose
 }
 
 // chunkBytes bounds the changes read or applied at once.
@@ -58,12 +64,16 @@ const chunkBytes = 4 << 20
 // Write writes st's change log, as of the moment it starts, to w. The app may keep
 // writing meanwhile: changes up to the version vector read at the start are immutable,
 // so the backup is exactly the replica at that moment.
-func Write(st *store.Store, w io.Writer, now time.Time) (Info, error) {
+// files carries the attachments' bytes; nil leaves them out (and the header says so).
+func Write(st *store.Store, w io.Writer, now time.Time, files *Files) (Info, error) {
 	snap, err := st.Vector()
 	if err != nil {
 		return Info{}, err
 	}
-	info := Info{Device: st.Device().ID, DeviceName: st.Device().Name, Taken: now.UTC(), Vector: snap}
+	info := Info{Device: st.Device().ID, DeviceName: st.Device().Name, Taken: now.UTC(), Vector: snap, FilesLeft: files == nil}
+	if err := files.count(&info); err != nil {
+		return Info{}, err
+	}
 	for _, n := range snap {
 		info.Changes += int(n)
 	}
@@ -104,6 +114,10 @@ func Write(st *store.Store, w io.Writer, now time.Time) (Info, error) {
 		return Info{}, fmt.Errorf("read %d changes of the %d the replica holds", written, info.Changes)
 	}
 	writeFrame(bw, nil)
+	if err := files.write(bw); err != nil {
+		return Info{}, err
+	}
+	writeFrame(bw, nil)
 	if err := bw.Flush(); err != nil {
 		return Info{}, fmt.Errorf("write backup: %w", err)
 	}
@@ -129,13 +143,13 @@ func writeFrame(w *bufio.Writer, b []byte) {
 }
 
 // WriteFile writes a backup of st to path atomically (a partial file never has the final name), readable by the owner only.
-func WriteFile(st *store.Store, path string, now time.Time) (Info, error) {
+func WriteFile(st *store.Store, path string, now time.Time, files *Files) (Info, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".outpost-backup-*")
 	if err != nil {
 		return Info{}, fmt.Errorf("create backup file: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	info, err := Write(st, tmp, now)
+	info, err := Write(st, tmp, now, files)
 	if err == nil {
 		err = tmp.Sync()
 	}
@@ -156,8 +170,9 @@ func WriteFile(st *store.Store, path string, now time.Time) (Info, error) {
 
 // reader reads a backup's frames, summing the bytes it consumes (not those buffered ahead).
 type reader struct {
-	in  *bufio.Reader
-	sum hash.Hash
+	in      *bufio.Reader
+	sum     hash.Hash
+	version byte
 }
 
 func (b *reader) ReadByte() (byte, error) {
@@ -180,9 +195,10 @@ func newReader(r io.Reader) (*reader, Info, error) {
 	if _, err := io.ReadFull(br, head); err != nil || string(head[:len(magic)]) != magic {
 		return nil, Info{}, ErrNotBackup
 	}
-	if head[len(magic)] != version {
+	if head[len(magic)] > version || head[len(magic)] == 0 {
 		return nil, Info{}, ErrNewerFormat
 	}
+	br.version = head[len(magic)]
 	raw, err := br.frame(1 << 20)
 	if err != nil || len(raw) == 0 {
 		return nil, Info{}, ErrNotBackup
@@ -216,7 +232,8 @@ func (b *reader) frame(limit int) ([]byte, error) {
 // each reads every change of a backup, calling fn with chunks of about chunkBytes,
 // then checks the checksum (fn has by then seen every change: callers that must not
 // act on a damaged file verify first).
-func each(r io.Reader, fn func([]change.Change) error) (Info, error) {
+// Files met after the changes go to file (nil: their bytes are read and dropped).
+func each(r io.Reader, fn func([]change.Change) error, file func(h blob.Hash, r io.Reader) error) (Info, error) {
 	br, info, err := newReader(r)
 	if err != nil {
 		return Info{}, err
@@ -251,6 +268,9 @@ func each(r io.Reader, fn func([]change.Change) error) (Info, error) {
 			return info, err
 		}
 	}
+	if err := br.files(info, file); err != nil {
+		return info, err
+	}
 	want := br.sum.Sum(nil)
 	got := make([]byte, sha256.Size)
 	if _, err := io.ReadFull(br.in, got); err != nil || !bytes.Equal(got, want) {
@@ -267,7 +287,7 @@ func each(r io.Reader, fn func([]change.Change) error) (Info, error) {
 
 // Verify reads a whole backup and checks its structure, every change and the checksum.
 func Verify(r io.Reader) (Info, error) {
-	return each(r, func([]change.Change) error { return nil })
+	return each(r, func([]change.Change) error { return nil }, nil)
 }
 
 // Progress reports how far a restore is.
@@ -282,13 +302,15 @@ type Result struct {
 	Applied    int  `json:"applied"`    // changes this replica did not hold
 	Duplicates int  `json:"duplicates"` // changes it already held
 	Rejected   int  `json:"rejected"`   // changes refused (for example from a device removed from the team)
+	Files      int  `json:"files"`      // attachment files restored
 }
 
 // Restore verifies the backup in r and then merges its changes into st through
 // store.Apply: validated, signature-checked and folded like changes from a peer.
 // A file that is not a backup, or is damaged or truncated, is refused before anything
 // is written. The replica keeps its own device identity (see the README's "Backup and restore").
-func Restore(ctx context.Context, st *store.Store, r io.ReadSeeker, progress func(Progress)) (Result, error) {
+// Attachment files go into blobs, each stored only if its bytes match its hash; nil leaves them out.
+func Restore(ctx context.Context, st *store.Store, blobs *blob.Store, r io.ReadSeeker, progress func(Progress)) (Result, error) {
 	if progress == nil {
 		progress = func(Progress) {}
 	}
@@ -315,16 +337,16 @@ func Restore(ctx context.Context, st *store.Store, r io.ReadSeeker, progress fun
 		done += len(cs)
 		progress(Progress{Done: done, Total: info.Changes})
 		return nil
-	})
+	}, restoreFile(blobs, &res))
 	return res, err
 }
 
 // RestoreFile restores the backup at path into st.
-func RestoreFile(ctx context.Context, st *store.Store, path string, progress func(Progress)) (Result, error) {
+func RestoreFile(ctx context.Context, st *store.Store, blobs *blob.Store, path string, progress func(Progress)) (Result, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return Result{}, fmt.Errorf("open backup: %w", err)
 	}
 	defer f.Close()
-	return Restore(ctx, st, f, progress)
+	return Restore(ctx, st, blobs, f, progress)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/blob"
 	"outpost/backend/change"
 	"outpost/backend/demo"
 	"outpost/backend/store"
@@ -47,7 +48,7 @@ func TestRoundTripGivesTheSameState(t *testing.T) {
 	t.Parallel()
 	src := source(t)
 	var buf bytes.Buffer
-	info, err := Write(src, &buf, now)
+	info, err := Write(src, &buf, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestRoundTripGivesTheSameState(t *testing.T) {
 	}
 	dst := open(t, "new laptop")
 	var last Progress
-	res, err := Restore(context.Background(), dst, bytes.NewReader(buf.Bytes()), func(p Progress) { last = p })
+	res, err := Restore(context.Background(), dst, nil, bytes.NewReader(buf.Bytes()), func(p Progress) { last = p })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +83,7 @@ func TestRoundTripGivesTheSameState(t *testing.T) {
 		t.Fatalf("state hash after restore %s, original %s", b, a)
 	}
 	// Restoring the same backup again changes nothing.
-	again, err := Restore(context.Background(), dst, bytes.NewReader(buf.Bytes()), nil)
+	again, err := Restore(context.Background(), dst, nil, bytes.NewReader(buf.Bytes()), nil)
 	if err != nil || again.Applied != 0 || again.Duplicates != info.Changes {
 		t.Fatalf("second restore = %+v, %v", again, err)
 	}
@@ -101,7 +102,7 @@ func TestRestoreRefusesFilesThatAreNotGoodBackups(t *testing.T) {
 	t.Parallel()
 	src := source(t)
 	var buf bytes.Buffer
-	if _, err := Write(src, &buf, now); err != nil {
+	if _, err := Write(src, &buf, now, nil); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
@@ -127,7 +128,7 @@ func TestRestoreRefusesFilesThatAreNotGoodBackups(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dst := open(t, "new laptop")
 			before, _ := dst.StateHash()
-			_, err := Restore(context.Background(), dst, bytes.NewReader(tc.file), nil)
+			_, err := Restore(context.Background(), dst, nil, bytes.NewReader(tc.file), nil)
 			if !errors.Is(err, tc.want) {
 				t.Fatalf("Restore = %v, want %v", err, tc.want)
 			}
@@ -143,7 +144,7 @@ func TestRestoreRefusesFilesThatAreNotGoodBackups(t *testing.T) {
 func TestDamageIsDescribedInWords(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	if _, err := Write(source(t), &buf, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := Write(source(t), &buf, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), nil); err != nil {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
@@ -153,7 +154,7 @@ func TestDamageIsDescribedInWords(t *testing.T) {
 		for _, flip := range []byte{0x01, 0x20, 0x80, 0xff} {
 			bad := bytes.Clone(good)
 			bad[pos] ^= flip
-			_, err := Restore(context.Background(), dst, bytes.NewReader(bad), nil)
+			_, err := Restore(context.Background(), dst, nil, bytes.NewReader(bad), nil)
 			if err == nil {
 				t.Fatalf("byte %d ^ %#x: restored", pos, flip)
 			}
@@ -166,7 +167,8 @@ func TestDamageIsDescribedInWords(t *testing.T) {
 
 // knownRefusal matches every sentence a refused backup may be described by.
 var knownRefusal = regexp.MustCompile(`^(` + regexp.QuoteMeta(ErrNotBackup.Error()) + `|` + regexp.QuoteMeta(ErrNewerFormat.Error()) + `|` +
-	regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+)?)$`)
+	regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+|`+
+	`: attachment \d+ cannot be read|: holds \d+ attachments, its header says \d+)?)$`)
 
 // FuzzRead reads arbitrary bytes as a backup: never a panic, and a refusal is always one of
 // the known sentences (never the file's bytes).
@@ -185,6 +187,12 @@ func FuzzRead(f *testing.F) {
 			}
 			n += len(cs)
 			return nil
+		}, func(h blob.Hash, r io.Reader) error {
+			if _, err := blob.ParseHash(string(h)); err != nil {
+				t.Fatalf("a file with hash %q was handed on", h)
+			}
+			_, err := io.Copy(io.Discard, r)
+			return err
 		})
 		if err != nil && !knownRefusal.MatchString(err.Error()) {
 			t.Fatalf("refusal %q is not one of the known sentences", err.Error())
@@ -196,7 +204,7 @@ func TestWriteFileIsPrivateAndComplete(t *testing.T) {
 	t.Parallel()
 	src := source(t)
 	path := filepath.Join(t.TempDir(), "team.outpost")
-	info, err := WriteFile(src, path, now)
+	info, err := WriteFile(src, path, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +231,7 @@ func BenchmarkBackup(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := Write(st, io.Discard, now); err != nil {
+		if _, err := Write(st, io.Discard, now, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
