@@ -145,6 +145,14 @@ func (s *TicketService) Link(id string, l ticket.Link) (ticket.Ticket, error) {
 	return t, s.a.userError("link tickets", err)
 }
 
+// Merge merges ticket source into target: its comments, work logs, requester and links
+// move to target, it closes as merged into target, both keep their histories, and later
+// edits of source follow it to target.
+func (s *TicketService) Merge(source, target string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Merge(s.a.ctx, s.a.me(), source, target)
+	return t, s.a.userError("merge tickets", err)
+}
+
 // Unlink removes a link.
 func (s *TicketService) Unlink(id string, l ticket.Link) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Unlink(s.a.ctx, s.a.me(), id, l)

@@ -79,6 +79,25 @@ func (s *VisitService) Outcome(id, notes string, complete bool) (visit.Visit, er
 	return v, s.a.userError("record outcome", err)
 }
 
+// Movable lists the visits of a ticket that technician from holds and that are still to
+// come: what a reassignment offers to move along with the ticket.
+func (s *VisitService) Movable(ticketID, from string) ([]visit.Visit, error) {
+	v, err := s.a.visits.Movable(ticketID, from)
+	return v, s.a.userError("visits to move", err)
+}
+
+// MoveToTechnician moves those visits to technician to, in one transaction.
+func (s *VisitService) MoveToTechnician(ticketID, from, to string) ([]visit.Visit, error) {
+	v, err := s.a.visits.MoveToTechnician(s.a.ctx, s.a.me(), ticketID, from, to)
+	return v, s.a.userError("move visits", err)
+}
+
+// TimeOffCollisions lists a technician's visits to come that fall in their time off.
+func (s *VisitService) TimeOffCollisions(techID string) ([]visit.Visit, error) {
+	v, err := s.a.visits.TimeOffCollisions(techID)
+	return v, s.a.userError("visits in time off", err)
+}
+
 // ICS returns a technician's visits as an iCalendar (.ics) file.
 func (s *VisitService) ICS(techID string) (string, error) {
 	text, err := s.a.visits.ICS(techID)

@@ -311,3 +311,38 @@ func TestWeeklySummary(t *testing.T) {
 		t.Fatalf("lines = %q", w.Lines)
 	}
 }
+
+// Stop words (bleve's lists), help-desk boilerplate and words in a large share of all
+// titles are no trend, however much they rise; the word that says what the tickets are
+// about still is.
+func TestTrendsLeaveOutStopWordsAndBoilerplate(t *testing.T) {
+	t.Parallel()
+	asOf := time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)
+	var tickets []Ticket
+	add := func(n int, daysBackFrom, daysBackTo int, category, title string) {
+		for i := range n {
+			back := daysBackFrom - (i*(daysBackFrom-daysBackTo))/n
+			tickets = append(tickets, Ticket{ID: category + itoa(len(tickets)), Title: title, Category: category, Priority: 3,
+				Timeline: sla.Timeline{Created: asOf.Add(-time.Duration(back)*24*time.Hour + time.Hour), Priority: 3}})
+		}
+	}
+	add(60, 105, 22, "Accounts", "Password reset")
+	add(4, 21, 1, "Email", "TERM: the client asks about their mailbox quota")
+	add(4, 21, 1, "Software", "TERM: the client asks about which licence")
+	add(4, 21, 1, "Hardware", "TERM: the client asks about a docking station")
+	add(4, 21, 1, "Phones", "TERM: the client asks about voicemail")
+	add(8, 21, 1, "Software", "Kalender synchronisiert nicht mit dem Telefon")
+	r := Compute(tickets, office(t), Filter{Period: Period{From: asOf.AddDate(0, 0, -7), To: asOf}}, asOf)
+	var names []string
+	for _, it := range r.Trends.Items {
+		names = append(append(names, it.Name), it.Terms...)
+	}
+	for _, noise := range []string{"term", "client", "asks", "the", "about", "their", "nicht", "mit", "dem"} {
+		if slices.Contains(names, noise) {
+			t.Errorf("%q is reported as a trend: %v", noise, names)
+		}
+	}
+	if !slices.Contains(names, "kalender") {
+		t.Errorf("the real rise is missing: %v", names)
+	}
+}

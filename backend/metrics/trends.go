@@ -8,6 +8,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 )
 
 // Trend windows and thresholds (see DefTrends).
@@ -37,17 +41,33 @@ type Trends struct {
 	Items      []Trend `json:"items"`
 }
 
-// stopWords are title words too common to be a trend (a read-only table).
+// stopWords are title words that are no trend: bleve's English and German stop-word
+// lists (kept with the library, the Snowball project's lists) and help-desk boilerplate,
+// the words every kind of ticket is written with. A read-only table.
 var stopWords = func() map[string]bool {
+	tm := analysis.NewTokenMap()
+	for _, list := range [][]byte{en.EnglishStopWords, de.GermanStopWords} {
+		if err := tm.LoadBytes(list); err != nil {
+			panic("metrics: bleve stop words: " + err.Error()) // compiled-in text: cannot fail at run time
+		}
+	}
 	m := map[string]bool{}
-	for _, w := range strings.Fields(`the and for not with from after before cannot can't cant does doesn't dont don't
-		when while into onto our your their this that than then are was were has have had but all any its it's out off
-		new old please help issue issues problem problems error errors request needs need want working work works broken
-		again still won't wont get got set down via per one two some more less very just`) {
+	for w := range tm {
+		m[w] = true
+	}
+	for _, w := range strings.Fields(`cannot can't cant doesn't dont don't won't wont isn't wasn't
+		please help issue issues problem problems error errors request requests needs need want wants working
+		work works broken again still get gets got set down via per one two some more less new old
+		asks ask asked asking says said client clients user users customer someone anyone term terms
+		ticket tickets question questions thing things since today yesterday urgent asap fyi re fw fwd`) {
 		m[w] = true
 	}
 	return m
 }()
+
+// boilerShare: a word in the titles of more than this share of all tickets of the
+// windows is boilerplate of how titles are written, not what they are about.
+const boilerShare = 0.25
 
 // terms returns the distinct words of a title worth counting.
 func terms(title string, into map[string]bool) {
@@ -83,6 +103,7 @@ func trends(facts []fact, asOf time.Time) Trends {
 		}
 	}
 	seen := map[string]bool{}
+	inWindow := 0
 	termCats := map[string]map[string]int{} // term -> category (lower case) -> recent tickets
 	for i := range facts {
 		ft := &facts[i]
@@ -91,6 +112,7 @@ func trends(facts []fact, asOf time.Time) Trends {
 			continue
 		}
 		recent := !c.Before(recentFrom)
+		inWindow++
 		if cat := ft.t.Category; cat != "" {
 			k := strings.ToLower(cat)
 			catName[k] = cat
@@ -138,6 +160,11 @@ func trends(facts []fact, asOf time.Time) Trends {
 	}
 	// A term whose recent tickets sit mostly in one rising category says what that
 	// category's tickets are about: it is told with the category, not beside it.
+	for k, p := range words {
+		if inWindow >= 20 && float64(p.recent+p.base) > boilerShare*float64(inWindow) {
+			delete(words, k)
+		}
+	}
 	terms := rising("term", words, func(k string) string { return k })
 	slices.SortFunc(terms, func(a, b Trend) int {
 		if c := cmp.Compare(b.Recent, a.Recent); c != 0 {

@@ -151,6 +151,9 @@ func (s *Store) Device() Identity { return s.dev }
 // Clock returns the store's hybrid logical clock.
 func (s *Store) Clock() *hlc.Clock { return s.clock }
 
+// Now returns the store's wall clock (Options.Now): what services compare "already started" against.
+func (s *Store) Now() time.Time { return s.now() }
+
 // loadIdentity reads this device's identity, or creates one and registers it as the
 // device's first change (sequence 1), so that peers learn its key before anything it signs.
 func (s *Store) loadIdentity(ctx context.Context, name string) error {

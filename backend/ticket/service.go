@@ -39,7 +39,7 @@ func (s *Service) Get(id string) (Ticket, error) {
 	if err != nil {
 		return Ticket{}, err
 	}
-	return FromRecord(rec), nil
+	return s.withMerged(FromRecord(rec))
 }
 
 // Create opens a ticket with a number that no other device can hand out.
@@ -351,7 +351,7 @@ func (s *Service) Unlink(ctx context.Context, author, id string, l Link) (Ticket
 // ResolveConflict settles a concurrent edit of fieldName by keeping the value of
 // write (one of the conflicting writes); the new write names every head.
 func (s *Service) ResolveConflict(ctx context.Context, author, id, fieldName, write string) (Ticket, error) {
-	return s.edit(ctx, author, id, func(r change.Record, _ Ticket, ops *change.Ops) error {
+	return s.editHere(ctx, author, id, func(r change.Record, _ Ticket, ops *change.Ops) error {
 		f, ok := r.Fields[fieldName]
 		if !ok || len(f.Conflict) == 0 {
 			return field.Errorf(fieldName, "has no concurrent edit to resolve")
@@ -368,7 +368,7 @@ func (s *Service) ResolveConflict(ctx context.Context, author, id, fieldName, wr
 
 // Delete marks the ticket deleted (a tombstone; its history stays).
 func (s *Service) Delete(ctx context.Context, author, id string) error {
-	_, err := s.edit(ctx, author, id, func(r change.Record, _ Ticket, ops *change.Ops) error {
+	_, err := s.editHere(ctx, author, id, func(r change.Record, _ Ticket, ops *change.Ops) error {
 		ops.Put(r, change.FieldDeleted, true)
 		return nil
 	})
@@ -376,12 +376,30 @@ func (s *Service) Delete(ctx context.Context, author, id string) error {
 }
 
 // edit runs fn against the current record inside one transaction and writes the ops it gathers.
+// An edit of a ticket that was merged into another follows it there.
 func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
+	return s.editAt(ctx, author, id, true, fn)
+}
+
+// editHere is edit on the ticket itself, merged or not (settling its conflicts, deleting it).
+func (s *Service) editHere(ctx context.Context, author, id string, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
+	return s.editAt(ctx, author, id, false, fn)
+}
+
+func (s *Service) editAt(ctx context.Context, author, id string, follow bool, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
 	var out change.Record
 	err := s.update(ctx, author, func(tx *store.Tx) error {
 		r, err := record.Live(tx, Kind, id, ErrNotFound)
 		if err != nil {
 			return err
+		}
+		if to, err := mergedTarget(tx, r); err != nil {
+			return err
+		} else if follow && to != "" {
+			id = to
+			if r, err = record.Live(tx, Kind, id, ErrNotFound); err != nil {
+				return err
+			}
 		}
 		ops := &change.Ops{}
 		if err := fn(r, FromRecord(r), ops); err != nil {
@@ -405,7 +423,7 @@ func (s *Service) edit(ctx context.Context, author, id string, fn func(change.Re
 	if err != nil {
 		return Ticket{}, err
 	}
-	return FromRecord(out), nil
+	return s.withMerged(FromRecord(out))
 }
 
 // History lists every change to the ticket, field by field, with concurrent edits marked.

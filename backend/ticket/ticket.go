@@ -77,7 +77,10 @@ type Ticket struct {
 	Links              []Link       `json:"links"`
 	Conflicts          []Conflict   `json:"conflicts"`
 	AllowedTransitions []Status     `json:"allowedTransitions"`
-	Origin             *Origin      `json:"origin,omitempty"` // an imported ticket's source and history there
+	Origin             *Origin      `json:"origin,omitempty"`     // an imported ticket's source and history there
+	MergedInto         string       `json:"mergedInto,omitempty"` // the ticket this one was merged into
+	MergedFrom         []string     `json:"mergedFrom"`           // tickets merged into this one
+	OtherRequesters    []Requester  `json:"otherRequesters"`      // requesters of merged tickets
 }
 
 // Comment is a note on a ticket; internal ones are not meant for the requester.
@@ -87,6 +90,7 @@ type Comment struct {
 	At       time.Time `json:"at"`
 	Body     string    `json:"body"`
 	Internal bool      `json:"internal"`
+	Moved
 }
 
 // WorkLog is time spent on a ticket.
@@ -96,6 +100,7 @@ type WorkLog struct {
 	At      time.Time `json:"at"`
 	Minutes int       `json:"minutes"`
 	Note    string    `json:"note"`
+	Moved
 }
 
 // Escalation records a move up the tiers and what was handed over.
@@ -176,6 +181,7 @@ func FromRecord(r change.Record) Ticket {
 		var c Comment
 		if json.Unmarshal(it.Value, &c) == nil {
 			c.ID, c.Author, c.At = it.ID, it.By, it.At.Time()
+			c.restore(&c.Author, &c.At)
 			t.Comments = append(t.Comments, c)
 		}
 	}
@@ -183,6 +189,7 @@ func FromRecord(r change.Record) Ticket {
 		var w WorkLog
 		if json.Unmarshal(it.Value, &w) == nil {
 			w.ID, w.Author, w.At = it.ID, it.By, it.At.Time()
+			w.restore(&w.Author, &w.At)
 			t.WorkLogs = append(t.WorkLogs, w)
 		}
 	}
@@ -215,6 +222,7 @@ func FromRecord(r change.Record) Ticket {
 	}
 	t.Events = readEvents(r)
 	readOrigin(r, &t)
+	readMerge(r, &t)
 	t.AllowedTransitions = t.Status.Next()
 	return t
 }

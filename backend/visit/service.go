@@ -206,6 +206,9 @@ func (s *Service) Update(ctx context.Context, author, id string, p Patch) (Visit
 			ops.Put(r, fWindow, w)
 		}
 		if p.Status != nil {
+			if *p.Status == StatusDone && v.Status != StatusDone {
+				return field.Errorf("status", "record the outcome to complete the visit: it goes to the ticket as a work log and a note")
+			}
 			if err := move(r, v, *p.Status, ops); err != nil {
 				return err
 			}
@@ -257,20 +260,6 @@ func (s *Service) CheckItem(ctx context.Context, author, id, item string, done b
 		ops.Append(fChecks, Check{Item: item, Done: done})
 		if done && v.Status == StatusScheduled {
 			ops.Put(r, fStatus, StatusInProgress)
-		}
-		return nil
-	})
-}
-
-// Outcome records what happened on site; complete also marks the visit done.
-func (s *Service) Outcome(ctx context.Context, author, id, notes string, complete bool) (Visit, error) {
-	return s.edit(ctx, author, id, func(r change.Record, v Visit, ops *change.Ops) error {
-		if err := field.Text("outcome", notes, MaxOutcome, complete, true); err != nil {
-			return err
-		}
-		ops.PutIfChanged(r, fOutcome, v.Outcome, notes)
-		if complete {
-			return move(r, v, StatusDone, ops)
 		}
 		return nil
 	})

@@ -62,6 +62,7 @@ export default async function leadSetup(ctx) {
   assert(saved.body.tier2.technicians.join() === tech.body.id, `tier 2 technicians: ${JSON.stringify(saved.body.tier2)}`)
   await page.waitForSelector('[data-testid=path-list] a:has-text("tier 2: Noor Haddad")', T)
 
+
   // Open it again from the list, add an optional item, and save: the list shows one required item still.
   await page.click('button:has-text("New path")')
   assert((await page.inputValue('#ep-cat')) === '', 'New path clears the form')
@@ -162,6 +163,20 @@ export default async function leadSetup(ctx) {
   assert(await page.isVisible('[data-testid=summary-frame]'), 'the summary itself prints')
   await page.emulateMedia({ media: 'screen' })
   assert(await page.isVisible('[data-testid=print-summary]'), 'back on screen the buttons return')
+
+  // The escalation dialog of a network ticket offers the path's tier 2 recipients, Noor first.
+  const esc = await api(srv.url, 'TicketService/Create', { title: 'Core switch drops packets', category: 'network', impact: 'high', urgency: 'high' })
+  assert(esc.status === 200, `create network ticket: ${JSON.stringify(esc.body)}`)
+  await page.evaluate((id) => (window.location.hash = `#/ticket/${id}`), esc.body.id)
+  await page.getByRole('heading', { name: 'Description' }).waitFor(T)
+  await page.keyboard.press('e')
+  const rec = page.locator('[data-testid=esc-recipients]')
+  await rec.getByRole('button', { name: 'Noor Haddad' }).waitFor(T)
+  await rec.getByText('Network team').waitFor(T)
+  await page.waitForFunction((id) => document.querySelector('#esc-to')?.value === id, tech.body.id, T)
+  assert(!(await page.locator('#esc-to').textContent()).includes('not on the team'), 'the picked recipient is a technician of the team')
+  await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/escalate-path-recipients.png` })
+  await page.keyboard.press('Escape')
 
   assert(errors.length === 0, `page errors: ${errors.join('; ')}`)
 }

@@ -1,8 +1,9 @@
 // A field technician's path in the browser: the ticket page ranks technicians with the reason and
 // auto-assigns the qualified one, a visit
 // is scheduled from the ticket in the technician's time zone, a second overlapping visit is flagged as
-// double-booked, the checklist is ticked and survives a reload, the outcome completes the visit, and the
-// day view's .ics download holds the visit with its zone.
+// double-booked, the checklist is ticked and survives a reload, a visit to come cannot be completed, a past
+// one's outcome lands on the ticket as a work log and a note, the day view's .ics download holds the visit
+// with its zone, a reassignment offers to move the visits to come, and time off lists the visits it hits.
 import { readFileSync } from 'node:fs'
 import { assert, browser, serve, tempDir } from './harness.mjs'
 
@@ -65,9 +66,27 @@ export default async function visits(ctx) {
   await page.reload()
   await page.locator('[data-testid=checklist]').waitFor()
   assert(await page.getByRole('checkbox', { name: 'Replace switch' }).isChecked(), 'the tick survives a reload')
+  // A visit two days ahead cannot be completed yet: the refusal says why.
+  await page.fill('#outcome', 'Switch replaced, uplink tested.')
+  await page.getByRole('button', { name: 'Complete visit' }).click()
+  await page.getByText('it can be completed once it has started').waitFor()
+  assert((await api('VisitService/Get', [visitId])).status === 'in_progress', 'a future visit stays open')
+
+  // Yesterday's visit is completed: its time and outcome land on the ticket.
+  const yesterday = new Date(Date.now() - 86400_000).toISOString().slice(0, 10)
+  const past = await api('VisitService/Create', [{ ticketId: tk.id, technician: ana.id, start: `${yesterday}T09:00`, end: `${yesterday}T10:30` }])
+  await page.goto(`${origin}/#/visits/visit/${past.id}`)
+  await page.locator('[data-testid=visit-detail]').waitFor()
   await page.fill('#outcome', 'Switch replaced, uplink tested.')
   await page.getByRole('button', { name: 'Complete visit' }).click()
   await page.locator('.status', { hasText: 'Done' }).waitFor()
+  const after = await api('TicketService/Get', [tk.id])
+  assert(after.workLogs.length === 1 && after.workLogs[0].minutes === 90, `work log on the ticket: ${JSON.stringify(after.workLogs)}`)
+  assert(after.comments.some((c) => c.body.includes('Outcome: Switch replaced, uplink tested.')), `outcome note on the ticket: ${JSON.stringify(after.comments)}`)
+  await page.goto(`${origin}/#/ticket/${tk.id}`)
+  await page.getByText('Outcome: Switch replaced, uplink tested.').waitFor()
+  await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/visit-outcome-on-ticket.png`, fullPage: true })
+
 
   // The day view lists both visits with the flag; the .ics carries the zone.
   await page.goto(`${origin}/#/visits/day/${ana.id}/${day}`)
@@ -78,5 +97,28 @@ export default async function visits(ctx) {
   const ics = readFileSync(file, 'utf8')
   assert(ics.includes('BEGIN:VCALENDAR') && ics.includes(`UID:${visitId}@outpost`), 'the .ics holds the visit')
   assert(ics.includes(`DTSTART;TZID=Europe/Berlin:${day.replaceAll('-', '')}T090000`), 'DTSTART is 09:00 in Berlin')
+  // Reassigning the ticket offers to move Ana's visits to come to Ben.
+  const ben = (await api('TechnicianService/List', [false])).find((x) => x.name === 'Ben Okafor')
+  await page.goto(`${origin}/#/ticket/${tk.id}`)
+  await page.getByRole('heading', { name: 'Description' }).waitFor()
+  await page.keyboard.press('a')
+  await page.selectOption('#assign-to', ben.id)
+  await page.locator('#assign-form').evaluate((f) => f.requestSubmit())
+  const offer = page.locator('[data-testid=move-visits]')
+  await offer.waitFor()
+  await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/reassign-move-visits.png`, fullPage: true })
+  await offer.getByRole('button', { name: 'Move to Ben Okafor' }).click()
+  await offer.waitFor({ state: 'detached' })
+  assert((await api('VisitService/Get', [visitId])).technician === ben.id, 'the visit to come moved with the ticket')
+  assert((await api('VisitService/Get', [past.id])).technician === ana.id, 'the finished visit stays with Ana')
+
+  // Ben's time off over that day lists the visit.
+  const { name, tier, skills, hours, onSite } = await api('TechnicianService/Get', [ben.id])
+  const benNow = { name, tier, skills, hours, onSite }
+  await api('TechnicianService/Update', [ben.id, { ...benNow, timeOff: [{ from: day, to: day, note: 'training' }] }])
+  await page.goto(`${origin}/#/technicians/${ben.id}`)
+  await page.locator('[data-testid=time-off-visits]').getByText(tk.number).first().waitFor()
+  await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/time-off-visits.png`, fullPage: true })
+  await api('TechnicianService/Update', [ben.id, { ...benNow, timeOff: [] }])
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }

@@ -43,6 +43,8 @@ export const tickets = {
   logWork: (id: string, minutes: number, note: string) => call<Ticket>(T, 'LogWork', id, minutes, note),
   link: (id: string, l: Link) => call<Ticket>(T, 'Link', id, l),
   unlink: (id: string, l: Link) => call<Ticket>(T, 'Unlink', id, l),
+  /** merge merges source into target; returns the target. */
+  merge: (source: string, target: string) => call<Ticket>(T, 'Merge', source, target),
   overridePriority: (id: string, priority: number, reason: string) =>
     call<Ticket>(T, 'OverridePriority', id, priority, reason),
   resolveConflict: (id: string, field: string, write: string) => call<Ticket>(T, 'ResolveConflict', id, field, write),

@@ -80,6 +80,8 @@ export interface Comment {
   at: string
   body: string
   internal: boolean
+  /** the number of the merged ticket it was written on */
+  mergedFrom?: string
 }
 
 export interface WorkLog {
@@ -88,6 +90,7 @@ export interface WorkLog {
   at: string
   minutes: number
   note: string
+  mergedFrom?: string
 }
 
 export interface Escalation {
@@ -130,6 +133,10 @@ export interface Ticket extends Summary {
   links: Link[]
   conflicts: Conflict[]
   allowedTransitions: Status[]
+  /** the ticket this one was merged into */
+  mergedInto?: string
+  mergedFrom: string[]
+  otherRequesters: Requester[]
 }
 
 export interface NewTicket {

@@ -108,6 +108,12 @@ export const visits = {
   checkItem: (id: string, item: string, done: boolean) => call<Visit>(S, 'CheckItem', id, item, done),
   outcome: (id: string, notes: string, complete: boolean) => call<Visit>(S, 'Outcome', id, notes, complete),
   ics: (techId: string) => call<string>(S, 'ICS', techId),
+  /** movable: the ticket's visits to come that technician from holds (a reassignment offers to move them). */
+  movable: (ticketId: string, from: string) => call<Visit[] | null>(S, 'Movable', ticketId, from).then((v) => v ?? []),
+  moveToTechnician: (ticketId: string, from: string, to: string) =>
+    call<Visit[] | null>(S, 'MoveToTechnician', ticketId, from, to).then((v) => v ?? []),
+  /** timeOffCollisions: the technician's visits to come that fall in their time off. */
+  timeOffCollisions: (techId: string) => call<Visit[] | null>(S, 'TimeOffCollisions', techId).then((v) => v ?? []),
 }
 
 export const VISIT_STATUS_LABEL: Record<VisitStatus, string> = {
