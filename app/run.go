@@ -32,10 +32,14 @@ Usage:
   outpost team rotate-key     replace the team key (after removing a lost device)
   outpost demo [--tickets N --technicians M --sops K --seed S]
                               generate a year of realistic help-desk data (same seed, same data)
-  outpost backup FILE         write the whole replica to one file
+  outpost backup FILE         write the whole replica to one file, attachments included [--no-files]
   outpost restore FILE        merge a backup into this replica (this device keeps its own identity)
   outpost import FILE.csv     import tickets exported by another help desk [--accept-valid]
   outpost export FILE.csv     export every ticket as CSV ("-" for standard output)
+  outpost attach KIND ID FILE attach a file to a ticket (ID or number), visit or sop
+  outpost attachments KIND ID list a record's attachments
+  outpost save-attachment HASH FILE
+                              save an attachment's bytes to FILE
   outpost version             print the version
 
 Flags:
@@ -97,6 +101,8 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 		return dataCommand(cmd, positional, *dataDir, *name, df, log)
 	case "team":
 		return teamCommand(positional, *dataDir, sc)
+	case "attach", "attachments", "save-attachment":
+		return attachCommand(cmd, positional, *dataDir, *name, log)
 	case "", "serve":
 	default:
 		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n", cmd)
