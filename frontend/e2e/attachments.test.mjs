@@ -2,7 +2,8 @@
 // and shows as a thumbnail that opens larger (Esc closes it); an SVG and an HTML file that carry
 // scripts are attached, listed as files, downloaded and opened by their routes, and no script of
 // theirs ever runs (no dialog fires); a file over the team's limit is refused before a byte is sent,
-// in words; removing asks first; an attachment added elsewhere appears without a reload.
+// in words; removing asks first; an attachment added elsewhere appears without a reload; text pasted
+// into a field stays text; the SOP and visit pages carry their own attachments.
 import { readFileSync } from 'node:fs'
 import { assert, browser, serve, tempDir } from './harness.mjs'
 
@@ -12,6 +13,25 @@ const SVG = `<?xml version="1.0"?>
   <rect width="100" height="100" fill="red"/>
 </svg>`
 const HTML = `<!doctype html><html><body><script>alert('html script')</script><img src="x" onerror="alert('html onerror')"><h1>hi</h1></body></html>`
+
+// pasteImage draws a picture and pastes it as the clipboard would bring a screenshot.
+function pasteImage(page) {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas')
+    c.width = 400
+    c.height = 300
+    const g = c.getContext('2d')
+    g.fillStyle = '#2f6fde'
+    g.fillRect(0, 0, 400, 300)
+    g.fillStyle = '#fff'
+    g.font = '40px sans-serif'
+    g.fillText('Error 0x0000011b', 20, 160)
+    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
+    const dt = new DataTransfer()
+    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  })
+}
 
 export default async function attachments(ctx) {
   const peer = ctx.own(await serve({ extra: ['--no-sync', '--name', 'ana'] }))
@@ -25,7 +45,7 @@ export default async function attachments(ctx) {
     if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`)
     return j
   }
-  const tk = await api('TicketService/Create', [{ title: 'Error dialog when printing invoices', category: 'printing', requester: { name: 'Mia' } }])
+  const tk = await api('TicketService/Create', [{ title: 'Error dialog when printing invoices', category: 'printing', requester: { name: 'Mia', site: 'Lindenstrasse office' } }])
 
   const page = await b.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
   page.setDefaultTimeout(10_000)
@@ -49,22 +69,18 @@ export default async function attachments(ctx) {
   const box = page.locator('[data-testid=attachments]')
   await box.getByText('No files yet').waitFor()
 
-  // Paste a screenshot: a clipboard image that the browser calls image.png.
-  await page.evaluate(async () => {
-    const c = document.createElement('canvas')
-    c.width = 400
-    c.height = 300
-    const g = c.getContext('2d')
-    g.fillStyle = '#2f6fde'
-    g.fillRect(0, 0, 400, 300)
-    g.fillStyle = '#fff'
-    g.font = '40px sans-serif'
-    g.fillText('Error 0x0000011b', 20, 160)
-    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
+  // Text copied from an office program (text beside a picture of it) pasted into the comment box is not attached.
+  await page.evaluate(() => {
     const dt = new DataTransfer()
-    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
-    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+    dt.setData('text/plain', 'Invoice 4711')
+    dt.items.add(new File([new Uint8Array([137, 80, 78, 71])], 'image.png', { type: 'image/png' }))
+    document.querySelector('#comment-body').dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
   })
+  await page.waitForTimeout(300)
+  assert((await box.locator('[data-testid=upload], [data-testid=attachment]').count()) === 0, 'a text paste into a field attaches nothing')
+
+  // Paste a screenshot: a clipboard image that the browser calls image.png.
+  await pasteImage(page)
   const tile = box.locator('.gallery [data-testid=attachment]')
   await tile.waitFor()
   const name = await tile.getAttribute('data-name')
@@ -174,5 +190,20 @@ export default async function attachments(ctx) {
   })
   assert(r.ok, `upload over the API: ${r.status}`)
   await box.locator('.files [data-name="spooler.log"]').waitFor()
+
+  // The SOP page takes a pasted screenshot too; the visit page lists its files.
+  const sop = await api('KBService/Create', [{ title: 'Clear a stuck print spooler', body: 'Stop the spooler, clear the queue folder, start it again.', category: 'printing', tags: [], owner: 'ana', reviewBy: '' }])
+  await page.goto(`${origin}/#/kb/${sop.id}`)
+  const sopBox = page.locator('[data-testid=sop-article] [data-testid=attachments]')
+  await sopBox.getByText('No files yet').waitFor()
+  await pasteImage(page)
+  await sopBox.locator('.gallery img').waitFor()
+  assert((await api('AttachmentService/List', ['sop', sop.id])).length === 1, 'the SOP holds the screenshot')
+  const tech = await api('TechnicianService/Create', [{ name: 'Ana Costa', tier: 2, onSite: true }])
+  const day = new Date(Date.now() + 86400_000).toISOString().slice(0, 10)
+  const visit = await api('VisitService/Create', [{ ticketId: tk.id, technician: tech.id, start: `${day}T09:00`, end: `${day}T10:00` }])
+  await fetch(`${origin}/api/attachments/visit/${visit.id}?name=rack-photo.jpg`, { method: 'POST', headers: auth, body: 'not really a photo' })
+  await page.goto(`${origin}/#/visits/visit/${visit.id}`)
+  await page.locator('[data-testid=visit-detail] [data-testid=attachments] .files [data-name="rack-photo.jpg"]').waitFor()
   assert(errors.length === 0, `no page errors: ${errors.join('\n')}`)
 }

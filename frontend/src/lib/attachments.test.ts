@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseType, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, screenshotName, thumbUrl, tooLarge, uploadUrl } from './attachments'
+import { baseType, pasteAttaches, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, screenshotName, thumbUrl, tooLarge, uploadUrl } from './attachments'
 
 describe('names of pasted images', () => {
   const at = new Date(2026, 11, 6, 14, 3, 59) // local time, as the person reads it
@@ -25,6 +25,20 @@ describe('names of pasted images', () => {
   it('keeps the name of a pasted file that has its own', () => {
     expect(pastedName({ name: 'vpn-client.log', type: 'text/plain' }, at)).toBe('vpn-client.log')
     expect(pastedName({ name: 'image of rack.png', type: 'image/png' }, at)).toBe('image of rack.png')
+  })
+})
+
+describe('which pastes attach', () => {
+  it('a screenshot anywhere, in a text field too', () => {
+    expect(pasteAttaches(['Files'], 1, false)).toBe(true)
+    expect(pasteAttaches(['Files'], 1, true)).toBe(true)
+  })
+  it('not text copied from an office program (text with a picture of it) into a text field', () => {
+    expect(pasteAttaches(['text/plain', 'text/html', 'Files'], 1, true)).toBe(false)
+    expect(pasteAttaches(['text/plain', 'Files'], 1, false)).toBe(true)
+  })
+  it('never a paste without files', () => {
+    expect(pasteAttaches(['text/plain'], 0, false)).toBe(false)
   })
 })
 

@@ -120,6 +120,15 @@ export function filesOf(dt: DataTransfer | null): File[] {
   return out
 }
 
+/**
+ * pasteAttaches says whether a paste is taken as files: always outside a text field; in one, only
+ * when the clipboard holds no text (an office program puts a picture of copied text beside the text).
+ */
+export function pasteAttaches(types: readonly string[], files: number, inTextField: boolean): boolean {
+  if (!files) return false
+  return !inTextField || !types.includes('text/plain')
+}
+
 /** carriesFiles says whether a drag holds files (its files are hidden until the drop). */
 export function carriesFiles(dt: DataTransfer | null): boolean {
   return !!dt && Array.from(dt.types ?? []).includes('Files')
