@@ -98,6 +98,8 @@ export default async function attachments(ctx) {
   const viewer = page.locator('.viewer[role=dialog]')
   await viewer.waitFor()
   assert((await viewer.locator('img').getAttribute('src')) === src, 'the larger view shows the thumbnail, not the original')
+  await page.keyboard.press('h') // the page's shortcut to History stays off behind the overlay
+  assert((await page.getByRole('tab', { name: /Activity/ }).getAttribute('aria-selected')) === 'true', 'shortcuts are off while the overlay is open')
   await page.keyboard.press('Escape')
   await viewer.waitFor({ state: 'detached' })
   assert(page.url() === url, 'Esc closed the overlay only')
