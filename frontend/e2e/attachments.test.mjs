@@ -5,7 +5,7 @@
 // in words; removing asks first; an attachment added elsewhere appears without a reload; text pasted
 // into a field stays text; the SOP and visit pages carry their own attachments.
 import { readFileSync } from 'node:fs'
-import { assert, browser, serve, tempDir } from './harness.mjs'
+import { assert, browser, pasteImage, serve, tempDir } from './harness.mjs'
 
 const SVG = `<?xml version="1.0"?>
 <svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" onload="alert('svg onload')">
@@ -13,25 +13,6 @@ const SVG = `<?xml version="1.0"?>
   <rect width="100" height="100" fill="red"/>
 </svg>`
 const HTML = `<!doctype html><html><body><script>alert('html script')</script><img src="x" onerror="alert('html onerror')"><h1>hi</h1></body></html>`
-
-// pasteImage draws a picture and pastes it as the clipboard would bring a screenshot.
-function pasteImage(page) {
-  return page.evaluate(async () => {
-    const c = document.createElement('canvas')
-    c.width = 400
-    c.height = 300
-    const g = c.getContext('2d')
-    g.fillStyle = '#2f6fde'
-    g.fillRect(0, 0, 400, 300)
-    g.fillStyle = '#fff'
-    g.font = '40px sans-serif'
-    g.fillText('Error 0x0000011b', 20, 160)
-    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
-    const dt = new DataTransfer()
-    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
-    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
-  })
-}
 
 export default async function attachments(ctx) {
   const peer = ctx.own(await serve({ extra: ['--no-sync', '--name', 'ana'] }))

@@ -93,3 +93,22 @@ export async function browser() {
 export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`)
 }
+
+// pasteImage draws a picture and pastes it as the clipboard would bring a screenshot.
+export function pasteImage(page) {
+  return page.evaluate(async () => {
+    const c = document.createElement('canvas')
+    c.width = 400
+    c.height = 300
+    const g = c.getContext('2d')
+    g.fillStyle = '#2f6fde'
+    g.fillRect(0, 0, 400, 300)
+    g.fillStyle = '#fff'
+    g.font = '40px sans-serif'
+    g.fillText('Error 0x0000011b', 20, 160)
+    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
+    const dt = new DataTransfer()
+    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
+    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  })
+}

@@ -1,6 +1,7 @@
 // Two devices of one team, each serving its own replica to its own browser: a ticket created in one
-// browser appears in the other's queue without a reload.
-import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
+// browser appears in the other's queue without a reload, and a screenshot pasted on one device shows
+// as a thumbnail on the other once its bytes have travelled.
+import { assert, browser, freePort, outpost, pasteImage, serve, tempDir } from './harness.mjs'
 
 export default async function twoPeers(ctx) {
   const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
@@ -56,4 +57,11 @@ export default async function twoPeers(ctx) {
   await pageB.getByRole('button', { name: 'Take it' }).click()
   await pageB.locator('[data-testid="assignee"]', { hasText: 'Ben Okafor' }).waitFor()
   await pageA.locator('[data-testid="assignee"]', { hasText: 'Ben Okafor' }).waitFor({ timeout: 20_000 })
+
+  // Ana pastes a screenshot into the ticket; its bytes travel to Ben's device and his page shows the thumbnail.
+  await pasteImage(pageA)
+  await pageA.locator('.gallery [data-testid=attachment] img').waitFor()
+  const thumbB = pageB.locator('.gallery [data-testid=attachment] img')
+  await thumbB.waitFor({ timeout: 30_000 })
+  await pageB.waitForFunction((img) => img.complete && img.naturalWidth > 0, await thumbB.elementHandle(), { timeout: 30_000 })
 }
