@@ -176,6 +176,22 @@ func List(rec change.Record, blobs *blob.Store) []Attachment {
 	return out
 }
 
+// Count is how many attachments of rec are not removed (the paperclip in the queue).
+func Count(rec change.Record) int {
+	items := rec.Items[FieldItems]
+	if len(items) == 0 {
+		return 0
+	}
+	removed := rec.Members(FieldRemoved)
+	n := 0
+	for _, it := range items {
+		if !slices.Contains(removed, it.ID) {
+			n++
+		}
+	}
+	return n
+}
+
 // Live returns the hashes every live record of the replica names, for blob collection:
 // a blob of a removed attachment, or of a deleted record, is not live.
 func Live(st *store.Store) (map[blob.Hash]bool, error) {

@@ -87,6 +87,10 @@ func TestAddListRemove(t *testing.T) {
 	if len(got) != 1 || got[0].ID != a.ID || got[0].Name != "error.png" || time.Since(got[0].At) > time.Minute {
 		t.Fatalf("listed %+v", got)
 	}
+	rec, _ := f.st.Get("ticket", "t1")
+	if Count(rec) != 1 {
+		t.Fatalf("Count = %d after one attachment", Count(rec))
+	}
 	live, err := Live(f.st)
 	if err != nil || !live[h] {
 		t.Fatalf("live = %v, %v", live, err)
@@ -96,6 +100,9 @@ func TestAddListRemove(t *testing.T) {
 	}
 	if got := f.list(t, "ticket", "t1"); len(got) != 0 {
 		t.Fatalf("after removal listed %+v", got)
+	}
+	if rec, _ := f.st.Get("ticket", "t1"); Count(rec) != 0 {
+		t.Fatal("a removed attachment is still counted")
 	}
 	if live, _ := Live(f.st); live[h] {
 		t.Fatal("a removed attachment's blob is still live")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"outpost/backend/attach"
 	"outpost/backend/change"
 )
 
@@ -60,6 +61,7 @@ type Summary struct {
 	Updated  time.Time `json:"updated"`
 	Tags     []string  `json:"tags"`
 	Conflict bool      `json:"conflict"`
+	Files    int       `json:"files,omitempty"` // attachments, for the paperclip in the queue
 }
 
 // Ticket is the whole ticket as a person sees it.
@@ -165,6 +167,7 @@ func FromRecord(r change.Record) Ticket {
 			Updated:  r.Updated.Time(),
 			Tags:     nonNil(r.Members(fTags)),
 			Conflict: len(r.Conflicts()) > 0,
+			Files:    attach.Count(r),
 		},
 		Description:      r.String(fDescription),
 		Source:           Source(r.String(fSource)),

@@ -63,6 +63,8 @@ export interface Summary {
   updated: string
   tags: string[]
   conflict: boolean
+  /** attachments (absent when none) */
+  files?: number
   sla?: SlaBadge | null
 }
 
