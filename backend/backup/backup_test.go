@@ -167,7 +167,7 @@ func TestDamageIsDescribedInWords(t *testing.T) {
 
 // knownRefusal matches every sentence a refused backup may be described by.
 var knownRefusal = regexp.MustCompile(`^(` + regexp.QuoteMeta(ErrNotBackup.Error()) + `|` + regexp.QuoteMeta(ErrNewerFormat.Error()) + `|` +
-	regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+|`+
+	regexp.QuoteMeta(ErrDamaged.Error()) + `(: change \d+ cannot be read|: data after the end|: holds \d+ changes, its header says \d+|` +
 	`: attachment \d+ cannot be read|: holds \d+ attachments, its header says \d+)?)$`)
 
 // FuzzRead reads arbitrary bytes as a backup: never a panic, and a refusal is always one of
