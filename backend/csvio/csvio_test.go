@@ -130,7 +130,7 @@ func TestAnalyzeReportsBadRowsByLine(t *testing.T) {
 		"\"Two\nlines\",Urgent,2024-03-02,Open\n" + // lines 4-5: fine
 		"Bad priority,whenever,2024-03-02,Open\n" + // line 6
 		"Bad status,Low,2024-03-02,Archived\n" + // line 7
-		"Latin-1 caf\xe9,Low,2024-03-02,Open\n" + // line 8
+		"Windows-1252 caf\xe9,Low,2024-03-02,Open\n" + // line 8: fine, the file is read as Windows-1252
 		"Short row,Low\n" + // line 9
 		",Low,2024-03-02,Open\n" + // line 10: no title
 		"\n" + // blank lines are skipped
@@ -143,7 +143,6 @@ func TestAnalyzeReportsBadRowsByLine(t *testing.T) {
 		`line 3, column "Created": cannot read "31/31/2024" as a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)`,
 		`line 6, column "Priority": cannot read "whenever" as a priority (use P1 to P5, 1 to 5, or critical, high, medium, low, very low)`,
 		`line 7, column "Status": cannot read "Archived" as a status (use new, assigned, in progress, pending, waiting on third party, resolved or closed)`,
-		`line 8: this row is not valid UTF-8 text; save the file as UTF-8 and import it again`,
 		`line 9: this row has 2 columns; the header has 4`,
 		`line 10, column "Title": is required`,
 		`line 12, column "Title": is 201 characters long; the limit is 200`,
@@ -155,8 +154,11 @@ func TestAnalyzeReportsBadRowsByLine(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if p := a.Preview(); p.Total != 9 || p.Valid != 2 || p.ErrorCount != 7 || p.Rows[2].Line != 4 {
-		t.Fatalf("preview total %d valid %d errors %d, third row line %d", p.Total, p.Valid, p.ErrorCount, p.Rows[2].Line)
+	if p := a.Preview(); p.Total != 9 || p.Valid != 3 || p.ErrorCount != 6 || p.Rows[2].Line != 4 || p.Encoding != EncCP1252 {
+		t.Fatalf("preview total %d valid %d errors %d, third row line %d, encoding %s", p.Total, p.Valid, p.ErrorCount, p.Rows[2].Line, p.Encoding)
+	}
+	if got := a.Rows[5].Ticket.Title; got != "Windows-1252 café" {
+		t.Fatalf("Windows-1252 row read as %q", got)
 	}
 }
 

@@ -19,7 +19,10 @@ type Options struct {
 	Mapping   []Field `json:"mapping,omitempty"`   // one field per column; nil guesses from the header names
 	DayFirst  *bool   `json:"dayFirst,omitempty"`  // 03/04/2025 is 3 April; nil guesses from the dates
 	From      string  `json:"from,omitempty"`      // the file's name, as shown in messages
-	System    string  `json:"system,omitempty"`    // the help desk the file comes from ("glpi", ...); "" is "csv"
+	// System is the help desk the file comes from: a preset's name ("glpi", "zammad", "osticket",
+	// "freshservice", "jsm") reads the file as that export; "" detects the preset from the
+	// header, and is "csv" when none fits; any other name maps by column names only.
+	System string `json:"system,omitempty"`
 }
 
 // RowError is a problem with one row, named by its line in the file and its column.
@@ -52,11 +55,15 @@ type Row struct {
 // Analysis is a whole file read and mapped: its first rows as they will be saved, its
 // first row errors, and counts. It holds no more than that, however long the file.
 type Analysis struct {
-	Delimiter  string     `json:"delimiter"`
-	Header     []string   `json:"header"`
-	Mapping    []Field    `json:"mapping"`
-	DayFirst   bool       `json:"dayFirst"`
-	System     string     `json:"system"`
+	Delimiter  string   `json:"delimiter"`
+	Header     []string `json:"header"`
+	Mapping    []Field  `json:"mapping"`
+	DayFirst   bool     `json:"dayFirst"`
+	System     string   `json:"system"`
+	Preset     string   `json:"preset"`   // the preset's label ("GLPI"), "" when none
+	Detected   bool     `json:"detected"` // the preset was recognised from the header
+	Encoding   string   `json:"encoding"` // "UTF-8", "UTF-8 with BOM" or "Windows-1252 (converted)"
+	preset     Preset
 	Rows       []Row      `json:"-"` // the first PreviewRows rows
 	Errors     []RowError `json:"-"` // the first MaxErrors row errors
 	ErrorCount int        `json:"-"`
@@ -73,6 +80,9 @@ type Preview struct {
 	Mapping    []Field    `json:"mapping"`
 	DayFirst   bool       `json:"dayFirst"`
 	System     string     `json:"system"`
+	Preset     string     `json:"preset"`   // the preset's label ("GLPI"), "" when none
+	Detected   bool       `json:"detected"` // the preset was recognised from the header
+	Encoding   string     `json:"encoding"`
 	Rows       []Row      `json:"rows"`       // the first PreviewRows rows, mapped
 	Errors     []RowError `json:"errors"`     // the first MaxErrors row errors
 	ErrorCount int        `json:"errorCount"` // all row errors
@@ -91,7 +101,7 @@ const (
 func (a *Analysis) Preview() Preview {
 	return Preview{
 		Delimiter: a.Delimiter, Header: a.Header, Mapping: a.Mapping, DayFirst: a.DayFirst, System: a.System,
-		Rows: a.Rows, Errors: a.Errors, ErrorCount: a.ErrorCount, Total: a.Total, Valid: a.Valid(),
+		Preset: a.Preset, Detected: a.Detected, Encoding: a.Encoding, Rows: a.Rows, Errors: a.Errors, ErrorCount: a.ErrorCount, Total: a.Total, Valid: a.Valid(),
 	}
 }
 
@@ -135,14 +145,25 @@ func scan(r io.Reader, opts Options, fn func(*Analysis, *Row) error) error {
 	if err != nil {
 		return err
 	}
+	system := strings.ToLower(strings.TrimSpace(opts.System))
+	preset, known := PresetByName(system)
+	detected := false
+	if system == "" {
+		preset, detected = DetectPreset(sc.header)
+		known = detected
+	}
 	mapping := opts.Mapping
 	if mapping == nil {
 		mapping = GuessMapping(sc.header)
+		if known {
+			mapping = presetMapping(preset, sc.header)
+		}
 	}
 	if err := checkMapping(sc, mapping); err != nil {
 		return err
 	}
-	a := &Analysis{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(strings.TrimSpace(opts.System), "csv")}
+	a := &Analysis{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(system, preset.Name, "csv"),
+		Preset: preset.Label, Detected: detected, Encoding: sc.encoding, preset: preset}
 	type raw struct {
 		rec  []string
 		line int

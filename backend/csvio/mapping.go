@@ -41,14 +41,18 @@ const (
 	SLA         Field = "sla"       // the old system's SLA result: met / breached (else not measured)
 	Comment     Field = "comment"   // "date;author;body"; several columns may map here
 	TimeSpent   Field = "timeSpent" // minutes, "1:30" or "1h 30m"
+	// TimeSpentSeconds is time spent written in seconds (Jira).
+	TimeSpentSeconds Field = "timeSpentSeconds"
+	// Overdue is the old system's "SLA exceeded?" flag: yes is breached, no is met.
+	Overdue Field = "overdue"
 )
 
 // Fields lists every field a column can map to, in the order the mapping screen shows them.
 var Fields = []Field{Title, Description, Priority, Impact, Urgency, Status, Category, Requester, Contact, Site,
-	Created, Tags, SourceField, Reference, Assignee, FirstReply, Resolved, Closed, Updated, Group, SLA, Comment, TimeSpent}
+	Created, Tags, SourceField, Reference, Assignee, FirstReply, Resolved, Closed, Updated, Group, SLA, Overdue, Comment, TimeSpent, TimeSpentSeconds}
 
 // repeatable fields may be mapped from several columns.
-func repeatable(f Field) bool { return f == Comment }
+func repeatable(f Field) bool { return f == Comment || f == Tags }
 
 // headerNames are the column names other help desks use (GLPI, Zammad, Freshservice,
 // osTicket, Jira Service Management, ServiceNow), folded to lower-case letters and digits.
@@ -180,6 +184,9 @@ var sourceWords = map[string]ticket.Source{
 	"walkup": ticket.SourceWalkUp, "walkin": ticket.SourceWalkUp, "direct": ticket.SourceWalkUp,
 	"onsite": ticket.SourceOnSite,
 	"self":   ticket.SourceSelf, "portal": ticket.SourceSelf, "web": ticket.SourceSelf, "helpdesk": ticket.SourceSelf, "selfservice": ticket.SourceSelf,
+	"api": ticket.SourceSelf, "chat": ticket.SourceSelf, "feedbackwidget": ticket.SourceSelf, "serviceportal": ticket.SourceSelf,
+	"form": ticket.SourceSelf, "webform": ticket.SourceSelf, "emailticket": ticket.SourceEmail, "inboundemail": ticket.SourceEmail,
+	"phonecall": ticket.SourcePhone,
 }
 
 func parseSource(v string) (ticket.Source, error) {
@@ -191,9 +198,14 @@ func parseSource(v string) (ticket.Source, error) {
 
 // dateLayouts are tried in order; day-first and month-first slashed dates depend on DayFirst.
 var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02",
-	"02.01.2006 15:04:05", "02.01.2006 15:04", "02.01.2006"}
+	"2006-01-02 15:04:05 -0700", "2006-01-02 15:04:05 MST", "2006/01/02 15:04:05", "2006/01/02 15:04", "2006/01/02",
+	"02.01.2006 15:04:05", "02.01.2006 15:04", "02.01.2006",
+	// Jira's default ("12/Mar/24 3:15 PM") and its 24-hour variant.
+	"2/Jan/06 3:04 PM", "2/Jan/06 15:04", "2/Jan/2006 3:04 PM", "2/Jan/2006 15:04", "2 Jan 2006 15:04", "Jan 2, 2006 3:04 PM"}
 
-var slashLayouts = []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "02/01/2006"}
+// slashLayouts are day-first; month first swaps the first two parts. GLPI writes dashes.
+var slashLayouts = []string{"02/01/2006 15:04:05", "02/01/2006 15:04", "02/01/2006", "2/1/2006 15:04", "2/1/2006 3:04 PM", "2/1/2006",
+	"02-01-2006 15:04:05", "02-01-2006 15:04", "02-01-2006"}
 
 func parseDate(v string, dayFirst bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
@@ -204,7 +216,7 @@ func parseDate(v string, dayFirst bool) (time.Time, error) {
 	}
 	for _, l := range slashLayouts {
 		if !dayFirst {
-			l = "01/02" + l[5:]
+			l = swapDayMonth(l)
 		}
 		if t, err := time.Parse(l, v); err == nil {
 			return t.UTC(), nil
@@ -213,11 +225,27 @@ func parseDate(v string, dayFirst bool) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("cannot read %q as a date (use YYYY-MM-DD or YYYY-MM-DD HH:MM)", v)
 }
 
+// swapDayMonth turns a day-first layout month-first.
+func swapDayMonth(l string) string {
+	sep := "/"
+	if strings.Contains(l, "-") {
+		sep = "-"
+	}
+	parts := strings.SplitN(l, sep, 3)
+	if len(parts) < 3 {
+		return l
+	}
+	return parts[1] + sep + parts[0] + sep + parts[2]
+}
+
 // guessDayFirst looks at slashed dates in a column: a first part above 12 means day first.
 func guessDayFirst(values []string) bool {
 	for _, v := range values {
 		a, _, ok := strings.Cut(strings.TrimSpace(v), "/")
-		if n, err := strconv.Atoi(a); ok && err == nil && n > 12 {
+		if !ok {
+			a, _, ok = strings.Cut(strings.TrimSpace(v), "-")
+		}
+		if n, err := strconv.Atoi(a); ok && err == nil && n > 12 && n <= 31 {
 			return true
 		}
 	}

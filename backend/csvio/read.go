@@ -10,6 +10,9 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
 )
 
 // Limits on an imported file. A file of any length streams through; a line this long
@@ -31,11 +34,19 @@ var (
 // scanner reads a file's rows one at a time, each with the line it starts on and, for a
 // row that cannot be used, why.
 type scanner struct {
-	cr     *csv.Reader
-	lim    *limitLines
-	delim  rune
-	header []string
+	cr       *csv.Reader
+	lim      *limitLines
+	delim    rune
+	header   []string
+	encoding string
 }
+
+// Encodings a file can be read in.
+const (
+	EncUTF8    = "UTF-8"
+	EncUTF8BOM = "UTF-8 with BOM"
+	EncCP1252  = "Windows-1252 (converted)"
+)
 
 // limitLines passes bytes through and fails on a physical line longer than MaxLineBytes
 // or a file longer than MaxFileBytes, counting lines so the error can name one.
@@ -64,39 +75,52 @@ func (l *limitLines) Read(p []byte) (int, error) {
 }
 
 // sniff looks at the start of the file: it refuses empty, binary and UTF-16 files,
-// strips a UTF-8 byte order mark and guesses the delimiter from the header line.
-func sniff(br *bufio.Reader) (rune, error) {
+// strips a UTF-8 byte order mark, tells UTF-8 from Windows-1252 (what Excel saves as
+// "CSV" on Windows in western locales) and guesses the delimiter from the header line.
+func sniff(br *bufio.Reader) (delim rune, encoding string, err error) {
 	head, err := br.Peek(64 << 10)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return 0, err
+		return 0, "", err
 	}
 	if len(bytes.TrimSpace(head)) == 0 {
-		return 0, ErrEmpty
+		return 0, "", ErrEmpty
 	}
 	if bytes.HasPrefix(head, []byte{0xff, 0xfe}) || bytes.HasPrefix(head, []byte{0xfe, 0xff}) {
-		return 0, ErrUTF16
+		return 0, "", ErrUTF16
 	}
+	encoding = EncUTF8
 	if bytes.HasPrefix(head, []byte{0xef, 0xbb, 0xbf}) {
 		br.Discard(3)
-		head = head[3:]
+		head, encoding = head[3:], EncUTF8BOM
 	}
 	controls := 0
 	for _, b := range head {
 		if b == 0 {
-			return 0, ErrBinary
+			return 0, "", ErrBinary
 		}
 		if b < 0x20 && b != '\n' && b != '\r' && b != '\t' {
 			controls++
 		}
 	}
 	if controls > len(head)/100+2 {
-		return 0, ErrBinary
+		return 0, "", ErrBinary
+	}
+	if encoding == EncUTF8 && !validUTF8Prefix(head) {
+		encoding = EncCP1252
 	}
 	first := head
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		first = head[:i]
 	}
-	return guessDelimiter(first), nil
+	return guessDelimiter(first), encoding, nil
+}
+
+// validUTF8Prefix says whether b is UTF-8, allowing a character cut at its end.
+func validUTF8Prefix(b []byte) bool {
+	for i := 0; i < 3 && len(b) > 0 && !utf8.Valid(b); i++ {
+		b = b[:len(b)-1]
+	}
+	return utf8.Valid(b)
 }
 
 // guessDelimiter picks the delimiter that occurs most often outside quotes in the header line.
@@ -124,18 +148,22 @@ func guessDelimiter(line []byte) rune {
 func newScanner(r io.Reader, delim rune) (*scanner, error) {
 	lim := &limitLines{r: r, line: 1}
 	br := bufio.NewReaderSize(lim, 64<<10)
-	guessed, err := sniff(br)
+	guessed, encoding, err := sniff(br)
 	if err != nil {
 		return nil, err
 	}
 	if delim == 0 {
 		delim = guessed
 	}
-	cr := csv.NewReader(br)
+	var text io.Reader = br
+	if encoding == EncCP1252 {
+		text = transform.NewReader(br, charmap.Windows1252.NewDecoder())
+	}
+	cr := csv.NewReader(text)
 	cr.Comma = delim
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
-	s := &scanner{cr: cr, lim: lim, delim: delim}
+	s := &scanner{cr: cr, lim: lim, delim: delim, encoding: encoding}
 	rec, _, _, err := s.next()
 	if err == io.EOF {
 		return nil, ErrNoHeader

@@ -22,7 +22,7 @@ func (a *Analysis) mapRow(rec []string, row *Row) *RowError {
 	fail := func(col int, err error) *RowError {
 		return &RowError{Line: row.Line, Column: a.Header[col], Message: err.Error()}
 	}
-	minutes := 0
+	minutes, statusSet := 0, false
 	for i, f := range a.Mapping {
 		v := strings.TrimSpace(rec[i])
 		if v == "" || f == Ignore {
@@ -41,7 +41,12 @@ func (a *Analysis) mapRow(rec []string, row *Row) *RowError {
 		case Urgency:
 			in.Urgency, err = parseLevel(v)
 		case Status:
-			row.Status, err = parseStatus(v)
+			if st, ok := a.preset.Statuses[fold(v)]; ok {
+				row.Status = st
+			} else {
+				row.Status, err = parseStatus(v)
+			}
+			statusSet = true
 		case Category:
 			in.Category = oneLine(v)
 		case Requester:
@@ -55,27 +60,59 @@ func (a *Analysis) mapRow(rec []string, row *Row) *RowError {
 			t, err = parseDate(v, a.DayFirst)
 			*dateOf(row, f) = t
 		case Tags:
-			in.Tags = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' })
+			for _, t := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ';' || r == '|' }) {
+				if t = strings.TrimSpace(t); t != "" {
+					in.Tags = append(in.Tags, t)
+				}
+			}
 		case SourceField:
-			in.Source, err = parseSource(v)
+			// A channel Outpost has no word for (Zammad's "note", GLPI's "Other") is kept as a tag.
+			if in.Source, err = parseSource(v); err != nil {
+				in.Tags, err = append(in.Tags, "channel-"+strings.Join(strings.Fields(strings.ToLower(v)), "-")), nil
+			}
 		case Reference:
 			row.Reference = v
 		case Assignee:
-			row.Assignee = oneLine(v)
+			if v != "-" && v != "—" { // Zammad's "-" is nobody
+				row.Assignee = oneLine(v)
+			}
 		case Group:
 			o.Group = oneLine(v)
 		case SLA:
 			o.SLA, err = parseSLA(v)
+		case Overdue:
+			o.SLA, err = parseOverdue(v)
 		case Comment:
-			var c ticket.Comment
-			c, err = a.parseComment(rec[i])
-			o.Comments = append(o.Comments, c)
+			cells := []string{rec[i]}
+			if a.preset.Split != "" {
+				cells = strings.Split(rec[i], a.preset.Split)
+			}
+			for _, cell := range cells {
+				if strings.TrimSpace(cell) == "" {
+					continue
+				}
+				var c ticket.Comment
+				if c, err = a.parseComment(cell); err != nil {
+					break
+				}
+				o.Comments = append(o.Comments, c)
+			}
 		case TimeSpent:
-			minutes, err = parseMinutes(v)
+			var m int
+			m, err = parseMinutes(v)
+			minutes += m
+		case TimeSpentSeconds:
+			var s int
+			s, err = parseSeconds(v)
+			minutes += (s + 30) / 60
 		}
 		if err != nil {
 			return fail(i, err)
 		}
+	}
+	// An export with one open state ("open" in osTicket) says who had it in another column.
+	if statusSet && row.Status == ticket.StatusNew && row.Assignee != "" {
+		row.Status = ticket.StatusAssigned
 	}
 	if row.Priority > 0 && in.Impact == "" && in.Urgency == "" {
 		l := priorityLevels[row.Priority]
@@ -166,11 +203,24 @@ func (a *Analysis) parseComment(v string) (ticket.Comment, error) {
 	return c, nil
 }
 
+// parseOverdue reads an "SLA exceeded?" flag (GLPI's "Time to resolve exceeded").
+func parseOverdue(v string) (sla.State, error) {
+	switch fold(v) {
+	case "yes", "true", "1", "oui", "ja":
+		return sla.Breached, nil
+	case "no", "false", "0", "non", "nein":
+		return sla.Met, nil
+	case "":
+		return "", nil
+	}
+	return "", fmt.Errorf("cannot read %q as yes or no", v)
+}
+
 func parseSLA(v string) (sla.State, error) {
 	switch fold(v) {
-	case "met", "ok", "yes", "true", "withinsla", "achieved", "inside", "compliant":
+	case "met", "ok", "yes", "true", "withinsla", "achieved", "inside", "compliant", "slamet":
 		return sla.Met, nil
-	case "breached", "violated", "no", "false", "overdue", "outsidesla", "missed", "failed", "exceeded":
+	case "breached", "violated", "no", "false", "overdue", "outsidesla", "missed", "failed", "exceeded", "slaviolated", "slabreached":
 		return sla.Breached, nil
 	case "", "none", "notmeasured", "na", "n/a":
 		return "", nil
@@ -178,9 +228,22 @@ func parseSLA(v string) (sla.State, error) {
 	return "", fmt.Errorf("cannot read %q as an SLA result (use met or breached)", v)
 }
 
-// parseMinutes reads 90, "1:30", "1h 30m", "1.5h" or seconds written "5400s".
+// parseSeconds reads a duration in seconds (Jira's "Time Spent").
+func parseSeconds(v string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("cannot read %q as seconds of time spent", v)
+	}
+	return n, nil
+}
+
+// durationWords turns GLPI's "1 hours 30 minutes" into "1h30m".
+var durationWords = strings.NewReplacer("hours", "h", "hour", "h", "minutes", "m", "minute", "m", "seconds", "s", "second", "s",
+	"hrs", "h", "hr", "h", "mins", "m", "min", "m", "secs", "s", "sec", "s")
+
+// parseMinutes reads 90, "1:30", "1h 30m", "1.5h", "1 hours 30 minutes" or seconds written "5400s".
 func parseMinutes(v string) (int, error) {
-	s := strings.ToLower(strings.ReplaceAll(v, " ", ""))
+	s := durationWords.Replace(strings.ToLower(strings.ReplaceAll(v, " ", "")))
 	if h, m, ok := strings.Cut(s, ":"); ok {
 		hh, e1 := strconv.Atoi(h)
 		mm, e2 := strconv.Atoi(m[:min(2, len(m))])
