@@ -203,7 +203,15 @@ func importCommand(ctx context.Context, st *store.Store, path string, d *dataFla
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	opts.Mapping, opts.System = a.Mapping, a.System
-	fmt.Printf("Preset: %s. Columns (delimiter %q):\n", a.System, a.Delimiter)
+	switch {
+	case a.Detected:
+		fmt.Printf("Preset: %s (detected from the header; --preset NAME or --map to choose otherwise).", a.Preset)
+	case a.Preset != "":
+		fmt.Printf("Preset: %s (chosen with --preset).", a.Preset)
+	default:
+		fmt.Printf("Preset: none fits this header; columns matched by their names (system %q).", a.System)
+	}
+	fmt.Printf(" %s. Columns (delimiter %q):\n", a.Encoding, a.Delimiter)
 	for i, h := range a.Header {
 		target := string(a.Mapping[i])
 		if target == "" {

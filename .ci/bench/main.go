@@ -64,10 +64,19 @@ func main() {
 	skipGo := flag.Bool("skip-go", false, "skip the Go benchmarks of every package")
 	bin := flag.String("bin", "build/bin/outpost", "desktop binary for the cold-start measurement")
 	dataOnly := flag.Bool("data-only", false, "only generate (or check) the kept datasets")
+	importRows := flag.Int("import-rows", 100_000, "rows of the generated export files the import is measured with")
+	importOnly := flag.Bool("import-only", false, "only measure the import of generated export files")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := &Report{Taken: time.Now().UTC(), Machine: machine()}
 	ctx := context.Background()
+	if *importOnly {
+		step("import of generated export files")
+		os.MkdirAll(*dataDir, 0o755)
+		r.importFiles(ctx, *dataDir, *importRows, log)
+		r.print(os.Stdout)
+		return
+	}
 	if !*skipGo && !*dataOnly {
 		step("Go benchmarks of every package")
 		r.Benchmarks = goBenchmarks()
@@ -84,6 +93,8 @@ func main() {
 	r.queue(ctx, large, fmt.Sprintf("%dk", *big/1000), log)
 	step("durable create and a long session of edits")
 	r.session(ctx, small, log)
+	step("import of generated export files")
+	r.importFiles(ctx, *dataDir, *importRows, log)
 	step("cold start of the desktop binary")
 	r.coldStart(*bin, large)
 	r.print(os.Stdout)
