@@ -16,6 +16,7 @@ import (
 	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/queue"
+	"outpost/backend/resolution"
 	"outpost/backend/search"
 	"outpost/backend/sop"
 	"outpost/backend/store"
@@ -92,6 +93,8 @@ type App struct {
 	blobs       *blob.Store
 	thumbs      *thumb.Cache
 	Attachments *AttachmentService
+
+	codes *resolution.Service // the team's resolution codes
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -114,6 +117,8 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		}
 	}()
 	a.tickets = ticket.NewService(st, nil)
+	a.codes = resolution.NewService(st)
+	a.tickets.CheckCodes(a.codes.Has)
 	a.Tickets = &TicketService{a: a}
 	a.System = &SystemService{a: a, opened: began}
 	a.Data = &DataService{a: a}

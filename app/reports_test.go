@@ -31,7 +31,7 @@ func TestReportServiceOverTheReplica(t *testing.T) {
 	if _, err := a.Tickets.Assign(vpn.ID, tom.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Tickets.Transition(vpn.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := a.Tickets.Resolve(vpn.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	r, err := a.Reports.Reports(metrics.Filter{})

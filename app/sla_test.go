@@ -113,7 +113,7 @@ func TestSLACheckAnnouncesEachCrossingOnce(t *testing.T) {
 		t.Fatalf("notifications = %q", notes)
 	}
 	// Resolving forgets the ticket's crossings.
-	if _, err := a.Tickets.Transition(p1.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := a.Tickets.Resolve(p1.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	a.checkSLA(p1.Created.Add(5 * time.Hour))

@@ -6,6 +6,7 @@ import (
 	"outpost/backend/change"
 	"outpost/backend/field"
 	"outpost/backend/queue"
+	"outpost/backend/resolution"
 	"outpost/backend/ticket"
 )
 
@@ -96,6 +97,25 @@ func (s *TicketService) Update(id string, p ticket.Patch) (ticket.Ticket, error)
 func (s *TicketService) Transition(id string, status ticket.Status, note string) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Transition(s.a.ctx, s.a.me(), id, status, note)
 	return t, s.a.userError("change status", err)
+}
+
+// Resolve resolves the ticket with one of the team's resolution codes and a note saying
+// what fixed it; both are required (Transition does not resolve).
+func (s *TicketService) Resolve(id, code, note string) (ticket.Ticket, error) {
+	t, err := s.a.tickets.Resolve(s.a.ctx, s.a.me(), id, code, note)
+	return t, s.a.userError("resolve ticket", err)
+}
+
+// ResolutionCodes lists the team's resolution codes (a set of defaults until the team saves its own).
+func (s *TicketService) ResolutionCodes() ([]resolution.Code, error) {
+	c, err := s.a.codes.List()
+	return c, s.a.userError("resolution codes", err)
+}
+
+// SaveResolutionCodes replaces the team's resolution codes (a team setting, in the change log).
+func (s *TicketService) SaveResolutionCodes(codes []resolution.Code) ([]resolution.Code, error) {
+	c, err := s.a.codes.Save(s.a.ctx, s.a.me(), codes)
+	return c, s.a.userError("save resolution codes", err)
 }
 
 // Assign gives the ticket to a technician, named by ID or by name ("" unassigns).

@@ -204,7 +204,7 @@ func TestExportImportsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Transition(ctx, "alice", ts[1].ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := svc.Resolve(ctx, "alice", ts[1].ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	ts[1], _ = svc.Get(ts[1].ID)

@@ -32,7 +32,7 @@ func TestFacetsCountOpenTickets(t *testing.T) {
 	if _, err := svc.Assign(ctx, "a", wifi.ID, "ana"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Transition(ctx, "a", done.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := svc.Resolve(ctx, "a", done.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	want := Facets{

@@ -45,7 +45,7 @@ func TestLoadsAndLastAssigned(t *testing.T) {
 	a2 := mk("tech-a")
 	b1 := mk("tech-b")
 	mk("")
-	if _, err := svc.Transition(ctx, "a", b1.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := svc.Resolve(ctx, "a", b1.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	loads := x.Loads()

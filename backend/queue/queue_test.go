@@ -47,7 +47,7 @@ func TestQueueFollowsTheStore(t *testing.T) {
 	if _, err := svc.Assign(ctx, "a", mail.ID, "tech-1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Transition(ctx, "a", printer.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := svc.Resolve(ctx, "a", printer.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	ids := func(r Result) string {

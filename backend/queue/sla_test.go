@@ -46,7 +46,7 @@ func TestQueueCarriesSLABadgesAndSortsByRisk(t *testing.T) {
 	if _, err := svc.Transition(ctx, "a", e.ID, ticket.StatusWaitingRequester, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Transition(ctx, "a", d.ID, ticket.StatusResolved, ""); err != nil {
+	if _, err := svc.Resolve(ctx, "a", d.ID, "fixed", "fixed it"); err != nil {
 		t.Fatal(err)
 	}
 	at(time.Hour)

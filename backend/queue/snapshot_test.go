@@ -26,7 +26,7 @@ func seedTickets(t *testing.T, st *store.Store, n int) []string {
 		}
 		ids = append(ids, tk.ID)
 		if i%3 > 0 {
-			if _, err := svc.Transition(ctx, "a", tk.ID, ticket.StatusResolved, "done"); err != nil {
+			if _, err := svc.Resolve(ctx, "a", tk.ID, "fixed", "fixed it"); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -108,7 +108,7 @@ func TestStaleOrBrokenSnapshotIsIgnored(t *testing.T) {
 
 	// The store moves on while no index watches (another start, a restore, a sync):
 	// ticket 0 is resolved, so the snapshot's open queue is out of date.
-	if _, err := ticket.NewService(st, nil).Transition(context.Background(), "a", ids[0], ticket.StatusResolved, "fixed"); err != nil {
+	if _, err := ticket.NewService(st, nil).Resolve(context.Background(), "a", ids[0], "fixed", "fixed"); err != nil {
 		t.Fatal(err)
 	}
 	stale := StartWith(st, Options{Snapshot: path})

@@ -27,7 +27,7 @@ func TestStartWhileEditing(t *testing.T) {
 		}
 		ids = append(ids, tk.ID)
 		if i%3 > 0 {
-			if _, err := svc.Transition(ctx, "a", tk.ID, ticket.StatusResolved, "done"); err != nil {
+			if _, err := svc.Resolve(ctx, "a", tk.ID, "fixed", "fixed it"); err != nil {
 				t.Fatal(err)
 			}
 		}

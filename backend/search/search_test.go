@@ -98,7 +98,11 @@ func loadCorpus(t testing.TB, st *store.Store) *fixture {
 			}
 		}
 		if tk.Status == ticket.StatusResolved || tk.Status == ticket.StatusInProgress {
-			if _, err := f.tickets.Transition(ctx, "bob", got.ID, tk.Status, ""); err != nil {
+			move := func() (ticket.Ticket, error) { return f.tickets.Transition(ctx, "bob", got.ID, tk.Status, "") }
+			if tk.Status == ticket.StatusResolved {
+				move = func() (ticket.Ticket, error) { return f.tickets.Resolve(ctx, "bob", got.ID, "fixed", "fixed it") }
+			}
+			if _, err := move(); err != nil {
 				t.Fatal(err)
 			}
 		}

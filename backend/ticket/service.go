@@ -22,6 +22,7 @@ type Service struct {
 	matrix func() Matrix
 	tx     *store.Tx                         // set by Within: actions join this transaction instead of committing their own
 	guard  func(Ticket, EscalateInput) error // set by GuardEscalation: checks run before an escalation
+	codes  func(string) (bool, error)        // set by CheckCodes: the team's resolution codes
 }
 
 // NewService returns a ticket service on st; matrix supplies the team's priority
@@ -214,6 +215,9 @@ func (s *Service) Transition(ctx context.Context, author, id string, to Status, 
 		}
 		if !t.Status.CanMoveTo(to) {
 			return field.Errorf("status", "a %s ticket cannot move to %s", t.Status, to)
+		}
+		if to == StatusResolved {
+			return field.Errorf("code", "choose how it was resolved (a resolution code) and say what fixed it")
 		}
 		if err := field.Text("note", note, MaxComment, false, true); err != nil {
 			return err

@@ -79,10 +79,12 @@ type Ticket struct {
 	Links              []Link       `json:"links"`
 	Conflicts          []Conflict   `json:"conflicts"`
 	AllowedTransitions []Status     `json:"allowedTransitions"`
-	Origin             *Origin      `json:"origin,omitempty"`     // an imported ticket's source and history there
-	MergedInto         string       `json:"mergedInto,omitempty"` // the ticket this one was merged into
-	MergedFrom         []string     `json:"mergedFrom"`           // tickets merged into this one
-	OtherRequesters    []Requester  `json:"otherRequesters"`      // requesters of merged tickets
+	Origin             *Origin      `json:"origin,omitempty"`         // an imported ticket's source and history there
+	Resolution         string       `json:"resolution,omitempty"`     // the resolution code it was last resolved with
+	ResolutionNote     string       `json:"resolutionNote,omitempty"` // what fixed it
+	MergedInto         string       `json:"mergedInto,omitempty"`     // the ticket this one was merged into
+	MergedFrom         []string     `json:"mergedFrom"`               // tickets merged into this one
+	OtherRequesters    []Requester  `json:"otherRequesters"`          // requesters of merged tickets
 }
 
 // Comment is a note on a ticket; internal ones are not meant for the requester.
@@ -226,6 +228,7 @@ func FromRecord(r change.Record) Ticket {
 	t.Events = readEvents(r)
 	readOrigin(r, &t)
 	readMerge(r, &t)
+	t.Resolution, t.ResolutionNote = r.String(fResolution), r.String(fResolutionNote)
 	t.AllowedTransitions = t.Status.Next()
 	return t
 }

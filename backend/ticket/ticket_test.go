@@ -98,6 +98,13 @@ func TestLifecycle(t *testing.T) {
 	}
 	for _, st := range steps {
 		got, err := s.Transition(ctx, "bob", tk.ID, st.to, "")
+		if st.to == StatusResolved {
+			// Transition does not resolve: that needs a code and a note.
+			if fe, ok := field.As(err); !ok || fe.Field != "code" {
+				t.Fatalf("Transition to resolved = %v, want a field error on code", err)
+			}
+			got, err = s.Resolve(ctx, "bob", tk.ID, "fixed", "Reset the profile")
+		}
 		if st.wantErr {
 			if _, ok := field.As(err); !ok {
 				t.Fatalf("Transition to %s = %v, want a field error", st.to, err)
@@ -244,7 +251,7 @@ func TestClosedIsNotUndoneByConcurrentProgress(t *testing.T) {
 	a, b := storetest.Open(t), storetest.Open(t)
 	sa, sb := NewService(a, nil), NewService(b, nil)
 	tk := newTicket(t, sa)
-	_, _ = sa.Transition(ctx, "a", tk.ID, StatusResolved, "")
+	_, _ = sa.Resolve(ctx, "a", tk.ID, "fixed", "fixed it")
 	have, _ := b.Vector()
 	cs, _ := a.ChangesAfter(have, 1<<20)
 	_, _ = b.Apply(cs)
@@ -310,5 +317,31 @@ func TestWorkLogAndComments(t *testing.T) {
 	tk, _ = s.Comment(ctx, "bob", tk.ID, "Asked the user to reboot", false)
 	if len(tk.WorkLogs) != 1 || tk.WorkLogs[0].Minutes != 25 || tk.WorkLogs[0].Author != "bob" || len(tk.Comments) != 1 {
 		t.Fatalf("worklogs %+v comments %+v", tk.WorkLogs, tk.Comments)
+	}
+}
+
+func TestResolveNeedsACodeAndANote(t *testing.T) {
+	t.Parallel()
+	s := NewService(storetest.Open(t), nil)
+	s.CheckCodes(func(c string) (bool, error) { return c == "fixed" || c == "workaround", nil })
+	ctx := context.Background()
+	tk := newTicket(t, s)
+	for _, tc := range []struct{ code, note, field string }{
+		{"", "Replaced the cable", "code"},
+		{"magic", "Replaced the cable", "code"},
+		{"fixed", "", "note"},
+		{"fixed", "ok", "note"},
+	} {
+		_, err := s.Resolve(ctx, "bob", tk.ID, tc.code, tc.note)
+		if fe, ok := field.As(err); !ok || fe.Field != tc.field {
+			t.Errorf("Resolve(%q, %q) = %v, want a field error on %s", tc.code, tc.note, err, tc.field)
+		}
+	}
+	got, err := s.Resolve(ctx, "bob", tk.ID, "workaround", "Gave a hotspot until the line is fixed")
+	if err != nil || got.Status != StatusResolved || got.Resolution != "workaround" {
+		t.Fatalf("Resolve = %+v, %v", got.Summary, err)
+	}
+	if got.ResolutionNote != "Gave a hotspot until the line is fixed" {
+		t.Fatalf("resolution note = %q", got.ResolutionNote)
 	}
 }

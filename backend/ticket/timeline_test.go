@@ -55,7 +55,7 @@ func TestLifecycleEventsAreWrittenWithTheChange(t *testing.T) {
 		{"escalate", func() (Ticket, error) {
 			return s.Escalate(ctx, "tom", tk.ID, EscalateInput{ToTier: 2, To: "ana", Reason: "hardware", Handover: "fuser unit worn; part ordered, needs fitting"})
 		}, "escalation:1>2 assignee:tom>ana status:waiting_requester>assigned"},
-		{"resolve", func() (Ticket, error) { return s.Transition(ctx, "ana", tk.ID, StatusResolved, "") }, "status:assigned>resolved"},
+		{"resolve", func() (Ticket, error) { return s.Resolve(ctx, "ana", tk.ID, "fixed", "fixed it") }, "status:assigned>resolved"},
 		{"reopen", func() (Ticket, error) { return s.Transition(ctx, "ana", tk.ID, StatusReopened, "") }, "status:resolved>reopened"},
 		{"refused move adds nothing", func() (Ticket, error) { return s.Transition(ctx, "ana", tk.ID, StatusClosed, "") }, ""},
 	}

@@ -28,7 +28,7 @@ export default async function leadPeople(ctx) {
     const a = await api(srv.url, 'TicketService/Assign', t.body.id, tech.body.id)
     assert(a.status === 200, `assign: ${JSON.stringify(a.body)}`)
     if (i < 3) {
-      const r = await api(srv.url, 'TicketService/Transition', t.body.id, 'resolved', 'Fixed on the call')
+      const r = await api(srv.url, 'TicketService/Resolve', t.body.id, 'fixed', 'Fixed on the call')
       assert(r.status === 200, `resolve: ${JSON.stringify(r.body)}`)
     }
   }

@@ -27,7 +27,7 @@ export default async function leadSetup(ctx) {
   for (const title of ['Laptop will not dock', 'Mailbox full', 'VPN drops at site B']) {
     const r = await api(srv.url, 'TicketService/Create', { title, category: 'hardware' })
     assert(r.status === 200, `ticket: ${JSON.stringify(r.body)}`)
-    if (title === 'Mailbox full') await api(srv.url, 'TicketService/Transition', r.body.id, 'resolved', 'Archived old mail')
+    if (title === 'Mailbox full') await api(srv.url, 'TicketService/Resolve', r.body.id, 'fixed', 'Archived old mail')
   }
 
   const b = ctx.own(await browser())

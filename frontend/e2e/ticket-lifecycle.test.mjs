@@ -123,7 +123,12 @@ export default async function lifecycle(ctx) {
   await page.getByRole('button', { name: 'Resolve' }).click()
   const offered = await page.locator('.choices input[type=radio]').evaluateAll((els) => els.map((e) => e.value))
   assert(!offered.includes('new') && !offered.includes('closed'), `legal moves only, got ${offered}`)
+  // Without a resolution code it is refused next to the field; with one it resolves.
   await page.fill('#status-note', 'Client updated to 5.3; rekey holds.')
+  await page.getByRole('button', { name: 'Set Resolved' }).click()
+  await page.getByText('choose how it was resolved').first().waitFor()
+  await page.selectOption('#resolve-code', 'fixed')
+  await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/resolve-code.png` })
   await page.getByRole('button', { name: 'Set Resolved' }).click()
   await page.locator('.meta', { hasText: 'Resolved' }).waitFor()
 

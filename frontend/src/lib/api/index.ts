@@ -35,6 +35,9 @@ export const tickets = {
   create: (n: NewTicket) => call<Ticket>(T, 'Create', n),
   update: (id: string, p: Patch) => call<Ticket>(T, 'Update', id, p),
   transition: (id: string, to: Status, note = '') => call<Ticket>(T, 'Transition', id, to, note),
+  /** resolve resolves with one of the team's resolution codes and a note; both are required. */
+  resolve: (id: string, code: string, note: string) => call<Ticket>(T, 'Resolve', id, code, note),
+  resolutionCodes: () => call<{ id: string; label: string }[]>(T, 'ResolutionCodes'),
   assign: (id: string, assignee: string) => call<Ticket>(T, 'Assign', id, assignee),
   /** assignMany assigns several tickets as one action: all of them are written, or none. */
   assignMany: (ids: string[], assignee: string) => call<Ticket[]>(T, 'AssignMany', ids, assignee),
