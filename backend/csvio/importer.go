@@ -52,17 +52,23 @@ type Row struct {
 	Error     *RowError        `json:"error,omitempty"`
 }
 
+// Reading is how a file is read: its delimiter, columns and their mapping, date order,
+// the help desk it comes from and its encoding.
+type Reading struct {
+	Delimiter string   `json:"delimiter"`
+	Header    []string `json:"header"`
+	Mapping   []Field  `json:"mapping"`
+	DayFirst  bool     `json:"dayFirst"`
+	System    string   `json:"system"`
+	Preset    string   `json:"preset"`   // the preset's label ("GLPI"), "" when none
+	Detected  bool     `json:"detected"` // the preset was recognised from the header
+	Encoding  string   `json:"encoding"` // "UTF-8", "UTF-8 with BOM" or "Windows-1252 (converted)"
+}
+
 // Analysis is a whole file read and mapped: its first rows as they will be saved, its
 // first row errors, and counts. It holds no more than that, however long the file.
 type Analysis struct {
-	Delimiter  string   `json:"delimiter"`
-	Header     []string `json:"header"`
-	Mapping    []Field  `json:"mapping"`
-	DayFirst   bool     `json:"dayFirst"`
-	System     string   `json:"system"`
-	Preset     string   `json:"preset"`   // the preset's label ("GLPI"), "" when none
-	Detected   bool     `json:"detected"` // the preset was recognised from the header
-	Encoding   string   `json:"encoding"` // "UTF-8", "UTF-8 with BOM" or "Windows-1252 (converted)"
+	Reading
 	preset     Preset
 	Rows       []Row      `json:"-"` // the first PreviewRows rows
 	Errors     []RowError `json:"-"` // the first MaxErrors row errors
@@ -75,14 +81,7 @@ func (a *Analysis) Valid() int { return a.Total - a.ErrorCount }
 
 // Preview is what the import screen shows before anything is written.
 type Preview struct {
-	Delimiter  string     `json:"delimiter"`
-	Header     []string   `json:"header"`
-	Mapping    []Field    `json:"mapping"`
-	DayFirst   bool       `json:"dayFirst"`
-	System     string     `json:"system"`
-	Preset     string     `json:"preset"`   // the preset's label ("GLPI"), "" when none
-	Detected   bool       `json:"detected"` // the preset was recognised from the header
-	Encoding   string     `json:"encoding"`
+	Reading
 	Rows       []Row      `json:"rows"`       // the first PreviewRows rows, mapped
 	Errors     []RowError `json:"errors"`     // the first MaxErrors row errors
 	ErrorCount int        `json:"errorCount"` // all row errors
@@ -99,10 +98,7 @@ const (
 
 // Preview summarises the analysis for a person to check.
 func (a *Analysis) Preview() Preview {
-	return Preview{
-		Delimiter: a.Delimiter, Header: a.Header, Mapping: a.Mapping, DayFirst: a.DayFirst, System: a.System,
-		Preset: a.Preset, Detected: a.Detected, Encoding: a.Encoding, Rows: a.Rows, Errors: a.Errors, ErrorCount: a.ErrorCount, Total: a.Total, Valid: a.Valid(),
-	}
+	return Preview{Reading: a.Reading, Rows: a.Rows, Errors: a.Errors, ErrorCount: a.ErrorCount, Total: a.Total, Valid: a.Valid()}
 }
 
 // Analyze reads a CSV file and maps every row to a ticket, keeping only the first rows
@@ -162,8 +158,8 @@ func scan(r io.Reader, opts Options, fn func(*Analysis, *Row) error) error {
 	if err := checkMapping(sc, mapping); err != nil {
 		return err
 	}
-	a := &Analysis{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(system, preset.Name, "csv"),
-		Preset: preset.Label, Detected: detected, Encoding: sc.encoding, preset: preset}
+	a := &Analysis{Reading: Reading{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(system, preset.Name, "csv"),
+		Preset: preset.Label, Detected: detected, Encoding: sc.encoding}, preset: preset}
 	type raw struct {
 		rec  []string
 		line int
