@@ -127,11 +127,7 @@ func (a *App) serveExport(w http.ResponseWriter, r *http.Request) {
 	filter := queue.Filter{Text: q.Get("text"), IncludeClosed: q.Get("closed") == "1" || q.Get("closed") == "true"}
 	text, _, err := a.Data.exportCSV(filter)
 	if err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrInternal) {
-			status = http.StatusInternalServerError
-		}
-		writeError(w, status, err)
+		writeError(w, errorStatus(err), err)
 		return
 	}
 	attachment(w, "text/csv; charset=utf-8", exportName(time.Now()), int64(len(text)))
@@ -215,11 +211,7 @@ func (a *App) serveRestore(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.Data.restoreFile(f.Name())
 	if err != nil {
-		status := http.StatusBadRequest
-		if errors.Is(err, ErrInternal) {
-			status = http.StatusInternalServerError
-		}
-		writeError(w, status, err)
+		writeError(w, errorStatus(err), err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -95,11 +95,7 @@ func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
 	var result any
 	if len(out) > 0 {
 		if e, ok := out[len(out)-1].Interface().(error); ok && e != nil {
-			status := http.StatusBadRequest
-			if errors.Is(e, ErrInternal) {
-				status = http.StatusInternalServerError
-			}
-			writeError(w, status, e)
+			writeError(w, errorStatus(e), e)
 			return
 		}
 		if len(out) == 2 {
@@ -148,6 +144,14 @@ func plainName(s string) bool {
 }
 
 func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }
+
+// errorStatus is the HTTP status of a method's error: 500 for a fault on the device, else 400.
+func errorStatus(err error) int {
+	if errors.Is(err, ErrInternal) {
+		return http.StatusInternalServerError
+	}
+	return http.StatusBadRequest
+}
 
 func writeError(w http.ResponseWriter, status int, err error) {
 	w.Header().Set("Content-Type", "application/json")
