@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -86,12 +85,7 @@ func saveAttachmentCommand(blobs *blob.Store, hash, path string) error {
 	if err := blobs.Verify(h); err != nil {
 		return err
 	}
-	f, err := blobs.Open(h)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := writeAtomic(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err }); err != nil {
+	if err := saveBlob(blobs, h, path); err != nil {
 		return err
 	}
 	fmt.Printf("Saved %s\n", path)

@@ -93,9 +93,7 @@ func (s *AttachmentService) Fetch(kind, id string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.a.sync.mu.Lock()
-	tr := s.a.sync.tr
-	s.a.sync.mu.Unlock()
+	tr := s.a.transfer()
 	n := 0
 	for _, at := range list {
 		if !at.Here {
@@ -113,9 +111,7 @@ func (s *AttachmentService) Fetch(kind, id string) (int, error) {
 
 // Transfers lists the attachments being fetched from peers, with their progress.
 func (s *AttachmentService) Transfers() []transfer.Progress {
-	s.a.sync.mu.Lock()
-	tr := s.a.sync.tr
-	s.a.sync.mu.Unlock()
+	tr := s.a.transfer()
 	if tr == nil {
 		return []transfer.Progress{}
 	}
@@ -150,13 +146,17 @@ func (s *AttachmentService) SaveFile(hash, name string) error {
 	if err != nil {
 		return field.Errorf("hash", "is not an attachment's")
 	}
-	f, err := s.a.blobs.Open(h)
+	return s.a.userError("save attachment", saveBlob(s.a.blobs, h, path))
+}
+
+// saveBlob writes blob h's bytes to path through a temporary file beside it.
+func saveBlob(blobs *blob.Store, h blob.Hash, path string) error {
+	f, err := blobs.Open(h)
 	if err != nil {
-		return s.a.userError("save attachment", err)
+		return err
 	}
 	defer f.Close()
-	err = writeAtomic(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err })
-	return s.a.userError("save attachment", err)
+	return writeAtomic(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err })
 }
 
 // attach stores r's bytes and records them on kind/id.
@@ -200,11 +200,8 @@ func (a *App) serveUpload(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20))
 		return
-	case errors.Is(err, ErrInternal):
-		writeError(w, http.StatusInternalServerError, err)
-		return
 	case err != nil:
-		writeError(w, http.StatusBadRequest, err)
+		writeError(w, errorStatus(err), err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -160,6 +160,13 @@ func (a *App) replica() *replica.Replica {
 	return a.sync.rep
 }
 
+// transfer is the attachment transfer of the running replica, nil when not syncing.
+func (a *App) transfer() *transfer.Transfer {
+	a.sync.mu.Lock()
+	defer a.sync.mu.Unlock()
+	return a.sync.tr
+}
+
 // TeamService is the team: create, invite, join, leave, rotate the key, remove a device, and the peers view.
 type TeamService struct{ a *App }
 

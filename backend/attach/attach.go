@@ -196,6 +196,13 @@ func Count(rec change.Record) int {
 // a blob of a removed attachment, or of a deleted record, is not live.
 func Live(st *store.Store) (map[blob.Hash]bool, error) {
 	live := map[blob.Hash]bool{}
+	err := ScanLive(st, func(m Meta) { live[m.Hash] = true })
+	return live, err
+}
+
+// ScanLive calls fn with every attachment of the replica's live records, removed ones and
+// those of deleted records left out.
+func ScanLive(st *store.Store, fn func(Meta)) error {
 	for _, kind := range kinds {
 		err := st.Scan(kind, func(rec change.Record) error {
 			if rec.Deleted() {
@@ -204,16 +211,16 @@ func Live(st *store.Store) (map[blob.Hash]bool, error) {
 			removed := rec.Members(FieldRemoved)
 			for _, it := range rec.Items[FieldItems] {
 				if m, ok := decode(it); ok && !slices.Contains(removed, it.ID) {
-					live[m.Hash] = true
+					fn(m)
 				}
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("find live attachments: %w", err)
+			return fmt.Errorf("find live attachments: %w", err)
 		}
 	}
-	return live, nil
+	return nil
 }
 
 // decode reads an attachment item, refusing one whose hash or size is not plausible.

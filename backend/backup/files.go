@@ -47,18 +47,13 @@ func (f *Files) count(info *Info) error {
 	}
 	f.sizes = make([]int64, len(f.hashes))
 	for i, h := range f.hashes {
-		r, err := f.Blobs.Open(h)
+		n, err := f.Blobs.Size(h)
 		if err != nil {
 			return fmt.Errorf("read attachment: %w", err)
 		}
-		st, err := r.Stat()
-		r.Close()
-		if err != nil {
-			return fmt.Errorf("read attachment: %w", err)
-		}
-		f.sizes[i] = st.Size()
+		f.sizes[i] = n
 		info.Files++
-		info.FileBytes += st.Size()
+		info.FileBytes += n
 	}
 	return nil
 }

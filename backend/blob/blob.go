@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -53,6 +54,9 @@ func ParseHash(s string) (Hash, error) {
 type Store struct {
 	root    string
 	maxSize int64
+
+	mu        sync.Mutex
+	manifests map[Hash]Manifest // recently computed manifests (a cache); guarded by mu
 }
 
 // Open opens (creating) the blob store of the data directory dataDir. maxSize <= 0 means
@@ -65,7 +69,7 @@ func Open(dataDir string, maxSize int64) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	return &Store{root: root, maxSize: maxSize}, nil
+	return &Store{root: root, maxSize: maxSize, manifests: map[Hash]Manifest{}}, nil
 }
 
 // MaxSize is the largest blob the store accepts.
@@ -92,7 +96,8 @@ func (s *Store) put(r io.Reader, want Hash) (Hash, int64, error) {
 	}
 	defer os.Remove(tmp.Name()) // no-op once renamed
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, s.maxSize+1))
+	var mw manifestWriter
+	n, err := io.Copy(io.MultiWriter(tmp, h, &mw), io.LimitReader(r, s.maxSize+1))
 	if err == nil && n > s.maxSize {
 		err = ErrTooLarge
 	}
@@ -122,6 +127,7 @@ func (s *Store) put(r io.Reader, want Hash) (Hash, int64, error) {
 	if err := syncDir(filepath.Dir(dst)); err != nil {
 		return "", 0, fmt.Errorf("store file: %w", err)
 	}
+	s.keep(got, mw.manifest())
 	return got, n, nil
 }
 
@@ -129,6 +135,18 @@ func (s *Store) put(r io.Reader, want Hash) (Hash, int64, error) {
 func (s *Store) Has(h Hash) bool {
 	_, err := os.Stat(s.path(h))
 	return err == nil
+}
+
+// Size is a held blob's length in bytes.
+func (s *Store) Size(h Hash) (int64, error) {
+	info, err := os.Stat(s.path(h))
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read file: %w", err)
+	}
+	return info.Size(), nil
 }
 
 // Open returns the blob's bytes. The caller closes it; Verify checks them against the hash.
@@ -158,6 +176,7 @@ func (s *Store) Verify(h Hash) error {
 	}
 	if Hash(hex.EncodeToString(sum.Sum(nil))) != h {
 		_ = os.Remove(s.path(h))
+		s.forget(h)
 		return ErrMismatch
 	}
 	return nil
@@ -189,10 +208,18 @@ func (s *Store) Collect(live func(Hash) bool, grace time.Duration) (freed int64,
 		if err := os.Remove(s.path(h)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		s.forget(h)
 		freed += size
 		return nil
 	})
 	return freed, err
+}
+
+// forget drops what the store keeps in memory of a blob it no longer holds.
+func (s *Store) forget(h Hash) {
+	s.mu.Lock()
+	delete(s.manifests, h)
+	s.mu.Unlock()
 }
 
 func (s *Store) each(fn func(Hash, int64) error) error {

@@ -6,10 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 )
 
 // ChunkSize is the unit in which blobs travel between peers and are verified on arrival.
@@ -57,35 +57,58 @@ func numChunks(size int64) int {
 
 // ManifestOf reads r to its end and returns its manifest.
 func ManifestOf(r io.Reader) (Manifest, error) {
-	var m Manifest
-	buf := make([]byte, ChunkSize)
-	for {
-		n, err := io.ReadFull(r, buf)
-		if n > 0 || (m.Size == 0 && len(m.Chunks) == 0 && err != nil) {
-			m.Chunks = append(m.Chunks, sha256.Sum256(buf[:n]))
-			m.Size += int64(n)
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return m, nil
-		}
-		if err != nil {
-			return Manifest{}, err
-		}
+	var mw manifestWriter
+	if _, err := io.Copy(&mw, r); err != nil {
+		return Manifest{}, err
 	}
+	return mw.manifest(), nil
 }
 
-// manifests caches the manifests of held blobs: peers ask for them once per transfer.
-var manifests = struct {
-	sync.Mutex
-	m map[string]Manifest
-}{m: map[string]Manifest{}}
+// manifestWriter hashes what is written to it piece by piece, so a blob's manifest is
+// made in the same pass that stores or reads its bytes.
+type manifestWriter struct {
+	m   Manifest
+	cur hash.Hash // the piece being written; nil before the first byte
+	n   int       // bytes in it
+}
 
-// Manifest returns the manifest of a held blob.
+func (w *manifestWriter) Write(p []byte) (int, error) {
+	written := len(p)
+	for len(p) > 0 {
+		if w.cur == nil {
+			w.cur = sha256.New()
+		}
+		take := min(len(p), ChunkSize-w.n)
+		w.cur.Write(p[:take])
+		w.n += take
+		w.m.Size += int64(take)
+		p = p[take:]
+		if w.n == ChunkSize {
+			w.m.Chunks = append(w.m.Chunks, [sha256.Size]byte(w.cur.Sum(nil)))
+			w.cur, w.n = nil, 0
+		}
+	}
+	return written, nil
+}
+
+// manifest ends the last, short piece; an empty blob has one empty piece.
+func (w *manifestWriter) manifest() Manifest {
+	if w.cur != nil {
+		w.m.Chunks = append(w.m.Chunks, [sha256.Size]byte(w.cur.Sum(nil)))
+		w.cur, w.n = nil, 0
+	}
+	if len(w.m.Chunks) == 0 {
+		w.m.Chunks = append(w.m.Chunks, sha256.Sum256(nil))
+	}
+	return w.m
+}
+
+// Manifest returns the manifest of a held blob. Peers ask for it once per transfer, so
+// the store keeps the last ones it made (Put makes one as it stores the bytes).
 func (s *Store) Manifest(h Hash) (Manifest, error) {
-	key := s.root + "/" + string(h)
-	manifests.Lock()
-	m, ok := manifests.m[key]
-	manifests.Unlock()
+	s.mu.Lock()
+	m, ok := s.manifests[h]
+	s.mu.Unlock()
 	if ok {
 		return m, nil
 	}
@@ -98,13 +121,21 @@ func (s *Store) Manifest(h Hash) (Manifest, error) {
 	if err != nil {
 		return Manifest{}, fmt.Errorf("read file: %w", err)
 	}
-	manifests.Lock()
-	if len(manifests.m) > 256 {
-		clear(manifests.m)
-	}
-	manifests.m[key] = m
-	manifests.Unlock()
+	s.keep(h, m)
 	return m, nil
+}
+
+// maxManifests bounds the manifests a store keeps in memory.
+const maxManifests = 256
+
+// keep caches a blob's manifest.
+func (s *Store) keep(h Hash, m Manifest) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.manifests) >= maxManifests {
+		clear(s.manifests)
+	}
+	s.manifests[h] = m
 }
 
 // ReadChunk returns chunk i of a held blob.

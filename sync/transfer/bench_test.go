@@ -89,6 +89,7 @@ func BenchmarkPhotos300(b *testing.B) {
 }
 
 func ticketOn(b testing.TB, n *node, id string) {
+	b.Helper()
 	op, _ := change.Set("title", "Site survey "+id, nil)
 	if _, err := n.st.Update(context.Background(), "ana", func(tx *store.Tx) error {
 		_, err := tx.Write("ticket", id, []change.Op{op})

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log"
 	"net"
@@ -10,13 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
 	"outpost/backend/blob"
-	"outpost/backend/store"
 	"outpost/sync/gossip"
-	"outpost/sync/replica"
 	"outpost/sync/team"
 )
 
@@ -105,21 +101,5 @@ func startCaptured(t *testing.T, tm team.Team, c *capture) *node {
 		t.Fatal(err)
 	}
 	c.Transport = nt
-	dir := t.TempDir()
-	n := &node{dir: dir, log: &logBuffer{}}
-	if n.st, err = store.Open(context.Background(), store.Options{Dir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	n.blobs, _ = blob.Open(dir, 0)
-	n.id, _ = age.GenerateX25519Identity()
-	n.rep, err = replica.Start(context.Background(), replica.Config{Store: n.st, Team: tm, Identity: n.id,
-		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: nt.GetAutoBindPort(), Preset: "local", Transport: c}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.tr, err = Start(Config{Net: n.rep, Blobs: n.blobs, Store: n.st, RescanEvery: 300 * time.Millisecond}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(n.stop)
-	return n
+	return startNodeOn(t, tm, "", gossip.Options{BindAddr: "127.0.0.1", BindPort: nt.GetAutoBindPort(), Preset: "local", Transport: c})
 }

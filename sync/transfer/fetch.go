@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"cmp"
 	"errors"
 	"time"
 
@@ -66,7 +67,7 @@ func (t *Transfer) fetchLoop() {
 			}
 			d := &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
 			active[m.Hash] = d
-			t.advance(d, time.Now(), bad, &req)
+			t.advance(d, time.Now(), t.online(), bad, &req)
 		}
 	}
 	tick := time.NewTicker(250 * time.Millisecond)
@@ -113,24 +114,31 @@ func (t *Transfer) fetchLoop() {
 				}
 			}
 			if d.part != nil {
-				t.advance(d, time.Now(), bad, &req) // keep each holder's pipe full
+				t.advance(d, time.Now(), t.online(), bad, &req) // keep each holder's pipe full
 			}
 		case now := <-tick.C:
 			startWaiting()
+			online := t.online()
 			for _, d := range active {
-				t.advance(d, now, bad, &req)
+				t.advance(d, now, online, bad, &req)
 			}
 		}
 	}
 }
 
-// advance asks for what a download lacks: the manifest until a holder answers, then
-// pieces from the holders, Window at a time each; pieces not sent in time are asked again.
-func (t *Transfer) advance(d *download, now time.Time, bad map[string]time.Time, req *uint64) {
+// online maps the team's online peers to their addresses.
+func (t *Transfer) online() map[string]string {
 	online := map[string]string{}
 	for _, m := range t.cfg.Net.Online() {
 		online[m.Device] = m.Addr
 	}
+	return online
+}
+
+// advance asks for what a download lacks: the manifest until a holder answers, then
+// pieces from the holders, Window at a time each; pieces not sent in time are asked again.
+// online is the team's online peers (see online), read once for all downloads.
+func (t *Transfer) advance(d *download, now time.Time, online map[string]string, bad map[string]time.Time, req *uint64) {
 	for id, f := range d.inflight {
 		if now.Sub(f.at) > t.cfg.PieceTimeout || online[f.peer] == "" {
 			delete(d.inflight, id)
@@ -147,9 +155,7 @@ func (t *Transfer) advance(d *download, now time.Time, bad map[string]time.Time,
 			if bad[peer].After(now) {
 				continue
 			}
-			*req++
-			h := header{From: t.cfg.Net.Self(), Req: *req, Hash: d.meta.Hash, Piece: -1}
-			_ = t.cfg.Net.SendStream(peer, encode(typeAsk, h, nil))
+			_ = t.ask(peer, d.meta.Hash, -1, req)
 		}
 		return
 	}
@@ -162,9 +168,7 @@ func (t *Transfer) advance(d *download, now time.Time, bad map[string]time.Time,
 				continue
 			}
 			piece := d.queue[0]
-			*req++
-			h := header{From: t.cfg.Net.Self(), Req: *req, Hash: d.meta.Hash, Piece: piece}
-			if t.cfg.Net.SendStream(peer, encode(typeAsk, h, nil)) != nil {
+			if t.ask(peer, d.meta.Hash, piece, req) != nil {
 				continue
 			}
 			d.queue = d.queue[1:]
@@ -175,6 +179,12 @@ func (t *Transfer) advance(d *download, now time.Time, bad map[string]time.Time,
 	}
 }
 
+// ask asks peer for a piece of blob h (-1: its manifest) under the next question number.
+func (t *Transfer) ask(peer string, h blob.Hash, piece int, req *uint64) error {
+	*req++
+	return t.cfg.Net.SendStream(peer, encode(typeAsk, header{From: t.cfg.Net.Self(), Req: *req, Hash: h, Piece: piece}, nil))
+}
+
 // onManifest takes the first manifest that matches the signed record and notes every holder.
 func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) {
 	if !m.h.Have {
@@ -182,7 +192,7 @@ func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) 
 	}
 	man := manifestOf(m)
 	if !man.Valid() || man.Size != d.meta.Size || man.ListHash() != d.meta.Pieces {
-		t.blame(m.h.From, t.addrOf(m.h.From), d, -1, bad)
+		t.blame(m.h.From, cmp.Or(t.online()[m.h.From], "unknown"), d, -1, bad)
 		return
 	}
 	for _, p := range d.holders {
@@ -248,15 +258,6 @@ func (t *Transfer) blame(peer, addr string, d *download, piece int, bad map[stri
 			break
 		}
 	}
-}
-
-func (t *Transfer) addrOf(peer string) string {
-	for _, m := range t.cfg.Net.Online() {
-		if m.Device == peer {
-			return m.Addr
-		}
-	}
-	return "unknown"
 }
 
 func (t *Transfer) report(d *download) {

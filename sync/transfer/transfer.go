@@ -254,22 +254,14 @@ func (t *Transfer) answer(m message) {
 func (t *Transfer) missing() []attach.Meta {
 	var out []attach.Meta
 	seen := map[blob.Hash]bool{}
-	for _, kind := range attach.Kinds() {
-		err := t.cfg.Store.Scan(kind, func(rec change.Record) error {
-			if rec.Deleted() {
-				return nil
-			}
-			for _, a := range attach.List(rec, t.cfg.Blobs) {
-				if !a.Here && !seen[a.Hash] && a.Size <= t.cfg.EagerBelow {
-					seen[a.Hash] = true
-					out = append(out, a.Meta)
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.log.Warn("find attachments to fetch", "err", err)
+	err := attach.ScanLive(t.cfg.Store, func(m attach.Meta) {
+		if !seen[m.Hash] && m.Size <= t.cfg.EagerBelow && !t.cfg.Blobs.Has(m.Hash) {
+			seen[m.Hash] = true
+			out = append(out, m)
 		}
+	})
+	if err != nil {
+		t.log.Warn("find attachments to fetch", "err", err)
 	}
 	return out
 }

@@ -16,7 +16,6 @@ import (
 
 	"outpost/backend/attach"
 	"outpost/backend/blob"
-	"outpost/backend/change"
 	"outpost/backend/store"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"
@@ -49,6 +48,12 @@ type node struct {
 
 func startNode(t testing.TB, tm team.Team, dir string) *node {
 	t.Helper()
+	return startNodeOn(t, tm, dir, gossip.Options{BindAddr: "127.0.0.1", Preset: "local"})
+}
+
+// startNodeOn starts a node whose gossip uses g (a capturing transport, say); dir "" is a new one.
+func startNodeOn(t testing.TB, tm team.Team, dir string, g gossip.Options) *node {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
@@ -67,7 +72,7 @@ func startNode(t testing.TB, tm team.Team, dir string) *node {
 	}
 	n.id, _ = age.GenerateX25519Identity()
 	n.rep, err = replica.Start(context.Background(), replica.Config{Store: n.st, Team: tm, Logger: logger, Identity: n.id,
-		ReconnectEvery: 500 * time.Millisecond, Gossip: gossip.Options{BindAddr: "127.0.0.1", Preset: "local"}})
+		ReconnectEvery: 500 * time.Millisecond, Gossip: g})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,14 +109,7 @@ func randomFile(size int, seed uint64) []byte {
 // attachOn creates a ticket on n and attaches data to it.
 func attachOn(t testing.TB, n *node, data []byte) attach.Attachment {
 	t.Helper()
-	op, _ := change.Set("title", "Rack photos, server room B", nil)
-	_, err := n.st.Update(context.Background(), "ana", func(tx *store.Tx) error {
-		_, err := tx.Write("ticket", "t1", []change.Op{op})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ticketOn(t, n, "t1")
 	h, _, err := n.blobs.Put(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
