@@ -14,18 +14,18 @@ import (
 //	pure packages (merge rules, clocks, SLA, metrics, validation) import no storage and no network
 var (
 	pure = []string{
-		"outpost/backend/hlc",
-		"outpost/backend/change",
-		"outpost/backend/field",
+		"outpost/backend/core/hlc",
+		"outpost/backend/core/change",
+		"outpost/backend/core/field",
 		"outpost/backend/sla",
 		"outpost/backend/metrics",
-		"outpost/backend/sealed",
+		"outpost/backend/core/sealed",
 		"outpost/backend/assign",
 		"outpost/backend/technician/schedule",
 		"outpost/backend/summary",
 		"outpost/backend/slug",
 	}
-	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/store", "outpost/sync/", "outpost/app"}
+	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/core/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {
 		from      string // package path prefix
 		forbidden []string

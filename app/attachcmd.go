@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // attachCommand runs `outpost attach KIND ID FILE`, `outpost attachments KIND ID` and

@@ -10,9 +10,9 @@ import (
 	"os"
 	"time"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/field"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/field"
 	"outpost/backend/thumb"
 	"outpost/sync/transfer"
 )

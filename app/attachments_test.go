@@ -15,7 +15,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"outpost/backend/attach"
+	"outpost/backend/core/attach"
 	"outpost/backend/ticket"
 )
 

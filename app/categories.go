@@ -5,8 +5,8 @@ import (
 	"strings"
 
 	"outpost/backend/category"
-	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 )
 
 // CategoryService is the team's managed category list, as bound to the UI: tickets and

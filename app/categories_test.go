@@ -8,8 +8,8 @@ import (
 
 	"outpost/backend/assign"
 	"outpost/backend/category"
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"

@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"outpost/backend/backup"
+	"outpost/backend/core/field"
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
-	"outpost/backend/field"
 	"outpost/backend/queue"
 	"outpost/backend/ticket"
 )

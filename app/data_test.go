@@ -8,9 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/field"
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
-	"outpost/backend/field"
 	"outpost/backend/queue"
 )
 

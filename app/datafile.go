@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"outpost/backend/backup"
+	"outpost/backend/core/field"
 	"outpost/backend/demo"
-	"outpost/backend/field"
 	"outpost/backend/person"
 	"outpost/backend/queue"
 	"outpost/sync/team"

@@ -6,7 +6,7 @@ import (
 	"reflect"
 	"testing"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 func TestErrorBodyNamesTheField(t *testing.T) {

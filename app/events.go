@@ -3,7 +3,7 @@ package app
 import (
 	"sync"
 
-	"outpost/backend/blob"
+	"outpost/backend/core/blob"
 )
 
 // Event names the UI listens to.

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // FilePicker asks the person at the window where a file goes or which file to read: the

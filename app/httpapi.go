@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // MaxRequestBytes bounds one API request body.

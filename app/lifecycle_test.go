@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/queue"
 	"outpost/backend/search"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

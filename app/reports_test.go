@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/metrics"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"

@@ -3,7 +3,7 @@ package app
 import (
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/review"
 )
 

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 )
 
 const usage = `Outpost: an offline-first help desk for small IT teams.

@@ -10,10 +10,10 @@ import (
 
 	"github.com/gen2brain/beeep"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
 	"outpost/backend/sla"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

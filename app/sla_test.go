@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/sla"
 	"outpost/backend/ticket"
 )

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"sync"
 
-	"outpost/backend/blob"
-	"outpost/backend/field"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/field"
 	"outpost/sync/discovery"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"

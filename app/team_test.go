@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 	"outpost/sync/replica"
 	"outpost/sync/team"

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"outpost/backend/assign"
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"

@@ -3,8 +3,8 @@ package app
 import (
 	"errors"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 	"outpost/backend/queue"
 	"outpost/backend/resolution"
 	"outpost/backend/ticket"

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/queue"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"

@@ -26,9 +26,9 @@ import (
 	"time"
 
 	"outpost/app"
+	"outpost/backend/core/store"
 	"outpost/backend/demo"
 	"outpost/backend/queue"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // DefaultMaxOpen is the open-ticket limit when the team has not set one.

@@ -19,9 +19,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // File format, version 2 (version 1 is the same without the files section):

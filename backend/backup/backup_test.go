@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/blob"
-	"outpost/backend/change"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/demo"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"io"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/store"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/store"
 )
 
 // Files is the attachments' bytes a backup carries: the blobs that live records name and

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // A backup carries the attachments' bytes; restored on a new laptop they are there and

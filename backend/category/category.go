@@ -10,11 +10,11 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/record"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 	"outpost/backend/slug"
-	"outpost/backend/store"
 )
 
 // Kind is the record kind of categories.

@@ -5,9 +5,9 @@ import (
 	"reflect"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 func TestNearDuplicates(t *testing.T) {

@@ -7,11 +7,11 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/sealed"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 func TestWriteRules(t *testing.T) {

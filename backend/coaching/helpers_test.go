@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 // today is the injected clock's date in every test.

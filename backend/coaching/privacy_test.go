@@ -10,10 +10,10 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

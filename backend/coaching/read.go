@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"slices"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 	"outpost/backend/private"
 )
 

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
+	"outpost/backend/core/sealed"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
 	"outpost/backend/private"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
 )
 
 // Errors callers branch on.

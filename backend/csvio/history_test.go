@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/metrics"
 	"outpost/backend/sla"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -2,7 +2,7 @@ package csvio
 
 import (
 	"fmt"
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"slices"
 	"strconv"
 	"strings"

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/sla"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/sla"
 	"outpost/backend/ticket"
 )

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

@@ -12,7 +12,7 @@ import (
 	"sync"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/queue"
 	"outpost/backend/sop"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
 )

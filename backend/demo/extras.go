@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"outpost/backend/coaching"
+	"outpost/backend/core/store"
 	"outpost/backend/directory"
 	"outpost/backend/escalation"
 	"outpost/backend/onboarding"
 	"outpost/backend/person"
 	"outpost/backend/problem"
-	"outpost/backend/store"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
 	"outpost/backend/visit"

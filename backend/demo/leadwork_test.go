@@ -10,14 +10,14 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
 	"outpost/backend/coaching"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/directory"
 	"outpost/backend/onboarding"
 	"outpost/backend/person"
 	"outpost/backend/problem"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/visit"
 )

@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 )
 
 // DeviceName is the name of the device the demo data comes from when it is merged

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/sop"
-	"outpost/backend/store"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 )

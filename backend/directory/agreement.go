@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 )
 
 // DateLayout is how dates without a time (expiry, follow-up) are written.

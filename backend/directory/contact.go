@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 )
 
 // Record kinds in the store.

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 )
 
 // CaseType is what a vendor case is for.

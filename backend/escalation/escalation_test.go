@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 

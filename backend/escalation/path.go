@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Kind is the record kind of escalation paths in the store.

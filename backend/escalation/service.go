@@ -7,11 +7,11 @@ import (
 	"sort"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/record"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 	"outpost/backend/slug"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

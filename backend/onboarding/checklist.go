@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Record fields of an onboarding checklist. Each item's state is its own

@@ -5,10 +5,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 	"outpost/backend/slug"
 )
 

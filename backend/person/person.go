@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/sealed"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/sealed"
 )
 
 // Kind is the record kind of people in the store.

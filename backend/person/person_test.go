@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 func newService(t *testing.T) (*Service, *store.Store, string) {

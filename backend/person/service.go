@@ -10,9 +10,9 @@ import (
 
 	"filippo.io/age"
 
-	"outpost/backend/change"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // Errors callers branch on.

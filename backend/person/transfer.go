@@ -11,7 +11,7 @@ import (
 	"filippo.io/age"
 	"filippo.io/age/armor"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // Limits on exported identities.

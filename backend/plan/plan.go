@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // Kind is the record kind of improvement plans in the store. A plan is a private

@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 // Monday 2 March 2026.

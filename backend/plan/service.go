@@ -8,13 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/sealed"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
 	"outpost/backend/private"
 	"outpost/backend/review"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
 )
 
 // Errors callers branch on (shared with quality reviews).

@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/sealed"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
-	"outpost/backend/record"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
 )
 
 // Record fields every private item has. Only subject and author are readable without a key.

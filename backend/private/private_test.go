@@ -9,12 +9,12 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/sealed"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/sealed"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 var (

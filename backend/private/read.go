@@ -8,10 +8,10 @@ import (
 
 	"filippo.io/age"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/record"
+	"outpost/backend/core/sealed"
 	"outpost/backend/person"
-	"outpost/backend/record"
-	"outpost/backend/sealed"
 )
 
 // Reader is this device's person with the key that opens what is sealed to them.

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
-	"outpost/backend/store"
 )
 
 // Create writes a new item about technician techID with content c, sealed to its

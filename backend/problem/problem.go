@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Kind is the record kind of problems in the store.

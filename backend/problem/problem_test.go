@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 

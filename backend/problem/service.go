@@ -9,10 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/sla"
-	"outpost/backend/store"
 )
 
 // BenchmarkQueueView100k is the queue as the window asks for it at 100,000 tickets, every

@@ -1,7 +1,7 @@
 package queue
 
 import (
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // MaxLimit is the most rows one question may ask for (a page, an export asks the index directly).

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/metrics"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"testing"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

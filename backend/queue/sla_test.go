@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/sla"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

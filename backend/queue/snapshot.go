@@ -9,8 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"outpost/backend/core/store"
 	"outpost/backend/metrics"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

@@ -9,7 +9,7 @@ import (
 	"reflect"
 	"testing"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"runtime"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 	"outpost/backend/ticket"
 )
 

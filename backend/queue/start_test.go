@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"outpost/backend/change"
-	"outpost/backend/hlc"
+	"outpost/backend/core/change"
+	"outpost/backend/core/hlc"
 	"outpost/backend/ticket"
 )
 

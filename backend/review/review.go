@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 )
 
 // Kind is the record kind of quality reviews in the store. A review is a private

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/person"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 var today = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)

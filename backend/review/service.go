@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/person"
 	"outpost/backend/private"
-	"outpost/backend/store"
 )
 
 // Service reads and writes quality reviews as the person bound to this device.

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/sop"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/single"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 	"outpost/backend/sop"
 	"outpost/backend/ticket"
 )

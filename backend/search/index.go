@@ -20,9 +20,9 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/sop"
-	"outpost/backend/store"
 	"outpost/backend/ticket"
 )
 

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/sop"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

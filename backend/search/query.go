@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // Limits on a query.

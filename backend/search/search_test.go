@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/sop"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 
-	"outpost/backend/record"
+	"outpost/backend/core/record"
 	"outpost/backend/ticket"
 )
 

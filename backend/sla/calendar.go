@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // WorkingHours is the working window of one weekday, as wall-clock times "HH:MM" in the

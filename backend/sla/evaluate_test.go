@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 func assertField(t *testing.T, err error, want string) {

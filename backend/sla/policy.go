@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // Unit is the unit of a target.

@@ -3,7 +3,7 @@ package sop
 import (
 	"context"
 	"fmt"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/store/storetest"
 	"strings"
 	"testing"
 	"time"

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/hlc"
+	"outpost/backend/core/change"
+	"outpost/backend/core/hlc"
 )
 
 // Kind is the record kind of SOPs in the store.

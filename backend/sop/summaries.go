@@ -3,9 +3,9 @@ package sop
 import (
 	"sync"
 
-	"outpost/backend/change"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // summaries keeps every SOP's summary in memory, derived from the store: filled

@@ -8,9 +8,9 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // Loads reports how many open tickets each assignee holds, keyed by the ticket's

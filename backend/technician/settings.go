@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"outpost/backend/assign"
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // The team's assignment settings live in one record of the shared settings kind.

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/technician/schedule"
 )
 

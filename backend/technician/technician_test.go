@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"outpost/backend/assign"
-	"outpost/backend/field"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/technician/schedule"
 )
 

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/technician/schedule"
 )
 

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"outpost/backend/field"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // MaxBulk is the most tickets one bulk action may touch: one transaction holds them all.

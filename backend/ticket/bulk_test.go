@@ -7,9 +7,9 @@ import (
 	"sync"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 // commits counts the store's local commits and the changes in each.

@@ -9,10 +9,10 @@ import (
 	"slices"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 	"outpost/backend/sla"
-	"outpost/backend/store"
 )
 
 // fOrigin holds what another help desk recorded of an imported ticket (Origin). It is

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store/storetest"
 )
 
 func TestMergeMovesWorkAndClosesSource(t *testing.T) {

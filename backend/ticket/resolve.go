@@ -4,8 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
 )
 
 // fResolution holds the resolution code a ticket was last resolved with.

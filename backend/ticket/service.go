@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // ErrNotFound reports a ticket that does not exist (or was deleted).

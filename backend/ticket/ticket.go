@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/attach"
-	"outpost/backend/change"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/change"
 )
 
 // Kind is the record kind of tickets in the store.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 	"outpost/backend/sla"
 )
 

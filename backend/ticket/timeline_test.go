@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/sla"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
 )
 
 // steppingClock advances a minute on every reading, so each action gets its own time.

@@ -3,7 +3,7 @@ package ticket
 import (
 	"strings"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // Limits on ticket input.

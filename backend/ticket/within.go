@@ -3,7 +3,7 @@ package ticket
 import (
 	"context"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 )
 
 // Within returns the service acting inside tx: each action is validated as usual and

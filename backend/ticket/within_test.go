@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 func TestWithinCommitsManyAuthorsActionsTogether(t *testing.T) {

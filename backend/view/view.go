@@ -14,10 +14,10 @@ import (
 	"slices"
 	"strings"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/record"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // Kind is the record kind of saved views.

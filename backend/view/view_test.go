@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/field"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store/storetest"
 )
 
 func TestSaveListReplaceRemove(t *testing.T) {

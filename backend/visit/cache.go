@@ -7,8 +7,8 @@ import (
 	"strings"
 	"sync"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 // ICS returns a technician's visits as an iCalendar file. Times carry the

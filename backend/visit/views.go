@@ -3,7 +3,7 @@ package visit
 import (
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 )

@@ -10,7 +10,7 @@ import (
 	"slices"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 	"outpost/backend/technician/schedule"
 )
 

@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/technician"
 	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"

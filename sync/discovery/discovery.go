@@ -21,7 +21,7 @@ import (
 
 	"github.com/hashicorp/mdns"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Options configure discovery for one device.

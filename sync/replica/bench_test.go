@@ -14,8 +14,8 @@ import (
 
 	"github.com/hashicorp/memberlist"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 )

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/backend/demo"
-	"outpost/backend/store"
 )
 
 // BenchmarkJoinDemo measures a new device joining a team whose replica holds a year of

@@ -13,9 +13,9 @@ import (
 
 	"filippo.io/age"
 
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 	"outpost/sync/team"
 	"outpost/sync/wire"
 )

@@ -3,8 +3,8 @@ package replica
 import (
 	"fmt"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/wire"
 )

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/sync/wire"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"github.com/hashicorp/memberlist"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // PeerStatus is what the Peers view shows of one device of the team.

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/sync/wire"
 )
 

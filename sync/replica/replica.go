@@ -16,7 +16,7 @@ import (
 	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 	"outpost/sync/wire"

@@ -12,8 +12,8 @@ import (
 
 	"filippo.io/age"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 )

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // KeySize is the team key length: 32 bytes selects AES-256-GCM in memberlist.

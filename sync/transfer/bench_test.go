@@ -14,10 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 	"outpost/sync/team"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/hashicorp/memberlist"
 
-	"outpost/backend/blob"
+	"outpost/backend/core/blob"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 )

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"time"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
 )
 
 // download is one blob being fetched; the fetch loop owns it.

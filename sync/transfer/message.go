@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 
-	"outpost/backend/blob"
-	"outpost/backend/change"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
 	"outpost/sync/wire"
 )
 

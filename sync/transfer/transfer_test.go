@@ -14,9 +14,9 @@ import (
 
 	"filippo.io/age"
 
-	"outpost/backend/attach"
-	"outpost/backend/blob"
-	"outpost/backend/store"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"

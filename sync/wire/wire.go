@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Type identifies a message.

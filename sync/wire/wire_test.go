@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 func sample() change.Change {

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/field"
+	"outpost/backend/core/field"
 )
 
 func utc(s string) time.Time {

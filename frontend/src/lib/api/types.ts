@@ -1,5 +1,5 @@
 // Types of what the Go services send and take, mirroring backend/ticket, backend/queue,
-// backend/change and app (JSON field names as the Go struct tags spell them).
+// backend/core/change and app (JSON field names as the Go struct tags spell them).
 
 export type Status =
   | 'new'

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
-	"outpost/backend/hlc"
+	"outpost/backend/core/change"
+	"outpost/backend/core/hlc"
 )
 
 // openTest opens a store on a fresh temporary directory and closes it when the test ends.

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // TestApplyIsOrderIndependent is the property the whole sync design rests on:

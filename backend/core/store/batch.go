@@ -7,7 +7,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // batch is one write transaction plus what it needs to refold records cheaply.

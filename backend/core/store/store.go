@@ -20,8 +20,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
-	"outpost/backend/hlc"
+	"outpost/backend/core/change"
+	"outpost/backend/core/hlc"
 )
 
 // Errors callers branch on.

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"outpost/backend/hlc"
+	"outpost/backend/core/hlc"
 )
 
 // errSlowPath sends a record the fast decoder does not recognise to encoding/json.

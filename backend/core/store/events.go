@@ -3,7 +3,7 @@ package store
 import (
 	"slices"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Event tells subscribers that changes were committed, locally or from a peer.

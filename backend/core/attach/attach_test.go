@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 )
 
 type fixture struct {

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"outpost/backend/hlc"
+	"outpost/backend/core/hlc"
 )
 
 func ch(dev string, seq uint64, at hlc.Timestamp, ops ...Op) Change {

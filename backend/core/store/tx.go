@@ -7,7 +7,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Tx is one user action: every Write inside it becomes a signed change in the

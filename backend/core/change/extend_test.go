@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"outpost/backend/hlc"
+	"outpost/backend/core/hlc"
 )
 
 // TestExtendEqualsFold folds random histories one change at a time, in the total

@@ -10,8 +10,8 @@ import (
 	"errors"
 	"fmt"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // Getter reads one record: a *store.Store outside a transaction, a *store.Tx inside one.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // requireFolded checks that the stored record of kind/id equals the fold of its whole history.

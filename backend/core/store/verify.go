@@ -9,7 +9,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // verified holds the changes of one Apply call whose signatures were checked

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"outpost/backend/hlc"
+	"outpost/backend/core/hlc"
 )
 
 // OpKind names a field operation.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // BenchmarkBareSyncedCommit is the floor under a durable write on this disk: one small

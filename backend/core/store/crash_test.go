@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // TestAcknowledgedWritesSurviveSIGKILL runs a child process that writes tickets

@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strconv"
 
-	"outpost/backend/hlc"
+	"outpost/backend/core/hlc"
 )
 
 // FieldDeleted is the register that marks a record deleted (a tombstone).

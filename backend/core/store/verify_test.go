@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // TestLargeApplyChecksEverySignature covers batches large enough for their

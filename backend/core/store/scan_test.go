@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 func TestScanEncodedRange(t *testing.T) {

@@ -18,10 +18,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"outpost/backend/blob"
-	"outpost/backend/change"
-	"outpost/backend/field"
-	"outpost/backend/store"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
+	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 )
 
 // Fields of a record that hold its attachments.

@@ -8,7 +8,7 @@ import (
 	"log/slog"
 	"testing"
 
-	"outpost/backend/store"
+	"outpost/backend/core/store"
 )
 
 // Open opens a store on a fresh t.TempDir() with the wall clock. It is closed

@@ -7,7 +7,7 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"outpost/backend/change"
+	"outpost/backend/core/change"
 )
 
 // Rejection names a change that was not applied and why.

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"testing"
 
-	"outpost/backend/change"
-	"outpost/backend/store"
-	"outpost/backend/store/storetest"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 )
 
 var errMissing = errors.New("widget not found")
