@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,7 +10,8 @@ import (
 // The allowed directions of dependency, in one place:
 //
 //	main -> app -> backend/*, sync/*
-//	sync/* -> backend/*
+//	sync/* -> backend/core/* (the replication core), never a domain package
+//	backend/core/* imports no domain package: the domain builds on the core, not the other way
 //	backend/* never imports app, sync or Wails
 //	pure packages (merge rules, clocks, SLA, metrics, validation) import no storage and no network
 var (
@@ -33,7 +35,50 @@ var (
 		{"outpost/backend/", []string{"outpost/app", "outpost/sync/", "github.com/wailsapp/"}},
 		{"outpost/sync/", []string{"outpost/app", "github.com/wailsapp/"}},
 	}
+	// Layers: a package under from may import an outpost/backend/ package only under one of allowed.
+	layers = []struct {
+		from    string
+		allowed []string
+	}{
+		{"outpost/backend/core/", []string{"outpost/backend/core/"}},
+		{"outpost/sync/", []string{"outpost/backend/core/"}},
+	}
 )
+
+// layerViolation says why pkg may not import imp, or "" when the layers allow it.
+func layerViolation(pkg, imp string) string {
+	if !strings.HasPrefix(imp, "outpost/backend/") {
+		return ""
+	}
+	for _, l := range layers {
+		if !strings.HasPrefix(pkg, l.from) {
+			continue
+		}
+		ok := false
+		for _, a := range l.allowed {
+			ok = ok || strings.HasPrefix(imp, a)
+		}
+		if !ok {
+			return fmt.Sprintf("%s imports %s: packages under %s may import only %s from backend/", pkg, imp, l.from, strings.Join(l.allowed, ", "))
+		}
+	}
+	return ""
+}
+
+func TestLayerRuleRefusesADomainImportFromTheCore(t *testing.T) {
+	if layerViolation("outpost/backend/core/store", "outpost/backend/ticket") == "" {
+		t.Error("the core importing a domain package passed the layer rule")
+	}
+	if layerViolation("outpost/sync/replica", "outpost/backend/person") == "" {
+		t.Error("sync importing a domain package passed the layer rule")
+	}
+	if v := layerViolation("outpost/sync/replica", "outpost/backend/core/change"); v != "" {
+		t.Errorf("sync importing the core was refused: %s", v)
+	}
+	if v := layerViolation("outpost/backend/ticket", "outpost/backend/core/record"); v != "" {
+		t.Errorf("a domain package importing the core was refused: %s", v)
+	}
+}
 
 func TestImportDirections(t *testing.T) {
 	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "./...").Output()
@@ -59,6 +104,9 @@ func TestImportDirections(t *testing.T) {
 			forbidden = append(forbidden, "outpost/app")
 		}
 		for _, imp := range imports {
+			if v := layerViolation(pkg, imp); v != "" {
+				t.Error(v)
+			}
 			for _, f := range forbidden {
 				if imp == f || strings.HasSuffix(f, "/") && strings.HasPrefix(imp, f) {
 					t.Errorf("%s imports %s, which breaks the dependency rules", pkg, imp)
