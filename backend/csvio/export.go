@@ -43,8 +43,8 @@ func neutralise(v string) string {
 	return v
 }
 
-// TicketColumns are the columns of a ticket export; an import maps them back by name.
-var TicketColumns = []string{"Number", "Title", "Status", "Priority", "Impact", "Urgency", "Category", "Assignee",
+// ticketColumns are the columns of a ticket export; an import maps them back by name.
+var ticketColumns = []string{"Number", "Title", "Status", "Priority", "Impact", "Urgency", "Category", "Assignee",
 	"Tier", "Requester", "Requester email", "Site", "Source", "Tags", "Created", "Updated", "Description"}
 
 // WriteTickets writes tickets as CSV with TicketColumns.
@@ -55,11 +55,11 @@ func WriteTickets(w io.Writer, ts []ticket.Ticket) error {
 			string(t.Urgency), t.Category, t.Assignee, strconv.Itoa(t.Tier), t.Requester.Name, t.Requester.Contact,
 			t.Requester.Site, string(t.Source), strings.Join(t.Tags, ","), stamp(t.Created), stamp(t.Updated), t.Description}
 	}
-	return Write(w, TicketColumns, rows)
+	return Write(w, ticketColumns, rows)
 }
 
-// SummaryColumns are the columns of a queue export.
-var SummaryColumns = []string{"Number", "Title", "Status", "Priority", "Impact", "Urgency", "Category", "Assignee",
+// summaryColumns are the columns of a queue export.
+var summaryColumns = []string{"Number", "Title", "Status", "Priority", "Impact", "Urgency", "Category", "Assignee",
 	"Tier", "Tags", "Created", "Updated"}
 
 // WriteSummaries writes queue rows as CSV with SummaryColumns.
@@ -69,7 +69,7 @@ func WriteSummaries(w io.Writer, ss []ticket.Summary) error {
 		rows[i] = []string{t.Number, t.Title, string(t.Status), "P" + strconv.Itoa(t.Priority), string(t.Impact),
 			string(t.Urgency), t.Category, t.Assignee, strconv.Itoa(t.Tier), strings.Join(t.Tags, ","), stamp(t.Created), stamp(t.Updated)}
 	}
-	return Write(w, SummaryColumns, rows)
+	return Write(w, summaryColumns, rows)
 }
 
 func stamp(t time.Time) string {

@@ -236,7 +236,7 @@ func checkMapping(t *scanner, mapping []Field) error {
 		if f == Ignore {
 			continue
 		}
-		if !slices.Contains(Fields, f) {
+		if !slices.Contains(mappable, f) {
 			return field.Errorf("mapping", "column %q: unknown field %q", t.header[i], f)
 		}
 		if seen[f] && !repeatable(f) {

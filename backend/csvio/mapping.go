@@ -47,8 +47,8 @@ const (
 	Overdue Field = "overdue"
 )
 
-// Fields lists every field a column can map to, in the order the mapping screen shows them.
-var Fields = []Field{Title, Description, Priority, Impact, Urgency, Status, Category, Requester, Contact, Site,
+// mappable lists every field a column can map to, in the order the mapping screen shows them.
+var mappable = []Field{Title, Description, Priority, Impact, Urgency, Status, Category, Requester, Contact, Site,
 	Created, Tags, SourceField, Reference, Assignee, FirstReply, Resolved, Closed, Updated, Group, SLA, Overdue, Comment, TimeSpent, TimeSpentSeconds}
 
 // repeatable fields may be mapped from several columns.
@@ -97,7 +97,7 @@ func fold(s string) string {
 func GuessMapping(header []string) []Field {
 	out := make([]Field, len(header))
 	used := map[Field]bool{}
-	for _, f := range Fields {
+	for _, f := range mappable {
 		for i, h := range header {
 			if out[i] != Ignore || used[f] && !repeatable(f) {
 				continue
@@ -266,7 +266,7 @@ func Override(header []string, mapping []Field, spec string) ([]Field, error) {
 			return nil, field.Errorf("map", "the file has no column %q", strings.TrimSpace(col))
 		}
 		want := Field(strings.TrimSpace(f))
-		if want != Ignore && !slices.Contains(Fields, want) {
+		if want != Ignore && !slices.Contains(mappable, want) {
 			return nil, field.Errorf("map", "unknown field %q", want)
 		}
 		out[i] = want

@@ -49,7 +49,7 @@ func headerKey(h string) string {
 	return strings.TrimSpace(h)
 }
 
-// Presets are the exports Outpost knows, from each tool's export code and documentation:
+// presets are the exports Outpost knows, from each tool's export code and documentation:
 //   - GLPI: Assistance > Tickets, search results exported as CSV (Search output: UTF-8 with
 //     a byte order mark, every cell quoted, ";" after every cell, double quotes written as
 //     two single quotes, columns named by their search option, "Group - Option" for grouped ones).
@@ -58,7 +58,7 @@ func headerKey(h string) string {
 //   - Freshservice: Tickets > Export as CSV (the ticket fields chosen in the export dialog).
 //   - Jira Service Management: Filters > Export > CSV (all fields): repeated "Comment"
 //     columns holding "date;author;body", repeated "Labels", time spent in seconds.
-var Presets = []Preset{
+var presets = []Preset{
 	{
 		Name: "glpi", Label: "GLPI", Delimiter: ";", Split: "<br>",
 		Source: "Assistance > Tickets, search results exported as CSV",
@@ -153,11 +153,11 @@ func keys(names ...string) []string {
 
 // PresetByName returns the preset named name ("" and unknown names: none).
 func PresetByName(name string) (Preset, bool) {
-	i := slices.IndexFunc(Presets, func(p Preset) bool { return p.Name == strings.ToLower(strings.TrimSpace(name)) })
+	i := slices.IndexFunc(presets, func(p Preset) bool { return p.Name == strings.ToLower(strings.TrimSpace(name)) })
 	if i < 0 {
 		return Preset{}, false
 	}
-	return Presets[i], true
+	return presets[i], true
 }
 
 // DetectPreset names the export a header comes from: the preset with the most of its
@@ -168,7 +168,7 @@ func DetectPreset(header []string) (Preset, bool) {
 		have[headerKey(h)] = true
 	}
 	best, score := -1, 1
-	for i, p := range Presets {
+	for i, p := range presets {
 		n := 0
 		for _, d := range p.Distinct {
 			if have[d] {
@@ -182,7 +182,7 @@ func DetectPreset(header []string) (Preset, bool) {
 	if best < 0 {
 		return Preset{}, false
 	}
-	return Presets[best], true
+	return presets[best], true
 }
 
 // presetMapping maps header by the preset's columns, then the columns it does not name

@@ -36,8 +36,8 @@ type Code struct {
 	Label string `json:"label"`
 }
 
-// Defaults are the codes a team has until it edits the list.
-var Defaults = []Code{
+// defaults are the codes a team has until it edits the list.
+var defaults = []Code{
 	{"fixed", "Fixed"},
 	{"workaround", "Workaround given"},
 	{"how-to", "Answered a question (how-to)"},
@@ -57,14 +57,14 @@ func NewService(st *store.Store) *Service { return &Service{st: st} }
 func (s *Service) List() ([]Code, error) {
 	r, err := s.st.Get(Kind, ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return slices.Clone(Defaults), nil
+		return slices.Clone(defaults), nil
 	}
 	if err != nil {
 		return nil, err
 	}
 	var codes []Code
 	if ok, _ := r.Get(fCodes, &codes); !ok || len(codes) == 0 {
-		return slices.Clone(Defaults), nil
+		return slices.Clone(defaults), nil
 	}
 	return codes, nil
 }
