@@ -23,7 +23,7 @@ var (
 		"outpost/backend/metrics",
 		"outpost/backend/core/sealed",
 		"outpost/backend/assign",
-		"outpost/backend/technician/schedule",
+		"outpost/backend/schedule",
 		"outpost/backend/summary",
 		"outpost/backend/slug",
 	}

@@ -10,8 +10,8 @@ import (
 	"outpost/backend/category"
 	"outpost/backend/core/change"
 	"outpost/backend/core/field"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"outpost/backend/core/field"
 	"outpost/backend/metrics"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 )
 

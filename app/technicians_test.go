@@ -9,8 +9,8 @@ import (
 
 	"outpost/backend/assign"
 	"outpost/backend/core/field"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 	"outpost/backend/visit"
 )

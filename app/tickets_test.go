@@ -8,8 +8,8 @@ import (
 
 	"outpost/backend/core/field"
 	"outpost/backend/queue"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 )
 

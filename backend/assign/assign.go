@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 // Candidate is a technician as the suggestion sees them.

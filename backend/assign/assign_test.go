@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 func utc(s string) time.Time {

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"outpost/backend/core/store"
+	"outpost/backend/schedule"
 	"outpost/backend/sop"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 )
 
 // createTechnicians writes the team's profiles, each as its own action by the lead,

@@ -14,7 +14,7 @@ import (
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 // Kind is the record kind of technicians in the store.

@@ -10,7 +10,7 @@ import (
 	"outpost/backend/assign"
 	"outpost/backend/core/field"
 	"outpost/backend/core/store/storetest"
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 func ana() Profile {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"outpost/backend/core/field"
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 // Limits on a profile.

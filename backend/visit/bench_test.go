@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 )
 
 const benchVisits = 2000

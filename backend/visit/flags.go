@@ -3,7 +3,7 @@ package visit
 import (
 	"time"
 
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 // Flag kinds.

@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"outpost/backend/core/field"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 )
 
 // team is the technicians by ID, read once per view.

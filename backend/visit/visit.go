@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"outpost/backend/core/change"
-	"outpost/backend/technician/schedule"
+	"outpost/backend/schedule"
 )
 
 // Kind is the record kind of visits in the store.

@@ -9,8 +9,8 @@ import (
 	"outpost/backend/core/field"
 	"outpost/backend/core/store"
 	"outpost/backend/core/store/storetest"
+	"outpost/backend/schedule"
 	"outpost/backend/technician"
-	"outpost/backend/technician/schedule"
 	"outpost/backend/ticket"
 )
 
