@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"outpost/app"
+	"outpost/app/cli"
 )
 
 //go:embed all:frontend/dist
@@ -18,5 +19,5 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	os.Exit(app.Run(os.Args[1:], assets, app.Desktop))
+	os.Exit(cli.Run(os.Args[1:], assets, app.Desktop))
 }

@@ -146,11 +146,11 @@ func (s *AttachmentService) SaveFile(hash, name string) error {
 	if err != nil {
 		return field.Errorf("hash", "is not an attachment's")
 	}
-	return s.a.userError("save attachment", saveBlob(s.a.blobs, h, path))
+	return s.a.userError("save attachment", SaveBlob(s.a.blobs, h, path))
 }
 
-// saveBlob writes blob h's bytes to path through a temporary file beside it.
-func saveBlob(blobs *blob.Store, h blob.Hash, path string) error {
+// SaveBlob writes blob h's bytes to path through a temporary file beside it.
+func SaveBlob(blobs *blob.Store, h blob.Hash, path string) error {
 	f, err := blobs.Open(h)
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"os"
@@ -172,7 +171,7 @@ type BackupResult struct {
 // Backup asks the person (in the window's save dialog) where to put a backup of the whole
 // replica and writes it there, while the app keeps running.
 func (s *DataService) Backup() (BackupResult, error) {
-	path, ok, err := s.a.pickSave(FilePrompt{Title: "Save a backup of this replica", DefaultName: backupName(time.Now()),
+	path, ok, err := s.a.pickSave(FilePrompt{Title: "Save a backup of this replica", DefaultName: BackupName(time.Now()),
 		Pattern: "*.outpost", PatternName: "Outpost backups"})
 	if err != nil || !ok {
 		return BackupResult{Cancelled: err == nil}, err
@@ -191,8 +190,8 @@ func (s *DataService) Backup() (BackupResult, error) {
 	return BackupResult{Info: info, Path: path}, nil
 }
 
-// backupName is a backup's suggested file name.
-func backupName(now time.Time) string {
+// BackupName is a backup's suggested file name.
+func BackupName(now time.Time) string {
 	return "outpost-" + now.Format("2006-01-02-1504") + ".outpost"
 }
 
@@ -230,14 +229,4 @@ func (s *DataService) restoreFile(path string) (backup.Result, error) {
 		return res, field.Errorf("file", "the file is gone: it was moved or deleted")
 	}
 	return res, s.a.userError("restore", err)
-}
-
-// describeBackup is the line the CLI prints about a backup.
-func describeBackup(info backup.Info) string {
-	files := fmt.Sprintf("%d attachment files (%s)", info.Files, megabytes(info.FileBytes))
-	if info.FilesLeft {
-		files = "attachments' bytes left out"
-	}
-	return fmt.Sprintf("%d changes and %s from %s (%s), taken %s", info.Changes, files, info.DeviceName, info.Device[:4],
-		info.Taken.Local().Format("2006-01-02 15:04"))
 }

@@ -173,7 +173,7 @@ func (a *App) serveBackup(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, a.userError("back up", err))
 		return
 	}
-	attachment(w, "application/octet-stream", backupName(time.Now()), fi.Size())
+	attachment(w, "application/octet-stream", BackupName(time.Now()), fi.Size())
 	_, _ = io.Copy(w, f)
 }
 

@@ -293,7 +293,7 @@ func (s *TeamService) Join(code string) (TeamStatus, error) {
 	if err != nil {
 		return TeamStatus{}, err
 	}
-	if err := joinable(s.a.cfg.DataDir, tm); err != nil {
+	if err := Joinable(s.a.cfg.DataDir, tm); err != nil {
 		return TeamStatus{}, err
 	}
 	if err := team.Save(s.a.cfg.DataDir, tm); err != nil {
@@ -308,9 +308,9 @@ func (s *TeamService) Join(code string) (TeamStatus, error) {
 // ErrInTeam refuses a join while this device is in a team, the invite's or another.
 var ErrInTeam = errors.New("this device is already in a team")
 
-// joinable refuses an invite to the team this device is in (joining again would only
+// Joinable refuses an invite to the team this device is in (joining again would only
 // forget the peers it knows) and to another team while it is in one.
-func joinable(dataDir string, invited team.Team) error {
+func Joinable(dataDir string, invited team.Team) error {
 	cur, err := team.Load(dataDir)
 	switch {
 	case errors.Is(err, team.ErrNoTeam):
@@ -322,20 +322,6 @@ func joinable(dataDir string, invited team.Team) error {
 	default:
 		return fmt.Errorf("%w: it is in %q and this invite is for another team, %q; leave %q first", ErrInTeam, cur.Name, invited.Name, cur.Name)
 	}
-}
-
-// inviteNote tells the person sharing an invite which addresses it offers, and what to do
-// when none of them is one the other laptop can reach.
-func inviteNote(addrs []string, sc SyncConfig) string {
-	if len(addrs) == 0 {
-		return "This machine has no network address a peer could use; the new device will find this one by mDNS on the same network, " +
-			"or give an address with --gossip-advertise IP."
-	}
-	note := "The invite offers " + strings.Join(addrs, ", ") + "."
-	if sc.BindAddr == "" && sc.AdvertiseAddr == "" && len(addrs) > 1 {
-		note += " If the other laptop cannot reach any of them (another network, a VPN), use --gossip-advertise IP."
-	}
-	return note
 }
 
 // Leave stops syncing and forgets the team on this device; the local data stays.

@@ -12,9 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/core/change"
 	"outpost/backend/core/field"
-	"outpost/backend/core/store"
 	"outpost/backend/ticket"
 	"outpost/sync/replica"
 	"outpost/sync/team"
@@ -119,35 +117,6 @@ func TestTeamLifecycleRotateAndRemove(t *testing.T) {
 	})
 }
 
-func TestRotateKeyCommand(t *testing.T) {
-	dir := t.TempDir()
-	sc := SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
-	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
-		t.Fatalf("team create exit %d", code)
-	}
-	a, err := Open(context.Background(), Config{DataDir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Sync: sc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if code := teamCommand([]string{"rotate-key"}, dir, sc); code == 0 {
-		t.Fatal("rotate-key succeeded while the app holds the data directory")
-	}
-	a.Close()
-	if code := teamCommand([]string{"rotate-key"}, dir, sc); code != 0 {
-		t.Fatalf("rotate-key exit %d", code)
-	}
-	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	n := 0
-	_ = st.Scan(replica.KindTeamKey, func(change.Record) error { n++; return nil })
-	if n != 1 {
-		t.Fatalf("%d sealed keys in the replica, want 1", n)
-	}
-}
-
 func TestJoinRefusesTheTeamItIsInAndAnother(t *testing.T) {
 	lead := openSyncApp(t, t.TempDir(), "lead-laptop")
 	otherDir := t.TempDir()
@@ -190,13 +159,6 @@ func TestJoinRefusesTheTeamItIsInAndAnother(t *testing.T) {
 	if _, err := other.Team.ForgetPeer("127.0.0.1:1"); !isField(err, "address") {
 		t.Fatalf("forgetting it again = %v, want an address error", err)
 	}
-	// The command line refuses to change the team file while Outpost holds the directory.
-	if exit := teamCommand([]string{"leave"}, otherDir, SyncConfig{}); exit == 0 {
-		t.Fatal("team leave succeeded while the app holds the data directory")
-	}
-	if _, err := team.Load(otherDir); err != nil {
-		t.Fatalf("the team file after a refused leave: %v", err)
-	}
 }
 
 func TestLocalAddrsLeaveOutDocumentationRanges(t *testing.T) {
@@ -234,25 +196,4 @@ func TestStateHashIsEqualOnceReplicasConverge(t *testing.T) {
 		b, _ := other.System.State()
 		return a.Hash == b.Hash && a.Changes == b.Changes
 	})
-}
-
-func TestTeamForgetCommand(t *testing.T) {
-	dir := t.TempDir()
-	if code := teamCommand([]string{"create", "Ops"}, dir, SyncConfig{}); code != 0 {
-		t.Fatalf("team create exit %d", code)
-	}
-	tm, _ := team.Load(dir)
-	tm.AddPeers("192.168.1.20:7481", "192.168.1.21:7481")
-	if err := team.Save(dir, tm); err != nil {
-		t.Fatal(err)
-	}
-	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, SyncConfig{}); code != 0 {
-		t.Fatalf("team forget exit %d", code)
-	}
-	if tm, _ := team.Load(dir); !slices.Equal(tm.Peers, []string{"192.168.1.21:7481"}) {
-		t.Fatalf("peers after forget: %v", tm.Peers)
-	}
-	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, SyncConfig{}); code == 0 {
-		t.Fatal("forgetting an address that is not saved succeeded")
-	}
 }

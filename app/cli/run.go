@@ -1,20 +1,17 @@
-package app
+package cli
 
 import (
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"outpost/app"
 	"outpost/backend/core/store"
 )
 
@@ -45,30 +42,77 @@ Usage:
 Flags:
 `
 
+// options are the global flags and the subcommand with its arguments.
+type options struct {
+	dataDir, name, listen string
+	verbose               bool
+	sync                  app.SyncConfig
+	data                  *dataFlags
+	cmd                   string
+	args                  []string
+	usage                 func() // prints the usage and the flags
+}
+
 // Run is the whole program: it parses args, runs the subcommand and returns the exit code.
 // desktop opens the window; it is nil in builds without one.
-func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
+func Run(args []string, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
+	o, code, ok := parse(args)
+	if !ok {
+		return code
+	}
+	log := logger(o.verbose)
+	if o.dataDir == "" {
+		d, err := store.DefaultDir()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "outpost:", err)
+			return 1
+		}
+		o.dataDir = d
+	}
+	switch o.cmd {
+	case "version":
+		fmt.Println("outpost", app.Version)
+		return 0
+	case "demo", "backup", "restore", "import", "export":
+		return dataCommand(o.cmd, o.args, o.dataDir, o.name, o.data, log)
+	case "team":
+		return teamCommand(o.args, o.dataDir, o.sync)
+	case "attach", "attachments", "save-attachment":
+		return attachCommand(o.cmd, o.args, o.dataDir, o.name, log)
+	case "", "serve":
+		return runApp(o, log, assets, desktop)
+	default:
+		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n", o.cmd)
+		o.usage()
+		return 2
+	}
+}
+
+// parse reads the flags, which may come before and after the subcommand's words. It
+// returns ok false with the exit code when there is nothing to run (help, a bad flag).
+func parse(args []string) (o options, code int, ok bool) {
 	fl := flag.NewFlagSet("outpost", flag.ContinueOnError)
 	fl.Usage = func() { fmt.Fprint(fl.Output(), usage); fl.PrintDefaults() }
-	dataDir := fl.String("data", "", "data directory (default $OUTPOST_DATA_DIR, else ~/.local/share/outpost, %LOCALAPPDATA%\\Outpost or ~/Library/Application Support/Outpost)")
-	name := fl.String("name", "", "this device's name as peers see it (default: the host name)")
-	listen := fl.String("listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
-	verbose := fl.Bool("verbose", false, "log debug messages")
-	var sc SyncConfig
+	fl.StringVar(&o.dataDir, "data", "", "data directory (default $OUTPOST_DATA_DIR, else ~/.local/share/outpost, %LOCALAPPDATA%\\Outpost or ~/Library/Application Support/Outpost)")
+	fl.StringVar(&o.name, "name", "", "this device's name as peers see it (default: the host name)")
+	fl.StringVar(&o.listen, "listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
+	fl.BoolVar(&o.verbose, "verbose", false, "log debug messages")
+	sc := &o.sync
 	fl.StringVar(&sc.BindAddr, "gossip-bind", "", "address to gossip on (default all interfaces)")
 	fl.IntVar(&sc.Port, "gossip-port", 0, "gossip port, TCP and UDP (default 7481)")
 	fl.StringVar(&sc.AdvertiseAddr, "gossip-advertise", "", "IP address (or IP:port) peers should use to reach this device, e.g. behind NAT")
 	fl.StringVar(&sc.Preset, "gossip-preset", "lan", "gossip timers: lan, or local for peers on one machine")
 	fl.BoolVar(&sc.Off, "no-sync", false, "do not replicate with the team")
 	fl.BoolVar(&sc.NoDiscovery, "no-mdns", false, "do not find or announce peers on the local network (mDNS)")
-	df := addDataFlags(fl)
+	o.data = addDataFlags(fl)
+	o.usage = fl.Usage
 	var positional []string
 	for {
 		if err := fl.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return 0
+				return o, 0, false
 			}
-			return 2
+			return o, 2, false
 		}
 		if fl.NArg() == 0 {
 			break
@@ -76,52 +120,37 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 		positional = append(positional, fl.Arg(0))
 		args = fl.Args()[1:]
 	}
-	cmd := ""
 	if len(positional) > 0 {
-		cmd, positional = positional[0], positional[1:]
+		o.cmd, o.args = positional[0], positional[1:]
 	}
+	return o, 0, true
+}
+
+func logger(verbose bool) *slog.Logger {
 	level := slog.LevelInfo
-	if *verbose {
+	if verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-	if *dataDir == "" {
-		d, err := store.DefaultDir()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "outpost:", err)
-			return 1
-		}
-		*dataDir = d
-	}
-	switch cmd {
-	case "version":
-		fmt.Println("outpost", Version)
-		return 0
-	case "demo", "backup", "restore", "import", "export":
-		return dataCommand(cmd, positional, *dataDir, *name, df, log)
-	case "team":
-		return teamCommand(positional, *dataDir, sc)
-	case "attach", "attachments", "save-attachment":
-		return attachCommand(cmd, positional, *dataDir, *name, log)
-	case "", "serve":
-	default:
-		fmt.Fprintf(os.Stderr, "outpost: unknown command %q\n\n", cmd)
-		fl.Usage()
-		return 2
-	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// runApp opens the replica and keeps it open in the window, or serving a browser, until
+// the window closes or the process is told to stop.
+func runApp(o options, log *slog.Logger, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := Open(ctx, Config{DataDir: *dataDir, DeviceName: *name, Logger: log, Sync: sc})
+	a, err := app.Open(ctx, app.Config{DataDir: o.dataDir, DeviceName: o.name, Logger: log, Sync: o.sync})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "outpost:", err)
 		return 1
 	}
 	defer a.Close()
-	if cmd == "serve" {
-		err = a.Serve(ctx, *listen, assets, os.Stdout)
-	} else if desktop == nil {
+	switch {
+	case o.cmd == "serve":
+		err = a.Serve(ctx, o.listen, assets, os.Stdout)
+	case desktop == nil:
 		err = errors.New("this build has no desktop window; use `outpost serve`")
-	} else {
+	default:
 		err = desktop(a, assets)
 	}
 	if err != nil {
@@ -129,29 +158,4 @@ func Run(args []string, assets fs.FS, desktop func(*App, fs.FS) error) int {
 		return 1
 	}
 	return 0
-}
-
-// Serve serves the UI and API on addr until ctx ends, printing the address with its token to out.
-func (a *App) Serve(ctx context.Context, addr string, assets fs.FS, out io.Writer) error {
-	token, err := LoadToken(a.cfg.DataDir, a.log)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
-	srv := &http.Server{Handler: a.HTTPHandler(assets, token, ln.Addr().String()), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(out, "Outpost is serving this replica (%s) at http://%s/?token=%s\n", a.cfg.DataDir, ln.Addr(), token)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case <-ctx.Done():
-		shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		a.events.close() // end event streams so Shutdown does not wait on them
-		return srv.Shutdown(shut)
-	case err := <-errc:
-		return err
-	}
 }

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"outpost/app"
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
 	"outpost/backend/core/change"
@@ -85,7 +86,7 @@ func saveAttachmentCommand(blobs *blob.Store, hash, path string) error {
 	if err := blobs.Verify(h); err != nil {
 		return err
 	}
-	if err := saveBlob(blobs, h, path); err != nil {
+	if err := app.SaveBlob(blobs, h, path); err != nil {
 		return err
 	}
 	fmt.Printf("Saved %s\n", path)

@@ -1,4 +1,4 @@
-package app
+package cli
 
 import (
 	"context"
@@ -322,3 +322,13 @@ func dirSize(dir string) (int64, error) {
 }
 
 func megabytes(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+
+// describeBackup is the line the CLI prints about a backup.
+func describeBackup(info backup.Info) string {
+	files := fmt.Sprintf("%d attachment files (%s)", info.Files, megabytes(info.FileBytes))
+	if info.FilesLeft {
+		files = "attachments' bytes left out"
+	}
+	return fmt.Sprintf("%d changes and %s from %s (%s), taken %s", info.Changes, files, info.DeviceName, info.Device[:4],
+		info.Taken.Local().Format("2006-01-02 15:04"))
+}

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"slices"
+	"testing"
+
+	"outpost/app"
+	"outpost/backend/core/change"
+	"outpost/backend/core/store"
+	"outpost/sync/replica"
+	"outpost/sync/team"
+)
+
+// freePort finds a port free on 127.0.0.1 for both TCP and UDP (gossip uses both).
+func freePort(t *testing.T) int {
+	t.Helper()
+	for range 20 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port := ln.Addr().(*net.TCPAddr).Port
+		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
+		ln.Close()
+		if err == nil {
+			u.Close()
+			return port
+		}
+	}
+	t.Fatal("no port free for both TCP and UDP")
+	return 0
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// The command line refuses to change the team file while Outpost holds the directory.
+func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
+	dir := t.TempDir()
+	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
+	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	a, err := app.Open(context.Background(), app.Config{DataDir: dir, Logger: quiet(), Sync: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if exit := teamCommand([]string{"leave"}, dir, app.SyncConfig{}); exit == 0 {
+		t.Fatal("team leave succeeded while the app holds the data directory")
+	}
+	if _, err := team.Load(dir); err != nil {
+		t.Fatalf("the team file after a refused leave: %v", err)
+	}
+}
+
+func TestRotateKeyCommand(t *testing.T) {
+	dir := t.TempDir()
+	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
+	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	a, err := app.Open(context.Background(), app.Config{DataDir: dir, Logger: quiet(), Sync: sc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := teamCommand([]string{"rotate-key"}, dir, sc); code == 0 {
+		t.Fatal("rotate-key succeeded while the app holds the data directory")
+	}
+	a.Close()
+	if code := teamCommand([]string{"rotate-key"}, dir, sc); code != 0 {
+		t.Fatalf("rotate-key exit %d", code)
+	}
+	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n := 0
+	_ = st.Scan(replica.KindTeamKey, func(change.Record) error { n++; return nil })
+	if n != 1 {
+		t.Fatalf("%d sealed keys in the replica, want 1", n)
+	}
+}
+
+func TestTeamForgetCommand(t *testing.T) {
+	dir := t.TempDir()
+	if code := teamCommand([]string{"create", "Ops"}, dir, app.SyncConfig{}); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	tm, _ := team.Load(dir)
+	tm.AddPeers("192.168.1.20:7481", "192.168.1.21:7481")
+	if err := team.Save(dir, tm); err != nil {
+		t.Fatal(err)
+	}
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, app.SyncConfig{}); code != 0 {
+		t.Fatalf("team forget exit %d", code)
+	}
+	if tm, _ := team.Load(dir); !slices.Equal(tm.Peers, []string{"192.168.1.21:7481"}) {
+		t.Fatalf("peers after forget: %v", tm.Peers)
+	}
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, app.SyncConfig{}); code == 0 {
+		t.Fatal("forgetting an address that is not saved succeeded")
+	}
+}
