@@ -30,98 +30,113 @@ type flight struct {
 // fetchLoop owns every download: it asks, receives, verifies and writes.
 func (t *Transfer) fetchLoop() {
 	defer t.done.Done()
-	var (
-		active  = map[blob.Hash]*download{}
-		waiting []attach.Meta
-		queued  = map[blob.Hash]bool{}
-		bad     = map[string]time.Time{} // peers avoided until then
-		req     uint64                   // numbers the questions: an answer must carry one asked of its sender
-	)
-	enqueue := func(m attach.Meta) {
-		if !queued[m.Hash] && !t.cfg.Blobs.Has(m.Hash) {
-			queued[m.Hash] = true
-			waiting = append(waiting, m)
-		}
-	}
-	finish := func(d *download, err error) {
-		if d.part != nil {
-			d.part.Close()
-		}
-		delete(active, d.meta.Hash)
-		delete(queued, d.meta.Hash)
-		t.mu.Lock()
-		delete(t.progress, d.meta.Hash)
-		t.mu.Unlock()
-		if err != nil {
-			t.log.Warn("file not received", "file", d.meta.Hash, "name", d.meta.Name, "err", err)
-		}
-	}
-	// startWaiting starts downloads while there is room, asking for their manifests at once.
-	startWaiting := func() {
-		for len(active) < t.cfg.Downloads && len(waiting) > 0 {
-			m := waiting[0]
-			waiting = waiting[1:]
-			if t.cfg.Blobs.Has(m.Hash) {
-				delete(queued, m.Hash)
-				continue
-			}
-			d := &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
-			active[m.Hash] = d
-			t.advance(d, time.Now(), t.online(), bad, &req)
-		}
-	}
+	f := &fetcher{t: t, active: map[blob.Hash]*download{}, queued: map[blob.Hash]bool{}, bad: map[string]time.Time{}}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	rescan := time.NewTimer(0)
 	defer rescan.Stop()
-	defer func() {
-		for _, d := range active {
-			if d.part != nil {
-				d.part.Close()
-			}
-		}
-	}()
+	defer f.closeAll()
 	for {
 		select {
 		case <-t.stop:
 			return
 		case m := <-t.wants:
-			enqueue(m)
-			startWaiting()
+			f.enqueue(m)
+			f.startWaiting()
 		case <-rescan.C:
 			for _, m := range t.missing() {
-				enqueue(m)
+				f.enqueue(m)
 			}
-			startWaiting()
+			f.startWaiting()
 			rescan.Reset(t.cfg.RescanEvery)
 		case m := <-t.answers:
-			d := active[m.h.Hash]
-			if d == nil {
-				t.count(func(s *Stats) { s.Dropped++ })
-				continue
-			}
-			switch m.typ {
-			case typeManifest:
-				t.onManifest(d, m, bad)
-			case typePiece:
-				if done, err := t.onPiece(d, m, bad); done || err != nil {
-					finish(d, err)
-					if err == nil && t.cfg.OnArrived != nil {
-						t.cfg.OnArrived(d.meta.Hash)
-					}
-					startWaiting()
-					continue
-				}
-			}
-			if d.part != nil {
-				t.advance(d, time.Now(), t.online(), bad, &req) // keep each holder's pipe full
-			}
+			f.onAnswer(m)
 		case now := <-tick.C:
-			startWaiting()
+			f.startWaiting()
 			online := t.online()
-			for _, d := range active {
-				t.advance(d, now, online, bad, &req)
+			for _, d := range f.active {
+				t.advance(d, now, online, f.bad, &f.req)
 			}
+		}
+	}
+}
+
+// fetcher is the fetch loop's state; only the loop's goroutine touches it.
+type fetcher struct {
+	t       *Transfer
+	active  map[blob.Hash]*download
+	waiting []attach.Meta
+	queued  map[blob.Hash]bool
+	bad     map[string]time.Time // peers avoided until then
+	req     uint64               // numbers the questions: an answer must carry one asked of its sender
+}
+
+func (f *fetcher) enqueue(m attach.Meta) {
+	if !f.queued[m.Hash] && !f.t.cfg.Blobs.Has(m.Hash) {
+		f.queued[m.Hash] = true
+		f.waiting = append(f.waiting, m)
+	}
+}
+
+func (f *fetcher) finish(d *download, err error) {
+	if d.part != nil {
+		d.part.Close()
+	}
+	delete(f.active, d.meta.Hash)
+	delete(f.queued, d.meta.Hash)
+	f.t.mu.Lock()
+	delete(f.t.progress, d.meta.Hash)
+	f.t.mu.Unlock()
+	if err != nil {
+		f.t.log.Warn("file not received", "file", d.meta.Hash, "name", d.meta.Name, "err", err)
+	}
+}
+
+// startWaiting starts downloads while there is room, asking for their manifests at once.
+func (f *fetcher) startWaiting() {
+	for len(f.active) < f.t.cfg.Downloads && len(f.waiting) > 0 {
+		m := f.waiting[0]
+		f.waiting = f.waiting[1:]
+		if f.t.cfg.Blobs.Has(m.Hash) {
+			delete(f.queued, m.Hash)
+			continue
+		}
+		d := &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
+		f.active[m.Hash] = d
+		f.t.advance(d, time.Now(), f.t.online(), f.bad, &f.req)
+	}
+}
+
+// onAnswer takes a holder's manifest or piece for an active download.
+func (f *fetcher) onAnswer(m message) {
+	t := f.t
+	d := f.active[m.h.Hash]
+	if d == nil {
+		t.count(func(s *Stats) { s.Dropped++ })
+		return
+	}
+	switch m.typ {
+	case typeManifest:
+		t.onManifest(d, m, f.bad)
+	case typePiece:
+		if done, err := t.onPiece(d, m, f.bad); done || err != nil {
+			f.finish(d, err)
+			if err == nil && t.cfg.OnArrived != nil {
+				t.cfg.OnArrived(d.meta.Hash)
+			}
+			f.startWaiting()
+			return
+		}
+	}
+	if d.part != nil {
+		t.advance(d, time.Now(), t.online(), f.bad, &f.req) // keep each holder's pipe full
+	}
+}
+
+func (f *fetcher) closeAll() {
+	for _, d := range f.active {
+		if d.part != nil {
+			d.part.Close()
 		}
 	}
 }
