@@ -3,15 +3,17 @@ package main
 import (
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
 
 // The allowed directions of dependency, in one place:
 //
-//	main -> app -> backend/*, sync/*
+//	main -> app/cli -> app -> backend/*, sync/*
 //	sync/* -> backend/core/* (the replication core), never a domain package
 //	backend/core/* imports no domain package: the domain builds on the core, not the other way
+//	a domain package imports only the core and the domain packages listed for it in domain
 //	backend/* never imports app, sync or Wails
 //	pure packages (merge rules, clocks, SLA, metrics, validation) import no storage and no network
 var (
@@ -35,6 +37,39 @@ var (
 		{"outpost/backend/", []string{"outpost/app", "outpost/sync/", "github.com/wailsapp/"}},
 		{"outpost/sync/", []string{"outpost/app", "github.com/wailsapp/"}},
 	}
+	// domain lists, for each domain package under backend/, the other domain packages it may
+	// import (the core it may always import). A new domain package, or a new dependency between
+	// two of them, is a decision: write it here.
+	domain = map[string][]string{
+		"assign":     {"schedule"},
+		"backup":     {},
+		"category":   {"slug"},
+		"coaching":   {"person", "private"},
+		"csvio":      {"sla", "ticket"},
+		"demo":       {"coaching", "directory", "escalation", "onboarding", "person", "problem", "schedule", "sop", "technician", "ticket", "visit"},
+		"directory":  {"ticket"},
+		"escalation": {"slug", "ticket"},
+		"metrics":    {"sla"},
+		"onboarding": {"slug"},
+		"person":     {},
+		"plan":       {"person", "private", "review"},
+		"private":    {"person"},
+		"problem":    {"ticket"},
+		"queue":      {"metrics", "sla", "ticket"},
+		"resolution": {"slug"},
+		"review":     {"person", "private"},
+		"schedule":   {},
+		"search":     {"sop", "ticket"},
+		"sla":        {},
+		"slug":       {},
+		"sop":        {"ticket"},
+		"summary":    {},
+		"technician": {"assign", "schedule"},
+		"thumb":      {},
+		"ticket":     {"sla"},
+		"view":       {},
+		"visit":      {"schedule", "technician", "ticket"},
+	}
 	// Layers: a package under from may import an outpost/backend/ package only under one of allowed.
 	layers = []struct {
 		from    string
@@ -49,6 +84,9 @@ var (
 func layerViolation(pkg, imp string) string {
 	if !strings.HasPrefix(imp, "outpost/backend/") {
 		return ""
+	}
+	if v := domainViolation(pkg, imp); v != "" {
+		return v
 	}
 	for _, l := range layers {
 		if !strings.HasPrefix(pkg, l.from) {
@@ -65,6 +103,23 @@ func layerViolation(pkg, imp string) string {
 	return ""
 }
 
+// domainViolation says why domain package pkg may not import domain package imp, or "".
+func domainViolation(pkg, imp string) string {
+	const backend, core = "outpost/backend/", "outpost/backend/core/"
+	if !strings.HasPrefix(pkg, backend) || strings.HasPrefix(pkg, core) || strings.HasPrefix(imp, core) {
+		return ""
+	}
+	from, to := strings.TrimPrefix(pkg, backend), strings.TrimPrefix(imp, backend)
+	allowed, listed := domain[from]
+	switch {
+	case !listed:
+		return fmt.Sprintf("%s is a domain package missing from architecture_test.go's domain list: add it with the domain packages it may import", pkg)
+	case !slices.Contains(allowed, to):
+		return fmt.Sprintf("%s imports %s: the domain list allows it only %v (add the dependency there if it is meant)", pkg, imp, allowed)
+	}
+	return ""
+}
+
 func TestLayerRuleRefusesADomainImportFromTheCore(t *testing.T) {
 	if layerViolation("outpost/backend/core/store", "outpost/backend/ticket") == "" {
 		t.Error("the core importing a domain package passed the layer rule")
@@ -77,6 +132,15 @@ func TestLayerRuleRefusesADomainImportFromTheCore(t *testing.T) {
 	}
 	if v := layerViolation("outpost/backend/ticket", "outpost/backend/core/record"); v != "" {
 		t.Errorf("a domain package importing the core was refused: %s", v)
+	}
+	if layerViolation("outpost/backend/ticket", "outpost/backend/visit") == "" {
+		t.Error("a domain package importing one its list does not name passed the layer rule")
+	}
+	if v := layerViolation("outpost/backend/visit", "outpost/backend/ticket"); v != "" {
+		t.Errorf("a listed domain dependency was refused: %s", v)
+	}
+	if layerViolation("outpost/backend/newthing", "outpost/backend/ticket") == "" {
+		t.Error("a domain package missing from the list passed the layer rule")
 	}
 }
 
@@ -100,8 +164,8 @@ func TestImportDirections(t *testing.T) {
 				forbidden = append(forbidden, forbiddenInPure...)
 			}
 		}
-		if pkg != "outpost" {
-			forbidden = append(forbidden, "outpost/app")
+		if pkg != "outpost" && !strings.HasPrefix(pkg, "outpost/app/") {
+			forbidden = append(forbidden, "outpost/app") // main -> app/cli -> app
 		}
 		for _, imp := range imports {
 			if v := layerViolation(pkg, imp); v != "" {
