@@ -6,8 +6,8 @@ import (
 	"io/fs"
 	"os"
 
-	"outpost/app"
 	"outpost/app/cli"
+	"outpost/app/window"
 )
 
 //go:embed all:frontend/dist
@@ -19,5 +19,5 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	os.Exit(cli.Run(os.Args[1:], assets, app.Desktop))
+	os.Exit(cli.Run(os.Args[1:], assets, window.Desktop))
 }

@@ -38,6 +38,7 @@ type Config struct {
 	DeviceName string
 	Logger     *slog.Logger
 	Sync       SyncConfig
+	Now        func() time.Time // the clock of assignment suggestions; time.Now when nil
 }
 
 // App is one running Outpost: the replica and the services on it.

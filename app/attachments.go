@@ -1,15 +1,12 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"net/http"
 	"os"
-	"time"
 
+	"outpost/app/atomicfile"
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
@@ -129,7 +126,7 @@ func (s *AttachmentService) AttachFile(kind, id string) (*attach.Attachment, err
 		return nil, field.Errorf("file", "cannot be read: %v", errors.Unwrap(err))
 	}
 	defer f.Close()
-	at, err := s.a.attach(kind, id, f.Name(), f)
+	at, err := s.a.Attach(kind, id, f.Name(), f)
 	return at, err
 }
 
@@ -156,11 +153,11 @@ func SaveBlob(blobs *blob.Store, h blob.Hash, path string) error {
 		return err
 	}
 	defer f.Close()
-	return writeAtomic(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err })
+	return atomicfile.WriteFrom(path, func(w io.Writer) error { _, err := io.Copy(w, f); return err })
 }
 
-// attach stores r's bytes and records them on kind/id.
-func (a *App) attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
+// Attach stores r's bytes as an attachment of kind/id (an upload over HTTP, a file the window picked).
+func (a *App) Attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
 	h, n, err := a.blobs.Put(r)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return nil, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20)
@@ -173,91 +170,4 @@ func (a *App) attach(kind, id, name string, r io.Reader) (*attach.Attachment, er
 		return nil, a.userError("attach file", err)
 	}
 	return &at, nil
-}
-
-// attachmentRoutes adds the byte routes of attachments to mux, each wrapped by guard.
-func (a *App) attachmentRoutes(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
-	mux.Handle("POST /api/attachments/{kind}/{id}", guard(http.HandlerFunc(a.serveUpload)))
-	mux.Handle("GET /api/attachments/{hash}", guard(http.HandlerFunc(a.serveDownload)))
-	mux.Handle("GET /api/attachments/{hash}/thumb", guard(http.HandlerFunc(a.serveThumb)))
-}
-
-// windowHandler serves the window's requests that are not for its assets: the attachment
-// routes. The window's asset server is inside the process, not a network socket, so it
-// needs no token.
-func (a *App) windowHandler() http.Handler {
-	mux := http.NewServeMux()
-	a.attachmentRoutes(mux, func(h http.Handler) http.Handler { return h })
-	return securityHeaders(mux)
-}
-
-// serveUpload receives a file's bytes as the request body (a dropped or pasted file).
-func (a *App) serveUpload(w http.ResponseWriter, r *http.Request) {
-	body := http.MaxBytesReader(w, r.Body, a.blobs.MaxSize())
-	at, err := a.attach(r.PathValue("kind"), r.PathValue("id"), r.URL.Query().Get("name"), body)
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20))
-		return
-	case err != nil:
-		writeError(w, errorStatus(err), err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(at)
-}
-
-// serveDownload sends an attachment as a download, never as a page: whatever its bytes,
-// the browser saves them and runs nothing.
-func (a *App) serveDownload(w http.ResponseWriter, r *http.Request) {
-	f, ok := a.openBlob(w, r)
-	if !ok {
-		return
-	}
-	defer f.Close()
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attach.SafeName(r.URL.Query().Get("name"))}))
-	h.Set("Content-Security-Policy", "sandbox")
-	h.Set("Cache-Control", "private, max-age=31536000, immutable")
-	http.ServeContent(w, r, "", time.Time{}, f)
-}
-
-// serveThumb sends an image attachment's thumbnail (a JPEG made afresh, without the original's metadata).
-func (a *App) serveThumb(w http.ResponseWriter, r *http.Request) {
-	h, err := blob.ParseHash(r.PathValue("hash"))
-	if err != nil {
-		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
-		return
-	}
-	b, err := a.thumbs.Get(string(h), func() (io.ReadSeekCloser, error) { return a.blobs.Open(h) })
-	switch {
-	case errors.Is(err, blob.ErrNotFound):
-		writeError(w, http.StatusNotFound, err)
-		return
-	case errors.Is(err, thumb.ErrNotImage):
-		writeError(w, http.StatusUnsupportedMediaType, err)
-		return
-	case err != nil:
-		writeError(w, http.StatusInternalServerError, a.userError("thumbnail", err))
-		return
-	}
-	w.Header().Set("Content-Type", "image/jpeg")
-	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
-	_, _ = w.Write(b)
-}
-
-func (a *App) openBlob(w http.ResponseWriter, r *http.Request) (*os.File, bool) {
-	h, err := blob.ParseHash(r.PathValue("hash"))
-	if err != nil {
-		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
-		return nil, false
-	}
-	f, err := a.blobs.Open(h)
-	if err != nil {
-		writeError(w, http.StatusNotFound, err)
-		return nil, false
-	}
-	return f, true
 }

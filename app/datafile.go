@@ -1,16 +1,13 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
-	"outpost/backend/backup"
+	"outpost/app/atomicfile"
 	"outpost/backend/core/field"
 	"outpost/backend/demo"
 	"outpost/backend/person"
@@ -99,7 +96,7 @@ type ExportResult struct {
 // ExportTicketsFile asks the person (in the window's save dialog) where to save the tickets
 // matching filter as CSV, and saves them there.
 func (s *DataService) ExportTicketsFile(filter queue.Filter) (ExportResult, error) {
-	path, ok, err := s.a.pickSave(FilePrompt{Title: "Export tickets as CSV", DefaultName: exportName(time.Now()),
+	path, ok, err := s.a.pickSave(FilePrompt{Title: "Export tickets as CSV", DefaultName: ExportName(time.Now()),
 		Pattern: "*.csv", PatternName: "CSV files"})
 	if err != nil || !ok {
 		return ExportResult{Cancelled: err == nil}, err
@@ -108,7 +105,7 @@ func (s *DataService) ExportTicketsFile(filter queue.Filter) (ExportResult, erro
 	if err != nil {
 		return ExportResult{}, err
 	}
-	if err := writeFileAtomic(path, []byte(text)); err != nil {
+	if err := atomicfile.Write(path, []byte(text)); err != nil {
 		if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
 			return ExportResult{}, field.Errorf("path", "cannot write to %s: choose a folder you can write to", filepath.Dir(path))
 		}
@@ -117,103 +114,5 @@ func (s *DataService) ExportTicketsFile(filter queue.Filter) (ExportResult, erro
 	return ExportResult{Path: path, Tickets: n}, nil
 }
 
-// exportName is a ticket export's suggested file name.
-func exportName(now time.Time) string { return "outpost-tickets-" + now.Format("2006-01-02") + ".csv" }
-
-// serveExport sends the tickets as a CSV download (GET /api/data/export; ?closed=1 adds
-// resolved and closed tickets, ?text= filters like the queue's search box).
-func (a *App) serveExport(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	filter := queue.Filter{Text: q.Get("text"), IncludeClosed: q.Get("closed") == "1" || q.Get("closed") == "true"}
-	text, _, err := a.Data.exportCSV(filter)
-	if err != nil {
-		writeError(w, errorStatus(err), err)
-		return
-	}
-	attachment(w, "text/csv; charset=utf-8", exportName(time.Now()), int64(len(text)))
-	_, _ = io.WriteString(w, text)
-}
-
-// attachment sets the headers of a file download.
-func attachment(w http.ResponseWriter, mediaType, name string, size int64) {
-	w.Header().Set("Content-Type", mediaType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Content-Length", fmt.Sprint(size))
-}
-
-// MaxRestoreUpload bounds a backup sent to `outpost serve` from a browser.
-const MaxRestoreUpload = 4 << 30
-
-// serveBackup sends a backup of the replica to the browser as a file download
-// (GET /api/data/backup). It is written to a private temporary file first, so a
-// failure is reported instead of a truncated download.
-func (a *App) serveBackup(w http.ResponseWriter, r *http.Request) {
-	f, err := a.scratchFile("backup-*.outpost")
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, a.userError("back up", err))
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	var files *backup.Files
-	if r.URL.Query().Get("files") != "0" {
-		files, err = backup.LiveFiles(a.st, a.blobs)
-	}
-	if err == nil {
-		_, err = backup.Write(a.st, f, time.Now(), files)
-	}
-	var fi os.FileInfo
-	if err == nil {
-		fi, err = f.Stat()
-	}
-	if err == nil {
-		_, err = f.Seek(0, io.SeekStart)
-	}
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, a.userError("back up", err))
-		return
-	}
-	attachment(w, "application/octet-stream", BackupName(time.Now()), fi.Size())
-	_, _ = io.Copy(w, f)
-}
-
-// scratchFile creates a private temporary file in the data directory's scratch folder.
-func (a *App) scratchFile(pattern string) (*os.File, error) {
-	dir := filepath.Join(a.cfg.DataDir, "scratch")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	return os.CreateTemp(dir, pattern)
-}
-
-// serveRestore receives a backup file from the browser (POST /api/data/restore, the
-// file as the body), keeps it in a private temporary file and restores it like
-// DataService.Restore: the whole file is checked before anything is written.
-func (a *App) serveRestore(w http.ResponseWriter, r *http.Request) {
-	f, err := a.scratchFile("restore-*.outpost")
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, a.userError("restore", err))
-		return
-	}
-	defer os.Remove(f.Name())
-	_, err = io.Copy(f, http.MaxBytesReader(w, r.Body, MaxRestoreUpload))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "the file is larger than %d GiB; restore it with `outpost restore FILE`", MaxRestoreUpload>>30))
-		return
-	case err != nil:
-		writeError(w, http.StatusBadRequest, field.Errorf("file", "the upload did not complete; try again"))
-		return
-	}
-	res, err := a.Data.restoreFile(f.Name())
-	if err != nil {
-		writeError(w, errorStatus(err), err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(res)
-}
+// ExportName is a ticket export's suggested file name.
+func ExportName(now time.Time) string { return "outpost-tickets-" + now.Format("2006-01-02") + ".csv" }

@@ -2,8 +2,6 @@ package app
 
 import (
 	"errors"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -99,33 +97,4 @@ func resolved(path string) string {
 		return filepath.Join(r, filepath.Base(abs))
 	}
 	return abs
-}
-
-// writeFileAtomic writes data to path through a temporary file beside it, so a failed
-// write never leaves the person's file half-replaced.
-func writeFileAtomic(path string, data []byte) error {
-	return writeAtomic(path, func(w io.Writer) error { _, err := w.Write(data); return err })
-}
-
-// writeAtomic is writeFileAtomic for content that write streams.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = write(f)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
 }

@@ -78,7 +78,7 @@ func TestLANAppHelper(t *testing.T) {
 		fmt.Println("created " + tk.ID)
 		for {
 			ps, _ := a.Team.Peers()
-			if len(ps) == 1 && ps[0].Online {
+			if len(ps) == 1 && ps[0].Online && ps[0].Name != "" { // the name arrives with the device record, after the peer is seen
 				fmt.Println("peer online " + ps[0].Name)
 				break
 			}

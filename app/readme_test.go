@@ -16,7 +16,7 @@ func TestREADMEListsEveryBoundMethod(t *testing.T) {
 	}
 	a := openApp(t)
 	var missing []string
-	for _, name := range boundMethods(a) {
+	for _, name := range a.Methods() {
 		if !strings.Contains(string(readme), strings.Replace(name, ".", "/", 1)) {
 			missing = append(missing, name)
 		}

@@ -8,8 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gen2brain/beeep"
-
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/backend/person"
@@ -287,9 +285,4 @@ func (a *App) notifyAlerts(alerts []SLAAlert) {
 		}
 		send(fmt.Sprintf("%s: %s", what, al.Number), fmt.Sprintf("%s (%s: %s)", al.Title, al.Target, al.Label))
 	}
-}
-
-// desktopNotify shows an OS notification (freedesktop D-Bus, macOS, Windows toast) via beeep.
-func desktopNotify(title, message string) error {
-	return beeep.Notify(title, message, "")
 }

@@ -17,7 +17,11 @@ import (
 func (a *App) openField() {
 	a.techs = technician.NewService(a.st, a.queue.Loads)
 	a.visits = visit.NewService(a.st, a.techs, a.tickets)
-	a.Technicians = &TechnicianService{a: a, now: time.Now}
+	now := a.cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	a.Technicians = &TechnicianService{a: a, now: now}
 	a.Visits = &VisitService{a: a}
 }
 

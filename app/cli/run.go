@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"outpost/app"
+	"outpost/app/httpapi"
 	"outpost/backend/core/store"
 )
 
@@ -147,7 +148,7 @@ func runApp(o options, log *slog.Logger, assets fs.FS, desktop func(*app.App, fs
 	defer a.Close()
 	switch {
 	case o.cmd == "serve":
-		err = a.Serve(ctx, o.listen, assets, os.Stdout)
+		err = httpapi.Serve(ctx, a, o.listen, assets, os.Stdout)
 	case desktop == nil:
 		err = errors.New("this build has no desktop window; use `outpost serve`")
 	default:

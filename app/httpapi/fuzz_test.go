@@ -1,4 +1,4 @@
-package app
+package httpapi
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // panic, and an error body is the documented {error, field} JSON.
 func FuzzAPIRequest(f *testing.F) {
 	a := openApp(f)
-	h := a.HTTPHandler(fstest.MapFS{}, testToken)
+	h := Handler(a, fstest.MapFS{}, testToken)
 	methods := []string{"TicketService/Create", "TicketService/Queue", "TicketService/Update", "TechnicianService/Create",
 		"VisitService/Create", "SLAService/Save", "KBService/Create", "ViewService/Save"}
 	for i, body := range []string{

@@ -1,4 +1,7 @@
-package app
+// Package httpapi serves a running Outpost to a browser: the UI's files, the bound services'
+// methods as POST /api/{Service}/{Method}, server-sent events, and the byte routes of data
+// files and attachments, behind the serve token and a host check.
+package httpapi
 
 import (
 	"bytes"
@@ -13,28 +16,33 @@ import (
 	"strings"
 	"time"
 
+	"outpost/app"
 	"outpost/backend/core/field"
 )
+
+// server answers the HTTP API's requests on one running app.
+type server struct{ a *app.App }
 
 // MaxRequestBytes bounds one API request body.
 const MaxRequestBytes = 4 << 20
 
-// HTTPHandler serves the UI's static files from assets and the bound services under
+// Handler serves the UI's static files from assets and the bound services under
 // /api/{Service}/{Method} (POST, JSON array of arguments), plus /api/events (server-sent
 // events) and the file downloads and uploads of /api/data. Every /api request must carry
 // the token, as "Authorization: Bearer <token>" or in the cookie that opening the printed
 // link sets. Requests for a host name other than localhost, a loopback address or one of
 // hosts (the listening address) are refused, so a web page cannot reach the API through a
 // name of its own that resolves to this machine (DNS rebinding).
-func (a *App) HTTPHandler(assets fs.FS, token string, hosts ...string) http.Handler {
+func Handler(a *app.App, assets fs.FS, token string, hosts ...string) http.Handler {
+	s := &server{a: a}
 	mux := http.NewServeMux()
-	mux.Handle("POST /api/{service}/{method}", a.requireToken(token, http.HandlerFunc(a.serveCall)))
-	mux.Handle("GET /api/events", a.requireToken(token, http.HandlerFunc(a.serveEvents)))
-	mux.Handle("GET /api/data/export", a.requireToken(token, http.HandlerFunc(a.serveExport)))
-	mux.Handle("GET /api/data/backup", a.requireToken(token, http.HandlerFunc(a.serveBackup)))
-	mux.Handle("POST /api/data/restore", a.requireToken(token, http.HandlerFunc(a.serveRestore)))
-	a.attachmentRoutes(mux, func(h http.Handler) http.Handler { return a.requireToken(token, h) })
-	mux.Handle("/api/", a.requireToken(token, http.NotFoundHandler()))
+	mux.Handle("POST /api/{service}/{method}", requireToken(token, http.HandlerFunc(s.serveCall)))
+	mux.Handle("GET /api/events", requireToken(token, http.HandlerFunc(s.serveEvents)))
+	mux.Handle("GET /api/data/export", requireToken(token, http.HandlerFunc(s.serveExport)))
+	mux.Handle("GET /api/data/backup", requireToken(token, http.HandlerFunc(s.serveBackup)))
+	mux.Handle("POST /api/data/restore", requireToken(token, http.HandlerFunc(s.serveRestore)))
+	s.attachmentRoutes(mux, func(h http.Handler) http.Handler { return requireToken(token, h) })
+	mux.Handle("/api/", requireToken(token, http.NotFoundHandler()))
 	mux.Handle("/", linkLogin(token, http.FileServerFS(assets)))
 	return securityHeaders(allowHosts(hosts, mux))
 }
@@ -49,11 +57,11 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-func (a *App) serveCall(w http.ResponseWriter, r *http.Request) {
-	svc, ok := a.Bound()[r.PathValue("service")]
+func (s *server) serveCall(w http.ResponseWriter, r *http.Request) {
+	svc, ok := s.a.Bound()[r.PathValue("service")]
 	name := r.PathValue("method")
-	if windowOnly[r.PathValue("service")+"."+name] {
-		writeError(w, http.StatusForbidden, ErrWindowOnly)
+	if app.WindowOnly(r.PathValue("service"), name) {
+		writeError(w, http.StatusForbidden, app.ErrWindowOnly)
 		return
 	}
 	if !ok || name == "" || !isExported(name) {
@@ -147,7 +155,7 @@ func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }
 
 // errorStatus is the HTTP status of a method's error: 500 for a fault on the device, else 400.
 func errorStatus(err error) int {
-	if errors.Is(err, ErrInternal) {
+	if errors.Is(err, app.ErrInternal) {
 		return http.StatusInternalServerError
 	}
 	return http.StatusBadRequest
@@ -156,20 +164,10 @@ func errorStatus(err error) int {
 func writeError(w http.ResponseWriter, status int, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(ErrorBody(err))
+	_ = json.NewEncoder(w).Encode(app.ErrorBody(err))
 }
 
-// ErrorBody is how the UI receives an error, over HTTP and in the window alike:
-// {"error": message, "field": name} (field only for invalid input).
-func ErrorBody(err error) any {
-	body := map[string]any{"error": err.Error()}
-	if fe, ok := field.As(err); ok {
-		body["field"] = fe.Field
-	}
-	return body
-}
-
-func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
+func (s *server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	flusher, ok := w.(http.Flusher)
 	if !ok {
 		writeError(w, http.StatusInternalServerError, errors.New("streaming unsupported"))
@@ -177,7 +175,7 @@ func (a *App) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
-	events, stop := a.events.Listen(256)
+	events, stop := s.a.Listen(256)
 	defer stop()
 	fmt.Fprint(w, ": connected\n\n")
 	flusher.Flush()

@@ -1,19 +1,21 @@
-package app
+package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
+	"outpost/backend/ticket"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"outpost/backend/ticket"
 )
 
 func TestIdentityAndCoachingOverHTTP(t *testing.T) {
 	t.Parallel()
 	a := openApp(t)
-	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{}, testToken))
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{}, testToken))
 	defer srv.Close()
 
 	before, err := a.Tickets.Create(ticket.NewTicket{Title: "Printer jams"})
@@ -77,12 +79,16 @@ func TestIdentityAndCoachingOverHTTP(t *testing.T) {
 	if err != nil || !me.Set || me.Name != "Ana" {
 		t.Fatalf("import: %+v %v", me, err)
 	}
-	cs, err := a.st.ChangesAfter(nil, 1<<30)
-	if err != nil {
+	var backup bytes.Buffer // the first device's changes reach the second as a backup restored there
+	if err := a.WriteBackup(&backup, false); err != nil {
 		t.Fatal(err)
 	}
-	if res, err := b.st.Apply(cs); err != nil || len(res.Rejected) > 0 {
-		t.Fatalf("apply: %v %+v", err, res.Rejected)
+	path := filepath.Join(t.TempDir(), "lead.outpost")
+	if err := os.WriteFile(path, backup.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := b.RestoreFile(path); err != nil || res.Rejected > 0 {
+		t.Fatalf("restore: %v %+v", err, res.Rejected)
 	}
 	v, err := b.Coaching.Notes("techbo")
 	if err != nil || len(v.Notes) != 1 || len(v.Actions) != 1 {

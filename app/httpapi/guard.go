@@ -1,4 +1,4 @@
-package app
+package httpapi
 
 import (
 	"crypto/rand"
@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"outpost/app/atomicfile"
 	"path/filepath"
 	"strings"
 )
@@ -68,7 +69,7 @@ func allowHosts(hosts []string, next http.Handler) http.Handler {
 
 // requireToken lets a request through only with the token, in the Authorization header or
 // in the cookie. A query string never carries it: it would end up in history and logs.
-func (a *App) requireToken(token string, next http.Handler) http.Handler {
+func requireToken(token string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !carriesToken(r, token) {
 			writeError(w, http.StatusUnauthorized, errUnauthorised)
@@ -132,7 +133,7 @@ func LoadToken(dataDir string, log *slog.Logger) (string, error) {
 		return "", fmt.Errorf("make token: %w", err)
 	}
 	tok := hex.EncodeToString(buf)
-	if err := writeFileAtomic(path, []byte(tok+"\n")); err != nil {
+	if err := atomicfile.Write(path, []byte(tok+"\n")); err != nil {
 		return "", fmt.Errorf("store token: %w", err)
 	}
 	if err := os.Chmod(path, 0o600); err != nil {

@@ -1,4 +1,4 @@
-package app
+package httpapi
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"outpost/app"
+	"outpost/backend/ticket"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -15,14 +17,12 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-
-	"outpost/backend/ticket"
 )
 
 func TestHTTPRefusesForeignHosts(t *testing.T) {
 	t.Parallel()
 	a := openApp(t)
-	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken, "192.0.2.7:7480"))
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken, "192.0.2.7:7480"))
 	defer srv.Close()
 	for _, tc := range []struct {
 		host string
@@ -59,7 +59,7 @@ func TestHTTPRefusesForeignHosts(t *testing.T) {
 func TestHTTPTokenTravelsInAHeaderOrTheLinkCookie(t *testing.T) {
 	t.Parallel()
 	a := openApp(t)
-	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{"index.html": {Data: []byte("<title>Outpost</title>")}}, testToken))
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("<title>Outpost</title>")}}, testToken))
 	defer srv.Close()
 	noRedirect := *srv.Client()
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -152,16 +152,16 @@ func TestHTTPNeverWritesWhereTheCallerSays(t *testing.T) {
 	os.WriteFile(bashrc, []byte(original), 0o644)
 	a := openApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	token, err := LoadToken(a.cfg.DataDir, log)
+	token, err := LoadToken(a.DataDir(), log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.Tickets.Create(ticket.NewTicket{Title: "=yyqq", Description: "x'\ntouch /tmp/pwned #"}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{}, token))
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{}, token))
 	defer srv.Close()
-	tokenFile := filepath.Join(a.cfg.DataDir, "serve-token")
+	tokenFile := filepath.Join(a.DataDir(), "serve-token")
 	elsewhere := filepath.Join(t.TempDir(), "anything")
 	for _, tc := range []struct{ path, body string }{
 		{"/api/DataService/ExportTicketsFile", `["~/.bashrc",{"text":"yyqq","includeClosed":true}]`},
@@ -206,8 +206,14 @@ func TestHTTPNeverWritesWhereTheCallerSays(t *testing.T) {
 // asked is a person at the window who cancels every dialog, noting which methods asked.
 type asked struct{ by *[]string }
 
-func (p asked) SaveFile(FilePrompt) (string, error) { *p.by = append(*p.by, "save"); return "", nil }
-func (p asked) OpenFile(FilePrompt) (string, error) { *p.by = append(*p.by, "open"); return "", nil }
+func (p asked) SaveFile(app.FilePrompt) (string, error) {
+	*p.by = append(*p.by, "save")
+	return "", nil
+}
+func (p asked) OpenFile(app.FilePrompt) (string, error) {
+	*p.by = append(*p.by, "open")
+	return "", nil
+}
 
 // TestFileMethodsAreExactlyTheWindowOnlyOnes calls every bound method in a window whose
 // dialogs are cancelled: the methods that asked for a file are the ones the HTTP API refuses.
@@ -216,8 +222,8 @@ func (p asked) OpenFile(FilePrompt) (string, error) { *p.by = append(*p.by, "ope
 func TestFileMethodsAreExactlyTheWindowOnlyOnes(t *testing.T) {
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	a, err := Open(context.Background(), Config{DataDir: t.TempDir(), DeviceName: "desk-1",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Sync: SyncConfig{Off: true, NoDiscovery: true}})
+	a, err := app.Open(context.Background(), app.Config{DataDir: t.TempDir(), DeviceName: "desk-1",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Sync: app.SyncConfig{Off: true, NoDiscovery: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,7 +231,7 @@ func TestFileMethodsAreExactlyTheWindowOnlyOnes(t *testing.T) {
 	var asks []string
 	a.SetFilePicker(asked{&asks})
 	var usesFiles []string
-	for _, name := range boundMethods(a) {
+	for _, name := range a.Methods() {
 		svc, method, _ := strings.Cut(name, ".")
 		m := reflect.ValueOf(a.Bound()[svc]).MethodByName(method)
 		before := len(asks)
@@ -238,11 +244,7 @@ func TestFileMethodsAreExactlyTheWindowOnlyOnes(t *testing.T) {
 			usesFiles = append(usesFiles, name)
 		}
 	}
-	var listed []string
-	for name := range windowOnly {
-		listed = append(listed, name)
-	}
-	slices.Sort(listed)
+	listed := app.WindowOnlyMethods()
 	if !slices.Equal(usesFiles, listed) {
 		t.Fatalf("methods that ask for a file: %v; refused over HTTP: %v", usesFiles, listed)
 	}
@@ -251,18 +253,18 @@ func TestFileMethodsAreExactlyTheWindowOnlyOnes(t *testing.T) {
 	watched := t.TempDir()
 	existing := filepath.Join(watched, "existing.outpost")
 	os.WriteFile(existing, []byte("OUTPOST-BACKUP\nnot really\n"), 0o600)
-	srv := httptest.NewServer(a.HTTPHandler(fstest.MapFS{}, testToken))
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{}, testToken))
 	defer srv.Close()
 	opened := watchOpens(t, watched)
 	if os.ReadFile(existing); runtime.GOOS == "linux" && len(opened()) == 0 {
 		t.Fatal("the watch saw no open of a file read on purpose")
 	}
-	for _, name := range boundMethods(a) {
+	for _, name := range a.Methods() {
 		svc, method, _ := strings.Cut(name, ".")
 		m := reflect.ValueOf(a.Bound()[svc]).MethodByName(method)
 		body := argumentsNaming(m.Type(), existing, filepath.Join(watched, "new-"+method))
 		code, _, raw := call(t, srv, testToken, "/api/"+svc+"/"+method, body)
-		if windowOnly[name] && code != http.StatusForbidden {
+		if app.WindowOnly(svc, method) && code != http.StatusForbidden {
 			t.Errorf("%s over HTTP: %d %s, want 403", name, code, raw)
 		}
 		if got := opened(); len(got) > 0 {
@@ -273,19 +275,6 @@ func TestFileMethodsAreExactlyTheWindowOnlyOnes(t *testing.T) {
 	if len(left) != 1 {
 		t.Fatalf("the watched folder holds %d files, want only the one put there", len(left))
 	}
-}
-
-// boundMethods lists "Service.Method" for every method the window and the HTTP API call.
-func boundMethods(a *App) []string {
-	var names []string
-	for svc, v := range a.Bound() {
-		typ := reflect.TypeOf(v)
-		for i := range typ.NumMethod() {
-			names = append(names, svc+"."+typ.Method(i).Name)
-		}
-	}
-	slices.Sort(names)
-	return names
 }
 
 // argumentsNaming is a JSON argument list for a method of type mt: every string is one of

@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"os"
+	"outpost/app"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/field"
+	"outpost/backend/thumb"
+	"time"
+)
+
+// attachmentRoutes adds the byte routes of attachments to mux, each wrapped by guard.
+func (s *server) attachmentRoutes(mux *http.ServeMux, guard func(http.Handler) http.Handler) {
+	mux.Handle("POST /api/attachments/{kind}/{id}", guard(http.HandlerFunc(s.serveUpload)))
+	mux.Handle("GET /api/attachments/{hash}", guard(http.HandlerFunc(s.serveDownload)))
+	mux.Handle("GET /api/attachments/{hash}/thumb", guard(http.HandlerFunc(s.serveThumb)))
+}
+
+// WindowHandler serves the window's requests that are not for its assets: the attachment
+// routes. The window's asset server is inside the process, not a network socket, so it
+// needs no token.
+func WindowHandler(a *app.App) http.Handler {
+	s := &server{a: a}
+	mux := http.NewServeMux()
+	s.attachmentRoutes(mux, func(h http.Handler) http.Handler { return h })
+	return securityHeaders(mux)
+}
+
+// serveUpload receives a file's bytes as the request body (a dropped or pasted file).
+func (s *server) serveUpload(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, s.a.MaxFileSize())
+	at, err := s.a.Attach(r.PathValue("kind"), r.PathValue("id"), r.URL.Query().Get("name"), body)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", s.a.MaxFileSize()>>20))
+		return
+	case err != nil:
+		writeError(w, errorStatus(err), err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(at)
+}
+
+// serveDownload sends an attachment as a download, never as a page: whatever its bytes,
+// the browser saves them and runs nothing.
+func (s *server) serveDownload(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.openBlob(w, r)
+	if !ok {
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attach.SafeName(r.URL.Query().Get("name"))}))
+	h.Set("Content-Security-Policy", "sandbox")
+	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	http.ServeContent(w, r, "", time.Time{}, f)
+}
+
+// serveThumb sends an image attachment's thumbnail (a JPEG made afresh, without the original's metadata).
+func (s *server) serveThumb(w http.ResponseWriter, r *http.Request) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return
+	}
+	b, err := s.a.Thumbnail(h)
+	switch {
+	case errors.Is(err, blob.ErrNotFound):
+		writeError(w, http.StatusNotFound, err)
+		return
+	case errors.Is(err, thumb.ErrNotImage):
+		writeError(w, http.StatusUnsupportedMediaType, err)
+		return
+	case err != nil:
+		writeError(w, http.StatusInternalServerError, s.a.UserError("thumbnail", err))
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+	_, _ = w.Write(b)
+}
+
+func (s *server) openBlob(w http.ResponseWriter, r *http.Request) (*os.File, bool) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return nil, false
+	}
+	f, err := s.a.OpenBlob(h)
+	if err != nil {
+		writeError(w, http.StatusNotFound, err)
+		return nil, false
+	}
+	return f, true
+}

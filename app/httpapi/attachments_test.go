@@ -1,0 +1,135 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"outpost/backend/core/attach"
+	"outpost/backend/ticket"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func request(t *testing.T, srv *httptest.Server, method, path string, body []byte) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(method, srv.URL+path, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, b
+}
+
+func screenshot() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 640, 400))
+	for x := range 640 {
+		img.Set(x, x%400, color.RGBA{200, 30, 30, 255})
+	}
+	var b bytes.Buffer
+	png.Encode(&b, img)
+	return b.Bytes()
+}
+
+// A pasted screenshot goes up, is listed with a sniffed type, has a thumbnail and comes
+// back as a download; an HTML or SVG file is never served as a page.
+func TestAttachmentsOverHTTP(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
+	defer srv.Close()
+	tk, err := a.Tickets.Create(ticket.NewTicket{Title: "VPN drops every hour"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot := screenshot()
+	resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name="+url.QueryEscape("Screenshot 2026-12-06.png"), shot)
+	if resp.StatusCode != 200 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	var at attach.Attachment
+	if err := json.Unmarshal(body, &at); err != nil || at.Type != "image/png" || at.Size != int64(len(shot)) {
+		t.Fatalf("upload answered %s (%v)", body, err)
+	}
+	list, err := a.Attachments.List("ticket", tk.ID)
+	if err != nil || len(list) != 1 || list[0].Hash != at.Hash || !list[0].Here {
+		t.Fatalf("List = %+v, %v", list, err)
+	}
+
+	resp, body = request(t, srv, "GET", "/api/attachments/"+string(at.Hash)+"/thumb", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+		t.Fatalf("thumbnail: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if cfg, _, err := image.DecodeConfig(bytes.NewReader(body)); err != nil || cfg.Width != 320 || cfg.Height != 200 {
+		t.Fatalf("thumbnail is %+v, %v", cfg, err)
+	}
+
+	resp, body = request(t, srv, "GET", "/api/attachments/"+string(at.Hash)+"?name=../../evil.png", nil)
+	if resp.StatusCode != 200 || !bytes.Equal(body, shot) {
+		t.Fatalf("download: %d, %d bytes", resp.StatusCode, len(body))
+	}
+	if got := resp.Header.Get("Content-Disposition"); got != `attachment; filename=evil.png` {
+		t.Errorf("Content-Disposition = %q", got)
+	}
+
+	for name, content := range map[string]string{
+		"page.html": `<html><script>alert(document.cookie)</script></html>`,
+		"logo.svg":  `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`,
+	} {
+		resp, body = request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name="+name, []byte(content))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s upload: %d %s", name, resp.StatusCode, body)
+		}
+		json.Unmarshal(body, &at)
+		if strings.HasPrefix(at.Type, "image/svg") {
+			t.Errorf("%s sniffed as %s", name, at.Type)
+		}
+		resp, _ = request(t, srv, "GET", "/api/attachments/"+string(at.Hash)+"?name="+name, nil)
+		h := resp.Header
+		if h.Get("Content-Type") != "application/octet-stream" || h.Get("X-Content-Type-Options") != "nosniff" ||
+			!strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("Content-Security-Policy") != "sandbox" {
+			t.Errorf("%s served with %v", name, h)
+		}
+		if resp, _ := request(t, srv, "GET", "/api/attachments/"+string(at.Hash)+"/thumb", nil); resp.StatusCode != http.StatusUnsupportedMediaType {
+			t.Errorf("%s has a thumbnail: %d", name, resp.StatusCode)
+		}
+	}
+}
+
+func TestAttachmentRefusals(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
+	defer srv.Close()
+	for _, c := range []struct {
+		method, path string
+		want         int
+		says         string
+	}{
+		{"POST", "/api/attachments/ticket/no-such-ticket?name=a.txt", 400, "no such attachment: ticket no-such-ticket"},
+		{"POST", "/api/attachments/technician/x?name=a.txt", 400, "attachments go on tickets, visits and SOPs"},
+		{"GET", "/api/attachments/../../etc/passwd", 404, ""},
+		{"GET", "/api/attachments/" + strings.Repeat("0", 64), 404, "not on this device yet"},
+		{"GET", "/api/attachments/not-a-hash/thumb", 404, "no such attachment"},
+		{"POST", "/api/AttachmentService/SaveFile", 403, "desktop window"},
+		{"POST", "/api/AttachmentService/AttachFile", 403, "desktop window"},
+	} {
+		resp, body := request(t, srv, c.method, c.path, []byte("hello"))
+		if resp.StatusCode != c.want || !strings.Contains(string(body), c.says) {
+			t.Errorf("%s %s: %d %s, want %d %q", c.method, c.path, resp.StatusCode, body, c.want, c.says)
+		}
+	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/attachments/"+strings.Repeat("0", 64), nil)
+	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 401 {
+		t.Errorf("a download without the token: %v %v", resp.StatusCode, err)
+	}
+}
