@@ -91,11 +91,18 @@ export default async function lifecycle(ctx) {
   await page.getByText('Handover:').waitFor()
   await page.locator('.meta', { hasText: 'Tier 2' }).waitFor()
 
-  // Comment with c, sent with ctrl+enter.
+  // Comment with c, sent with ctrl+enter. The page shows the ticket the call returned: the change
+  // announced back from this device (records:changed, not remote) fetches the ticket no second time.
+  const gets = []
+  const onGet = (r) => r.url().endsWith('/api/TicketService/Get') && gets.push(r.url())
+  page.on('request', onGet)
   await page.keyboard.press('c')
   await page.keyboard.type('Asked the user to keep the laptop on the dock overnight.')
   await page.keyboard.press('Control+Enter')
   await page.locator('.timeline', { hasText: 'keep the laptop on the dock' }).waitFor()
+  await page.waitForTimeout(1000) // the event arrives within milliseconds; a refetch would follow 150 ms later
+  page.off('request', onGet)
+  assert(gets.length === 0, `a comment made here fetched the ticket again ${gets.length} time(s)`)
 
   // Log work with w (Escape leaves the comment box first); a bad duration is explained, a good one logged.
   await page.keyboard.press('Escape')
