@@ -346,3 +346,22 @@ func TestTrendsLeaveOutStopWordsAndBoilerplate(t *testing.T) {
 		t.Errorf("the real rise is missing: %v", names)
 	}
 }
+
+// A replica with no tickets yet reports an empty list of trends, not null: the UI counts it.
+func TestTrendsOfNoTicketsIsAnEmptyList(t *testing.T) {
+	t.Parallel()
+	r := Compute(nil, office(t), week(Filter{}), later)
+	b, err := json.Marshal(r.Trends)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Items json.RawMessage `json:"items"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if string(doc.Items) != "[]" {
+		t.Fatalf("items = %s, want []", doc.Items)
+	}
+}

@@ -131,7 +131,7 @@ func trends(facts []fact, asOf time.Time) Trends {
 	}
 	out := Trends{Definition: DefTrends, Items: []Trend{}}
 	rising := func(kind string, m map[string]*pair, name func(string) string) []Trend {
-		var found []Trend
+		found := []Trend{} // an empty list, not null, for the UI
 		for k, p := range m {
 			if p.recent < minRecent {
 				continue

@@ -42,9 +42,9 @@ export default async function coachingFlow(ctx) {
   await page.evaluate((id) => (window.location.hash = `#/coaching/${id}`), techId)
   await page.waitForSelector('text=New note', { timeout: 10_000 })
 
-  // n opens a new note; it is saved sealed and listed.
+  // o opens a new note (n stays "new ticket" here too); it is saved sealed and listed.
   await page.locator('h1').first().click()
-  await page.keyboard.press('n')
+  await page.keyboard.press('o')
   await page.waitForSelector('#ce-body')
   await page.fill('#ce-title', 'November one-on-one')
   await page.fill('#ce-body', 'Calm during the VPN outage; collect logs before escalating.')

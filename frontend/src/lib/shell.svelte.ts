@@ -4,6 +4,7 @@ import { getContext, setContext } from 'svelte'
 import { system, team, type Info, type TeamStatus } from './api'
 import { identity, type Me } from './api/identity'
 import { KeyMap, type Binding } from './shortcuts'
+import { Overlays } from './overlays'
 import { People, loadPeople } from './people'
 
 export interface Toast {
@@ -23,6 +24,8 @@ export class Shell {
   pendingKeys = $state('')
   people = $state<People>(new People())
   readonly keys = new KeyMap()
+  /** the dialogs open right now: while any is, only the overlay keys (Escape, ?) act */
+  readonly overlays = new Overlays()
   private nextToast = 1
 
   /** me is the name this device acts under: the assignee value that means "mine". */
