@@ -86,7 +86,7 @@ func TestDataServiceImport(t *testing.T) {
 	if err != nil || res.Imported != 1 || res.Skipped != 1 {
 		t.Fatalf("Import = %+v, %v", res, err)
 	}
-	if _, err := a.Data.ImportPreview("", csvio.Options{}); !isField(err, "file") || err.Error() != "file: the file is empty" {
+	if _, err := a.Data.ImportPreview("", csvio.Options{}); !isField(err, "file") || err.Error() != "File: the file is empty" {
 		t.Fatalf("ImportPreview(empty) = %v", err)
 	}
 }

@@ -77,7 +77,7 @@ func TestTechniciansSuggestAndAutoAssign(t *testing.T) {
 	if tc, _ := a.Technicians.Get(second); tc.OpenLoad != 2 {
 		t.Fatalf("open load = %d", tc.OpenLoad)
 	}
-	if _, err := a.Technicians.AutoAssign(t1.ID, "coin-toss"); err == nil || !strings.Contains(err.Error(), "mode") {
+	if _, err := a.Technicians.AutoAssign(t1.ID, "coin-toss"); !isField(err, "mode") {
 		t.Fatalf("unknown mode: %v", err)
 	}
 	if _, err := a.Technicians.AutoAssign(ticketFor("printer").ID, assign.RoundRobin); err != nil {

@@ -72,7 +72,7 @@ func TestIdentityAndCoachingOverHTTP(t *testing.T) {
 		t.Fatalf("export = %s", body)
 	}
 	b := openApp(t)
-	if _, err := b.Identity.Import(text, "wrong passphrase!"); err == nil || !strings.Contains(err.Error(), "passphrase") {
+	if _, err := b.Identity.Import(text, "wrong passphrase!"); !isField(err, "passphrase") {
 		t.Fatalf("import with a wrong passphrase: %v", err)
 	}
 	me, err := b.Identity.Import(text, "a long enough passphrase")

@@ -53,8 +53,8 @@ func TestHTTPBackupDownloadAndRestoreUpload(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"not a backup", []byte("Subject,Priority\nPrinter,High\n"), 400, "file: this file is not an Outpost backup"},
-		{"truncated", file[:len(file)-40], 400, "file: this backup is damaged or incomplete"},
+		{"not a backup", []byte("Subject,Priority\nPrinter,High\n"), 400, "File: this file is not an Outpost backup"},
+		{"truncated", file[:len(file)-40], 400, "File: this backup is damaged or incomplete"},
 		{"the backup", file, 200, `"applied":`},
 		{"the same backup again", file, 200, `"applied":0,`},
 	} {

@@ -74,7 +74,7 @@ func (s *Settings) Normalize() {
 // Validate reports the first invalid field.
 func (s *Settings) Validate() error {
 	if s.MaxOpen < 1 || s.MaxOpen > 1000 {
-		return field.Errorf("maxOpen", "must be from 1 to 1000")
+		return field.Relabel(field.Errorf("maxOpen", "must be from 1 to 1000"), "Open-ticket limit per technician")
 	}
 	if len(s.Categories) > MaxCategories {
 		return field.Errorf("categories", "has %d categories; the limit is %d", len(s.Categories), MaxCategories)

@@ -95,7 +95,7 @@ func (c Content) Validate() error {
 			return err
 		}
 		if err := field.Date("date", c.Date); err != nil {
-			return err
+			return field.Relabel(err, "Meeting date")
 		}
 	case TypeGoal, TypeAction:
 		if err := field.Text("title", c.Title, MaxTitle, true, false); err != nil {

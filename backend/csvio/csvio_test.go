@@ -104,9 +104,9 @@ func TestAnalyzeRefusesUnreadableFilesWithClearMessages(t *testing.T) {
 		{"missing title column", "Description,Priority\nBroken,High\n", Options{}, "missing required column: no column is mapped to the title (looked for a column named Title, Subject or Summary)"},
 		{"wrong delimiter", "Title;Priority\nPrinter;High\n", Options{Delimiter: ","}, "missing required column: found only one column: the file seems to use semicolons between columns, not commas"},
 		{"wrong delimiter, tabs", "Title\tPriority\nPrinter\tHigh\n", Options{Delimiter: ";"}, "missing required column: found only one column: the file seems to use tabs between columns, not semicolons"},
-		{"unknown delimiter", "Title\nx\n", Options{Delimiter: "#"}, "delimiter: must be a comma, semicolon, tab or |"},
-		{"mapping of the wrong width", "Title,Priority\nx,High\n", Options{Mapping: []Field{Title}}, "mapping: names 1 columns; the file has 2"},
-		{"mapping twice to title", "Title,Subject\nx,y\n", Options{Mapping: []Field{Title, Title}}, "mapping: two columns are mapped to title"},
+		{"unknown delimiter", "Title\nx\n", Options{Delimiter: "#"}, "Delimiter must be a comma, semicolon, tab or |"},
+		{"mapping of the wrong width", "Title,Priority\nx,High\n", Options{Mapping: []Field{Title}}, "Mapping names 1 columns; the file has 2"},
+		{"mapping twice to title", "Title,Subject\nx,y\n", Options{Mapping: []Field{Title, Title}}, "Mapping: two columns are mapped to title"},
 		{"unterminated quote", "Title,Description\n\"Printer,\"broken\" x\n", Options{}, ""},
 	}
 	for _, tc := range tests {

@@ -98,7 +98,7 @@ func (in *CaseInput) normalize() {
 func (in *CaseInput) validate() error {
 	if err := field.First(
 		field.Text("vendor", in.Vendor, MaxShort, true, false),
-		field.Text("caseNumber", in.CaseNumber, MaxShort, true, false),
+		field.Relabel(field.Text("caseNumber", in.CaseNumber, MaxShort, true, false), "Their case, RMA or claim number"),
 		field.Text("title", in.Title, MaxShort, true, false),
 		validDate("nextFollowUp", in.NextFollowUp, false),
 	); err != nil {

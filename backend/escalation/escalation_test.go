@@ -208,3 +208,17 @@ func TestMissing(t *testing.T) {
 		t.Fatalf("Check = %v", err)
 	}
 }
+
+// The form asks for the SLA risk in percent, so its error speaks of percent too.
+func TestSLARiskErrorSpeaksOfPercent(t *testing.T) {
+	t.Parallel()
+	s := NewService(storetest.Open(t))
+	_, err := s.Save(context.Background(), "lead", Input{Category: "x", Rules: Rules{SLARiskAtLeast: 1.5}})
+	fe, ok := field.As(err)
+	if !ok || fe.Field != "rules.slaRiskAtLeast" {
+		t.Fatalf("Save = %v, want a field error on rules.slaRiskAtLeast", err)
+	}
+	if want := "SLA resolution target used must be from 0 to 100%; 0 turns the rule off"; err.Error() != want {
+		t.Fatalf("message %q, want %q", err, want)
+	}
+}

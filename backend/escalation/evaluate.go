@@ -64,11 +64,12 @@ func TimeInTier(t ticket.Ticket, now time.Time) time.Duration {
 }
 
 // Check reports the first required checklist item the escalation does not
-// confirm, as a field error naming the item ("checklist.<item id>").
+// confirm, as a field error at "checklist.<item id>" labelled with the item's text.
 func Check(p Path, confirmed map[string]bool) error {
 	for _, it := range p.Checklist {
 		if it.Required && !confirmed[it.ID] {
-			return field.Errorf("checklist."+it.ID, "the %s escalation path requires this before escalating: %s", p.Category, it.Text)
+			err := field.Errorf("checklist."+it.ID, "is required by the %s escalation path before escalating", p.Category)
+			return field.Relabel(err, it.Text)
 		}
 	}
 	return nil

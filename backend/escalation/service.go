@@ -79,29 +79,33 @@ func (in *Input) normalize() {
 
 func (in *Input) validate() error {
 	if err := field.Text("category", in.Category, MaxShort, true, false); err != nil {
-		return err
+		return field.Relabel(err, "Ticket category")
 	}
-	for name, t := range map[string]Target{"tier2": in.Tier2, "tier3": in.Tier3, "external": in.External} {
+	for _, t := range []struct {
+		name, label string
+		Target
+	}{{"tier2", "Tier 2", in.Tier2}, {"tier3", "Tier 3", in.Tier3}, {"external", "External", in.External}} {
 		if len(t.Technicians) > MaxTechnicians {
-			return field.Errorf(name+".technicians", "at most %d technicians", MaxTechnicians)
+			return field.Relabel(field.Errorf(t.name+".technicians", "may list at most %d", MaxTechnicians), t.label+" technicians")
 		}
 		for _, x := range t.Technicians {
-			if err := field.Text(name+".technicians", x, MaxShort, true, false); err != nil {
-				return err
+			if err := field.Text(t.name+".technicians", x, MaxShort, true, false); err != nil {
+				return field.Relabel(err, t.label+" technicians")
 			}
 		}
-		if err := field.Text(name+".contact", t.Contact, MaxShort, false, false); err != nil {
-			return err
+		if err := field.Text(t.name+".contact", t.Contact, MaxShort, false, false); err != nil {
+			return field.Relabel(err, t.label+" team or contact")
 		}
 	}
 	r := in.Rules
 	switch {
 	case r.SLARiskAtLeast < 0 || r.SLARiskAtLeast > 1:
-		return field.Errorf("rules.slaRiskAtLeast", "must be a share from 0 to 1 (0.75 is 75%%); 0 turns the rule off")
+		// The form asks for a percentage of the target and sends it as a share.
+		return field.Relabel(field.Errorf("rules.slaRiskAtLeast", "must be from 0 to 100%%; 0 turns the rule off"), "SLA resolution target used")
 	case r.PriorityAtMost < 0 || r.PriorityAtMost > 5:
-		return field.Errorf("rules.priorityAtMost", "must be 1 to 5, or 0 to turn the rule off")
+		return field.Relabel(field.Errorf("rules.priorityAtMost", "must be 1 to 5, or 0 to turn the rule off"), "Priority")
 	case r.HoursInTierOver < 0 || r.HoursInTierOver > MaxHours:
-		return field.Errorf("rules.hoursInTierOver", "must be from 0 to %d hours; 0 turns the rule off", MaxHours)
+		return field.Relabel(field.Errorf("rules.hoursInTierOver", "must be from 0 to %d hours; 0 turns the rule off", MaxHours), "Hours in the current tier")
 	}
 	if len(in.Checklist) > MaxItems {
 		return field.Errorf("checklist", "has %d items; the limit is %d", len(in.Checklist), MaxItems)

@@ -139,10 +139,10 @@ func validateItems(name string, items []TemplateItem) error {
 			return err
 		}
 		if !it.Section.Valid() {
-			return field.Errorf(name, "item %q: section must be access, training, documentation or shadowing", it.Text)
+			return field.Errorf(name, "has an item (%q) whose section is not access, training, documentation or shadowing", it.Text)
 		}
 		if len(it.ID) > maxID+4 || !change.ValidName(it.ID) {
-			return field.Errorf(name, "item ID %q may hold only letters, digits, dots, dashes and underscores", it.ID)
+			return field.Errorf(name, "has an item ID (%q) with more than letters, digits, dots, dashes and underscores", it.ID)
 		}
 	}
 	return nil

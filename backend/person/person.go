@@ -87,7 +87,7 @@ func (p Profile) Validate() error {
 		return field.Errorf("role", "must be technician, lead or coordinator")
 	}
 	if p.TechnicianID != "" && !change.ValidName(p.TechnicianID) {
-		return field.Errorf("technicianId", "is not a technician profile ID")
+		return field.Relabel(field.Errorf("technicianId", "is not one of the team's technician profiles"), "Technician profile")
 	}
 	return nil
 }

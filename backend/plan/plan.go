@@ -162,24 +162,24 @@ func (c Content) Validate() error {
 	}
 	seen := map[string]bool{}
 	for i, g := range c.Goals {
-		name := fmt.Sprintf("goals.%d", i)
+		name, label := fmt.Sprintf("goals.%d", i), fmt.Sprintf("Goal %d", i+1)
 		i, ok := info(g.Metric)
 		if !ok {
-			return field.Errorf(name+".metric", "choose one of Outpost's figures")
+			return field.Relabel(field.Errorf(name+".metric", "choose one of Outpost's figures"), label)
 		}
 		max := 100.0
 		if i.Unit == "/5" {
 			max = 5
 		}
 		if g.Target <= 0 || g.Target > max || math.IsNaN(g.Target) {
-			return field.Errorf(name+".target", "must be above 0 and at most %s%s", trim(max), i.Unit)
+			return field.Relabel(field.Errorf(name+".target", "must be above 0 and at most %s%s", trim(max), i.Unit), label+", target")
 		}
 		if seen[g.ID] {
-			return field.Errorf(name, "goal ID %q is used twice", g.ID)
+			return field.Relabel(field.Errorf(name, "has the same ID as another goal (%q)", g.ID), label)
 		}
 		seen[g.ID] = true
 		if err := field.Text(name+".note", g.Note, 500, false, false); err != nil {
-			return err
+			return field.Relabel(err, label+", note")
 		}
 	}
 	return nil

@@ -18,7 +18,7 @@ func (it *Items[C, P]) Create(ctx context.Context, techID string, c C, share boo
 		return change.Record{}, err
 	}
 	if !change.ValidName(techID) {
-		return change.Record{}, field.Errorf("technicianId", "choose a technician")
+		return change.Record{}, field.Relabel(field.Errorf("technicianId", "choose a technician"), "Technician")
 	}
 	P(&c).Normalize(it.now())
 	if err := P(&c).Validate(); err != nil {

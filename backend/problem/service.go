@@ -248,15 +248,15 @@ func (p *Patch) validate() error {
 	if t := p.Training; t != nil {
 		t.Item = strings.TrimSpace(t.Item)
 		t.Technicians = dedupe(t.Technicians)
-		errs = append(errs, field.Text("training.item", t.Item, MaxText, false, true))
+		errs = append(errs, field.Relabel(field.Text("training.item", t.Item, MaxText, false, true), "Training item"))
 		if t.Item != "" && len(t.Technicians) == 0 {
-			errs = append(errs, field.Errorf("training.technicians", "name at least one technician to train"))
+			errs = append(errs, field.Relabel(field.Errorf("training.technicians", "needs at least one name"), "Technicians to train"))
 		}
 		if len(t.Technicians) > MaxTrainees {
-			errs = append(errs, field.Errorf("training.technicians", "at most %d technicians", MaxTrainees))
+			errs = append(errs, field.Relabel(field.Errorf("training.technicians", "may name at most %d", MaxTrainees), "Technicians to train"))
 		}
 		for _, tech := range t.Technicians {
-			errs = append(errs, field.Text("training.technicians", tech, MaxShort, true, false))
+			errs = append(errs, field.Relabel(field.Text("training.technicians", tech, MaxShort, true, false), "Technicians to train"))
 		}
 	}
 	if c := p.ChangeRequest; c != nil {
@@ -266,10 +266,10 @@ func (p *Patch) validate() error {
 				c.Status = "requested"
 			}
 			errs = append(errs,
-				field.Text("changeRequest.text", c.Text, MaxText, true, true),
-				field.Text("changeRequest.team", c.Team, MaxShort, true, false))
+				field.Relabel(field.Text("changeRequest.text", c.Text, MaxText, true, true), "Change request to another team"),
+				field.Relabel(field.Text("changeRequest.team", c.Team, MaxShort, true, false), "Team"))
 			if !slices.Contains(changeRequestStatuses, c.Status) {
-				errs = append(errs, field.Errorf("changeRequest.status", "must be one of %s", strings.Join(changeRequestStatuses, ", ")))
+				errs = append(errs, field.Relabel(field.Errorf("changeRequest.status", "must be one of %s", strings.Join(changeRequestStatuses, ", ")), "Change request status"))
 			}
 		}
 	}

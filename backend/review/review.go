@@ -93,16 +93,16 @@ func (c Content) Validate() error {
 	}
 	for d := range c.Scores {
 		if !slices.Contains(rubric, d) {
-			return field.Errorf("scores", "%q is not on the rubric", d)
+			return field.Errorf("scores", "may score only the rubric's dimensions, not %q", d)
 		}
 	}
 	for _, d := range rubric {
 		s, ok := c.Scores[d]
 		if !ok || s.Score < 1 || s.Score > 5 {
-			return field.Errorf("scores."+string(d), "score %s from 1 to 5", d)
+			return field.Relabel(field.Errorf("scores."+string(d), "needs a score from 1 to 5"), dimensionLabel(d))
 		}
 		if err := field.Text("scores."+string(d), s.Comment, MaxComment, false, true); err != nil {
-			return err
+			return field.Relabel(err, dimensionLabel(d)+" comment")
 		}
 	}
 	return nil
@@ -224,3 +224,11 @@ func AverageOf(reviews []Review, d Dimension, from, to time.Time) (avg float64, 
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }
+
+// dimensionLabel is how the review form names dimension d.
+func dimensionLabel(d Dimension) string {
+	if d == Escalation {
+		return "Escalation quality"
+	}
+	return field.Words(string(d))
+}

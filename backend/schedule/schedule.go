@@ -3,6 +3,7 @@
 package schedule
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -217,8 +218,11 @@ func parseWhen(s string, loc *time.Location) (time.Time, bool, error) {
 		return t, true, nil
 	}
 	t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
+	if err != nil && s == "" {
+		return time.Time{}, false, errors.New("is required (a date such as 2026-12-24)")
+	}
 	if err != nil {
-		return time.Time{}, false, fmt.Errorf("%q is neither a date (2026-12-24) nor a time (2026-12-24T13:00)", s)
+		return time.Time{}, false, fmt.Errorf("must be a date such as 2026-12-24 or a time such as 2026-12-24T13:00, not %q", s)
 	}
 	return t, false, nil
 }
@@ -286,53 +290,73 @@ func (s Schedule) ShiftsOn(day time.Time) []Interval {
 	return out
 }
 
-// Validate checks hours and time off, naming the field at fault.
+// Validate checks hours and time off, naming the field at fault as the
+// technician form labels it ("Time zone", "Monday start", "Time off 1, until").
 func (s Schedule) Validate() error {
 	if err := field.Text("hours.zone", s.Hours.Zone, 64, false, false); err != nil {
-		return err
+		return field.Relabel(err, "Time zone")
 	}
 	loc, err := s.Hours.Location()
 	if err != nil {
-		return field.Errorf("hours.zone", "is not a known time zone (use a name such as Europe/Berlin)")
+		return field.Relabel(field.Errorf("hours.zone", "is not a known time zone (use a name such as Europe/Berlin)"), "Time zone")
 	}
 	if len(s.Hours.Shifts) > MaxShifts {
-		return field.Errorf("hours.shifts", "has %d shifts; the limit is %d", len(s.Hours.Shifts), MaxShifts)
+		return field.Relabel(field.Errorf("hours.shifts", "has %d shifts; the limit is %d", len(s.Hours.Shifts), MaxShifts), "Working hours")
 	}
 	for i, sh := range s.Hours.Shifts {
-		name := fmt.Sprintf("hours.shifts[%d]", i)
-		if sh.Day < time.Sunday || sh.Day > time.Saturday {
-			return field.Errorf(name+".day", "must be 0 (Sunday) to 6 (Saturday)")
-		}
-		st, ok := clock(sh.Start, false)
-		if !ok {
-			return field.Errorf(name+".start", "must be a time such as 09:00")
-		}
-		en, ok := clock(sh.End, true)
-		if !ok {
-			return field.Errorf(name+".end", "must be a time such as 17:00 (24:00 for midnight)")
-		}
-		if st == en {
-			return field.Errorf(name+".end", "must differ from the start")
+		if err := sh.validate(fmt.Sprintf("hours.shifts[%d]", i)); err != nil {
+			return err
 		}
 	}
 	if len(s.TimeOff) > MaxTimeOff {
 		return field.Errorf("timeOff", "has %d entries; the limit is %d", len(s.TimeOff), MaxTimeOff)
 	}
 	for i, o := range s.TimeOff {
-		name := fmt.Sprintf("timeOff[%d]", i)
-		if err := field.Text(name+".note", o.Note, MaxNote, false, false); err != nil {
+		if err := o.validate(i, loc); err != nil {
 			return err
 		}
-		if _, _, err := parseWhen(o.From, loc); err != nil {
-			return field.Errorf(name+".from", "%v", err)
-		}
-		if _, _, err := parseWhen(o.To, loc); err != nil {
-			return field.Errorf(name+".to", "%v", err)
-		}
-		iv, _ := o.Interval(loc)
-		if !iv.End.After(iv.Start) {
-			return field.Errorf(name+".to", "must be after the start of the time off")
-		}
+	}
+	return nil
+}
+
+// validate checks one shift at path name; the form shows it in its weekday's row.
+func (sh Shift) validate(name string) error {
+	if sh.Day < time.Sunday || sh.Day > time.Saturday {
+		return field.Relabel(field.Errorf(name+".day", "must be Sunday to Saturday"), "Working hours, day")
+	}
+	day := sh.Day.String()
+	st, ok := clock(sh.Start, false)
+	if !ok {
+		return field.Relabel(field.Errorf(name+".start", "must be a time such as 09:00"), day+" start")
+	}
+	en, ok := clock(sh.End, true)
+	if !ok {
+		return field.Relabel(field.Errorf(name+".end", "must be a time such as 17:00 (24:00 for midnight)"), day+" end")
+	}
+	if st == en {
+		return field.Relabel(field.Errorf(name+".end", "must differ from the start"), day+" end")
+	}
+	return nil
+}
+
+// TimeOffLabel is how the technician form names a part of the i-th time off
+// (from 0): "Time off 1, from", "Time off 1, until", "Time off 1, note".
+func TimeOffLabel(i int, part string) string { return fmt.Sprintf("Time off %d, %s", i+1, part) }
+
+// validate checks the i-th time off (from 0) in loc.
+func (o TimeOff) validate(i int, loc *time.Location) error {
+	name := fmt.Sprintf("timeOff[%d]", i)
+	if err := field.Text(name+".note", o.Note, MaxNote, false, false); err != nil {
+		return field.Relabel(err, TimeOffLabel(i, "note"))
+	}
+	if _, _, err := parseWhen(o.From, loc); err != nil {
+		return field.Relabel(field.Errorf(name+".from", "%v", err), TimeOffLabel(i, "from"))
+	}
+	if _, _, err := parseWhen(o.To, loc); err != nil {
+		return field.Relabel(field.Errorf(name+".to", "%v", err), TimeOffLabel(i, "until"))
+	}
+	if iv, _ := o.Interval(loc); !iv.End.After(iv.Start) {
+		return field.Relabel(field.Errorf(name+".to", "must be after the start of the time off"), TimeOffLabel(i, "until"))
 	}
 	return nil
 }

@@ -69,44 +69,44 @@ func parseClock(s string) (int, bool) {
 func (c Calendar) compile() (compiled, error) {
 	var out compiled
 	if c.Zone == "" {
-		return out, field.Errorf("calendar.zone", "is required (for example Europe/Berlin or UTC)")
+		return out, field.Relabel(field.Errorf("calendar.zone", "is required (for example Europe/Berlin or UTC)"), "Time zone")
 	}
 	loc, err := time.LoadLocation(c.Zone)
 	if err != nil || c.Zone == "Local" {
-		return out, field.Errorf("calendar.zone", "%q is not a known time zone name (for example Europe/Berlin)", c.Zone)
+		return out, field.Relabel(field.Errorf("calendar.zone", "must be a known time zone name such as Europe/Berlin, not %q", c.Zone), "Time zone")
 	}
 	out.loc, out.all = loc, c.AllHours
 	if c.DayMinutes < 60 || c.DayMinutes > 24*60 {
-		return out, field.Errorf("calendar.dayMinutes", "a business day must be from 60 to 1440 minutes")
+		return out, field.Relabel(field.Errorf("calendar.dayMinutes", "must be from 1 to 24 hours"), "A business day")
 	}
 	working := 0
 	for d, h := range c.Week {
-		name := "calendar.week." + dayNames[d]
+		name, label := "calendar.week."+dayNames[d], time.Weekday(d).String()
 		if h.Open == "" && h.Close == "" {
 			continue
 		}
 		o, ok1 := parseClock(h.Open)
 		cl, ok2 := parseClock(h.Close)
 		if !ok1 || !ok2 {
-			return out, field.Errorf(name, "working hours must be times like 09:00 and 17:00")
+			return out, field.Relabel(field.Errorf(name, "must open and close at times like 09:00 and 17:00"), label)
 		}
 		if cl <= o {
-			return out, field.Errorf(name, "closes at %s, which is not after it opens at %s", h.Close, h.Open)
+			return out, field.Relabel(field.Errorf(name, "must close after it opens (it opens at %s and closes at %s)", h.Open, h.Close), label)
 		}
 		out.week[d] = window{o, cl}
 		working++
 	}
 	if working == 0 && !c.AllHours {
-		return out, field.Errorf("calendar.week", "needs at least one working day (or choose 24x7)")
+		return out, field.Relabel(field.Errorf("calendar.week", "needs at least one working day (or choose 24x7)"), "Working days and hours")
 	}
 	if len(c.Holidays) > 2000 {
-		return out, field.Errorf("calendar.holidays", "at most 2000 holidays")
+		return out, field.Relabel(field.Errorf("calendar.holidays", "may hold at most 2000 days"), "Holidays")
 	}
 	out.holidays = map[int64]bool{}
 	for _, h := range c.Holidays {
 		d, err := time.Parse(time.DateOnly, h)
 		if err != nil {
-			return out, field.Errorf("calendar.holidays", "%q is not a date like 2025-12-25", h)
+			return out, field.Relabel(field.Errorf("calendar.holidays", "must be dates such as 2025-12-25, not %q", h), "Holidays")
 		}
 		out.holidays[d.Unix()/86400] = true
 	}

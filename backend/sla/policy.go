@@ -2,6 +2,7 @@ package sla
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"outpost/backend/core/field"
@@ -85,26 +86,26 @@ func DefaultPolicy() Policy {
 // Validate checks the policy and names the first bad field ("policy.P2.resolution", ...).
 func (p Policy) Validate() error {
 	for i, t := range p.Targets {
-		name := fmt.Sprintf("policy.P%d", i+1)
+		name, label := fmt.Sprintf("policy.P%d", i+1), fmt.Sprintf("P%d", i+1)
 		if t.Priority != i+1 {
-			return field.Errorf(name+".priority", "must be %d", i+1)
+			return field.Relabel(field.Errorf(name+".priority", "must be %d", i+1), label+" priority")
 		}
 		for _, s := range []struct {
-			name string
-			span Span
-		}{{".response", t.Response}, {".resolution", t.Resolution}} {
+			name, label string
+			span        Span
+		}{{".response", " response", t.Response}, {".resolution", " resolution", t.Resolution}} {
 			switch s.span.Unit {
 			case Minutes, Hours, BusinessDays:
 			default:
-				return field.Errorf(name+s.name, "unit must be minutes, hours or days")
+				return field.Relabel(field.Errorf(name+s.name, "must be in minutes, hours or days"), label+s.label)
 			}
 			if s.span.Amount < 1 || s.span.duration(24*time.Hour) > 365*24*time.Hour {
-				return field.Errorf(name+s.name, "must be at least 1 %s and at most a year", s.span.Unit)
+				return field.Relabel(field.Errorf(name+s.name, "must be at least 1 %s and at most a year", strings.TrimSuffix(string(s.span.Unit), "s")), label+s.label)
 			}
 		}
 	}
 	if p.WarnAt[0] < 1 || p.WarnAt[0] >= p.WarnAt[1] || p.WarnAt[1] > 99 {
-		return field.Errorf("policy.warnAt", "warnings must be two percentages, the first below the second, from 1 to 99")
+		return field.Relabel(field.Errorf("policy.warnAt", "must be two percentages from 1 to 99, the first below the second"), "Warn at")
 	}
 	return nil
 }
@@ -129,9 +130,9 @@ func (s Settings) Validate() error {
 	day := time.Duration(s.Calendar.DayMinutes) * time.Minute
 	for _, t := range s.Policy.Targets {
 		if t.Response.duration(day) > t.Resolution.duration(day) {
-			return field.Errorf(fmt.Sprintf("policy.P%d.response", t.Priority),
-				"P%d: the first response (%d %s) cannot be due after the resolution (%d %s)",
-				t.Priority, t.Response.Amount, t.Response.Unit, t.Resolution.Amount, t.Resolution.Unit)
+			err := field.Errorf(fmt.Sprintf("policy.P%d.response", t.Priority), "cannot be due after the resolution (%d %s is later than %d %s)",
+				t.Response.Amount, t.Response.Unit, t.Resolution.Amount, t.Resolution.Unit)
+			return field.Relabel(err, fmt.Sprintf("P%d response", t.Priority))
 		}
 	}
 	return nil

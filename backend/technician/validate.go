@@ -83,7 +83,7 @@ func ValidSkill(name, s string) error {
 func (p *Profile) Validate() error {
 	err := field.First(
 		field.Text("name", p.Name, MaxName, true, false),
-		field.Text("email", p.Email, MaxShort, false, false),
+		field.Relabel(field.Text("email", p.Email, MaxShort, false, false), "E-mail"),
 		field.Text("phone", p.Phone, MaxShort, false, false),
 	)
 	if err != nil {
@@ -91,7 +91,7 @@ func (p *Profile) Validate() error {
 	}
 	if p.Email != "" {
 		if a, err := mail.ParseAddress(p.Email); err != nil || a.Address != p.Email {
-			return field.Errorf("email", "is not an e-mail address such as ana@example.com")
+			return field.Relabel(field.Errorf("email", "is not an e-mail address such as ana@example.com"), "E-mail")
 		}
 	}
 	if !p.Role.Valid() {
@@ -116,7 +116,7 @@ func (p *Profile) Validate() error {
 	}
 	for i, o := range p.TimeOff {
 		if len(timeOffElem(o)) > maxTimeOffElem {
-			return field.Errorf(fmt.Sprintf("timeOff[%d].note", i), "is too long")
+			return field.Relabel(field.Errorf(fmt.Sprintf("timeOff[%d].note", i), "is too long"), schedule.TimeOffLabel(i, "note"))
 		}
 	}
 	return nil

@@ -75,9 +75,9 @@ func (n *NewTicket) Validate() error {
 	return field.First(
 		field.Text("title", n.Title, MaxTitle, true, false),
 		field.Text("description", n.Description, MaxDescription, false, true),
-		field.Text("requester.name", n.Requester.Name, MaxShort, false, false),
-		field.Text("requester.contact", n.Requester.Contact, MaxShort, false, false),
-		field.Text("requester.site", n.Requester.Site, MaxShort, false, false),
+		field.Relabel(field.Text("requester.name", n.Requester.Name, MaxShort, false, false), "Requester"),
+		field.Relabel(field.Text("requester.contact", n.Requester.Contact, MaxShort, false, false), "Contact"),
+		field.Relabel(field.Text("requester.site", n.Requester.Site, MaxShort, false, false), "Site"),
 		field.Text("category", n.Category, MaxShort, false, false),
 		validLevel("impact", n.Impact),
 		validLevel("urgency", n.Urgency),

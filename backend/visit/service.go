@@ -90,7 +90,7 @@ func (s *Service) Create(ctx context.Context, author string, in NewVisit) (Visit
 	tk, err := s.tickets.Get(strings.TrimSpace(in.TicketID))
 	if err != nil {
 		if errors.Is(err, ticket.ErrNotFound) {
-			return Visit{}, field.Errorf("ticketId", "no ticket %q", in.TicketID)
+			return Visit{}, field.Relabel(field.Errorf("ticketId", "%q is not a ticket on this device", in.TicketID), "Ticket")
 		}
 		return Visit{}, err
 	}
@@ -218,7 +218,7 @@ func (s *Service) Update(ctx context.Context, author, id string, p Patch) (Visit
 		}
 		for _, id := range p.RemoveItems {
 			if !hasItem(r, id) {
-				return field.Errorf("removeItems", "no checklist item %q", id)
+				return field.Relabel(field.Errorf("removeItems", "has no item %q to remove", id), "Checklist")
 			}
 			ops.Add(fDropped, id)
 		}

@@ -47,6 +47,12 @@ export default async function leadSetup(ctx) {
   await page.click('[data-testid=save-path]')
   await page.waitForSelector('[data-field-error=ep-cat]', T)
   await page.fill('#ep-cat', 'network')
+  // The SLA risk is asked in percent, and refused in percent.
+  await page.fill('#ep-r', '150')
+  await page.click('[data-testid=save-path]')
+  const risk = await page.locator('[data-field-error=ep-r]').innerText(T)
+  assert(risk === 'SLA resolution target used, at least (%) must be from 0 to 100%; 0 turns the rule off', `SLA risk refusal: ${risk}`)
+  await page.fill('#ep-r', '75')
   await page.fill('#ep-t2c', 'Network team')
   // Tier 2 technicians are picked by name, not typed.
   await page.click('#ep-t2 button:has-text("Noor Haddad")')

@@ -119,6 +119,14 @@ export default async function visits(ctx) {
   await page.goto(`${origin}/#/technicians/${ben.id}`)
   await page.locator('[data-testid=time-off-visits]').getByText(tk.number).first().waitFor()
   await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/time-off-visits.png`, fullPage: true })
+  // Time off that ends before it starts is refused in words, next to its row.
+  await page.fill('[data-testid=profile-editor] input[aria-label="To"]', '2020-01-01')
+  await page.click('button:has-text("Save profile")')
+  const refusal = page.locator('[data-field-error="time-off-0"]')
+  await refusal.waitFor()
+  const said = await refusal.innerText()
+  assert(said === 'Time off 1, until must be after the start of the time off', `time off refusal: ${said}`)
+  assert(!(await page.locator('[data-testid=profile-editor]').innerText()).includes('timeOff'), 'no field path on the page')
   await api('TechnicianService/Update', [ben.id, { ...benNow, timeOff: [] }])
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }

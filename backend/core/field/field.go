@@ -9,17 +9,31 @@ import (
 	"unicode/utf8"
 )
 
-// Error is invalid input in one named field. Its message is fit to show a person.
+// Error is invalid input in one field. Field is the input's path in the request
+// ("hours.zone", "timeOff[0].to"), for a form to find the input; Label is how the
+// form names it ("Time zone", "Time off 1, until"). Error() is a sentence fit to
+// show a person: the label, never the path, followed by the problem.
 type Error struct {
 	Field   string `json:"field"`
+	Label   string `json:"label"`
 	Problem string `json:"problem"`
 }
 
-func (e *Error) Error() string { return e.Field + ": " + e.Problem }
+func (e *Error) Error() string { return Sentence(e.Label, e.Problem) }
 
-// Errorf returns an *Error for name.
+// Errorf returns an *Error for the input at path name, labelled with Words(name).
 func Errorf(name, format string, a ...any) error {
-	return &Error{Field: name, Problem: fmt.Sprintf(format, a...)}
+	return &Error{Field: name, Label: Words(name), Problem: fmt.Sprintf(format, a...)}
+}
+
+// Relabel gives the field error inside err the label the form shows; other errors
+// (and nil) come back unchanged. Relabel before wrapping: a wrapping error's
+// message is written when it is made.
+func Relabel(err error, label string) error {
+	if fe, ok := As(err); ok {
+		fe.Label = label
+	}
+	return err
 }
 
 // As returns the *Error inside err, if any.

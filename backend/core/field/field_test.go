@@ -27,11 +27,11 @@ func TestTags(t *testing.T) {
 		{"valid", []string{"vpn", "remote-vpn"}, ""},
 		{"none", nil, ""},
 		{"too many", []string{"a", "b", "c", "d"}, "has 4 tags; the limit is 3"},
-		{"too long", []string{"abcdefghijk"}, "is 11 characters long; the limit is 10"},
-		{"empty", []string{"vpn", " "}, "is required"},
-		{"comma", []string{"a,b"}, `tag "a,b" may not contain a comma or colon`},
-		{"colon", []string{"prio:1"}, `tag "prio:1" may not contain a comma or colon`},
-		{"control character", []string{"a\tb"}, "contains a control character"},
+		{"too long", []string{"abcdefghijk"}, `has a tag "abcdefghijk" that is 11 characters long; the limit is 10`},
+		{"empty", []string{"vpn", " "}, "has an empty tag"},
+		{"comma", []string{"a,b"}, `has a tag "a,b" with a comma or colon; tags may not contain them`},
+		{"colon", []string{"prio:1"}, `has a tag "prio:1" with a comma or colon; tags may not contain them`},
+		{"control character", []string{"a\tb"}, `has a tag "a\tb" that contains a control character`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

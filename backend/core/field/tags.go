@@ -28,11 +28,16 @@ func Tags(name string, tags []string, most, max int) error {
 		return Errorf(name, "has %d tags; the limit is %d", len(tags), most)
 	}
 	for _, t := range tags {
+		if strings.TrimSpace(t) == "" {
+			return Errorf(name, "has an empty tag")
+		}
 		if err := Text(name, t, max, true, false); err != nil {
-			return fmt.Errorf("tag %q: %w", t, err)
+			fe, _ := As(err)
+			fe.Problem = fmt.Sprintf("has a tag %q that %s", t, fe.Problem)
+			return fe
 		}
 		if strings.ContainsAny(t, ",:") {
-			return Errorf(name, "tag %q may not contain a comma or colon", t)
+			return Errorf(name, "has a tag %q with a comma or colon; tags may not contain them", t)
 		}
 	}
 	return nil

@@ -78,6 +78,6 @@ export function historyValue(v: unknown): string {
 
 /** fieldMessage reads a backend problem next to its label: ("Title", "is required") -> "Title is required". */
 export function fieldMessage(label: string, problem: string): string {
-  if (/^(is|must|needs|has|contains|may|should|cannot)\b/.test(problem)) return `${label} ${problem}`
+  if (/^(is|are|must|needs|has|holds|names|contains|may|should|cannot|can|does)\b/.test(problem)) return `${label} ${problem}`
   return problem ? problem[0].toUpperCase() + problem.slice(1) : ''
 }

@@ -12,6 +12,21 @@ describe('toApiError', () => {
       problem: 'is required',
     },
     {
+      name: 'HTTP body with a labelled field',
+      raw: { error: 'Time off 1, until must be after the start', field: 'timeOff[0].to', label: 'Time off 1, until', problem: 'must be after the start' },
+      status: 400,
+      message: 'Time off 1, until must be after the start',
+      field: 'timeOff[0].to',
+      problem: 'must be after the start',
+    },
+    {
+      name: 'window error whose body is JSON text',
+      raw: new Error('{"error":"Time zone is required","field":"hours.zone","label":"Time zone","problem":"is required"}'),
+      message: 'Time zone is required',
+      field: 'hours.zone',
+      problem: 'is required',
+    },
+    {
       name: 'HTTP body without a field',
       raw: { error: 'ticket not found: x' },
       status: 400,
@@ -72,6 +87,9 @@ describe('toApiError', () => {
 describe('fieldErrors', () => {
   it('puts a field error under its field', () => {
     expect(fieldErrors({ error: 'title: is required', field: 'title' })).toEqual({ title: 'is required' })
+    expect(fieldErrors({ error: 'SLA resolution target used must be from 0 to 100%', field: 'rules.slaRiskAtLeast', problem: 'must be from 0 to 100%' })).toEqual({
+      'rules.slaRiskAtLeast': 'must be from 0 to 100%',
+    })
   })
   it('puts other errors under the fallback key', () => {
     expect(fieldErrors({ error: 'this device is already in a team' }, 'name')).toEqual({

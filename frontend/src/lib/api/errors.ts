@@ -1,5 +1,7 @@
-// Errors from the backend, as both transports deliver them: {error, field} (HTTP body, or the window's
-// error formatter), a plain string ("title: is required"), or an Error from the network layer.
+// Errors from the backend, as both transports deliver them: {error, field, label, problem} (HTTP body, or
+// the window's error formatter), a plain string ("title: is required"), or an Error from the network layer.
+// error is a sentence for a person ("Time off 1, until must be after the start of the time off"); field is
+// the input's path ("timeOff[0].to"), for a form to find the input, and problem the sentence without the label.
 
 export class ApiError extends Error {
   /** The input field the error names, e.g. "title" or "requester.name"; undefined when it is not about input. */
@@ -7,15 +9,19 @@ export class ApiError extends Error {
   /** HTTP status when known (401 unauthorised, 404 no such method, 500 fault on the device, 0 network). */
   readonly status?: number
 
-  constructor(message: string, field?: string, status?: number) {
+  readonly #problem?: string
+
+  constructor(message: string, field?: string, status?: number, problem?: string) {
     super(message)
     this.name = 'ApiError'
     this.field = field || undefined
     this.status = status
+    this.#problem = problem || undefined
   }
 
-  /** The message without the field name in front, to show next to that field ("is required"). */
+  /** The message without the field's label in front, to show next to that field ("is required"). */
   get problem(): string {
+    if (this.field && this.#problem) return this.#problem
     if (this.field && this.message.startsWith(this.field + ': ')) return this.message.slice(this.field.length + 2)
     return this.message
   }
@@ -32,8 +38,9 @@ const fieldPrefix = /^([A-Za-z][A-Za-z0-9_.]*): (.+)$/s
 export function toApiError(raw: unknown, status?: number): ApiError {
   if (raw instanceof ApiError) return raw
   if (raw && typeof raw === 'object' && 'error' in raw) {
-    const o = raw as { error: unknown; field?: unknown }
-    return new ApiError(String(o.error), typeof o.field === 'string' ? o.field : undefined, status)
+    const o = raw as { error: unknown; field?: unknown; problem?: unknown }
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined)
+    return new ApiError(String(o.error), text(o.field), status, text(o.problem))
   }
   if (typeof raw === 'string') {
     const trimmed = raw.trim()
