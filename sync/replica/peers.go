@@ -57,13 +57,23 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	})
 }
 
-// Peers lists every device in the team's device list (and any other member this
-// replica has heard from), online ones first, then by name.
+// Peers lists every device of the team (and any other member this replica has
+// heard from), online ones first, then by name. A device of the team is one that
+// published its sealing recipient, which every replica does when it starts: the
+// device list also names devices whose changes were merged without their ever
+// running a replica (the author of demo data, say), and those are no peers.
 func (r *Replica) Peers() []PeerStatus {
 	mine := r.vector()
+	team := map[string]bool{}
+	if err := r.st.Scan(KindDeviceKey, func(rec change.Record) error {
+		team[rec.ID] = true
+		return nil
+	}); err != nil {
+		r.log.Error("read the team's device keys; only peers heard from show", "err", err)
+	}
 	byID := map[string]*PeerStatus{}
 	if err := r.st.Scan(store.KindDevice, func(rec change.Record) error {
-		if rec.ID != r.self {
+		if rec.ID != r.self && team[rec.ID] {
 			byID[rec.ID] = &PeerStatus{Device: rec.ID, Name: rec.String(store.FieldDeviceName), Removed: rec.Deleted()}
 		}
 		return nil

@@ -17,6 +17,8 @@ export class Shell {
   info = $state<Info | null>(null)
   identity = $state<Me | null>(null)
   team = $state<TeamStatus | null>(null)
+  /** when the team status in `team` was asked for (ms): catch-up reports after it are newer */
+  teamAt = $state(0)
   toasts = $state<Toast[]>([])
   helpOpen = $state(false)
   newTicketOpen = $state(false)
@@ -58,11 +60,14 @@ export class Shell {
     }
   }
 
-  async refreshTeam() {
+  /** refreshTeam rereads the team status; quiet for the periodic poll, which tries again soon anyway. */
+  async refreshTeam(quiet = false) {
+    const at = Date.now()
     try {
-      this.team = await team.status()
+      const st = await team.status()
+      if (at >= this.teamAt) (this.team = st), (this.teamAt = at)
     } catch (e) {
-      this.toast('error', `Could not read the team: ${(e as Error).message}`)
+      if (!quiet) this.toast('error', `Could not read the team: ${(e as Error).message}`)
     }
   }
 
