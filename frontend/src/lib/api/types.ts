@@ -12,13 +12,13 @@ import type * as view from './gen/view'
 
 /**
  * Narrow is the generated type G with some fields replaced by the narrower types of N. Each key
- * of N must be a field of G whose type takes N's (null aside: the generator marks a Go pointer
- * optional, and encoding/json sends a nil one as null), so a field renamed in Go fails here.
+ * of N must be a field of G, so a field renamed in Go fails here; a field of a plain type must
+ * also take N's (null aside: the generator marks a Go pointer optional, and encoding/json sends
+ * a nil one as null). Object fields are checked where their own narrowed type is declared.
  */
-export type Narrow<
-  G,
-  N extends { [K in keyof N]: K extends keyof G ? (NonNullable<N[K]> extends NonNullable<G[K]> ? unknown : never) : never },
-> = Omit<G, keyof N> & N
+export type Narrow<G, N extends { [K in keyof N]: K extends keyof G ? Fits<N[K], G[K]> : never }> = Omit<G, keyof N> & N
+
+type Fits<N, G> = NonNullable<N> extends object ? unknown : NonNullable<N> extends NonNullable<G> ? unknown : never
 
 export type Status =
   | 'new'
