@@ -113,6 +113,7 @@ var (
 	namespaceRE = regexp.MustCompile(`(?ms)^export namespace (\w+) \{\n(.*?)^\}\n`)
 	timeRE      = regexp.MustCompile(`(?m)^(\s*)// Go type: time\n\s*(\S+): any;$`)
 	unknownRE   = regexp.MustCompile(`(?m)^\s*// Go type: (\S+)\n\s*(\S+): any;$`)
+	blankRE     = regexp.MustCompile(`\n{3,}`)
 )
 
 // split turns Wails's namespaces into one module per Go package, which import each other's types.
@@ -131,7 +132,7 @@ func split(models string) (map[string]string, error) {
 		if m := unknownRE.FindStringSubmatch(body); m != nil {
 			return nil, fmt.Errorf("%s.%s is a %s type that no bound method returns: name it in extra", b[1], m[2], m[1])
 		}
-		bodies[b[1]] = strings.TrimLeft(body, "\n") + "\n"
+		bodies[b[1]] = blankRE.ReplaceAllString(strings.TrimLeft(body, "\n"), "\n\n") + "\n"
 	}
 	files := map[string]string{}
 	for name, body := range bodies {

@@ -72,7 +72,6 @@ export interface Period {
     to: string;
 }
 
-
 export interface Reopen {
     definition: string;
     part: number;
@@ -135,10 +134,6 @@ export interface Table {
     columns: string[];
     rows: string[][];
 }
-
-
-
-
 
 export interface Weekly {
     week: Period;

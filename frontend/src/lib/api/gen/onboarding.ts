@@ -34,8 +34,6 @@ export interface Checklist {
     updated: string;
 }
 
-
-
 export interface StartInput {
     technician: string;
     name: string;

@@ -33,7 +33,6 @@ export interface Entry {
     note: string;
 }
 
-
 export interface MetricInfo {
     metric: string;
     label: string;

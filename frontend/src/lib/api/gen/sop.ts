@@ -42,7 +42,6 @@ export interface Filter {
     sort?: string;
 }
 
-
 export interface Meta {
     category?: string;
     tags?: string[];

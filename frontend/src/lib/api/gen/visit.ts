@@ -47,7 +47,6 @@ export interface DayView {
     visits: Visit[];
 }
 
-
 export interface NewVisit {
     ticketId: string;
     site: string;
