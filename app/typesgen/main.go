@@ -55,11 +55,12 @@ func run(out string) error {
 	if err != nil {
 		return err
 	}
-	models, err := generate()
+	services := bound()
+	models, err := generate(services)
 	if err != nil {
 		return err
 	}
-	files, err := split(models)
+	files, err := split(models, omitzero(services))
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func run(out string) error {
 }
 
 // generate runs Wails's model generator on the bound services and returns its models.ts.
-func generate() (string, error) {
+func generate(services []any) (string, error) {
 	tmp, err := os.MkdirTemp("", "typesgen")
 	if err != nil {
 		return "", err
@@ -86,7 +87,7 @@ func generate() (string, error) {
 		return "", err
 	}
 	os.Setenv("tsoutputtype", "interfaces")
-	err = wails.Run(&options.App{Bind: bound()})
+	err = wails.Run(&options.App{Bind: services})
 	os.Stdout.Close()
 	os.Stdout = stdout
 	if err != nil {
@@ -116,8 +117,9 @@ var (
 	blankRE     = regexp.MustCompile(`\n{3,}`)
 )
 
-// split turns Wails's namespaces into one module per Go package, which import each other's types.
-func split(models string) (map[string]string, error) {
+// split turns Wails's namespaces into one module per Go package, which import each other's types,
+// and marks optional the fields that omitzero leaves out.
+func split(models string, omitted map[string][]string) (map[string]string, error) {
 	blocks := namespaceRE.FindAllStringSubmatch(models, -1)
 	if len(blocks) == 0 {
 		return nil, errors.New("the generated models hold no namespace")
@@ -132,7 +134,8 @@ func split(models string) (map[string]string, error) {
 		if m := unknownRE.FindStringSubmatch(body); m != nil {
 			return nil, fmt.Errorf("%s.%s is a %s type that no bound method returns: name it in extra", b[1], m[2], m[1])
 		}
-		bodies[b[1]] = blankRE.ReplaceAllString(strings.TrimLeft(body, "\n"), "\n\n") + "\n"
+		body = optional(b[1], blankRE.ReplaceAllString(strings.TrimLeft(body, "\n"), "\n\n"), omitted)
+		bodies[b[1]] = body + "\n"
 	}
 	files := map[string]string{}
 	for name, body := range bodies {

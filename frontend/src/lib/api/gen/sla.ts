@@ -9,7 +9,7 @@ export interface Badge {
     leftSeconds: number;
     share: number;
     paused: boolean;
-    dueAt: string;
+    dueAt?: string;
 }
 export interface WorkingHours {
     open: string;
@@ -43,9 +43,9 @@ export interface Progress {
     done: boolean;
     paused: boolean;
     allHours: boolean;
-    doneAt: string;
-    dueAt: string;
-    breachedAt: string;
+    doneAt?: string;
+    dueAt?: string;
+    breachedAt?: string;
     targetSeconds: number;
     elapsedSeconds: number;
     leftSeconds: number;

@@ -80,11 +80,11 @@ export interface WorkLog {
 export interface Origin {
     system: string;
     sourceId: string;
-    created: string;
-    firstResponse: string;
-    resolved: string;
-    closed: string;
-    updated: string;
+    created?: string;
+    firstResponse?: string;
+    resolved?: string;
+    closed?: string;
+    updated?: string;
     sla?: string;
     assignee?: string;
     group?: string;
