@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build dist dist-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test setup-dist wails-cli clean
+.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test setup-dist wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -48,8 +48,23 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SRC)
 	cd frontend && npm run build
 
-## test: install what tests need, then vet, Go tests, frontend checks and unit tests, browser tests
-test: setup-test test-go test-frontend test-e2e
+## types: regenerate frontend/src/lib/api/gen, the TypeScript types of what the bound services take and
+## return, from the Go types (Wails's model generator, run by app/typesgen)
+types:
+	@$(call typesgen,$(TYPES_DIR))
+
+## types-check: fail when frontend/src/lib/api/gen is not what `make types` writes
+types-check:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && $(call typesgen,$$tmp/gen) && \
+	if ! diff -ru $(TYPES_DIR) "$$tmp/gen"; then echo "frontend API types are stale: run make types" >&2; exit 1; fi
+
+TYPES_DIR := frontend/src/lib/api/gen
+# typesgen DIR: the generator logs what it converts; that is shown only when it fails.
+typesgen = log=$$(mktemp) && { $(GO) run -tags bindings ./app/typesgen $(1) >"$$log" 2>&1 || { cat "$$log" >&2; rm -f "$$log"; exit 1; }; } && rm -f "$$log"
+
+## test: install what tests need, then vet, the API types' staleness check, Go tests, frontend checks
+## and unit tests, browser tests
+test: setup-test types-check test-go test-frontend test-e2e
 
 setup-test:
 	@.ci/setup test

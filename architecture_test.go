@@ -11,6 +11,7 @@ import (
 // The allowed directions of dependency, in one place:
 //
 //	main -> app/cli -> app/httpapi, app/window -> app -> backend/*, sync/*
+//	app/typesgen (the bindings build of `make types`) -> app
 //	sync/* -> backend/core/* (the replication core), never a domain package
 //	backend/core/* imports no domain package: the domain builds on the core, not the other way
 //	a domain package imports only the core and the domain packages listed for it in domain

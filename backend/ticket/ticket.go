@@ -139,7 +139,7 @@ type Link struct {
 
 // ConflictValue is one of the concurrent values of a field.
 type ConflictValue struct {
-	Value  json.RawMessage `json:"value"`
+	Value  json.RawMessage `json:"value" ts_type:"unknown"`
 	Author string          `json:"author"`
 	At     time.Time       `json:"at"`
 	Write  string          `json:"write"`

@@ -45,7 +45,7 @@ type View struct {
 	ID     string          `json:"id"`
 	Owner  string          `json:"owner"`
 	Name   string          `json:"name"`
-	Filter json.RawMessage `json:"filter"`
+	Filter json.RawMessage `json:"filter" ts_type:"Record<string, unknown>"`
 }
 
 // FromRecord reads a view from its record.

@@ -14,7 +14,7 @@ type Entry struct {
 	Write      string          `json:"write"`
 	Field      string          `json:"field"`
 	Op         OpKind          `json:"op"`
-	Value      json.RawMessage `json:"value,omitempty"`
+	Value      json.RawMessage `json:"value,omitempty" ts_type:"unknown"`
 	Elem       string          `json:"elem,omitempty"`
 	Concurrent bool            `json:"concurrent"` // one of several current values of a field edited concurrently
 	Resolves   bool            `json:"resolves"`   // settled an earlier concurrent edit

@@ -48,8 +48,8 @@ describe('readHeader', () => {
 
 describe('preview helpers', () => {
   const p: ImportPreview = {
-    delimiter: ',', header: ['Subject'], mapping: ['title'], dayFirst: false, rows: [],
-    errors: [{ line: 3, column: 'Priority', message: 'cannot read "soon"' }], errorCount: 1, total: 4, valid: 3,
+    delimiter: ',', header: ['Subject'], mapping: ['title'], dayFirst: false, system: '', preset: '', detected: false,
+    encoding: 'UTF-8', rows: [], errors: [{ line: 3, column: 'Priority', message: 'cannot read "soon"' }], errorCount: 1, total: 4, valid: 3,
   }
   it('finds errors by line and sums up', () => {
     expect(errorsByLine(p).get(3)?.column).toBe('Priority')

@@ -1,33 +1,18 @@
 // Files on tickets, visits and SOPs (AttachmentService). Metadata comes through the bound methods;
 // the bytes travel over /api/attachments, which the desktop window serves too (its asset server).
 import { call } from './transport'
+import type * as app from './gen/app'
+import type * as attach from './gen/attach'
 
 /** The record kinds that take attachments. */
 export type AttachKind = 'ticket' | 'visit' | 'sop'
 
-/** One file of a record. type is sniffed from the bytes on the device that added it, never taken from the name. */
-export interface Attachment {
-  id: string
-  hash: string
-  name: string
-  size: number
-  type: string
-  pieces: string
-  by: string
-  at: string
-  /** The bytes are on this device, verified; false while they travel from a peer. */
-  here: boolean
-}
+/** One file of a record. type is sniffed from the bytes on the device that added it, never taken
+ * from the name; here is false while the bytes travel from a peer. */
+export type Attachment = attach.Attachment
 
 /** What the attachments take on this device, and the largest file the team accepts. */
-export interface AttachmentUsage {
-  bytes: number
-  files: number
-  maxFile: number
-  quota: number
-  warning?: string
-  arriving: number
-}
+export type AttachmentUsage = app.AttachmentUsage
 
 const S = 'AttachmentService'
 export const attachments = {

@@ -1,20 +1,12 @@
 // The team's managed category list (backend/category through CategoryService).
 import { call } from './transport'
+import type * as app from './gen/app'
+import type * as category from './gen/category'
 
-export interface Category {
-  id: string
-  name: string
-  mergedInto?: string
-}
+export type Category = category.Category
 
-export interface CategoryOverview {
-  categories: Category[]
-  merged: Category[]
-  /** names that look like one category spelled two ways, offered for merging */
-  near: { a: string; b: string }[]
-  /** names in use on tickets or in rules that are not on the list */
-  unlisted: string[]
-}
+/** The list, the merged names, near names offered for merging, and names in use that are not on the list. */
+export type CategoryOverview = app.CategoryOverview
 
 const C = 'CategoryService'
 export const categories = {

@@ -2,61 +2,22 @@
 // technician. Every item the backend returns was opened with this device's person key; items sealed to
 // other people never reach the UI.
 import { call } from './transport'
+import type * as coachingGo from './gen/coaching'
+import type { Narrow } from './types'
 
 export type ItemType = 'note' | 'goal' | 'action'
 
-/** What is sealed: nothing of it is readable on a device that is not a reader. */
-export interface Content {
-  type?: ItemType
-  title: string
-  body: string
-  /** notes: meeting date, YYYY-MM-DD (today when empty) */
-  date?: string
-  /** goals: the measurable target */
-  target?: string
-  /** actions: due date, YYYY-MM-DD */
-  due?: string
-  done?: boolean
-  /** ticket IDs given as examples */
-  tickets?: string[]
-}
+/** What is sealed: nothing of it is readable on a device that is not a reader. Notes carry a meeting
+ * date (YYYY-MM-DD, today when empty), goals a measurable target, actions a due date. */
+export interface Content extends Narrow<coachingGo.Content, { type?: ItemType }> {}
 
-export interface Version {
-  write: string
-  by: string
-  at: string
-  content: Content
-}
+export interface Version extends Narrow<coachingGo.Version, { content: Content }> {}
 
-export interface Item extends Content {
-  id: string
-  type: ItemType
-  technicianId: string
-  authorId: string
-  shared: boolean
-  mine: boolean
-  overdue: boolean
-  created: string
-  createdBy: string
-  updated: string
-  updatedBy: string
-  conflicts: Version[]
-}
+export interface Item extends Narrow<coachingGo.Item, { type: ItemType; conflicts: Version[] }> {}
 
-export interface View {
-  technicianId: string
-  notes: Item[]
-  goals: Item[]
-  actions: Item[]
-  unreadable: number
-}
+export interface View extends Narrow<coachingGo.View, { notes: Item[]; goals: Item[]; actions: Item[] }> {}
 
-export interface Subject {
-  technicianId: string
-  items: number
-  openActions: number
-  overdue: number
-}
+export type Subject = coachingGo.Subject
 
 const S = 'CoachingService'
 export const coaching = {

@@ -2,43 +2,21 @@
 // CSV export of tickets, backup and restore. In a browser, backups download and upload as
 // files; the desktop window has no downloads, so it saves to and restores from a path.
 import { call, inWindow, onEvent, request } from './transport'
-import type { NewTicket, QueueFilter, Status } from './types'
+import type * as app from './gen/app'
+import type * as backup from './gen/backup'
+import type * as csvio from './gen/csvio'
+import type * as demo from './gen/demo'
+import type { Narrow, NewTicket, QueueFilter, Status } from './types'
 
-export interface DemoConfig {
-  tickets: number
-  technicians?: number
-  sops?: number
-  seed?: number
-}
+/** What demo data to load: how many tickets; the Go side picks the rest when left out. */
+export type DemoConfig = Pick<demo.Config, 'tickets'> & Partial<demo.Config>
 
-export interface DemoStats {
-  tickets: number
-  technicians: string[]
-  sops: number
-  open: number
-  visits: number
-  problems: number
-  vendorCases: number
-  onboarding: number
-  coachingItems: number
-  coachingLead: string
-  coachingReadable: boolean
-  changes: number
-}
+export type DemoStats = demo.Stats
 
-export interface DemoState {
-  allowed: boolean
-  reason?: string
-  coaching: string
-}
+export type DemoState = app.DemoState
 
 /** DataProgress is the payload of the data:progress event. */
-export interface DataProgress {
-  task: 'demo' | 'restore'
-  phase: string
-  done: number
-  total: number
-}
+export interface DataProgress extends Narrow<app.DataProgress, { task: 'demo' | 'import' | 'restore' }> {}
 
 /** A ticket field a CSV column can map to; '' ignores the column. */
 export type ImportField =
@@ -59,75 +37,26 @@ export type ImportField =
   | 'reference'
   | 'assignee'
 
-export interface ImportOptions {
-  delimiter?: string
-  mapping?: ImportField[]
-  dayFirst?: boolean
-  from?: string
-}
+export interface ImportOptions extends Narrow<csvio.Options, { mapping?: ImportField[] }> {}
 
-export interface RowError {
-  line: number
-  column?: string
-  message: string
-}
+export type RowError = csvio.RowError
 
-export interface ImportRow {
-  line: number
-  ticket: NewTicket
-  status: Status
-  created?: string
-  reference?: string
-  assignee?: string
-  error?: RowError
-}
+export interface ImportRow extends Narrow<csvio.Row, { ticket: NewTicket; status: Status }> {}
 
-export interface ImportPreview {
-  delimiter: string
-  header: string[]
-  mapping: ImportField[]
-  dayFirst: boolean
-  rows: ImportRow[]
-  errors: RowError[]
-  errorCount: number
-  total: number
-  valid: number
-}
+export interface ImportPreview extends Narrow<csvio.Preview, { mapping: ImportField[]; rows: ImportRow[] }> {}
 
-export interface ImportResult {
-  imported: number
-  skipped: number
-}
+export type ImportResult = csvio.Result
 
-export interface BackupInfo {
-  device: string
-  deviceName: string
-  taken: string
-  changes: number
-}
+export type BackupInfo = backup.Info
 
-export interface RestoreResult {
-  info: BackupInfo
-  applied: number
-  duplicates: number
-  rejected: number
-  /** Where the backup was read from (the window's open dialog). */
-  path?: string
-  /** The person closed the open dialog without choosing a file. */
-  cancelled?: boolean
-}
+/** A restore; path is where the backup was read from (the window's open dialog), cancelled that
+ * the person closed the dialog without choosing a file. */
+export type RestoreResult = app.RestoreResult
 
 /** BackupResult is a backup saved by the window, or a dialog the person cancelled. */
-export interface BackupResult extends BackupInfo {
-  path?: string
-  cancelled?: boolean
-}
+export type BackupResult = app.BackupResult
 
-export interface ExportResult {
-  path?: string
-  tickets: number
-  cancelled?: boolean
-}
+export type ExportResult = app.ExportResult
 
 const D = 'DataService'
 export const data = {

@@ -13,8 +13,10 @@ import type {
   QueueFilter,
   QueueResult,
   RecordsChanged,
+  ResolutionCode,
   RotateResult,
   Status,
+  StoredView,
   SyncProgress,
   TeamStatus,
   Ticket,
@@ -37,7 +39,7 @@ export const tickets = {
   transition: (id: string, to: Status, note = '') => call<Ticket>(T, 'Transition', id, to, note),
   /** resolve resolves with one of the team's resolution codes and a note; both are required. */
   resolve: (id: string, code: string, note: string) => call<Ticket>(T, 'Resolve', id, code, note),
-  resolutionCodes: () => call<{ id: string; label: string }[]>(T, 'ResolutionCodes'),
+  resolutionCodes: () => call<ResolutionCode[]>(T, 'ResolutionCodes'),
   assign: (id: string, assignee: string) => call<Ticket>(T, 'Assign', id, assignee),
   /** assignMany assigns several tickets as one action: all of them are written, or none. */
   assignMany: (ids: string[], assignee: string) => call<Ticket[]>(T, 'AssignMany', ids, assignee),
@@ -52,14 +54,6 @@ export const tickets = {
     call<Ticket>(T, 'OverridePriority', id, priority, reason),
   resolveConflict: (id: string, field: string, write: string) => call<Ticket>(T, 'ResolveConflict', id, field, write),
   history: (id: string) => call<HistoryEntry[] | null>(T, 'History', id).then((h) => h ?? []),
-}
-
-/** A queue view as the replica keeps it: the filter is the window's own (lib/views). */
-export interface StoredView {
-  id: string
-  owner: string
-  name: string
-  filter: Record<string, unknown>
 }
 
 /** views: the queue views this person saved; they follow the person to their other devices. */

@@ -1,148 +1,45 @@
 // The knowledge base (backend/sop through KBService) and full-text search over tickets and SOPs
 // (backend/search through SearchService), plus opening links outside the app.
 import { call, inWindow } from './transport'
-import type { Summary as TicketSummary } from './types'
+import type * as app from './gen/app'
+import type * as searchGo from './gen/search'
+import type * as sop from './gen/sop'
+import type { Narrow, Summary as TicketSummary } from './types'
 
-export interface SOPSummary {
-  id: string
-  title: string
-  category: string
-  tags: string[]
-  owner: string
-  reviewBy: string
-  stale: boolean
-  forked: boolean
-  resolved: number
-  created: string
-  updated: string
-  conflict: boolean
-}
+export type SOPSummary = sop.Summary
 
-export interface Revision {
-  id: string
-  parents: string[]
-  title: string
-  body?: string
-  note: string
-  author: string
-  at: string
-  head: boolean
-  size: number
-}
+export type Revision = sop.Revision
 
-export interface Article extends SOPSummary {
-  body: string
-  current: string
-  heads: Revision[]
-  revisions: number
-  tickets: string[]
-  createdBy: string
-  conflicts: string[]
-  resolvedTickets: TicketSummary[]
-}
+export interface Article extends Narrow<app.Article, { resolvedTickets: TicketSummary[] }> {}
 
-export interface NewSOP {
-  title: string
-  body: string
-  category: string
-  tags: string[]
-  owner: string
-  reviewBy: string
-}
+export type NewSOP = sop.NewSOP
 
-export interface SOPMeta {
-  category?: string
-  tags?: string[]
-  owner?: string
-  reviewBy?: string
-}
+export type SOPMeta = sop.Meta
 
-export interface SOPFilter {
-  category?: string
-  tag?: string
-  owner?: string
-  stale?: boolean
-  forked?: boolean
-  sort?: 'title' | 'updated' | 'reviewBy' | 'resolved'
-}
+export interface SOPFilter extends Narrow<sop.Filter, { sort?: 'title' | 'updated' | 'reviewBy' | 'resolved' }> {}
 
-export interface DiffLine {
-  op: 'equal' | 'insert' | 'delete'
-  text: string
-  old: number
-  new: number
-}
+export interface DiffLine extends Narrow<sop.Line, { op: 'equal' | 'insert' | 'delete' }> {}
 
-export interface Hunk {
-  oldStart: number
-  oldLines: number
-  newStart: number
-  newLines: number
-  lines: DiffLine[]
-}
+export interface Hunk extends Narrow<sop.Hunk, { lines: DiffLine[] }> {}
 
-export interface Diff {
-  from: Revision
-  to: Revision
-  oldTitle: string
-  newTitle: string
-  added: number
-  removed: number
-  hunks: Hunk[]
-}
+export interface Diff extends Narrow<sop.Diff, { hunks: Hunk[] }> {}
 
-export interface Snippet {
-  name: string
-  body: string
-}
+export type Snippet = sop.Snippet
 
 /** A run of text in a search result; match marks the words that matched. Render as text, never HTML. */
-export interface Part {
-  text: string
-  match?: boolean
-}
+export type Part = searchGo.Part
 
-export interface Hit {
-  kind: 'ticket' | 'sop'
-  id: string
-  score: number
-  title: Part[]
-  number?: string
-  status?: string
-  category?: string
-  priority?: string
-  updated: string
-  snippets: { field: string; parts: Part[] }[]
-}
+export type HitKind = 'ticket' | 'sop'
+export interface Hit extends Narrow<searchGo.Hit, { kind: HitKind }> {}
 
-export interface Suggestion extends Hit {
-  linked: boolean
-}
+export interface Suggestion extends Narrow<searchGo.Suggestion, { kind: HitKind }> {}
 
-export interface SearchQuery {
-  text: string
-  kinds?: ('ticket' | 'sop')[]
-  statuses?: string[]
-  category?: string
-  limit?: number
-  offset?: number
-  facets?: boolean
-}
+export interface SearchQuery extends Narrow<searchGo.Query, { kinds?: HitKind[] }> {}
 
-export interface SearchStatus {
-  ready: boolean
-  rebuilt: boolean
-  docs: number
-  pending: number
-}
+export type SearchStatus = searchGo.Status
 
-export interface SearchResult {
-  total: number
-  took: number
-  hits: Hit[]
-  facets: Record<string, Record<string, number>>
-  status: SearchStatus
-}
+export interface SearchResult
+  extends Narrow<searchGo.Result, { hits: Hit[]; facets: Record<string, Record<string, number>> }> {}
 
 export const kb = {
   list: (f: SOPFilter = {}) => call<SOPSummary[]>('KBService', 'List', f),

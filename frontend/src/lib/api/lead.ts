@@ -3,7 +3,17 @@
 // problem records, escalation paths, the contact directory and vendor cases, onboarding,
 // quality reviews, improvement plans and the weekly summary. Reviews and plans come back
 // already opened with this person's key; what is sealed to others never arrives.
+// The shapes are the Go types (gen/); this file narrows the fields with a closed set of values.
 import { call } from './transport'
+import type * as app from './gen/app'
+import type * as directoryGo from './gen/directory'
+import type * as escalationGo from './gen/escalation'
+import type * as onboardingGo from './gen/onboarding'
+import type * as planGo from './gen/plan'
+import type * as problem from './gen/problem'
+import type * as review from './gen/review'
+import type * as summaryGo from './gen/summary'
+import type { Narrow } from './types'
 
 // ---- problems
 export type Lens = 'unknown' | 'training' | 'documentation' | 'system' | 'vendor'
@@ -17,80 +27,26 @@ export const PROBLEM_STATUS_LABEL: Record<ProblemStatus, string> = {
   closed: 'Closed',
 }
 
-export interface Training {
-  item: string
-  technicians: string[]
-}
-export interface ChangeRequest {
-  text: string
-  team: string
-  status: 'requested' | 'accepted' | 'done' | 'declined' | ''
-}
-export interface ProblemNote {
-  id: string
-  author: string
-  at: string
-  body: string
-}
-export interface Effect {
-  fixedAt: string | null
-  windowDays: number
-  before: number
-  after: number
-  afterDays: number
-  beforePerWeek: number
-  afterPerWeek: number
-  verdict: string
-  rule: string
-}
-export interface Problem {
-  id: string
-  title: string
-  description: string
-  category: string
-  term: string
+export type Training = problem.Training
+export type ChangeStatus = 'requested' | 'accepted' | 'done' | 'declined' | ''
+export interface ChangeRequest extends Narrow<problem.ChangeRequest, { status: ChangeStatus }> {}
+export type ProblemNote = problem.Note
+/** encoding/json sends a fix date that is not set as null. */
+export interface Effect extends Narrow<problem.Effect, { fixedAt: string | null }> {}
+type ProblemFields = {
   origin: 'trend' | 'tickets'
   lens: Lens
-  owner: string
   status: ProblemStatus
-  workaround: string
-  fix: string
   fixedAt: string | null
-  incidents: string[]
-  sop: string
   training: Training | null
   changeRequest: ChangeRequest | null
-  notes: ProblemNote[]
-  created: string
-  createdBy: string
-  updated: string
-  conflicts: string[]
 }
-export interface ProblemView extends Problem {
-  effect: Effect
-}
-export interface NewProblem {
-  title: string
-  description?: string
-  category?: string
-  term?: string
-  lens?: Lens
-  owner?: string
-  tickets: string[]
-}
-export interface ProblemPatch {
-  title?: string
-  description?: string
-  category?: string
-  lens?: Lens
-  owner?: string
-  workaround?: string
-  fix?: string
-  fixedAt?: string
-  sop?: string
-  training?: Training
-  changeRequest?: ChangeRequest
-}
+export interface Problem extends Narrow<problem.Problem, ProblemFields> {}
+export interface ProblemView extends Narrow<app.ProblemView, ProblemFields & { effect: Effect }> {}
+/** What opening a problem needs: a title and its tickets; the Go side fills what is left out. */
+export type NewProblem = Pick<problem.NewProblem, 'title' | 'tickets'> &
+  Partial<Narrow<problem.NewProblem, { origin: 'trend' | 'tickets'; lens: Lens }>>
+export interface ProblemPatch extends Narrow<problem.Patch, { lens?: Lens; changeRequest?: ChangeRequest }> {}
 
 const P = 'ProblemService'
 export const problems = {
@@ -107,45 +63,14 @@ export const problems = {
 }
 
 // ---- escalation paths
-export interface Target {
-  technicians: string[]
-  contact: string
-}
-export interface Rules {
-  slaRiskAtLeast: number
-  priorityAtMost: number
-  hoursInTierOver: number
-}
-export interface PathItem {
-  id: string
-  text: string
-  required: boolean
-}
-export interface EscalationPath {
-  id: string
-  category: string
-  tier2: Target
-  tier3: Target
-  external: Target
-  rules: Rules
-  checklist: PathItem[]
-  updated: string
-  updatedBy: string
-  conflicts: string[]
-}
-export type PathInput = Pick<EscalationPath, 'category' | 'tier2' | 'tier3' | 'external' | 'rules' | 'checklist'>
-export interface Decision {
-  escalate: boolean
-  reasons: string[]
-  toTier: number
-  target: Target
-}
-export interface Advice {
-  hasPath: boolean
-  path: EscalationPath
-  decision: Decision
-  facts: { tier: number; priority: number; slaShare: number; timeInTier: number }
-}
+export type Target = escalationGo.Target
+export type Rules = escalationGo.Rules
+export type PathItem = escalationGo.Item
+export type EscalationPath = escalationGo.Path
+export type PathInput = escalationGo.Input
+export type Decision = escalationGo.Decision
+export type Advice = app.Advice
+
 const E = 'EscalationService'
 export const escalation = {
   list: () => call<EscalationPath[]>(E, 'List'),
@@ -158,37 +83,11 @@ export const escalation = {
 // ---- directory and vendors
 export type ContactType = 'requester' | 'site' | 'team' | 'vendor'
 export const CONTACT_TYPES: ContactType[] = ['requester', 'site', 'team', 'vendor']
-export interface ContactInput {
-  name: string
-  type: ContactType
-  organisation: string
-  email: string
-  phone: string
-  address: string
-  hours: string
-  preferred: string
-  notes: string
-}
-export interface Contact extends ContactInput {
-  id: string
-  updated: string
-  conflicts: string[]
-}
-export interface AgreementInput {
-  vendor: string
-  contract: string
-  coverage: string
-  responseTerms: string
-  expires: string
-  notes: string
-}
-export interface Agreement extends AgreementInput {
-  id: string
-  vendorName: string
-  daysLeft: number
-  expiringSoon: boolean
-  expired: boolean
-}
+export interface ContactInput extends Narrow<directoryGo.ContactInput, { type: ContactType }> {}
+export interface Contact extends Narrow<directoryGo.Contact, { type: ContactType }> {}
+export type AgreementInput = directoryGo.AgreementInput
+export type Agreement = directoryGo.Agreement
+
 export type CaseType = 'support' | 'rma' | 'warranty'
 export type CaseStatus = 'open' | 'waiting_vendor' | 'waiting_us' | 'shipped' | 'resolved' | 'closed'
 export const CASE_STATUS_LABEL: Record<CaseStatus, string> = {
@@ -199,37 +98,15 @@ export const CASE_STATUS_LABEL: Record<CaseStatus, string> = {
   resolved: 'Resolved',
   closed: 'Closed',
 }
-export interface CaseInput {
-  vendor: string
-  caseNumber: string
-  type: CaseType
-  title: string
-  status: CaseStatus
-  nextFollowUp: string
-  tickets: string[]
-}
-export interface FollowUp {
-  id: string
-  author: string
-  at: string
-  note: string
-  next: string
-}
-export interface VendorCase extends CaseInput {
-  id: string
-  vendorName: string
-  followUps: FollowUp[]
-  created: string
-  updated: string
-}
-export interface DueCase extends VendorCase {
-  daysOverdue: number
-}
-export interface FollowUpInput {
-  note: string
-  next: string
-  status?: CaseStatus | ''
-}
+type CaseFields = { type: CaseType; status: CaseStatus }
+export interface CaseInput extends Narrow<directoryGo.CaseInput, CaseFields> {}
+export type FollowUp = directoryGo.FollowUp
+export interface VendorCase extends Narrow<directoryGo.Case, CaseFields> {}
+export interface DueCase extends Narrow<directoryGo.DueCase, CaseFields> {}
+/** A follow-up; a status left out (or '') leaves the case's status as it is. */
+export type FollowUpInput = Pick<directoryGo.FollowUpInput, 'note' | 'next'> &
+  Partial<Narrow<directoryGo.FollowUpInput, { status: CaseStatus | '' }>>
+
 const D = 'DirectoryService'
 export const directory = {
   contacts: (type: ContactType | '' = '') => call<Contact[]>(D, 'Contacts', type),
@@ -248,43 +125,20 @@ export const directory = {
 // ---- onboarding
 export type Section = 'access' | 'training' | 'documentation' | 'shadowing'
 export const SECTIONS: Section[] = ['access', 'training', 'documentation', 'shadowing']
-export interface TemplateItem {
-  id: string
-  section: Section
-  text: string
-}
-export interface Template {
-  role: string
-  items: TemplateItem[]
-  default: boolean
-}
-export interface OnboardingItem extends TemplateItem {
-  done: boolean
-  note: string
-  by: string
-  at: string
-  others: string[]
-}
-export interface Progress {
-  done: number
-  total: number
-  percent: number
-  sections: { section: Section; done: number; total: number }[]
-}
-export interface Checklist {
-  id: string
-  technician: string
-  name: string
-  role: string
-  start: string
-  items: OnboardingItem[]
-  progress: Progress
-}
+export interface TemplateItem extends Narrow<onboardingGo.TemplateItem, { section: Section }> {}
+export interface Template extends Narrow<onboardingGo.Template, { items: TemplateItem[] }> {}
+export interface OnboardingItem extends Narrow<onboardingGo.Item, { section: Section }> {}
+export interface SectionProgress extends Narrow<onboardingGo.SectionProgress, { section: Section }> {}
+export interface Progress extends Narrow<onboardingGo.Progress, { sections: SectionProgress[] }> {}
+export interface Checklist extends Narrow<onboardingGo.Checklist, { items: OnboardingItem[]; progress: Progress }> {}
+/** Starting a checklist needs a name and a role; the technician and the start date may be left out. */
+export type StartInput = Pick<onboardingGo.StartInput, 'name' | 'role'> & Partial<onboardingGo.StartInput>
+
 const O = 'OnboardingService'
 export const onboarding = {
   templates: () => call<Template[]>(O, 'Templates'),
   saveTemplate: (role: string, items: TemplateItem[]) => call<Template>(O, 'SaveTemplate', role, items),
-  start: (s: { name: string; role: string; technician?: string; start?: string }) => call<Checklist>(O, 'Start', s),
+  start: (s: StartInput) => call<Checklist>(O, 'Start', s),
   tick: (id: string, item: string, done: boolean, note = '') => call<Checklist>(O, 'Tick', id, item, done, note),
   addItem: (id: string, section: Section, text: string) => call<Checklist>(O, 'AddItem', id, section, text),
   list: () => call<Checklist[]>(O, 'List'),
@@ -295,102 +149,36 @@ export const onboarding = {
 // ---- quality reviews
 export type Dimension = 'diagnosis' | 'communication' | 'documentation' | 'escalation'
 export const RUBRIC: Dimension[] = ['diagnosis', 'communication', 'documentation', 'escalation']
-export interface Score {
-  score: number
-  comment: string
-}
-export interface ReviewContent {
-  ticket: string
-  ticketNumber: string
-  ticketTitle: string
-  date: string
-  scores: Record<Dimension, Score>
-  summary: string
-}
-export interface Review extends ReviewContent {
-  id: string
-  technicianId: string
-  authorId: string
-  average: number
-  shared: boolean
-  mine: boolean
-  conflict: boolean
-}
-export interface Month {
-  month: string
-  reviews: number
-  average: number
-  by: Record<Dimension, number>
-}
-export interface Candidate {
-  id: string
-  number: string
-  title: string
-  assignee: string
-  resolved: string
-}
+export type Score = review.Score
+type Scores = { scores: Record<Dimension, Score> }
+export interface ReviewContent extends Narrow<review.Content, Scores> {}
+export interface Review extends Narrow<review.Review, Scores> {}
+export interface Month extends Narrow<review.Month, { by: Record<Dimension, number> }> {}
+export type Candidate = review.Candidate
+export interface ReviewList extends Narrow<app.ReviewList, { reviews: Review[]; trend: Month[] }> {}
+export type SampleInput = app.SampleInput
+
 const R = 'ReviewService'
 export const reviews = {
-  sample: (s: { technician: string; from: string; to: string; n: number; seed: number }) => call<Candidate[]>(R, 'Sample', s),
+  sample: (s: SampleInput) => call<Candidate[]>(R, 'Sample', s),
   add: (techId: string, c: ReviewContent, share: boolean) => call<Review>(R, 'Add', techId, c, share),
   update: (id: string, c: ReviewContent) => call<Review>(R, 'Update', id, c),
   share: (id: string, shared: boolean) => call<Review>(R, 'Share', id, shared),
   remove: (id: string) => call<void>(R, 'Delete', id),
-  list: (techId = '') => call<{ reviews: Review[]; trend: Month[]; damaged: number }>(R, 'List', techId),
+  list: (techId = '') => call<ReviewList>(R, 'List', techId),
 }
 
 // ---- improvement plans
 export type Metric = 'sla_compliance' | 'fcr' | 'documentation_score' | 'review_average' | 'reopen_rate'
-export interface MetricInfo {
-  metric: Metric
-  label: string
-  unit: string
-  better: string
-}
-export interface Goal {
-  id: string
-  metric: Metric
-  target: number
-  note: string
-}
-export interface PlanContent {
-  title: string
-  goals: Goal[]
-  start: string
-  end: string
-  status: 'active' | 'completed' | 'cancelled'
-  notes: string
-}
-export interface Figure {
-  goalId: string
-  label: string
-  metric: Metric
-  target: number
-  value: number
-  known: boolean
-  met: boolean
-  text: string
-}
-export interface PlanEntry {
-  id: string
-  by: string
-  at: string
-  date: string
-  figures: Figure[]
-  note: string
-}
-export interface Plan extends PlanContent {
-  id: string
-  technicianId: string
-  authorId: string
-  shared: boolean
-  mine: boolean
-  live: Figure[]
-  entries: PlanEntry[]
-  nextReview: string
-  reviewDue: boolean
-  conflict: boolean
-}
+export interface MetricInfo extends Narrow<planGo.MetricInfo, { metric: Metric }> {}
+export interface Goal extends Narrow<planGo.Goal, { metric: Metric }> {}
+export type PlanStatus = 'active' | 'completed' | 'cancelled'
+export interface PlanContent extends Narrow<planGo.Content, { goals: Goal[]; status: PlanStatus }> {}
+export interface Figure extends Narrow<planGo.Figure, { metric: Metric }> {}
+export interface PlanEntry extends Narrow<planGo.Entry, { figures: Figure[] }> {}
+export interface Plan
+  extends Narrow<planGo.Plan, { goals: Goal[]; status: PlanStatus; live: Figure[]; entries: PlanEntry[] }> {}
+
 const PL = 'PlanService'
 export const plans = {
   metrics: () => call<MetricInfo[]>(PL, 'Metrics'),
@@ -404,19 +192,9 @@ export const plans = {
 }
 
 // ---- weekly summary
-export interface SummarySection {
-  heading: string
-  sentences: string[]
-  columns?: string[]
-  rows?: string[][]
-}
-export interface WeeklySummary {
-  title: string
-  period: string
-  headline: string
-  sections: SummarySection[]
-  generated: string
-}
+export type SummarySection = summaryGo.Section
+export type WeeklySummary = summaryGo.Summary
+
 export const summary = {
   week: (weekStart = '') => call<WeeklySummary>('SummaryService', 'Week', weekStart),
   html: (weekStart = '') => call<string>('SummaryService', 'HTML', weekStart),

@@ -1,95 +1,41 @@
 // Reports (backend/metrics through ReportService) and SLA settings (SLAService). Every figure carries
 // its definition; tables come back as the CSV export writes them.
 import { call } from './transport'
+import type * as metrics from './gen/metrics'
+import type { Narrow } from './types'
 
-export interface ReportFilter {
-  from?: string
-  to?: string
-  category?: string
-  priority?: number
-  technician?: string
-  granularity?: 'day' | 'week'
-}
+export interface ReportFilter extends Narrow<metrics.Filter, { granularity?: 'day' | 'week' }> {}
 
-export interface Count {
-  key: string
-  created: number
-  resolved: number
-}
-export interface Ratio {
-  part: number
-  whole: number
-  percent: number | null
-}
-export interface Stats {
-  count: number
-  mean: number
-  median: number
-  p90: number
-}
-export interface Bucket {
-  label: string
-  count: number
-}
-export interface TechRow {
-  technician: string
-  openLoad: number
-  resolved: number
-  sla: Ratio
-  fcr: Ratio
-  hoursLogged: number
-}
-export interface Trend {
-  kind: 'category' | 'term'
-  name: string
-  recent: number
-  baseline: number
-  ratio: number
-  statement: string
-}
-export interface Reports {
-  filter: ReportFilter
-  asOf: string
-  tickets: number
-  volume: {
-    definition: string
-    granularity: string
-    series: Count[]
-    byCategory: Count[]
-    byPriority: Count[]
-    bySource: Count[]
-    byTechnician: Count[]
-    created: number
-    resolved: number
-  }
-  sla: {
-    definition: string
-    response: Ratio
-    resolution: Ratio
-    byPriority: { priority: number; response: Ratio; resolution: Ratio }[]
-  }
-  fcr: Ratio & { definition: string }
-  mttr: { definition: string; calendarHours: Stats; businessHours: Stats }
-  backlog: { definition: string; asOf: string; open: number; byAge: Bucket[]; bySla: Bucket[] }
-  reopen: Ratio & { definition: string }
-  technicians: { definition: string; rows: TechRow[] }
-  trends: { definition: string; items: Trend[] }
-}
-export interface Breach {
-  ticketId: string
-  number: string
-  title: string
-  assignee: string
-  target: string
-  priority: number
-  breachedAt: string
-}
-export interface Weekly {
-  week: { from: string; to: string }
-  reports: Reports
-  breaches: Breach[]
-  lines: string[]
-}
+export type Count = metrics.Count
+
+/** percent is null when nothing was due (encoding/json sends Go's nil). */
+type Percent = { percent: number | null }
+export interface Ratio extends Narrow<metrics.Ratio, Percent> {}
+
+export type Stats = metrics.Stats
+
+export type Bucket = metrics.Bucket
+
+export interface TechRow extends Narrow<metrics.TechRow, { sla: Ratio; fcr: Ratio }> {}
+
+export interface Trend extends Narrow<metrics.Trend, { kind: 'category' | 'term' }> {}
+
+export interface Reports
+  extends Narrow<
+    metrics.Reports,
+    {
+      filter: ReportFilter
+      sla: Narrow<metrics.Compliance, { response: Ratio; resolution: Ratio; byPriority: Narrow<metrics.PrioC, { response: Ratio; resolution: Ratio }>[] }>
+      fcr: Narrow<metrics.FCR, Percent>
+      reopen: Narrow<metrics.Reopen, Percent>
+      technicians: Narrow<metrics.Technicians, { rows: TechRow[] }>
+      trends: Narrow<metrics.Trends, { items: Trend[] }>
+    }
+  > {}
+
+export type Breach = metrics.Breach
+
+export interface Weekly extends Narrow<metrics.Weekly, { reports: Reports }> {}
 
 const R = 'ReportService'
 export const reports = {

@@ -1,63 +1,26 @@
 // SLA state of one ticket and the team's SLA settings, through SLAService. The state is derived on
 // every call from the ticket's timeline, the policy and the business calendar; nothing here is stored.
 import { call } from './transport'
+import type * as slaGo from './gen/sla'
+import type { Narrow } from './types'
 
 export type TargetState = 'ok' | 'warning75' | 'warning90' | 'breached' | 'met'
 
-/** Progress is one target (response or resolution) of one ticket, as backend/sla computes it. */
-export interface Progress {
-  state: TargetState
-  priority: number
-  share: number
-  done: boolean
-  paused: boolean
-  allHours: boolean
-  doneAt?: string
-  dueAt?: string
-  breachedAt?: string
-  targetSeconds: number
-  elapsedSeconds: number
-  /** business seconds left; negative once breached */
-  leftSeconds: number
-}
+/** Progress is one target (response or resolution) of one ticket, as backend/sla computes it;
+ * leftSeconds are business seconds left, negative once breached. */
+export interface Progress extends Narrow<slaGo.Progress, { state: TargetState }> {}
 
-export interface TicketSLA {
-  response: Progress
-  resolution: Progress
-  open: boolean
-}
+export interface TicketSLA extends Narrow<slaGo.Result, { response: Progress; resolution: Progress }> {}
 
 export type Unit = 'minutes' | 'hours' | 'days'
-export interface Span {
-  amount: number
-  unit: Unit
-}
-export interface Target {
-  priority: number
-  response: Span
-  resolution: Span
-  allHours: boolean
-}
-export interface Policy {
-  targets: Target[]
-  warnAt: [number, number]
-}
-export interface WorkingHours {
-  open: string
-  close: string
-}
-export interface Calendar {
-  zone: string
-  allHours: boolean
-  /** Sunday first (index = JavaScript's getDay()) */
-  week: WorkingHours[]
-  holidays: string[]
-  dayMinutes: number
-}
-export interface Settings {
-  policy: Policy
-  calendar: Calendar
-}
+export interface Span extends Narrow<slaGo.Span, { unit: Unit }> {}
+export interface Target extends Narrow<slaGo.Target, { response: Span; resolution: Span }> {}
+/** warnAt: the two shares of a target (0..1) at which it warns. */
+export interface Policy extends Narrow<slaGo.Policy, { targets: Target[]; warnAt: [number, number] }> {}
+export type WorkingHours = slaGo.WorkingHours
+/** week: Sunday first (index = JavaScript's getDay()). */
+export type Calendar = slaGo.Calendar
+export interface Settings extends Narrow<slaGo.Settings, { policy: Policy }> {}
 
 const S = 'SLAService'
 export const sla = {

@@ -1,86 +1,37 @@
 // Technicians (backend/technician through TechnicianService): profiles with skills, working hours and
 // time off, open load derived from the queue, and assignment suggestions with their reasons.
 import { call } from './transport'
-import type { Ticket } from './types'
+import type * as app from './gen/app'
+import type * as assign from './gen/assign'
+import type * as schedule from './gen/schedule'
+import type * as technician from './gen/technician'
+import type { Narrow, Ticket } from './types'
 
 export type Role = 'technician' | 'lead' | 'coordinator'
 export const ROLES: Role[] = ['technician', 'lead', 'coordinator']
 
 /** A working period starting on `day` (0 Sunday .. 6 Saturday); an end at or before the start ends next day. */
-export interface Shift {
-  day: number
-  start: string
-  end: string
-}
+export type Shift = schedule.Shift
 
-export interface Hours {
-  zone: string
-  shifts: Shift[]
-}
+export type Hours = schedule.Hours
 
 /** Dates ("2026-12-24", whole days, `to` inclusive) or wall-clock times ("2026-12-24T13:00") in the technician's zone. */
-export interface TimeOff {
-  from: string
-  to: string
-  note: string
-}
+export type TimeOff = schedule.TimeOff
 
-export interface Profile {
-  name: string
-  email: string
-  phone: string
-  role: Role
-  tier: number
-  skills: Record<string, number>
-  hours: Hours
-  timeOff: TimeOff[]
-  onSite: boolean
-}
+export interface Profile extends Narrow<technician.Profile, { role: Role }> {}
 
-export interface Technician extends Profile {
-  id: string
-  active: boolean
-  openLoad: number
-  created: string
-  updated: string
-  createdBy: string
-  conflicts: string[]
-}
+export interface Technician extends Narrow<technician.Technician, { role: Role }> {}
 
-export interface AssignSettings {
-  categories: Record<string, string[]>
-  maxOpen: number
-}
+export type AssignSettings = assign.Settings
 
-export interface Suggestion {
-  technicianId: string
-  name: string
-  qualified: boolean
-  skill: string
-  level: number
-  openLoad: number
-  available: boolean
-  reason: string
-  problems: string[]
-}
+export type Suggestion = assign.Suggestion
 
-export interface Suggestions {
-  ticketId: string
-  category: string
-  skills: string[]
-  tier: number
-  at: string
-  visit: { start: string; end: string } | null
-  candidates: Suggestion[]
-}
+/** The visit window judged instead of now; null when the suggestions are for now. */
+export interface Suggestions extends Narrow<app.Suggestions, { visit: schedule.Interval | null }> {}
 
 export type AssignMode = 'round-robin' | 'least-loaded'
 
-export interface AutoAssigned {
-  ticket: Ticket
-  chosen: Suggestion
-  mode: AssignMode
-}
+export interface AutoAssigned extends Narrow<app.AutoAssigned, { ticket: Ticket; mode: AssignMode }> {}
 
 const S = 'TechnicianService'
 export const technicians = {

@@ -1,5 +1,24 @@
-// Types of what the Go services send and take, mirroring backend/ticket, backend/queue,
-// backend/core/change and app (JSON field names as the Go struct tags spell them).
+// Types of what the Go services send and take. The shapes come from the Go structs
+// (gen/, written by `make types`); this file narrows the fields whose Go type is a named
+// string with a closed set of values, which the generator can only call string.
+import type * as app from './gen/app'
+import type * as change from './gen/change'
+import type * as queue from './gen/queue'
+import type * as replica from './gen/replica'
+import type * as resolution from './gen/resolution'
+import type * as sla from './gen/sla'
+import type * as ticket from './gen/ticket'
+import type * as view from './gen/view'
+
+/**
+ * Narrow is the generated type G with some fields replaced by the narrower types of N. Each key
+ * of N must be a field of G, so a field renamed in Go fails here; a field of a plain type must
+ * also take N's (null aside: the generator marks a Go pointer optional, and encoding/json sends
+ * a nil one as null). Object fields are checked where their own narrowed type is declared.
+ */
+export type Narrow<G, N extends { [K in keyof N]: K extends keyof G ? Fits<N[K], G[K]> : never }> = Omit<G, keyof N> & N
+
+type Fits<N, G> = NonNullable<N> extends object ? unknown : NonNullable<N> extends NonNullable<G> ? unknown : never
 
 export type Status =
   | 'new'
@@ -31,260 +50,68 @@ export const SOURCES: Source[] = ['phone', 'email', 'walk-up', 'on-site', 'self'
 export type LinkType = 'duplicate-of' | 'related' | 'parent' | 'child'
 export const LINK_TYPES: LinkType[] = ['related', 'duplicate-of', 'parent', 'child']
 
-export interface Requester {
-  name: string
-  contact: string
-  site: string
-}
+export type Requester = ticket.Requester
 
-/** SLA state the queue may carry for a ticket (added by the SLA engine; absent when it is not running). */
-export interface SlaBadge {
-  state?: string
-  label?: string
-  risk?: string
-  dueAt?: string
-  breached?: boolean
-  remaining?: string
-  [key: string]: unknown
-}
+/** SLA state the queue carries for an open ticket (absent when the SLA engine is not running). */
+export type SlaBadge = sla.Badge
 
-export interface Summary {
-  id: string
-  number: string
-  title: string
-  status: Status
-  priority: number
-  impact: Level
-  urgency: Level
-  category: string
-  assignee: string
-  tier: number
-  created: string
-  updated: string
-  tags: string[]
-  conflict: boolean
-  /** attachments (absent when none) */
-  files?: number
-  sla?: SlaBadge | null
-}
+/** A queue row: a ticket's summary, with its SLA state. */
+export interface Summary extends Narrow<queue.Row, { status: Status; impact: Level; urgency: Level }> {}
 
 /** TicketRef names a ticket on pages that hold ticket IDs (problems, vendor cases). */
-export interface TicketRef {
-  id: string
-  number: string
-  title: string
-  status: Status
-}
+export interface TicketRef extends Narrow<app.TicketRef, { status: Status }> {}
 
-export interface Comment {
-  id: string
-  author: string
-  at: string
-  body: string
-  internal: boolean
-  /** the number of the merged ticket it was written on */
-  mergedFrom?: string
-}
+export type Comment = ticket.Comment
+export type WorkLog = ticket.WorkLog
+export type Escalation = ticket.Escalation
+export interface Link extends Narrow<ticket.Link, { type: LinkType }> {}
+export type ConflictValue = ticket.ConflictValue
+export type Conflict = ticket.Conflict
 
-export interface WorkLog {
-  id: string
-  author: string
-  at: string
-  minutes: number
-  note: string
-  mergedFrom?: string
-}
+export interface Ticket
+  extends Narrow<
+    ticket.Ticket,
+    { status: Status; impact: Level; urgency: Level; source: Source; links: Link[]; allowedTransitions: Status[] }
+  > {}
 
-export interface Escalation {
-  id: string
-  by: string
-  at: string
-  fromTier: number
-  toTier: number
-  to: string
-  reason: string
-  handover: string
-}
+/** What a new ticket needs: a title; the Go side fills what is left out with its zero value. */
+export type NewTicket = Pick<ticket.NewTicket, 'title'> &
+  Partial<Narrow<ticket.NewTicket, { impact: Level; urgency: Level; source: Source }>>
 
-export interface Link {
-  type: LinkType
-  target: string
-}
+export interface Patch extends Narrow<ticket.Patch, { impact?: Level; urgency?: Level; source?: Source }> {}
 
-export interface ConflictValue {
-  value: unknown
-  author: string
-  at: string
-  write: string
-}
-
-export interface Conflict {
-  field: string
-  values: ConflictValue[]
-}
-
-export interface Ticket extends Summary {
-  description: string
-  requester: Requester
-  source: Source
-  priorityOverride: boolean
-  createdBy: string
-  comments: Comment[]
-  workLogs: WorkLog[]
-  escalations: Escalation[]
-  links: Link[]
-  conflicts: Conflict[]
-  allowedTransitions: Status[]
-  /** the ticket this one was merged into */
-  mergedInto?: string
-  mergedFrom: string[]
-  otherRequesters: Requester[]
-}
-
-export interface NewTicket {
-  title: string
-  description?: string
-  requester?: Requester
-  category?: string
-  impact?: Level
-  urgency?: Level
-  source?: Source
-  tags?: string[]
-}
-
-export interface Patch {
-  title?: string
-  description?: string
-  requester?: Requester
-  category?: string
-  impact?: Level
-  urgency?: Level
-  source?: Source
-  tags?: string[]
-}
-
-export interface EscalateInput {
-  toTier: number
-  to: string
-  reason: string
-  handover: string
-  /** checklist items of the category's escalation path, confirmed, by item ID */
-  checklist?: Record<string, boolean>
-}
+export type EscalateInput = ticket.EscalateInput
 
 export type SortKey = 'priority' | 'age' | 'updated' | (string & {})
 
-export interface QueueFilter {
-  text?: string
-  statuses?: Status[]
-  assignee?: string
-  unassigned?: boolean
-  priorities?: number[]
-  category?: string
-  tag?: string
-  includeClosed?: boolean
-  sort?: SortKey
-  limit?: number
-  offset?: number
-}
+export interface QueueFilter extends Narrow<queue.Filter, { statuses?: Status[]; sort?: SortKey }> {}
 
-export interface QueueResult {
-  total: number
-  tickets: Summary[]
-}
+export interface QueueResult extends Narrow<queue.Result, { tickets: Summary[] }> {}
 
-export interface FacetCount {
-  value: string
-  count: number
-}
+export type FacetCount = queue.Count
+export type Facets = queue.Facets
 
-export interface Facets {
-  categories: FacetCount[]
-  tags: FacetCount[]
-  assignees: FacetCount[]
-}
+/** One write of a record's history, as the change log holds it (op: set, append, add or remove). */
+export type HistoryEntry = change.Entry
 
-export interface HistoryEntry {
-  at: string
-  by: string
-  device: string
-  write: string
-  field: string
-  op: 'set' | 'append' | 'add' | 'remove' | string
-  value?: unknown
-  elem?: string
-  concurrent: boolean
-  resolves: boolean
-}
+export type ResolutionCode = resolution.Code
 
-export interface Info {
-  version: string
-  deviceId: string
-  deviceName: string
-  deviceTag: string
-  dataDir: string
-  me: string
-  tickets: number
-}
+export type Info = app.Info
 
-export interface PeerStatus {
-  device: string
-  name: string
-  addr: string
-  online: boolean
-  lastSeen: string
-  /** changes this device holds that the peer lacks, as last reported */
-  behind: number
-  /** changes the peer holds that this device lacks */
-  ahead: number
-  pulling: boolean
-  /** removed from the team (a lost device): its later changes are rejected */
-  removed: boolean
-  /** its version vector is known: behind and ahead mean something */
-  known: boolean
-  /** changes received in the current catch-up from it, and how many it said remain */
-  received: number
-  left: number
-}
+export type PeerStatus = replica.PeerStatus
 
 /** Where this device is in a key rotation; stale means it needs a new invite (message says so). */
-export interface KeyState {
-  keys: number
-  primaryId: string
-  stale: boolean
-  message?: string
-}
+export type KeyState = replica.KeyState
 
 /** The payload of the "sync:progress" event. */
-export interface SyncProgress {
-  peer: string
-  received: number
-  expected: number
-  done: boolean
-}
+export type SyncProgress = replica.Progress
 
-export interface RotateResult {
-  unreachable: string[]
-  message: string
-}
+export type RotateResult = app.RotateResult
 
-export interface TeamStatus {
-  inTeam: boolean
-  id: string
-  name: string
-  address: string
-  syncing?: boolean
-  discovery?: boolean
-  key?: KeyState
-  /** addresses the reconnect loop tries */
-  known?: string[]
-  peers: PeerStatus[]
-  stats: Record<string, unknown>
-}
+export type TeamStatus = app.TeamStatus
 
 /** The payload of the "records:changed" event. */
-export interface RecordsChanged {
-  kind: string
-  ids: string[]
-  remote: boolean
-}
+export type RecordsChanged = app.RecordsChanged
+
+/** A queue view as the replica keeps it: the filter is the window's own (lib/views). */
+export type StoredView = view.View

@@ -2,99 +2,33 @@
 // (so they work offline), checklist ticks that merge between devices, outcome notes, derived flags,
 // and the iCalendar export.
 import { call } from './transport'
+import type * as schedule from './gen/schedule'
+import type * as visit from './gen/visit'
+import type { Narrow } from './types'
 
 export type VisitStatus = 'scheduled' | 'in_progress' | 'done' | 'cancelled'
 
-export interface ChecklistItem {
-  id: string
-  text: string
-  done: boolean
-}
+export type ChecklistItem = visit.Item
 
-export interface Check {
-  item: string
-  done: boolean
-  by: string
-  at: string
-}
+export type Check = visit.Check
 
-export interface Flag {
-  kind: 'double-booked' | 'outside-hours' | 'time-off' | 'unknown-technician'
-  message: string
-  other?: string
-}
+export type FlagKind = 'double-booked' | 'outside-hours' | 'time-off' | 'unknown-technician'
+export interface Flag extends Narrow<visit.Flag, { kind: FlagKind }> {}
 
-export interface Visit {
-  id: string
-  ticketId: string
-  ticketNumber: string
-  ticketTitle: string
-  site: string
-  address: string
-  technician: string
-  techName: string
-  start: string
-  end: string
-  status: VisitStatus
-  outcome: string
-  checklist: ChecklistItem[]
-  checks: Check[]
-  flags: Flag[]
-  created: string
-  createdBy: string
-  updated: string
-  conflicts: string[]
-}
+export interface Visit extends Narrow<visit.Visit, { status: VisitStatus; flags: Flag[] }> {}
 
 /** Start and end are RFC 3339, or wall-clock times ("2026-11-24T09:00") in the technician's zone. */
-export interface NewVisit {
-  ticketId: string
-  site: string
-  address: string
-  technician: string
-  start: string
-  end: string
-  checklist: string[]
-}
+export type NewVisit = visit.NewVisit
 
-export interface VisitPatch {
-  site?: string
-  address?: string
-  technician?: string
-  start?: string
-  end?: string
-  status?: VisitStatus
-  addItems?: string[]
-  removeItems?: string[]
-}
+export interface VisitPatch extends Narrow<visit.Patch, { status?: VisitStatus }> {}
 
-export interface Interval {
-  start: string
-  end: string
-}
+export type Interval = schedule.Interval
 
-export interface DayView {
-  technicianId: string
-  name: string
-  date: string
-  zone: string
-  shifts: Interval[]
-  visits: Visit[]
-}
+export interface DayView extends Narrow<visit.DayView, { visits: Visit[] }> {}
 
-export interface WeekRow {
-  technicianId: string
-  name: string
-  zone: string
-  onSite: boolean
-  days: Visit[][]
-}
+export interface WeekRow extends Narrow<visit.WeekRow, { days: Visit[][] }> {}
 
-export interface WeekView {
-  start: string
-  days: string[]
-  rows: WeekRow[]
-}
+export interface WeekView extends Narrow<visit.WeekView, { rows: WeekRow[] }> {}
 
 const S = 'VisitService'
 export const visits = {

@@ -1,0 +1,173 @@
+//go:build bindings
+
+// Command typesgen writes the TypeScript types of what the bound services take and return into
+// the directory it is given, one file per Go package (make types writes frontend/src/lib/api/gen).
+//
+// The types come from Wails's own model generator, which the bindings build tag turns wails.Run
+// into: it reflects on the bound services' method signatures and writes one models.ts of
+// namespaces. typesgen splits that file by namespace, maps time.Time (which Wails leaves as any)
+// to string, as encoding/json sends it, and refuses any other type Wails could not name.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+
+	"outpost/app"
+	"outpost/backend/backup"
+	"outpost/sync/replica"
+)
+
+// extra names the types the UI receives that no bound method's signature mentions: the payloads
+// of events, and types of another package inside returned ones (Wails's generator leaves those as any).
+type extra struct{}
+
+func (extra) RecordsChanged() app.RecordsChanged { return app.RecordsChanged{} }
+func (extra) SyncProgress() replica.Progress     { return replica.Progress{} }
+func (extra) DataProgress() app.DataProgress     { return app.DataProgress{} }
+func (extra) SLAAlert() app.SLAAlert             { return app.SLAAlert{} }
+func (extra) BackupInfo() backup.Info            { return backup.Info{} }
+
+func main() {
+	if len(os.Args) != 2 || strings.HasPrefix(os.Args[1], "-") {
+		fmt.Fprintln(os.Stderr, "usage: go run -tags bindings ./app/typesgen DIR")
+		os.Exit(2)
+	}
+	if err := run(os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, "typesgen:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string) error {
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	services := bound()
+	models, err := generate(services)
+	if err != nil {
+		return err
+	}
+	files, err := split(models, omitzero(services))
+	if err != nil {
+		return err
+	}
+	return write(out, files)
+}
+
+// generate runs Wails's model generator on the bound services and returns its models.ts.
+func generate(services []any) (string, error) {
+	tmp, err := os.MkdirTemp("", "typesgen")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+	project := fmt.Sprintf(`{"name": "outpost", "wailsjsdir": %q}`, tmp)
+	if err := os.WriteFile(filepath.Join(tmp, "wails.json"), []byte(project), 0o644); err != nil {
+		return "", err
+	}
+	// The generator reads wails.json from the working directory and logs every field it converts.
+	if err := os.Chdir(tmp); err != nil {
+		return "", err
+	}
+	stdout := os.Stdout
+	if os.Stdout, err = os.Open(os.DevNull); err != nil {
+		return "", err
+	}
+	os.Setenv("tsoutputtype", "interfaces")
+	err = wails.Run(&options.App{Bind: services})
+	os.Stdout.Close()
+	os.Stdout = stdout
+	if err != nil {
+		return "", fmt.Errorf("generate models: %w", err)
+	}
+	b, err := os.ReadFile(filepath.Join(tmp, "wailsjs", "go", "models.ts"))
+	return string(b), err
+}
+
+// bound is a zero value of each bound service: the generator reads their types, never calls them.
+func bound() []any {
+	services := slices.Collect(maps.Values((&app.App{}).Bound()))
+	sort.Slice(services, func(i, j int) bool {
+		return reflect.TypeOf(services[i]).String() < reflect.TypeOf(services[j]).String()
+	})
+	values := []any{&extra{}}
+	for _, s := range services {
+		values = append(values, reflect.New(reflect.TypeOf(s).Elem()).Interface())
+	}
+	return values
+}
+
+var (
+	namespaceRE = regexp.MustCompile(`(?ms)^export namespace (\w+) \{\n(.*?)^\}\n`)
+	timeRE      = regexp.MustCompile(`(?m)^(\s*)// Go type: time\n\s*(\S+): any;$`)
+	unknownRE   = regexp.MustCompile(`(?m)^\s*// Go type: (\S+)\n\s*(\S+): any;$`)
+	blankRE     = regexp.MustCompile(`\n{3,}`)
+)
+
+// split turns Wails's namespaces into one module per Go package, which import each other's types,
+// and marks optional the fields that omitzero leaves out.
+func split(models string, omitted map[string][]string) (map[string]string, error) {
+	blocks := namespaceRE.FindAllStringSubmatch(models, -1)
+	if len(blocks) == 0 {
+		return nil, errors.New("the generated models hold no namespace")
+	}
+	bodies := map[string]string{}
+	for _, b := range blocks {
+		lines := strings.Split(strings.TrimRight(b[2], "\n\t "), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(strings.TrimPrefix(l, "\t"), " \t")
+		}
+		body := timeRE.ReplaceAllString(strings.Join(lines, "\n"), "$1$2: string;")
+		if m := unknownRE.FindStringSubmatch(body); m != nil {
+			return nil, fmt.Errorf("%s.%s is a %s type that no bound method returns: name it in extra", b[1], m[2], m[1])
+		}
+		body = optional(b[1], blankRE.ReplaceAllString(strings.TrimLeft(body, "\n"), "\n\n"), omitted)
+		bodies[b[1]] = body + "\n"
+	}
+	files := map[string]string{}
+	for name, body := range bodies {
+		head := "// Code generated by `make types` from the Go package " + name + "; DO NOT EDIT.\n"
+		for _, other := range slices.Sorted(maps.Keys(bodies)) {
+			if other != name && regexp.MustCompile(`(^|[^\w.])`+other+`\.[A-Z]`).MatchString(body) {
+				head += fmt.Sprintf("import type * as %s from './%s'\n", other, other)
+			}
+		}
+		files[name+".ts"] = head + "\n" + body
+	}
+	return files, nil
+}
+
+// write replaces the .ts files in dir with files.
+func write(dir string, files map[string]string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "*.ts"))
+	if err != nil {
+		return err
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			return err
+		}
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
