@@ -25,7 +25,7 @@ const team = (peers: PeerStatus[], over: Partial<TeamStatus> = {}): TeamStatus =
   address: '127.0.0.1:7482',
   syncing: true,
   peers,
-  stats: {},
+  stats: { received: 0, dropped: 0, applied: 0, rejected: 0, relayed: 0, pullsSent: 0, chunksServed: 0, inboxFull: 0 },
   ...over,
 })
 
