@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -47,6 +48,8 @@ type Options struct {
 	DeviceName string           // shown to peers; defaults to the host name
 	Now        func() time.Time // wall clock; defaults to time.Now
 	Logger     *slog.Logger     // defaults to slog.Default()
+
+	valueLogFileSize int64 // 64 MB unless a test sets it
 }
 
 // Identity is this device: its ID, the short tag used in human ticket numbers, and its signing key.
@@ -78,6 +81,9 @@ type Store struct {
 	subs   map[int]func(Event)
 	nextID int
 	closed bool
+
+	gcStop chan struct{} // closed by Close: the value-log collection stops
+	gcDone chan struct{} // closed once it has stopped
 }
 
 // Open opens (or creates) the replica in opts.Dir. A second Open of the same
@@ -103,10 +109,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		WithSyncWrites(true).
 		WithLogger(badgerLogger{opts.Logger}).
 		WithNumVersionsToKeep(1).
-		WithValueLogFileSize(64 << 20).
+		WithValueLogFileSize(cmp.Or(opts.valueLogFileSize, 64<<20)).
 		WithMemTableSize(16 << 20).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
+		WithValueThreshold(valueThreshold).
 		WithCompactL0OnClose(true)
 	db, err := badger.Open(bopts)
 	if err != nil {
@@ -116,12 +123,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){}}
+	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){},
+		gcStop: make(chan struct{}), gcDone: make(chan struct{})}
 	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
 		_ = db.Close()
 		lock.Unlock()
 		return nil, err
 	}
+	go s.collectValueLog(s.gcStop, s.gcDone)
 	return s, nil
 }
 
@@ -137,6 +146,8 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.subs = nil
 	s.subMu.Unlock()
+	close(s.gcStop)
+	<-s.gcDone
 	err := s.db.Close()
 	s.lock.Unlock()
 	if err != nil {
