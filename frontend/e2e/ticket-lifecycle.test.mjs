@@ -103,6 +103,13 @@ export default async function lifecycle(ctx) {
   await page.waitForTimeout(1000) // the event arrives within milliseconds; a refetch would follow 150 ms later
   page.off('request', onGet)
   assert(gets.length === 0, `a comment made here fetched the ticket again ${gets.length} time(s)`)
+  // A change made on this device by something else (a script on the local API, a second tab) is not
+  // this page's own: the page fetches the ticket again and shows it.
+  const ticketId = decodeURIComponent(new URL(page.url()).hash.split('/').pop())
+  await page.waitForTimeout(1600) // past the page's own comment
+  const byScript = await api(peer.url, 'TicketService/Comment', ticketId, 'Dock firmware updated by the nightly script.', true)
+  assert(byScript.status === 200, `comment by script: ${byScript.status} ${JSON.stringify(byScript.body)}`)
+  await page.locator('.timeline', { hasText: 'Dock firmware updated by the nightly script.' }).waitFor()
 
   // Log work with w (Escape leaves the comment box first); a bad duration is explained, a good one logged.
   await page.keyboard.press('Escape')
