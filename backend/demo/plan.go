@@ -214,7 +214,7 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 	req := people[r.IntN(len(people))]
 	return ticket.NewTicket{
 		Title:       title,
-		Description: pick(r, c.details) + " " + pick(r, c.details) + "\n\nReported by " + req.Name + " (" + req.Site + ").",
+		Description: strings.Join(pickTwo(r, c.details), " ") + "\n\nReported by " + req.Name + " (" + req.Site + ").",
 		Requester:   req,
 		Category:    c.name,
 		Impact:      impact,
@@ -225,6 +225,16 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 }
 
 func pick(r *rand.Rand, s []string) string { return s[r.IntN(len(s))] }
+
+// pickTwo draws two different entries of s (the one entry when s has only one).
+func pickTwo(r *rand.Rand, s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	i := r.IntN(len(s))
+	j := (i + 1 + r.IntN(len(s)-1)) % len(s)
+	return []string{s[i], s[j]}
+}
 
 // techFor picks who takes a ticket of tier at t, among those with room for another open
 // ticket: someone of that tier with skill, else anyone of that tier, else someone more

@@ -16,7 +16,7 @@ import (
 
 // TestDatasetLooksLikeAWorkingTeam checks what a lead opening the demo notices first: the
 // team is on top of its urgent work, nobody carries more open tickets than the team's
-// limit, and no text shows a formatting placeholder.
+// limit, no text shows a formatting placeholder and no description repeats itself.
 func TestDatasetLooksLikeAWorkingTeam(t *testing.T) {
 	t.Parallel()
 	for _, cfg := range []Config{
@@ -67,6 +67,14 @@ func TestDatasetLooksLikeAWorkingTeam(t *testing.T) {
 
 			var texts []string
 			for _, tk := range ts {
+				said := map[string]bool{}
+				for _, sentence := range strings.SplitAfter(strings.Split(tk.Description, "\n")[0], ". ") {
+					if s := strings.TrimSpace(sentence); said[s] {
+						t.Errorf("%s says %q twice: %q", tk.Number, s, tk.Description)
+					} else {
+						said[s] = true
+					}
+				}
 				b, _ := json.Marshal(tk)
 				texts = append(texts, string(b))
 				hist, err := ticket.NewService(st, nil).History(tk.ID)
