@@ -1,7 +1,5 @@
-// How statuses, priorities, levels and times read in the UI.
+// How statuses, priorities, levels and durations read in the UI (dates and times: ./dates).
 import type { Level, Status } from './api/types'
-// Dates are formatted in ./dates; these two are re-exported for screens that import them from here.
-export { formatAge, formatWhen } from './dates'
 
 export const STATUS_LABEL: Record<Status, string> = {
   new: 'New',
