@@ -9,11 +9,12 @@ import (
 	"outpost/backend/coaching"
 )
 
+// oneOnOnes are the lead's notes; {name} stands for the technician's first name.
 var oneOnOnes = []string{
-	"Talked through the week's queue. %s handles password and access tickets quickly, but waits too long before asking for help on hardware faults. Agreed to escalate after 30 minutes without progress.",
+	"Talked through the week's queue. {name} handles password and access tickets quickly, but waits too long before asking for help on hardware faults. Agreed to escalate after 30 minutes without progress.",
 	"Reviewed two tickets together. The diagnosis was right on both; the work notes were thin, so the next person could not see what had been tried. We went through what a good handover looks like.",
-	"%s asked for more on-site work. Good idea: we will pair on the next two visits. Also discussed the VPN tickets: several were closed before the user confirmed the fix.",
-	"Follow-up on last month's goals. First-contact resolution is up; documentation is better but still uneven. %s wants to write the SOP for the label printer.",
+	"{name} asked for more on-site work. Good idea: we will pair on the next two visits. Also discussed the VPN tickets: several were closed before the user confirmed the fix.",
+	"Follow-up on last month's goals. First-contact resolution is up; documentation is better but still uneven. {name} wants to write the SOP for the label printer.",
 }
 
 var coachingGoals = [][2]string{
@@ -54,10 +55,7 @@ func (p *plan) planCoaching(r *rand.Rand, cfg Config, facts []ticketFacts) []ext
 			if len(refs) > 2 {
 				refs = []int32{refs[r.IntN(len(refs))], refs[r.IntN(len(refs))]}
 			}
-			body := oneOnOnes[k%len(oneOnOnes)]
-			if k%2 == 0 {
-				body = fmt.Sprintf(body, first)
-			}
+			body := strings.ReplaceAll(oneOnOnes[k%len(oneOnOnes)], "{name}", first)
 			title := "One-on-one, " + when.Format("2 January")
 			xs = append(xs, extra{At: when, What: "coaching note", Do: func(ctx context.Context, x *world) error {
 				var ids []string

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"outpost/backend/core/store"
+	"outpost/backend/technician"
 	"outpost/backend/ticket"
 )
 
@@ -147,7 +148,11 @@ func Generate(ctx context.Context, st *store.Store, clk *Clock, cfg Config, prog
 		return Stats{}, err
 	}
 	progress(Progress{Phase: "planning", Total: cfg.Tickets})
-	p := newPlan(cfg, cfg.End)
+	limits, err := technician.NewService(st, nil).AssignSettings()
+	if err != nil {
+		return Stats{}, err
+	}
+	p := newPlan(cfg, cfg.End, limits.MaxOpen)
 	w := &writer{p: p, svc: ticket.NewService(st, nil), clk: clk, ids: make([]string, len(p.tickets))}
 	stats := Stats{Tickets: len(p.tickets), Actions: len(p.events), SOPs: cfg.SOPs}
 	for _, t := range p.techs {

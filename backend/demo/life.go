@@ -26,12 +26,16 @@ func (p *plan) life(r *rand.Rand, i int32, c *category, created, end time.Time) 
 	}
 	in := p.tickets[i]
 	prio, _ := ticket.DefaultMatrix().Priority(in.Impact, in.Urgency)
-	desk := p.techFor(r, 1, c.skill) // who logs the call
+	desk, _ := p.techFor(r, 1, c.skill, created) // who logs the call
 	add(event{At: created, Step: stepCreate, By: desk})
 
 	t := officeHours(created.Add(between(r, respondTime[prio])))
 	tier := 1
-	owner := p.techFor(r, 1, c.skill)
+	owner, ok := p.techFor(r, 1, c.skill, t)
+	for wait := 0; !ok && wait < 40; wait++ { // the whole team is at its limit: the ticket waits in the queue
+		t = officeHours(t.Add(time.Hour))
+		owner, ok = p.techFor(r, 1, c.skill, t)
+	}
 	by := owner // self-assigned
 	if r.IntN(3) == 0 {
 		by = desk // dispatched
@@ -40,7 +44,8 @@ func (p *plan) life(r *rand.Rand, i int32, c *category, created, end time.Time) 
 	t = t.Add(time.Duration(5+r.IntN(55)) * time.Minute)
 	add(event{At: t, Step: stepStatus, By: owner, Status: ticket.StatusInProgress})
 
-	if r.Float64() < 0.02 { // forgotten: stays open and ages in the backlog
+	// Forgotten: a low-priority ticket of the last two months stays open and ages in the backlog.
+	if prio >= 4 && end.Sub(created) < 60*24*time.Hour && r.Float64() < 0.05 {
 		return evs
 	}
 	work := func() {
@@ -73,8 +78,8 @@ func (p *plan) life(r *rand.Rand, i int32, c *category, created, end time.Time) 
 	}
 	for tier < 3 && p.hasTier(tier+1) && r.Float64() < []float64{0, 0.12, 0.2}[tier] {
 		tier++
-		next := p.techFor(r, tier, c.skill)
 		t = t.Add(time.Duration(30+r.IntN(240)) * time.Minute)
+		next, _ := p.techFor(r, tier, c.skill, t)
 		add(event{At: t, Step: stepEscalate, By: owner, To: next, N: tier, Text: pick(r, escalationReasons), Extra: pick(r, handovers)})
 		owner = next
 		t = officeHours(t.Add(time.Duration(15+r.IntN(180)) * time.Minute))

@@ -51,16 +51,19 @@ type event struct {
 // plan is the whole dataset before anything is written: deterministic in the config.
 type plan struct {
 	techs   []member
+	load    *workload
 	tickets []ticket.NewTicket
 	created []time.Time
 	events  []event // sorted by time
 }
 
 // newPlan draws the dataset for cfg: tickets spread over the days before end with
-// weekly, daily and seasonal rhythms, one rising category, and a life for each ticket.
-func newPlan(cfg Config, end time.Time) *plan {
+// weekly, daily and seasonal rhythms, one rising category, and a life for each ticket,
+// each taken by someone holding fewer than maxOpen open tickets where the team has room.
+func newPlan(cfg Config, end time.Time, maxOpen int) *plan {
 	r := planRand(cfg)
 	p := &plan{techs: makeTechnicians(r, cfg.Technicians)}
+	p.load = newWorkload(len(p.techs), maxOpen)
 	start := end.AddDate(0, 0, -cfg.Days)
 	people := makePeople(r, max(20, cfg.Tickets/25))
 	arrivals := drawArrivals(r, cfg, start, end) // sorted, so ticket numbers rise with time
@@ -70,8 +73,14 @@ func newPlan(cfg Config, end time.Time) *plan {
 		c := &categories[a.cat]
 		p.created[i] = a.at
 		p.tickets[i] = newTicket(r, c, people)
-		p.events = append(p.events, p.life(r, int32(i), c, a.at, end)...)
+		if i%64 == 0 {
+			p.load.forget(a.at)
+		}
+		evs := p.life(r, int32(i), c, a.at, end)
+		p.load.add(evs)
+		p.events = append(p.events, evs...)
 	}
+	p.rebalance(end)
 	sort.SliceStable(p.events, func(i, j int) bool {
 		a, b := &p.events[i], &p.events[j]
 		if !a.At.Equal(b.At) {
@@ -205,7 +214,7 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 	req := people[r.IntN(len(people))]
 	return ticket.NewTicket{
 		Title:       title,
-		Description: pick(r, c.details) + " " + pick(r, c.details) + "\n\nReported by " + req.Name + " (" + req.Site + ").",
+		Description: strings.Join(pickTwo(r, c.details), " ") + "\n\nReported by " + req.Name + " (" + req.Site + ").",
 		Requester:   req,
 		Category:    c.name,
 		Impact:      impact,
@@ -217,24 +226,49 @@ func newTicket(r *rand.Rand, c *category, people []ticket.Requester) ticket.NewT
 
 func pick(r *rand.Rand, s []string) string { return s[r.IntN(len(s))] }
 
-// techFor picks a technician of tier with skill, else any of tier, else anyone.
-func (p *plan) techFor(r *rand.Rand, tier int, skill string) int16 {
-	var match, sameTier []int16
-	for i, t := range p.techs {
-		if t.Tier == tier {
-			sameTier = append(sameTier, int16(i))
-			if slices.Contains(t.Skills, skill) {
-				match = append(match, int16(i))
-			}
+// pickTwo draws two different entries of s (the one entry when s has only one).
+func pickTwo(r *rand.Rand, s []string) []string {
+	if len(s) < 2 {
+		return s
+	}
+	i := r.IntN(len(s))
+	j := (i + 1 + r.IntN(len(s)-1)) % len(s)
+	return []string{s[i], s[j]}
+}
+
+// techFor picks who takes a ticket of tier at t, among those with room for another open
+// ticket: someone of that tier with skill, else anyone of that tier, else someone more
+// senior. When nobody has room, ok is false and the least loaded of the tier is returned.
+func (p *plan) techFor(r *rand.Rand, tier int, skill string, t time.Time) (tech int16, ok bool) {
+	var match, sameTier, senior []int16
+	least := int16(-1)
+	for i, m := range p.techs {
+		k := int16(i)
+		if m.Tier == tier && (least < 0 || p.load.open(k, t) < p.load.open(least, t)) {
+			least = k
+		}
+		switch {
+		case m.Tier < tier || !p.load.roomy(k, t):
+		case m.Tier > tier:
+			senior = append(senior, k)
+		case slices.Contains(m.Skills, skill):
+			match = append(match, k)
+			sameTier = append(sameTier, k)
+		default:
+			sameTier = append(sameTier, k)
 		}
 	}
 	switch {
 	case len(match) > 0 && r.IntN(5) > 0:
-		return match[r.IntN(len(match))]
+		return match[r.IntN(len(match))], true
 	case len(sameTier) > 0:
-		return sameTier[r.IntN(len(sameTier))]
+		return sameTier[r.IntN(len(sameTier))], true
+	case len(senior) > 0:
+		return senior[r.IntN(len(senior))], true
+	case least >= 0:
+		return least, false
 	}
-	return int16(r.IntN(len(p.techs)))
+	return int16(r.IntN(len(p.techs))), false
 }
 
 func (p *plan) hasTier(tier int) bool {

@@ -2,6 +2,7 @@
 // the byte routes, and uploads with progress (XMLHttpRequest: fetch reports no upload progress).
 import { ApiError, toApiError } from './api/errors'
 import type { AttachKind, Attachment } from './api/attachments'
+import { fileStamp } from './dates'
 
 /** Media types the backend makes thumbnails of (as sniffed from the bytes). SVG is not one: it is never rendered. */
 const THUMB_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'])
@@ -16,7 +17,6 @@ export function hasThumb(a: Pick<Attachment, 'type' | 'here'>): boolean {
   return a.here && THUMB_TYPES.has(baseType(a.type))
 }
 
-const pad = (n: number) => String(n).padStart(2, '0')
 
 const EXT: Record<string, string> = {
   'image/png': 'png',
@@ -33,8 +33,7 @@ const EXT: Record<string, string> = {
  */
 export function screenshotName(type: string, now: Date, n = 1): string {
   const ext = EXT[baseType(type)] ?? 'png'
-  const d = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}.${pad(now.getMinutes())}`
-  return `Screenshot ${d}${n > 1 ? ` (${n})` : ''}.${ext}`
+  return `Screenshot ${fileStamp(now)}${n > 1 ? ` (${n})` : ''}.${ext}`
 }
 
 /**

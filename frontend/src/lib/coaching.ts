@@ -57,12 +57,6 @@ export function looksLikeNumber(ref: string): boolean {
   return /^[A-Za-z0-9]{4}-\d+$/.test(ref)
 }
 
-/** isoDate formats a date as YYYY-MM-DD in local time. */
-export function isoDate(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
-}
-
 /** dueLabel says when an action is due relative to today ("due today", "3 days overdue", "due in 5 days"). */
 export function dueLabel(due: string | undefined, today: string): string {
   if (!due) return 'no due date'

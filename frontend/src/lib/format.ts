@@ -1,6 +1,5 @@
-// How statuses, priorities, levels and times read in the UI.
+// How statuses, priorities, levels and durations read in the UI (dates and times: ./dates).
 import type { Level, Status } from './api/types'
-export { formatAge } from './age'
 
 export const STATUS_LABEL: Record<Status, string> = {
   new: 'New',
@@ -27,17 +26,6 @@ export const PRIORITY_LABEL: Record<number, string> = {
 
 export function levelLabel(l: Level | string): string {
   return l ? l[0].toUpperCase() + l.slice(1) : ''
-}
-
-/** formatWhen is a short absolute time: today "14:05", this year "3 Mar 14:05", else "3 Mar 2023". */
-export function formatWhen(iso: string, now = new Date()): string {
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return ''
-  const hm = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-  if (d.toDateString() === now.toDateString()) return hm
-  const dm = d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' })
-  if (d.getFullYear() === now.getFullYear()) return `${dm} ${hm}`
-  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
 }
 
 /** formatMinutes renders a duration: "45m", "2h", "1h 30m". */

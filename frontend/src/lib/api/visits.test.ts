@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { hoursSummary } from './technicians'
-import { addDays, isoDate, mondayOf, reviewWeek, wallClock } from './visits'
+import { isoDate } from '../dates'
+import { addDays, mondayOf, reviewWeek } from './visits'
 
 describe('visit dates', () => {
   it.each([
@@ -21,12 +22,6 @@ describe('visit dates', () => {
   it('mondayOf finds the Monday of the week, Sunday included', () => {
     expect(isoDate(mondayOf(new Date(2026, 10, 29)))).toBe('2026-11-23') // Sunday
     expect(isoDate(mondayOf(new Date(2026, 10, 23)))).toBe('2026-11-23') // Monday
-  })
-
-  it('wallClock shows an instant in the technician zone', () => {
-    expect(wallClock('2026-11-24T08:00:00Z', 'Europe/Berlin')).toBe('09:00')
-    expect(wallClock('2026-07-07T12:00:00Z', 'Europe/Berlin')).toBe('14:00')
-    expect(wallClock('2026-11-24T14:00:00Z', 'America/New_York')).toBe('09:00')
   })
 })
 

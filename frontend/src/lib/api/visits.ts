@@ -5,6 +5,7 @@ import { call } from './transport'
 import type * as schedule from './gen/schedule'
 import type * as visit from './gen/visit'
 import type { Narrow } from './types'
+import { isoDate } from '../dates'
 
 export type VisitStatus = 'scheduled' | 'in_progress' | 'done' | 'cancelled'
 
@@ -55,19 +56,6 @@ export const VISIT_STATUS_LABEL: Record<VisitStatus, string> = {
   in_progress: 'In progress',
   done: 'Done',
   cancelled: 'Cancelled',
-}
-
-/** wallClock formats an instant as "HH:MM" in an IANA zone. */
-export function wallClock(iso: string, zone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone: zone || 'UTC' }).format(
-    new Date(iso),
-  )
-}
-
-/** isoDate returns YYYY-MM-DD of a Date in local time. */
-export function isoDate(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
 }
 
 /** mondayOf returns the Monday of the week holding d. */
