@@ -2,24 +2,12 @@ package app
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
 	"io"
+	"outpost/app/apptest"
 	"outpost/backend/ticket"
 	"testing"
 	"time"
 )
-
-func screenshot() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 640, 400))
-	for x := range 640 {
-		img.Set(x, x%400, color.RGBA{200, 30, 30, 255})
-	}
-	var b bytes.Buffer
-	png.Encode(&b, img)
-	return b.Bytes()
-}
 
 // A screenshot attached on the lead's laptop arrives on the field laptop by itself (it is
 // under the eager size), announced by an event, and then downloads there.
@@ -33,7 +21,7 @@ func TestAnAttachmentTravelsToATeammate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot := screenshot()
+	shot := apptest.Screenshot()
 	at, err := lead.Attach("ticket", tk.ID, "e42.png", bytes.NewReader(shot))
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +32,7 @@ func TestAnAttachmentTravelsToATeammate(t *testing.T) {
 	if _, err := field.Team.Join(code); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 30*time.Second, func() bool {
+	apptest.Eventually(t, 30*time.Second, func() bool {
 		list, err := field.Attachments.List("ticket", tk.ID)
 		return err == nil && len(list) == 1 && list[0].Here
 	})

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"outpost/backend/core/field"
+	"outpost/app/apptest"
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
 	"outpost/backend/queue"
@@ -21,8 +21,8 @@ func TestDataServiceDemoExportBackupRestore(t *testing.T) {
 	if err != nil || stats.Tickets != 60 {
 		t.Fatalf("LoadDemo = %+v, %v", stats, err)
 	}
-	waitFor(t, func() bool { return a.queue.Len() == 60 })
-	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 10}); !isField(err, "demo") {
+	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == 60 })
+	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 10}); !apptest.IsField(err, "demo") {
 		t.Fatalf("second LoadDemo = %v, want a demo field error", err)
 	}
 	out, err := a.Data.ExportTickets(queue.Filter{IncludeClosed: true})
@@ -35,7 +35,7 @@ func TestDataServiceDemoExportBackupRestore(t *testing.T) {
 		t.Fatalf("backup without a window = %v, want ErrWindowOnly", err)
 	}
 	a.SetFilePicker(chooses(filepath.Join(a.cfg.DataDir, "inside.outpost")))
-	if _, err := a.Data.Backup(); !isField(err, "path") {
+	if _, err := a.Data.Backup(); !apptest.IsField(err, "path") {
 		t.Fatalf("backup into the data directory = %v, want a path error", err)
 	}
 	a.SetFilePicker(chooses(""))
@@ -53,11 +53,11 @@ func TestDataServiceDemoExportBackupRestore(t *testing.T) {
 	if err != nil || res.Applied != info.Changes {
 		t.Fatalf("Restore = %+v, %v", res, err)
 	}
-	waitFor(t, func() bool { return b.queue.Len() == 60 })
+	apptest.Eventually(t, 5*time.Second, func() bool { return b.queue.Len() == 60 })
 	garbage := filepath.Join(dir, "notes.txt")
 	os.WriteFile(garbage, []byte("not a backup"), 0o600)
 	b.SetFilePicker(chooses(garbage))
-	if _, err := b.Data.Restore(); !isField(err, "file") || !strings.Contains(err.Error(), "not an Outpost backup") {
+	if _, err := b.Data.Restore(); !apptest.IsField(err, "file") || !strings.Contains(err.Error(), "not an Outpost backup") {
 		t.Fatalf("Restore(garbage) = %v", err)
 	}
 }
@@ -76,7 +76,7 @@ func TestDataServiceImport(t *testing.T) {
 	if err != nil || p.Delimiter != ";" || p.Total != 2 || p.Valid != 1 || p.Errors[0].Line != 3 {
 		t.Fatalf("ImportPreview = %+v, %v", p, err)
 	}
-	if _, err := a.Data.Import(file, csvio.Options{}, false); !isField(err, "rows") {
+	if _, err := a.Data.Import(file, csvio.Options{}, false); !apptest.IsField(err, "rows") {
 		t.Fatalf("Import without accepting = %v", err)
 	}
 	if a.queue.Len() != 0 {
@@ -86,23 +86,7 @@ func TestDataServiceImport(t *testing.T) {
 	if err != nil || res.Imported != 1 || res.Skipped != 1 {
 		t.Fatalf("Import = %+v, %v", res, err)
 	}
-	if _, err := a.Data.ImportPreview("", csvio.Options{}); !isField(err, "file") || err.Error() != "File: the file is empty" {
+	if _, err := a.Data.ImportPreview("", csvio.Options{}); !apptest.IsField(err, "file") || err.Error() != "File: the file is empty" {
 		t.Fatalf("ImportPreview(empty) = %v", err)
-	}
-}
-
-func isField(err error, name string) bool {
-	fe, ok := field.As(err)
-	return ok && fe.Field == name
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5 s")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

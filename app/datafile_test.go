@@ -7,7 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"outpost/app/apptest"
 	"outpost/backend/demo"
 	"outpost/backend/queue"
 )
@@ -39,7 +41,7 @@ func TestLoadDemoMakesADeviceWithoutAPersonTheLead(t *testing.T) {
 	if err != nil || len(v.Notes) == 0 || !v.Notes[0].Mine {
 		t.Fatalf("notes %+v, %v", v.Notes, err)
 	}
-	waitFor(t, func() bool { return a.queue.Len() == 80 })
+	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == 80 })
 	st, err = a.Data.DemoStatus()
 	if err != nil || st.Allowed || !strings.Contains(st.Reason, "already holds 80 tickets") {
 		t.Fatalf("DemoStatus after loading = %+v, %v", st, err)
@@ -52,7 +54,7 @@ func TestExportTicketsFile(t *testing.T) {
 	if _, err := a.Data.LoadDemo(demo.Config{Tickets: 30, Technicians: 3, Seed: 2}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return a.queue.Len() == 30 })
+	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == 30 })
 	if _, err := a.Data.ExportTicketsFile(queue.Filter{IncludeClosed: true}); !errors.Is(err, ErrWindowOnly) {
 		t.Fatalf("ExportTicketsFile without a window = %v, want ErrWindowOnly", err)
 	}
@@ -64,7 +66,7 @@ func TestExportTicketsFile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a.SetFilePicker(chooses(tc.path))
-			if _, err := a.Data.ExportTicketsFile(queue.Filter{IncludeClosed: true}); !isField(err, "path") {
+			if _, err := a.Data.ExportTicketsFile(queue.Filter{IncludeClosed: true}); !apptest.IsField(err, "path") {
 				t.Fatalf("ExportTicketsFile to %q = %v, want a path error", tc.path, err)
 			}
 		})

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -12,53 +11,23 @@ import (
 	"testing"
 	"time"
 
+	"outpost/app/apptest"
 	"outpost/backend/core/field"
 	"outpost/backend/ticket"
 	"outpost/sync/replica"
 	"outpost/sync/team"
 )
 
-// freePort finds a port free on 127.0.0.1 for both TCP and UDP (gossip uses both).
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		ln.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free for both TCP and UDP")
-	return 0
-}
-
 func openSyncApp(t *testing.T, dir, name string) *App {
 	t.Helper()
 	a, err := Open(context.Background(), Config{DataDir: dir, DeviceName: name,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Sync:   SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}})
+		Sync:   SyncConfig{BindAddr: "127.0.0.1", Port: apptest.FreePort(t), Preset: "local", NoDiscovery: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
-}
-
-func eventually(t *testing.T, within time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not met within %s", within)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 func TestTeamLifecycleRotateAndRemove(t *testing.T) {
@@ -76,7 +45,7 @@ func TestTeamLifecycleRotateAndRemove(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherID := other.st.Device().ID
-	eventually(t, 10*time.Second, func() bool {
+	apptest.Eventually(t, 10*time.Second, func() bool {
 		ps, _ := lead.Team.Peers()
 		return len(ps) == 1 && ps[0].Online && ps[0].Name == "field-laptop" && ps[0].Known
 	})
@@ -98,7 +67,7 @@ func TestTeamLifecycleRotateAndRemove(t *testing.T) {
 		if err != nil || len(res.Unreachable) != 0 {
 			t.Fatalf("RotateKey = %+v, %v", res, err)
 		}
-		eventually(t, 10*time.Second, func() bool {
+		apptest.Eventually(t, 10*time.Second, func() bool {
 			tm, err := team.Load(otherDir)
 			return err == nil && len(tm.Keys) == 2
 		})
@@ -156,7 +125,7 @@ func TestJoinRefusesTheTeamItIsInAndAnother(t *testing.T) {
 	if tm, _ := team.Load(otherDir); slices.Contains(tm.Peers, "127.0.0.1:1") {
 		t.Fatalf("the team file still holds the forgotten address: %v", tm.Peers)
 	}
-	if _, err := other.Team.ForgetPeer("127.0.0.1:1"); !isField(err, "address") {
+	if _, err := other.Team.ForgetPeer("127.0.0.1:1"); !apptest.IsField(err, "address") {
 		t.Fatalf("forgetting it again = %v, want an address error", err)
 	}
 }
@@ -191,7 +160,7 @@ func TestStateHashIsEqualOnceReplicasConverge(t *testing.T) {
 	if _, err := other.Team.Join(code); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 15*time.Second, func() bool {
+	apptest.Eventually(t, 15*time.Second, func() bool {
 		a, _ := lead.System.State()
 		b, _ := other.System.State()
 		return a.Hash == b.Hash && a.Changes == b.Changes

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/app/apptest"
 	"outpost/backend/assign"
 	"outpost/backend/core/field"
 	"outpost/backend/schedule"
@@ -77,7 +78,7 @@ func TestTechniciansSuggestAndAutoAssign(t *testing.T) {
 	if tc, _ := a.Technicians.Get(second); tc.OpenLoad != 2 {
 		t.Fatalf("open load = %d", tc.OpenLoad)
 	}
-	if _, err := a.Technicians.AutoAssign(t1.ID, "coin-toss"); !isField(err, "mode") {
+	if _, err := a.Technicians.AutoAssign(t1.ID, "coin-toss"); !apptest.IsField(err, "mode") {
 		t.Fatalf("unknown mode: %v", err)
 	}
 	if _, err := a.Technicians.AutoAssign(ticketFor("printer").ID, assign.RoundRobin); err != nil {

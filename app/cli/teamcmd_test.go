@@ -2,46 +2,25 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"slices"
 	"testing"
 
 	"outpost/app"
+	"outpost/app/apptest"
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/replica"
 	"outpost/sync/team"
 )
 
-// freePort finds a port free on 127.0.0.1 for both TCP and UDP (gossip uses both).
-func freePort(t *testing.T) int {
-	t.Helper()
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		ln.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
-	}
-	t.Fatal("no port free for both TCP and UDP")
-	return 0
-}
-
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // The command line refuses to change the team file while Outpost holds the directory.
 func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
 	dir := t.TempDir()
-	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
+	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: apptest.FreePort(t), Preset: "local", NoDiscovery: true}
 	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
 		t.Fatalf("team create exit %d", code)
 	}
@@ -60,7 +39,7 @@ func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
 
 func TestRotateKeyCommand(t *testing.T) {
 	dir := t.TempDir()
-	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: freePort(t), Preset: "local", NoDiscovery: true}
+	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: apptest.FreePort(t), Preset: "local", NoDiscovery: true}
 	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
 		t.Fatalf("team create exit %d", code)
 	}

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"image"
-	"image/color"
-	"image/png"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"outpost/app/apptest"
 	"outpost/backend/core/attach"
 	"outpost/backend/ticket"
 	"strings"
@@ -30,16 +29,6 @@ func request(t *testing.T, srv *httptest.Server, method, path string, body []byt
 	return resp, b
 }
 
-func screenshot() []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 640, 400))
-	for x := range 640 {
-		img.Set(x, x%400, color.RGBA{200, 30, 30, 255})
-	}
-	var b bytes.Buffer
-	png.Encode(&b, img)
-	return b.Bytes()
-}
-
 // A pasted screenshot goes up, is listed with a sniffed type, has a thumbnail and comes
 // back as a download; an HTML or SVG file is never served as a page.
 func TestAttachmentsOverHTTP(t *testing.T) {
@@ -51,7 +40,7 @@ func TestAttachmentsOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot := screenshot()
+	shot := apptest.Screenshot()
 	resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name="+url.QueryEscape("Screenshot 2026-12-06.png"), shot)
 	if resp.StatusCode != 200 {
 		t.Fatalf("upload: %d %s", resp.StatusCode, body)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
+	"outpost/app/apptest"
 	"outpost/backend/ticket"
 	"path/filepath"
 	"strings"
@@ -72,7 +73,7 @@ func TestIdentityAndCoachingOverHTTP(t *testing.T) {
 		t.Fatalf("export = %s", body)
 	}
 	b := openApp(t)
-	if _, err := b.Identity.Import(text, "wrong passphrase!"); !isField(err, "passphrase") {
+	if _, err := b.Identity.Import(text, "wrong passphrase!"); !apptest.IsField(err, "passphrase") {
 		t.Fatalf("import with a wrong passphrase: %v", err)
 	}
 	me, err := b.Identity.Import(text, "a long enough passphrase")

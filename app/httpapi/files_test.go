@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"outpost/app/apptest"
 	"outpost/backend/demo"
 	"outpost/backend/queue"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 )
 
 func TestHTTPBackupDownloadAndRestoreUpload(t *testing.T) {
@@ -65,7 +67,7 @@ func TestHTTPBackupDownloadAndRestoreUpload(t *testing.T) {
 			}
 		})
 	}
-	waitFor(t, func() bool { r, _ := b.Tickets.Queue(queue.Filter{IncludeClosed: true}); return r.Total == 40 })
+	apptest.Eventually(t, 5*time.Second, func() bool { r, _ := b.Tickets.Queue(queue.Filter{IncludeClosed: true}); return r.Total == 40 })
 	left, _ := os.ReadDir(filepath.Join(b.DataDir(), "scratch"))
 	if len(left) != 0 {
 		t.Fatalf("%d files left in the scratch folder", len(left))

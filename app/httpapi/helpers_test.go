@@ -5,10 +5,8 @@ import (
 	"io"
 	"log/slog"
 	"testing"
-	"time"
 
 	"outpost/app"
-	"outpost/backend/core/field"
 )
 
 // openApp opens an app on a test's temporary directory, with sync off and a quiet log.
@@ -23,22 +21,6 @@ func openApp(t testing.TB) *app.App {
 }
 
 const testToken = "0123456789abcdef0123456789abcdef"
-
-func isField(err error, name string) bool {
-	fe, ok := field.As(err)
-	return ok && fe.Field == name
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 5 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func deviceID(t *testing.T, a *app.App) string {
 	t.Helper()
