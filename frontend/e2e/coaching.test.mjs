@@ -1,17 +1,7 @@
 // Coaching in a real browser against `outpost serve`: set up who you are as a lead, write a note and an
 // overdue action for a technician, tick the action done, export the identity, and import it on a second
 // device.
-import { assert, browser, serve } from './harness.mjs'
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  return { status: res.status, body: await res.json() }
-}
+import { api, assert, browser, serve } from './harness.mjs'
 
 export default async function coachingFlow(ctx) {
   const lead = ctx.own(await serve({ extra: ['--no-sync'] }))

@@ -4,22 +4,10 @@
 // SHOTS=<dir> also saves a screenshot of every screen in both themes.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { assert, browser, serve } from './harness.mjs'
+import { api, assert, browser, serve } from './harness.mjs'
 
 // Evaluated through the browser's debugging protocol: the app's content security policy refuses inline scripts.
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  const body = await res.json()
-  if (res.status !== 200) throw new Error(`${method}: ${JSON.stringify(body)}`)
-  return body
-}
 
 // unthemedControls lists the visible form controls the theme does not paint: a background that is none
 // of the theme's colours is the browser's own (a light box on the dark page, or a grey one). Checkboxes
@@ -53,8 +41,10 @@ function unthemedControls() {
 
 export default async function contrast(ctx) {
   const peer = ctx.own(await serve({ extra: ['--no-sync'] }))
-  await api(peer.url, 'DataService/LoadDemo', { tickets: 300, sops: 12 })
-  const subjects = await api(peer.url, 'CoachingService/Subjects')
+  const demo = await api(peer.url, 'DataService/LoadDemo', { tickets: 300, sops: 12 })
+  assert(demo.status === 200, `load demo: ${JSON.stringify(demo.body)}`)
+  const { status, body: subjects } = await api(peer.url, 'CoachingService/Subjects')
+  assert(status === 200, `coaching subjects: ${JSON.stringify(subjects)}`)
   assert(subjects.length > 0, 'the demo has coaching notes this device can read')
   const coachee = subjects[0].technicianId
 

@@ -112,3 +112,14 @@ export function pasteImage(page) {
     document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
   })
 }
+
+// api calls a bound method over the HTTP API of a served replica (its printed link carries the token).
+export async function api(url, method, ...args) {
+  const u = new URL(url)
+  const res = await fetch(`${u.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
+    body: JSON.stringify(args),
+  })
+  return { status: res.status, body: await res.json() }
+}

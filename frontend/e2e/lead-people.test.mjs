@@ -2,17 +2,7 @@
 // lead where the reviews tab asks for it, sample a technician's resolved tickets, score one on the rubric
 // and see the monthly trend, then write an improvement plan with an SLA compliance target and record a
 // weekly review that shows the live figure against the target.
-import { assert, browser, serve } from './harness.mjs'
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  return { status: res.status, body: await res.json() }
-}
+import { api, assert, browser, serve } from './harness.mjs'
 
 const T = { timeout: 10_000 }
 const RUBRIC = ['Diagnosis', 'Communication', 'Documentation', 'Escalation quality']

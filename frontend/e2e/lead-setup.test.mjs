@@ -2,17 +2,7 @@
 // required checklist item and edit it, add a vendor to the directory with a support agreement that is
 // flagged as expiring, start an onboarding checklist for a technician and tick items until the progress
 // moves, and open the weekly summary: its headline figures are there and printing shows no navigation.
-import { assert, browser, serve } from './harness.mjs'
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  return { status: res.status, body: await res.json() }
-}
+import { api, assert, browser, serve } from './harness.mjs'
 
 function isoDate(d) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`

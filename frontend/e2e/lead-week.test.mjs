@@ -1,17 +1,7 @@
 // Lead's week in a real browser against `outpost serve`: open a problem from selected tickets, record a
 // vendor case for one of them, log a follow-up that moves the next follow-up date, and see the
 // escalation dialog require the category's escalation-path checklist.
-import { assert, browser, serve } from './harness.mjs'
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  return { status: res.status, body: await res.json() }
-}
+import { api, assert, browser, serve } from './harness.mjs'
 
 function isoDate(d) {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`

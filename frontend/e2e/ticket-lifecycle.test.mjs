@@ -2,17 +2,7 @@
 // triage impact and urgency into a priority, assign, escalate with handover notes, comment, log work,
 // resolve; then the queue's filter and keyboard navigation, a bulk assignment in one call, and a problem
 // opened from the queue's selection.
-import { assert, browser, serve } from './harness.mjs'
-
-async function api(url, method, ...args) {
-  const u = new URL(url)
-  const res = await fetch(`${u.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${u.searchParams.get('token')}` },
-    body: JSON.stringify(args),
-  })
-  return { status: res.status, body: await res.json() }
-}
+import { api, assert, browser, serve } from './harness.mjs'
 
 export default async function lifecycle(ctx) {
   const peer = ctx.own(await serve({ extra: ['--no-sync', '--name', 'ana'] }))
