@@ -135,6 +135,19 @@ export default async function lifecycle(ctx) {
   await page.screenshot({ path: `${process.env.SHOTS ?? '/tmp'}/resolve-code.png` })
   await page.getByRole('button', { name: 'Set Resolved' }).click()
   await page.locator('.meta', { hasText: 'Resolved' }).waitFor()
+  // The resolved ticket says how: the code's name and the note.
+  const resolution = page.getByTestId('resolution')
+  await resolution.getByText('Fixed', { exact: true }).waitFor()
+  await resolution.getByText('Client updated to 5.3; rekey holds.').waitFor()
+  // The team renames the code in Settings; the ticket reads the new name.
+  const ticketHash = new URL(page.url()).hash
+  await page.getByRole('link', { name: /Settings/ }).click()
+  const codes = page.getByTestId('resolution-codes')
+  await codes.getByLabel('Name of Fixed', { exact: true }).fill('Fixed for good')
+  await codes.getByLabel('Name of Fixed', { exact: true }).press('Tab')
+  await page.getByText('Renamed to “Fixed for good”').waitFor()
+  await page.evaluate((h) => (window.location.hash = h), ticketHash)
+  await resolution.getByText('Fixed for good', { exact: true }).waitFor()
 
   // Back in the queue it is gone from the open view, and found under "Recently resolved".
   await page.keyboard.press('g')

@@ -40,6 +40,8 @@ export const tickets = {
   /** resolve resolves with one of the team's resolution codes and a note; both are required. */
   resolve: (id: string, code: string, note: string) => call<Ticket>(T, 'Resolve', id, code, note),
   resolutionCodes: () => call<ResolutionCode[]>(T, 'ResolutionCodes'),
+  /** saveResolutionCodes replaces the team's list; tickets keep the codes they were resolved with. */
+  saveResolutionCodes: (codes: ResolutionCode[]) => call<ResolutionCode[]>(T, 'SaveResolutionCodes', codes),
   assign: (id: string, assignee: string) => call<Ticket>(T, 'Assign', id, assignee),
   /** assignMany assigns several tickets as one action: all of them are written, or none. */
   assignMany: (ids: string[], assignee: string) => call<Ticket[]>(T, 'AssignMany', ids, assignee),
