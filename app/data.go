@@ -2,12 +2,12 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -24,7 +24,7 @@ const EventDataProgress = "data:progress"
 
 // DataProgress is the payload of EventDataProgress.
 type DataProgress struct {
-	Task  string `json:"task"` // "demo", "restore"
+	Task  string `json:"task"` // "demo", "import", "restore"
 	Phase string `json:"phase"`
 	Done  int    `json:"done"`
 	Total int    `json:"total"`
@@ -34,6 +34,9 @@ type DataProgress struct {
 type DataService struct {
 	a    *App
 	busy sync.Mutex // one long data task at a time
+
+	mu           sync.Mutex
+	cancelImport context.CancelFunc // stops the running import; nil when none runs
 }
 
 // DemoDefaults is the dataset the first-run screen offers.
@@ -72,20 +75,38 @@ func (s *DataService) LoadDemo(cfg demo.Config) (demo.Stats, error) {
 
 var errBusy = field.Errorf("data", "another data task is still running")
 
-// ImportPreview reads a CSV file's content and shows how its rows would be imported,
-// with every row's problem named by line, before anything is written.
-func (s *DataService) ImportPreview(content string, opts csvio.Options) (csvio.Preview, error) {
-	a, err := csvio.Analyze(strings.NewReader(content), opts)
+// ImportPreview reads a CSV file's bytes and shows how its rows would be imported,
+// with every row's problem named by line, before anything is written. The bytes arrive
+// as they are in the file (base64 in JSON), so its encoding is detected here.
+func (s *DataService) ImportPreview(content []byte, opts csvio.Options) (csvio.Preview, error) {
+	a, err := csvio.Analyze(bytes.NewReader(content), opts)
 	if err != nil {
 		return csvio.Preview{}, fileError(err)
 	}
 	return a.Preview(), nil
 }
 
+// ImportPresets lists the help desk exports an import can read, for the import screen's choice.
+func (s *DataService) ImportPresets() ([]csvio.Preset, error) { return csvio.Presets(), nil }
+
 // Import imports a CSV file's tickets. With errors in any row nothing is written
 // unless acceptValid is set; then the valid rows are imported and the others skipped.
-func (s *DataService) Import(content string, opts csvio.Options, acceptValid bool) (csvio.Result, error) {
-	return s.importFrom(func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil }, opts, acceptValid)
+// A cancelled import returns what it saved with Cancelled set; importing the same
+// file again finishes it, updating the tickets already in instead of duplicating them.
+func (s *DataService) Import(content []byte, opts csvio.Options, acceptValid bool) (csvio.Result, error) {
+	return s.importFrom(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(content)), nil }, opts, acceptValid)
+}
+
+// CancelImport stops the running import after the ticket it is writing, and reports
+// whether one was running.
+func (s *DataService) CancelImport() (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cancelImport == nil {
+		return false, nil
+	}
+	s.cancelImport()
+	return true, nil
 }
 
 // importFrom imports the file src opens, reporting progress as EventDataProgress.
@@ -94,15 +115,27 @@ func (s *DataService) importFrom(src csvio.Source, opts csvio.Options, acceptVal
 		return csvio.Result{}, errBusy
 	}
 	defer s.busy.Unlock()
+	ctx, cancel := context.WithCancel(s.a.ctx)
+	s.mu.Lock()
+	s.cancelImport = cancel
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.cancelImport = nil
+		s.mu.Unlock()
+		cancel()
+	}()
 	people, err := s.people()
 	if err != nil {
 		return csvio.Result{}, s.a.userError("import tickets", err)
 	}
-	res, err := csvio.Import(s.a.ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, people, func(p csvio.Progress) {
-		s.a.events.emit(EventDataProgress, DataProgress{Task: "import", Phase: "importing", Done: p.Rows})
+	res, err := csvio.Import(ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, people, func(p csvio.Progress) {
+		s.a.events.emit(EventDataProgress, DataProgress{Task: "import", Phase: "importing", Done: p.Rows, Total: p.Total})
 	})
 	var fe *csvio.FileError
 	switch {
+	case errors.Is(err, csvio.ErrCancelled) && s.a.ctx.Err() == nil:
+		return res, nil
 	case errors.Is(err, csvio.ErrRowsInvalid):
 		return res, field.Errorf("rows", "%s", err.Error())
 	case errors.As(err, &fe):

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -72,21 +73,75 @@ func TestDataServiceImport(t *testing.T) {
 	t.Parallel()
 	a := openApp(t)
 	file := "Subject;Priority;Status\nPrinter jams;High;Open\nBroken;Whenever;Open\n"
-	p, err := a.Data.ImportPreview(file, csvio.Options{})
+	p, err := a.Data.ImportPreview([]byte(file), csvio.Options{})
 	if err != nil || p.Delimiter != ";" || p.Total != 2 || p.Valid != 1 || p.Errors[0].Line != 3 {
 		t.Fatalf("ImportPreview = %+v, %v", p, err)
 	}
-	if _, err := a.Data.Import(file, csvio.Options{}, false); !apptest.IsField(err, "rows") {
+	if _, err := a.Data.Import([]byte(file), csvio.Options{}, false); !apptest.IsField(err, "rows") {
 		t.Fatalf("Import without accepting = %v", err)
 	}
 	if a.queue.Len() != 0 {
 		t.Fatal("a refused import wrote tickets")
 	}
-	res, err := a.Data.Import(file, csvio.Options{}, true)
+	res, err := a.Data.Import([]byte(file), csvio.Options{}, true)
 	if err != nil || res.Imported != 1 || res.Skipped != 1 {
 		t.Fatalf("Import = %+v, %v", res, err)
 	}
-	if _, err := a.Data.ImportPreview("", csvio.Options{}); !apptest.IsField(err, "file") || err.Error() != "File: the file is empty" {
+	if _, err := a.Data.ImportPreview(nil, csvio.Options{}); !apptest.IsField(err, "file") || err.Error() != "File: the file is empty" {
 		t.Fatalf("ImportPreview(empty) = %v", err)
 	}
+}
+
+func TestDataServiceImportReadsTheFilesOwnEncoding(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	// "Café printer" as Excel on Windows saves it: é is the single byte 0xE9.
+	file := []byte("Subject;Status\nCaf\xe9 printer;Open\n")
+	p, err := a.Data.ImportPreview(file, csvio.Options{})
+	if err != nil || p.Encoding != csvio.EncCP1252 || p.Rows[0].Ticket.Title != "Café printer" {
+		t.Fatalf("ImportPreview = %+v, %v", p, err)
+	}
+	if _, err := a.Data.ImportPreview([]byte("\xff\xfeS\x00"), csvio.Options{}); !apptest.IsField(err, "file") || !strings.Contains(err.Error(), "UTF-16") {
+		t.Fatalf("ImportPreview(UTF-16) = %v", err)
+	}
+}
+
+// TestDataServiceCancelImport cancels a running import once it reports progress: it
+// returns what it saved, the queue holds exactly that, and importing the file again
+// gives exactly the file's tickets.
+func TestDataServiceCancelImport(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	const n = 6000
+	var b strings.Builder
+	b.WriteString("Number,Title,State,Note\n")
+	for i := range n {
+		fmt.Fprintf(&b, "%d,Printer %d jams,open,%s\n", 5000+i, i, strings.Repeat("toner ", 60))
+	}
+	file := []byte(b.String())
+	if ok, err := a.Data.CancelImport(); ok || err != nil {
+		t.Fatalf("CancelImport with no import = %v, %v", ok, err)
+	}
+	events, stop := a.Listen(1024)
+	defer stop()
+	go func() {
+		for m := range events {
+			if p, ok := m.Data.(DataProgress); ok && p.Task == "import" && p.Done > 0 && p.Total == n {
+				if ok, err := a.Data.CancelImport(); !ok || err != nil {
+					t.Errorf("CancelImport during the import = %v, %v", ok, err)
+				}
+				return
+			}
+		}
+	}()
+	res, err := a.Data.Import(file, csvio.Options{}, false)
+	if err != nil || !res.Cancelled || res.Imported == 0 || res.Imported >= n || res.Total != n {
+		t.Fatalf("cancelled Import = %+v, %v", res, err)
+	}
+	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == res.Imported })
+	again, err := a.Data.Import(file, csvio.Options{}, false)
+	if err != nil || again.Cancelled || again.Imported != n-res.Imported || again.Unchanged != res.Imported {
+		t.Fatalf("re-run = %+v, %v after %+v", again, err, res)
+	}
+	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == n })
 }

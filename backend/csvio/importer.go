@@ -62,7 +62,11 @@ type Reading struct {
 	System    string   `json:"system"`
 	Preset    string   `json:"preset"`   // the preset's label ("GLPI"), "" when none
 	Detected  bool     `json:"detected"` // the preset was recognised from the header
-	Encoding  string   `json:"encoding"` // "UTF-8", "UTF-8 with BOM" or "Windows-1252 (converted)"
+	// Clues are the header's columns that only this preset's export names: why it was detected.
+	Clues []string `json:"clues,omitempty"`
+	// Source is where in the old tool such an export is made.
+	Source   string `json:"source,omitempty"`
+	Encoding string `json:"encoding"` // "UTF-8", "UTF-8 with BOM" or "Windows-1252 (converted)"
 }
 
 // Analysis is a whole file read and mapped: its first rows as they will be saved, its
@@ -159,7 +163,7 @@ func scan(r io.Reader, opts Options, fn func(*Analysis, *Row) error) error {
 		return err
 	}
 	a := &Analysis{Reading: Reading{Delimiter: string(sc.delim), Header: sc.header, Mapping: mapping, System: cmp.Or(system, preset.Name, "csv"),
-		Preset: preset.Label, Detected: detected, Encoding: sc.encoding}, preset: preset}
+		Preset: preset.Label, Detected: detected, Clues: clues(preset, sc.header), Source: preset.Source, Encoding: sc.encoding}, preset: preset}
 	type raw struct {
 		rec  []string
 		line int

@@ -160,6 +160,20 @@ func PresetByName(name string) (Preset, bool) {
 	return presets[i], true
 }
 
+// Presets lists the exports an import can read, in the order the import screen offers them.
+func Presets() []Preset { return slices.Clone(presets) }
+
+// clues are the columns of header among the preset's distinct ones, as the file names them.
+func clues(p Preset, header []string) []string {
+	var out []string
+	for _, h := range header {
+		if slices.Contains(p.Distinct, headerKey(h)) && !slices.Contains(out, h) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
 // DetectPreset names the export a header comes from: the preset with the most of its
 // distinct columns in the header, at least two.
 func DetectPreset(header []string) (Preset, bool) {

@@ -144,6 +144,10 @@ func TestPresetsImportEachToolsExport(t *testing.T) {
 			if a.System != tc.system || a.Preset != tc.label || !a.Detected || a.Delimiter != tc.delim || a.Encoding != tc.encoding || a.ErrorCount != 0 {
 				t.Fatalf("detected %q (%q, %v), delimiter %q, encoding %q, errors %v", a.System, a.Preset, a.Detected, a.Delimiter, a.Encoding, a.Errors)
 			}
+			// The reason shown for the preset: at least the two of its own columns that detection needs, named as in the file.
+			if p, _ := PresetByName(tc.system); len(a.Clues) < 2 || a.Source != p.Source || !slices.Contains(a.Header, a.Clues[0]) {
+				t.Fatalf("clues %q, source %q", a.Clues, a.Source)
+			}
 			st := storetest.Open(t)
 			svc := ticket.NewService(st, nil)
 			src := func() (io.ReadCloser, error) { return os.Open(path) }

@@ -3,6 +3,7 @@ package csvio
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -167,4 +168,46 @@ func importChild(dir string) {
 		func(p Progress) { fmt.Printf("rows %d\n", p.Rows) })
 	fmt.Println("done", err)
 	time.Sleep(time.Minute) // wait to be killed
+}
+
+// TestCancelledImportIsWholeAndFinishesWhenRunAgain cancels an import part way: the
+// tickets written are the batches it counts, each whole, and importing the file again
+// writes the rest, so the replica holds exactly the file's tickets.
+func TestCancelledImportIsWholeAndFinishesWhenRunAgain(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	svc := ticket.NewService(st, nil)
+	const n = 6000
+	file := bigFile(n, 400)
+	src := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(file)), nil }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res, err := Import(ctx, st, svc, "alice", src, Options{System: "zammad"}, false, nil, func(p Progress) {
+		if p.Rows >= 2000 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, ErrCancelled) || !res.Cancelled || res.Total != n {
+		t.Fatalf("cancelled import = %+v, %v", res, err)
+	}
+	partial, conflicts := countTickets(t, st)
+	if partial != res.Imported || partial == 0 || partial >= n || conflicts != 0 {
+		t.Fatalf("%d tickets (%d with conflicts) after a cancel that reported %+v", partial, conflicts, res)
+	}
+	for i := range n {
+		tk, err := svc.Get(TicketID("zammad", fmt.Sprint(10000+i)))
+		if errors.Is(err, ticket.ErrNotFound) {
+			continue
+		}
+		if err != nil || tk.Title != fmt.Sprintf("Printer %d, floor %d", i, i%7) || tk.Origin == nil || len(tk.Comments) != 1 || len(tk.Comments[0].Body) != 400 {
+			t.Fatalf("ticket %d after the cancel is not whole: %+v, %v", i, tk.Summary, err)
+		}
+	}
+	res, err = Import(context.Background(), st, svc, "alice", src, Options{System: "zammad"}, false, nil, nil)
+	if err != nil || res.Cancelled || res.Imported != n-partial || res.Unchanged != partial {
+		t.Fatalf("re-run = %+v, %v; %d were in before", res, err, partial)
+	}
+	if got, _ := countTickets(t, st); got != n {
+		t.Fatalf("%d tickets after the re-run, want %d", got, n)
+	}
 }

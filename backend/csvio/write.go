@@ -17,13 +17,23 @@ type Result struct {
 	Imported  int    `json:"imported"`  // rows written (created or updated)
 	Unchanged int    `json:"unchanged"` // rows whose ticket already held what the file says (a re-import)
 	Skipped   int    `json:"skipped"`   // rows with errors, left out because the person accepted the valid rows
+	Total     int    `json:"total"`     // rows in the file
 	System    string `json:"system"`
+	// Cancelled says the import stopped before the end of the file; the rows counted are
+	// saved, each ticket whole, and importing the same file again writes the rest.
+	Cancelled bool `json:"cancelled,omitempty"`
+}
+
+func (r *Result) add(b Result) {
+	r.Imported += b.Imported
+	r.Unchanged += b.Unchanged
+	r.Skipped += b.Skipped
 }
 
 // Progress is how far an import has come.
 type Progress struct {
 	Rows    int           `json:"rows"`  // rows read
-	Bytes   int64         `json:"bytes"` // bytes of the file read
+	Total   int           `json:"total"` // rows in the file
 	Elapsed time.Duration `json:"elapsed"`
 }
 
@@ -40,6 +50,9 @@ type FileError struct{ Err error }
 func (e *FileError) Error() string { return e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
+// ErrCancelled reports an import stopped by its context before the end of the file.
+var ErrCancelled = errors.New("the import was cancelled")
+
 // ErrRowsInvalid reports an import refused because some rows have errors and the
 // person has not accepted importing only the valid ones.
 var ErrRowsInvalid = errors.New("some rows have errors; nothing was imported")
@@ -52,6 +65,8 @@ const batchShare = 4
 // transaction of ordinary changes. Each ticket's ID derives from (system, source ID),
 // so a re-run after a crash or a cancel writes the rest and rewrites nothing
 // unchanged. With errors in any row nothing is written unless acceptValid is set.
+// Cancelling ctx stops it between two tickets: the batches written stay, and it
+// returns their counts, Cancelled set, and an error wrapping ErrCancelled.
 func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author string, open Source, opts Options,
 	acceptValid bool, people People, progress func(Progress)) (Result, error) {
 	f, err := open()
@@ -66,20 +81,30 @@ func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author st
 	if a.ErrorCount > 0 && !acceptValid {
 		return Result{}, fmt.Errorf("%w (%d of %d rows; first: %s)", ErrRowsInvalid, a.ErrorCount, a.Total, a.Errors[0])
 	}
+	if ctx.Err() != nil {
+		return Result{Total: a.Total, System: a.System, Cancelled: true}, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
+	}
 	opts.Mapping, opts.DayFirst, opts.System = a.Mapping, &a.DayFirst, a.System
 	f, err = open()
 	if err != nil {
 		return Result{}, err
 	}
 	defer f.Close()
-	return write(ctx, st, svc, author, f, opts, people, progress)
+	return write(ctx, st, svc, author, f, opts, people, func(p Progress) {
+		if progress != nil {
+			p.Total = a.Total
+			progress(p)
+		}
+	}, a.Total)
 }
 
+// write writes the rows of r in batches, each one store transaction; the counts of a
+// batch are added once it is committed.
 func write(ctx context.Context, st *store.Store, svc *ticket.Service, author string, r io.Reader, opts Options,
-	people People, progress func(Progress)) (Result, error) {
+	people People, progress func(Progress), total int) (Result, error) {
 	maxBytes, maxEntries := st.Limits()
 	maxBytes, maxEntries = maxBytes/batchShare, maxEntries/batchShare
-	res := Result{System: opts.System}
+	res := Result{System: opts.System, Total: total}
 	start := time.Now()
 	rows := make(chan *Row, 256)
 	var scanErr error
@@ -98,23 +123,26 @@ func write(ctx context.Context, st *store.Store, svc *ticket.Service, author str
 		})
 	}()
 	n, last := 0, time.Now()
-	var pending *Row
-	for done := false; !done; {
+	report := func(force bool) {
+		if force || time.Since(last) > 100*time.Millisecond {
+			last = time.Now()
+			progress(Progress{Rows: n, Elapsed: time.Since(start)})
+		}
+	}
+	for done := false; !done && ctx.Err() == nil; {
+		var batch Result
 		_, err := st.Update(ctx, author, func(tx *store.Tx) error {
+			batch = Result{}
 			in := svc.Within(tx)
 			for {
-				row := pending
-				pending = nil
-				if row == nil {
-					var ok bool
-					if row, ok = <-rows; !ok {
-						done = true
-						return nil
-					}
+				row, ok := <-rows
+				if !ok {
+					done = true
+					return nil
 				}
 				n++
 				if row.Error != nil {
-					res.Skipped++
+					batch.Skipped++
 					continue
 				}
 				wrote, err := in.Import(ctx, author, imported(row, people))
@@ -122,24 +150,31 @@ func write(ctx context.Context, st *store.Store, svc *ticket.Service, author str
 					return fmt.Errorf("line %d: %w", row.Line, err)
 				}
 				if wrote {
-					res.Imported++
+					batch.Imported++
 				} else {
-					res.Unchanged++
+					batch.Unchanged++
 				}
+				report(false)
 				if b, e := tx.Size(); b >= maxBytes || e >= maxEntries {
 					return nil
 				}
 			}
 		})
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			for range rows { // let the reader finish
 			}
 			return res, fmt.Errorf("import tickets: %w", err)
 		}
-		if progress != nil && (done || time.Since(last) > 100*time.Millisecond) {
-			last = time.Now()
-			progress(Progress{Rows: n, Elapsed: time.Since(start)})
+		if err == nil {
+			res.add(batch)
 		}
+	}
+	for range rows { // a cancelled reader stops at its next row
+	}
+	report(true)
+	if err := ctx.Err(); err != nil {
+		res.Cancelled = true
+		return res, fmt.Errorf("%w: %w", ErrCancelled, err)
 	}
 	if scanErr != nil {
 		return res, &FileError{scanErr}
