@@ -34,10 +34,10 @@ export default async function dataImport(ctx) {
 
   await page.setInputFiles('#import-file', csv)
   await page.locator('[data-testid=mapping]').waitFor()
-  // The guess: Title, Priority, Status, Requester and the old number by their names; Notes is ignored.
+  // The guess: Title, Priority, Status, Requester and the old number by their names; Notes as comments.
   assert((await page.getByLabel('Field for column Title').inputValue()) === 'title', 'Title is guessed')
   assert((await page.getByLabel('Field for column ID').inputValue()) === 'reference', 'ID is the old number')
-  assert((await page.getByLabel('Field for column Notes').inputValue()) === '', 'Notes is not guessed')
+  assert((await page.getByLabel('Field for column Notes').inputValue()) === 'comment', 'Notes is read as comments')
   await page.getByLabel('Field for column Notes').selectOption('description')
   await page.locator('[data-testid=import-summary]', { hasText: '4 rows: 3 ready, 1 with an error.' }).waitFor()
 
@@ -55,7 +55,7 @@ export default async function dataImport(ctx) {
   await page.locator('[data-testid=accept-valid]').check()
   assert((await button.innerText()).includes('Import 3 valid rows'), 'the button says what happens')
   await button.click()
-  await page.locator('[data-testid=import-result]', { hasText: 'Imported 3 tickets; skipped 1 row with errors.' }).waitFor()
+  await page.locator('[data-testid=import-result]', { hasText: 'Done: 3 tickets new or updated, 1 row with errors skipped.' }).waitFor()
 
   // The tickets are in the queue (the closed one with closed tickets shown).
   await page.getByRole('link', { name: 'Open the queue' }).click()

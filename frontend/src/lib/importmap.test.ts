@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { changed, errorsByLine, newMapping, problems, readHeader, reused, setField, summary } from './importmap'
-import type { ImportPreview } from './api/data'
+import { changed, errorsByLine, minutesSpent, newMapping, presetReason, problems, readHeader, reused, setField, slaOutcome, summary, ticketNumber } from './importmap'
+import type { ImportPreview, ImportRow } from './api/data'
 
 describe('mapping editor', () => {
   const guess = newMapping(['Subject', 'Prio', 'Notes'], ['title', 'priority'])
@@ -20,6 +20,13 @@ describe('mapping editor', () => {
     const m = setField(guess, col, field)
     expect(m.fields).toEqual(want)
     expect(guess.fields).toEqual(['title', 'priority', '']) // the old state is untouched
+  })
+
+  it('lets several columns hold comments and tags', () => {
+    const jira = newMapping(['Summary', 'Comment', 'Comment', 'Labels'], ['title', 'comment', '', 'tags'])
+    const m = setField(setField(jira, 2, 'comment'), 0, 'tags')
+    expect(m.fields).toEqual(['tags', 'comment', 'comment', 'tags'])
+    expect(reused(jira, 2, 'comment')).toBe('')
   })
 
   it('says which column loses a field and when the title is missing', () => {
@@ -48,8 +55,9 @@ describe('readHeader', () => {
 
 describe('preview helpers', () => {
   const p: ImportPreview = {
-    delimiter: ',', header: ['Subject'], mapping: ['title'], dayFirst: false, system: '', preset: '', detected: false,
-    encoding: 'UTF-8', rows: [], errors: [{ line: 3, column: 'Priority', message: 'cannot read "soon"' }], errorCount: 1, total: 4, valid: 3,
+    delimiter: ',', header: ['Subject'], mapping: ['title'], dayFirst: false, rows: [],
+    system: 'csv', preset: '', detected: false, encoding: 'UTF-8',
+    errors: [{ line: 3, column: 'Priority', message: 'cannot read "soon"' }], errorCount: 1, total: 4, valid: 3,
   }
   it('finds errors by line and sums up', () => {
     expect(errorsByLine(p).get(3)?.column).toBe('Priority')
@@ -57,5 +65,33 @@ describe('preview helpers', () => {
     expect(summary(p)).toBe('4 rows: 3 ready, 1 with an error.')
     expect(summary({ ...p, errors: [], errorCount: 0, valid: 4 })).toBe('4 rows, all ready to import.')
     expect(summary({ ...p, total: 0 })).toBe('The file has a header but no rows.')
+  })
+})
+
+describe('what the preview says of the file and its rows', () => {
+  const p: ImportPreview = {
+    delimiter: ';', header: [], mapping: [], dayFirst: true, rows: [], errors: [], errorCount: 0, total: 1, valid: 1,
+    system: 'glpi', preset: 'GLPI', detected: true, encoding: 'UTF-8 with BOM',
+    clues: ['Opening date', 'Last update', 'Entity', 'Closing date', 'Requester - Requester', 'Time to resolve'],
+  }
+  it.each([
+    { name: 'a detected preset', p, want: 'Detected from its columns “Opening date”, “Last update”, “Entity”, “Closing date” and 2 more, which only a GLPI export has.' },
+    { name: 'a chosen preset', p: { ...p, detected: false }, want: 'Read as a GLPI export, as chosen.' },
+    { name: 'no preset', p: { ...p, preset: '', detected: false }, want: 'No preset fits these columns: they are matched by their names.' },
+  ])('explains $name', ({ p, want }) => {
+    expect(presetReason(p)).toBe(want)
+  })
+
+  const row: ImportRow = {
+    line: 2, ticket: { title: 'x' } as ImportRow['ticket'], status: 'new',
+    origin: { system: 'glpi', sourceId: '1042', sla: 'breached', workLogs: [{ id: 'origin.w1', author: 'Pedro', at: '2025-03-13T09:00:00Z', note: '', minutes: 90 }] },
+  }
+  it('numbers, times and SLA results rows as they will be saved', () => {
+    expect(ticketNumber(row)).toBe('GLPI-1042')
+    expect(ticketNumber({ ...row, origin: { system: 'csv', sourceId: 'row-0123456789abcdef' } })).toBe('CSV-01234567')
+    expect(minutesSpent(row)).toBe('1 h 30 min')
+    expect(minutesSpent({ ...row, origin: { ...row.origin, workLogs: [] } })).toBe('')
+    expect(slaOutcome(row)).toBe('breached')
+    expect(slaOutcome({ ...row, origin: { system: 'glpi', sourceId: '1' } })).toBe('not measured')
   })
 })

@@ -1,7 +1,7 @@
 // The CSV import's column mapping editor: one ticket field per column, each field used by at most
-// one column, the title required. The backend guesses the mapping from the header names; the person
+// one column except comments and tags (an export may have several Comment columns), the title required. The backend guesses the mapping from the header names; the person
 // corrects it here before the preview is read again.
-import type { ImportField, ImportPreview, RowError } from './api/data'
+import type { ImportField, ImportPreview, ImportRow, RowError } from './api/data'
 
 /** Fields in the order the editor offers them, with their labels. */
 export const IMPORT_FIELDS: { value: ImportField; label: string }[] = [
@@ -16,12 +16,27 @@ export const IMPORT_FIELDS: { value: ImportField; label: string }[] = [
   { value: 'requester', label: 'Requester name' },
   { value: 'contact', label: 'Requester email or phone' },
   { value: 'site', label: 'Site' },
-  { value: 'created', label: 'Created (noted in the description)' },
-  { value: 'tags', label: 'Tags' },
+  { value: 'created', label: 'Created' },
+  { value: 'firstResponse', label: 'First response' },
+  { value: 'resolved', label: 'Resolved' },
+  { value: 'closed', label: 'Closed' },
+  { value: 'updated', label: 'Last updated' },
+  { value: 'tags', label: 'Tags (several columns allowed)' },
   { value: 'source', label: 'Source' },
   { value: 'reference', label: 'Number in the old system' },
-  { value: 'assignee', label: 'Assignee in the old system' },
+  { value: 'assignee', label: 'Assignee (matched to a technician)' },
+  { value: 'group', label: 'Group or team' },
+  { value: 'sla', label: 'SLA result (met or breached)' },
+  { value: 'overdue', label: 'SLA exceeded? (yes or no)' },
+  { value: 'comment', label: 'Comment (several columns allowed)' },
+  { value: 'timeSpent', label: 'Time spent (minutes, 1:30, 1h 30m)' },
+  { value: 'timeSpentSeconds', label: 'Time spent in seconds' },
 ]
+
+/** repeatable fields may be mapped from several columns. */
+export function repeatable(f: ImportField): boolean {
+  return f === 'comment' || f === 'tags'
+}
 
 export function fieldLabel(f: ImportField): string {
   return IMPORT_FIELDS.find((x) => x.value === f)?.label ?? f
@@ -40,11 +55,11 @@ export function newMapping(header: string[], guessed: ImportField[]): Mapping {
 }
 
 /**
- * setField maps column i to f. A field belongs to one column: the column that had it before
- * is set to "ignore", so the mapping the backend receives is always valid in that respect.
+ * setField maps column i to f. A field belongs to one column, unless it repeats: the column that
+ * had it before is set to "ignore", so the mapping the backend receives is always valid in that respect.
  */
 export function setField(m: Mapping, i: number, f: ImportField): Mapping {
-  const fields = m.fields.map((x, k) => (k === i ? f : f !== '' && x === f ? '' : x))
+  const fields = m.fields.map((x, k) => (k === i ? f : f !== '' && !repeatable(f) && x === f ? '' : x))
   return { ...m, fields }
 }
 
@@ -62,7 +77,7 @@ export function changed(m: Mapping): boolean {
 
 /** reused names the column that loses field f when it is chosen for column i ('' when none). */
 export function reused(m: Mapping, i: number, f: ImportField): string {
-  if (f === '') return ''
+  if (f === '' || repeatable(f)) return ''
   const k = m.fields.findIndex((x, j) => j !== i && x === f)
   return k >= 0 ? m.header[k] : ''
 }
@@ -126,4 +141,32 @@ export function summary(p: ImportPreview): string {
   if (p.total === 0) return 'The file has a header but no rows.'
   if (p.errorCount === 0) return `${rows(p.total)}, all ready to import.`
   return `${rows(p.total)}: ${p.valid} ready, ${p.errorCount} with ${p.errorCount === 1 ? 'an error' : 'errors'}.`
+}
+
+/** presetReason says which export the file was read as, and why. */
+export function presetReason(p: ImportPreview): string {
+  if (!p.preset) return 'No preset fits these columns: they are matched by their names.'
+  if (!p.detected) return `Read as a ${p.preset} export, as chosen.`
+  const clues = (p.clues ?? []).map((c) => `“${c}”`)
+  const named = clues.length > 4 ? `${clues.slice(0, 4).join(', ')} and ${clues.length - 4} more` : clues.join(', ')
+  return `Detected from its columns ${named}, which only a ${p.preset} export has.`
+}
+
+/** ticketNumber is the number an imported row's ticket gets here: the old system's, after its name. */
+export function ticketNumber(r: ImportRow): string {
+  const id = r.origin.sourceId.startsWith('row-') ? r.origin.sourceId.slice(4, 12) : r.origin.sourceId
+  return `${r.origin.system.toUpperCase()}-${id}`
+}
+
+/** minutesSpent is the time spent a row's work log keeps, as "1 h 30 min" ('' when none). */
+export function minutesSpent(r: ImportRow): string {
+  const m = (r.origin.workLogs ?? []).reduce((sum, w) => sum + w.minutes, 0)
+  if (m === 0) return ''
+  const h = Math.floor(m / 60)
+  return h ? `${h} h${m % 60 ? ` ${m % 60} min` : ''}` : `${m} min`
+}
+
+/** slaOutcome is the old system's SLA result as the preview shows it. */
+export function slaOutcome(r: ImportRow): string {
+  return r.origin.sla === 'met' ? 'met' : r.origin.sla === 'breached' ? 'breached' : 'not measured'
 }

@@ -6,6 +6,7 @@ import type * as app from './gen/app'
 import type * as backup from './gen/backup'
 import type * as csvio from './gen/csvio'
 import type * as demo from './gen/demo'
+import type * as ticket from './gen/ticket'
 import type { Narrow, NewTicket, QueueFilter, Status } from './types'
 
 /** What demo data to load: how many tickets; the Go side picks the rest when left out. */
@@ -36,12 +37,28 @@ export type ImportField =
   | 'source'
   | 'reference'
   | 'assignee'
+  | 'firstResponse'
+  | 'resolved'
+  | 'closed'
+  | 'updated'
+  | 'group'
+  | 'sla'
+  | 'overdue'
+  | 'comment'
+  | 'timeSpent'
+  | 'timeSpentSeconds'
 
 export interface ImportOptions extends Narrow<csvio.Options, { mapping?: ImportField[] }> {}
 
 export type RowError = csvio.RowError
 
-export interface ImportRow extends Narrow<csvio.Row, { ticket: NewTicket; status: Status }> {}
+/** A help desk export the import knows (GLPI, Zammad, ...). */
+export type ImportPreset = csvio.Preset
+
+/** What an imported ticket keeps of the old system: its ID there, dates, group, SLA result, comments, time spent. */
+export interface ImportOrigin extends Narrow<ticket.Origin, { sla?: 'met' | 'breached' | '' }> {}
+
+export interface ImportRow extends Narrow<csvio.Row, { ticket: NewTicket; status: Status; origin: ImportOrigin }> {}
 
 export interface ImportPreview extends Narrow<csvio.Preview, { mapping: ImportField[]; rows: ImportRow[] }> {}
 
@@ -62,9 +79,14 @@ const D = 'DataService'
 export const data = {
   demoStatus: () => call<DemoState>(D, 'DemoStatus'),
   loadDemo: (cfg: DemoConfig) => call<DemoStats>(D, 'LoadDemo', cfg),
-  importPreview: (content: string, opts: ImportOptions) =>
-    call<ImportPreview>(D, 'ImportPreview', content, opts).then(fillPreview),
-  import: (content: string, opts: ImportOptions, acceptValid: boolean) => call<ImportResult>(D, 'Import', content, opts, acceptValid),
+  /** importPreview sends the file's bytes as they are, so the backend detects their encoding. */
+  importPreview: (content: Uint8Array, opts: ImportOptions) =>
+    call<ImportPreview>(D, 'ImportPreview', toBase64(content), opts).then(fillPreview),
+  importPresets: () => call<ImportPreset[]>(D, 'ImportPresets').then((ps) => ps ?? []),
+  import: (content: Uint8Array, opts: ImportOptions, acceptValid: boolean) =>
+    call<ImportResult>(D, 'Import', toBase64(content), opts, acceptValid),
+  /** cancelImport stops the running import after the ticket it is writing; false when none runs. */
+  cancelImport: () => call<boolean>(D, 'CancelImport'),
   exportTickets: (f: QueueFilter) => call<string>(D, 'ExportTickets', f),
   /** exportTicketsFile (window only) asks where to save, in the native dialog, and saves the CSV there. */
   exportTicketsFile: (f: QueueFilter) => call<ExportResult>(D, 'ExportTicketsFile', f),
@@ -87,10 +109,17 @@ export const data = {
 }
 
 function fillPreview(p: ImportPreview): ImportPreview {
-  return { ...p, header: p.header ?? [], mapping: p.mapping ?? [], rows: p.rows ?? [], errors: p.errors ?? [] }
+  return { ...p, header: p.header ?? [], mapping: p.mapping ?? [], rows: p.rows ?? [], errors: p.errors ?? [], clues: p.clues ?? [] }
 }
 
-/** onDataProgress follows long data tasks (demo data, restore). */
+/** toBase64 is how a Go []byte travels in JSON. */
+export function toBase64(b: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+/** onDataProgress follows long data tasks (demo data, import, restore). */
 export function onDataProgress(cb: (p: DataProgress) => void): () => void {
   return onEvent<DataProgress>('data:progress', cb)
 }
