@@ -247,6 +247,10 @@ func importCommand(ctx context.Context, st *store.Store, path string, d *dataFla
 	if tty {
 		fmt.Fprintln(os.Stderr)
 	}
+	if errors.Is(err, csvio.ErrCancelled) {
+		return fmt.Errorf("stopped after %d of %d rows (%d tickets written, %d already up to date); the tickets written are whole: run the same command again to finish, nothing is duplicated",
+			res.Imported+res.Unchanged+res.Skipped, res.Total, res.Imported, res.Unchanged)
+	}
 	if err != nil {
 		return err
 	}
