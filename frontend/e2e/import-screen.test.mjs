@@ -4,7 +4,7 @@
 // how to finish), and importing the same file again finishes it with exactly the file's tickets.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { assert, browser, serve, tempDir } from './harness.mjs'
+import { api, assert, browser, serve, tempDir } from './harness.mjs'
 
 const ROWS = 20_000
 
@@ -18,18 +18,15 @@ function glpiExport(n) {
   return lines.join('\n') + '\n'
 }
 
-/** tickets is how many tickets the replica holds, once the count stops moving. */
-async function tickets(page) {
+/** tickets is how many tickets the replica holds (as the demo loader counts them), once the count stops moving. */
+async function tickets(peer) {
   let last = -1
   for (;;) {
-    const n = await page.evaluate(async () => {
-      const res = await fetch('/api/DataService/DemoStatus', { method: 'POST', body: '[]' })
-      const m = /holds (\d+) tickets/.exec((await res.json()).reason ?? '')
-      return m ? Number(m[1]) : 0
-    })
+    const { body } = await api(peer.url, 'DataService/DemoStatus')
+    const n = Number(/holds (\d+) tickets/.exec(body.reason ?? '')?.[1] ?? 0)
     if (n === last) return n
     last = n
-    await page.waitForTimeout(300)
+    await new Promise((ok) => setTimeout(ok, 300))
   }
 }
 
@@ -77,7 +74,7 @@ export default async function importScreen(ctx) {
   const summary = await stopped.innerText()
   const saved = Number(/([\d,]+) tickets? new or updated/.exec(summary)?.[1].replaceAll(',', ''))
   assert(saved > 0 && saved < ROWS, `cancelled part way: ${summary}`)
-  assert((await tickets(page)) === saved, `the replica holds the ${saved} tickets the summary counts`)
+  assert((await tickets(peer)) === saved, `the replica holds the ${saved} tickets the summary counts`)
   await page.locator('[data-testid=import-resume-note]', { hasText: 'updated, not duplicated' }).waitFor()
 
   // Importing the same file again finishes it: the saved tickets are up to date, the rest are written.
@@ -87,6 +84,6 @@ export default async function importScreen(ctx) {
   const end = await done.innerText()
   const wrote = Number(/([\d,]+) tickets? new or updated/.exec(end)?.[1].replaceAll(',', ''))
   assert(wrote === ROWS - saved && end.includes(`${saved.toLocaleString('en-US')} tickets already up to date`), `resume: ${end}`)
-  assert((await tickets(page)) === ROWS, `exactly the file's ${ROWS} tickets after the resume`)
+  assert((await tickets(peer)) === ROWS, `exactly the file's ${ROWS} tickets after the resume`)
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }
