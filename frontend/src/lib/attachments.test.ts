@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseType, pasteAttaches, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, screenshotName, thumbUrl, tooLarge, uploadUrl } from './attachments'
+import { baseType, cachedFor, dropHint, isTextField, pasteAttaches, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, recordNoun, screenshotName, splitShown, stepped, thumbUrl, tooLarge, uploadPercent, uploadUrl, withAttachment } from './attachments'
 
 describe('names of pasted images', () => {
   const at = new Date(2026, 11, 6, 14, 3, 59) // local time, as the person reads it
@@ -105,5 +105,68 @@ describe('routes', () => {
     expect(downloadUrl('ab12', 'a b&c.txt')).toBe('/api/attachments/ab12?name=a%20b%26c.txt')
     expect(thumbUrl('ab12')).toBe('/api/attachments/ab12/thumb')
     expect(uploadUrl('visit', 'v/1', 'Screenshot 2026-12-06 14.03.png')).toBe('/api/attachments/visit/v%2F1?name=Screenshot%202026-12-06%2014.03.png')
+  })
+})
+
+describe('the panel', () => {
+  const png = (id: string, here = true) => ({ id, type: 'image/png', here })
+  const log = (id: string) => ({ id, type: 'text/plain; charset=utf-8', here: true })
+  it('shows raster images in the gallery and the rest as files, in order', () => {
+    const { images, files } = splitShown([png('a'), log('b'), png('c'), png('d', false)], {})
+    expect(images.map((a) => a.id)).toEqual(['a', 'c'])
+    expect(files.map((a) => a.id)).toEqual(['b', 'd'])
+  })
+  it('lists an image whose thumbnail failed to load as a file', () => {
+    const { images, files } = splitShown([png('a'), png('c')], { c: true })
+    expect(images.map((a) => a.id)).toEqual(['a'])
+    expect(files.map((a) => a.id)).toEqual(['c'])
+  })
+  it('adds an attachment once, whether the upload or the change brings it first', () => {
+    const once = withAttachment([log('b')], png('a'))
+    expect(once.map((a) => a.id)).toEqual(['b', 'a'])
+    expect(withAttachment(once, png('a')).map((a) => a.id)).toEqual(['b', 'a'])
+  })
+  it('steps through the images and round', () => {
+    const imgs = [png('a'), png('b'), png('c')]
+    expect(stepped(imgs, imgs[0], 1).id).toBe('b')
+    expect(stepped(imgs, imgs[2], 1).id).toBe('a')
+    expect(stepped(imgs, imgs[0], -1).id).toBe('c')
+    expect(stepped([imgs[1]], imgs[1], 1).id).toBe('b')
+  })
+  it('reads upload progress in percent', () => {
+    expect(uploadPercent(0, 2048)).toBe(0)
+    expect(uploadPercent(1024, 2048)).toBe(50)
+    expect(uploadPercent(1, 3)).toBe(33)
+    expect(uploadPercent(4096, 2048)).toBe(100)
+    expect(uploadPercent(0, 0)).toBe(100)
+  })
+  it('says what a drop does', () => {
+    expect(dropHint(true, true)).toBe('Drop to attach')
+    expect(dropHint(false, true)).toBe('No files yet. Drop files here, paste a screenshot or attach a file.')
+    expect(dropHint(false, false)).toBe('Drop files or paste a screenshot to add more.')
+  })
+  it('names the record in a sentence', () => {
+    expect(recordNoun('ticket')).toBe('ticket')
+    expect(recordNoun('visit')).toBe('visit')
+    expect(recordNoun('sop')).toBe('SOP')
+  })
+  it('knows a paste into a text field', () => {
+    expect(isTextField({ tagName: 'TEXTAREA' })).toBe(true)
+    expect(isTextField({ tagName: 'INPUT' })).toBe(true)
+    expect(isTextField({ tagName: 'DIV', isContentEditable: true })).toBe(true)
+    expect(isTextField({ tagName: 'BODY', isContentEditable: false })).toBe(false)
+    expect(isTextField(null)).toBe(false)
+  })
+  it('asks for the limits again only once they are old', async () => {
+    let t = 0
+    let asked = 0
+    const get = cachedFor(1000, async () => ++asked, () => t)
+    expect(await get()).toBe(1)
+    t = 1000
+    expect(await get()).toBe(1)
+    t = 1001
+    expect(await get()).toBe(2)
+    expect(await get()).toBe(2)
+    expect(asked).toBe(2)
   })
 })

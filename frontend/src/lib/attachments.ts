@@ -1,5 +1,6 @@
 // Helpers of the attachment UI: names for pasted screenshots, sizes, which files get a thumbnail,
-// the byte routes, and uploads with progress (XMLHttpRequest: fetch reports no upload progress).
+// the words and arithmetic of the panel, the byte routes, and uploads with progress
+// (XMLHttpRequest: fetch reports no upload progress).
 import { ApiError, toApiError } from './api/errors'
 import type { AttachKind, Attachment } from './api/attachments'
 import { fileStamp } from './dates'
@@ -17,6 +18,67 @@ export function hasThumb(a: Pick<Attachment, 'type' | 'here'>): boolean {
   return a.here && THUMB_TYPES.has(baseType(a.type))
 }
 
+/**
+ * splitShown parts a record's attachments into the gallery's pictures and the rows of files, each in
+ * the record's order; an image whose thumbnail failed to load (broken, by attachment ID) is a file.
+ */
+export function splitShown<T extends Pick<Attachment, 'id' | 'type' | 'here'>>(list: readonly T[], broken: Readonly<Record<string, boolean>>): { images: T[]; files: T[] } {
+  const images: T[] = []
+  const files: T[] = []
+  for (const a of list) (hasThumb(a) && !broken[a.id] ? images : files).push(a)
+  return { images, files }
+}
+
+/** withAttachment adds a to list unless it is there already (an upload and the change it records both bring it). */
+export function withAttachment<T extends { id: string }>(list: readonly T[], a: T): T[] {
+  return list.some((x) => x.id === a.id) ? [...list] : [...list, a]
+}
+
+/** stepped is the image by places from current, going round; current itself when there is no other. */
+export function stepped<T extends { id: string }>(images: readonly T[], current: T, by: number): T {
+  if (images.length < 2) return current
+  const i = images.findIndex((x) => x.id === current.id)
+  return images[(((i + by) % images.length) + images.length) % images.length]
+}
+
+/** uploadPercent is how much of an upload is sent, 0 to 100; an empty file is sent at once. */
+export function uploadPercent(sent: number, size: number): number {
+  return size ? Math.min(100, Math.round((sent / size) * 100)) : 100
+}
+
+/** dropHint is the line under the attachments: what a drop does now. */
+export function dropHint(over: boolean, empty: boolean): string {
+  if (over) return 'Drop to attach'
+  if (empty) return 'No files yet. Drop files here, paste a screenshot or attach a file.'
+  return 'Drop files or paste a screenshot to add more.'
+}
+
+/** recordNoun names the record a file belongs to, as a sentence reads it: "ticket", "visit", "SOP". */
+export function recordNoun(kind: AttachKind): string {
+  return kind === 'sop' ? 'SOP' : kind
+}
+
+/** isTextField says whether a paste landed where text is typed (a text box or an editable element). */
+export function isTextField(el: { isContentEditable?: boolean; tagName?: string } | null): boolean {
+  if (!el) return false
+  return !!el.isContentEditable || el.tagName === 'TEXTAREA' || el.tagName === 'INPUT'
+}
+
+/**
+ * cachedFor keeps what load answered for ms and asks again after that: the team's limits change
+ * rarely, so one look every few minutes serves every page.
+ */
+export function cachedFor<T>(ms: number, load: () => Promise<T>, now: () => number = Date.now): () => Promise<T> {
+  let at = 0
+  let p: Promise<T> | null = null
+  return () => {
+    if (!p || now() - at > ms) {
+      at = now()
+      p = load()
+    }
+    return p
+  }
+}
 
 const EXT: Record<string, string> = {
   'image/png': 'png',
