@@ -138,6 +138,7 @@ export default async function keyboard(ctx) {
   await page.keyboard.press('g')
   await page.keyboard.press('t')
   await page.waitForFunction(() => window.location.hash.startsWith('#/technicians'))
+  await page.getByTestId('technician-list').waitFor() // the screen's keys are bound once it is on the page
   await page.keyboard.press('Shift+T')
   await page.waitForFunction(() => window.location.hash === '#/technicians/new')
 
