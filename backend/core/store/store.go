@@ -4,7 +4,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -48,8 +47,6 @@ type Options struct {
 	DeviceName string           // shown to peers; defaults to the host name
 	Now        func() time.Time // wall clock; defaults to time.Now
 	Logger     *slog.Logger     // defaults to slog.Default()
-
-	valueLogFileSize int64 // 64 MB unless a test sets it
 }
 
 // Identity is this device: its ID, the short tag used in human ticket numbers, and its signing key.
@@ -81,9 +78,6 @@ type Store struct {
 	subs   map[int]func(Event)
 	nextID int
 	closed bool
-
-	gcStop chan struct{} // closed by Close: the value-log collection stops
-	gcDone chan struct{} // closed once it has stopped
 }
 
 // Open opens (or creates) the replica in opts.Dir. A second Open of the same
@@ -109,11 +103,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		WithSyncWrites(true).
 		WithLogger(badgerLogger{opts.Logger}).
 		WithNumVersionsToKeep(1).
-		WithValueLogFileSize(cmp.Or(opts.valueLogFileSize, 64<<20)).
+		WithValueLogFileSize(64 << 20).
 		WithMemTableSize(16 << 20).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
-		WithValueThreshold(valueThreshold).
 		WithCompactL0OnClose(true)
 	db, err := badger.Open(bopts)
 	if err != nil {
@@ -123,14 +116,12 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){},
-		gcStop: make(chan struct{}), gcDone: make(chan struct{})}
+	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){}}
 	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
 		_ = db.Close()
 		lock.Unlock()
 		return nil, err
 	}
-	go s.collectValueLog(s.gcStop, s.gcDone)
 	return s, nil
 }
 
@@ -146,8 +137,6 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.subs = nil
 	s.subMu.Unlock()
-	close(s.gcStop)
-	<-s.gcDone
 	err := s.db.Close()
 	s.lock.Unlock()
 	if err != nil {
