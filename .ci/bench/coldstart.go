@@ -115,13 +115,20 @@ func (r *Report) launch(bin, dir string, env []string, when string, memory bool)
 
 var paintedLine = regexp.MustCompile(`msg="queue painted" ms=(\d+)`)
 
-func rss(pid int) float64 {
+func rss(pid int) float64 { return procStatus(pid, "VmRSS:") }
+
+// peakRSS is the most memory pid has held so far (VmHWM), in MB. Unlike the rusage of a
+// child, it is the child's own: a child started from a large process is not charged for it.
+func peakRSS(pid int) float64 { return procStatus(pid, "VmHWM:") }
+
+// procStatus reads one kB figure of /proc/PID/status, in MB.
+func procStatus(pid int, key string) float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, key); ok {
 			kb, _ := strconv.ParseFloat(strings.Fields(v)[0], 64)
 			return kb / 1024
 		}
