@@ -134,10 +134,14 @@ func meets(v float64, goal string) bool {
 	switch op {
 	case ">":
 		return v > g
+	case ">=":
+		return v >= g
 	case "<=":
 		return v <= g
+	case "<":
+		return v < g
 	}
-	return v < g
+	return false // a goal this table cannot read is not met
 }
 
 var benchLine = regexp.MustCompile(`^(Benchmark\S+?)(-\d+)?\s+(\d+)\s+(.*)$`)
