@@ -162,9 +162,9 @@ func TestATransferResumesAfterACrash(t *testing.T) {
 	tm, _ := team.New("Field team")
 	a, b := startNode(t, tm, ""), startNode(t, tm, "")
 	join(t, b, a)
-	const pieces = 24
+	const pieces = 24 // under the eager size, so B fetches it by itself
 	at := attachOn(t, a, randomFile(pieces*blob.ChunkSize, 2))
-	waitFor(t, 30*time.Second, "B half way", func() bool { return b.tr.Stats().PiecesReceived >= pieces/2 })
+	waitFor(t, 30*time.Second, "B under way", func() bool { return b.tr.Stats().PiecesReceived >= 2 }) // early: a fast machine finishes 24 pieces quickly
 	b.stop()
 	if b.blobs.Has(at.Hash) {
 		t.Fatal("B completed before the crash; the test needs a larger file")
