@@ -170,9 +170,6 @@ func (a *App) Bound() map[string]any {
 		"CategoryService": a.Categories, "AttachmentService": a.Attachments}
 }
 
-// Events lets the window or the HTTP server follow what the app emits.
-func (a *App) Events() *hub { return a.events }
-
 // me is who performs actions on this device: its person's name once one is set up, else the device name.
 func (a *App) me() string {
 	if a.people != nil {

@@ -26,7 +26,7 @@ func TestAnAttachmentTravelsToATeammate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, stop := field.Events().Listen(64)
+	events, stop := field.Listen(64)
 	defer stop()
 	code, _ := lead.Team.Invite()
 	if _, err := field.Team.Join(code); err != nil {

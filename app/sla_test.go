@@ -62,7 +62,7 @@ func TestSLACheckAnnouncesEachCrossingOnce(t *testing.T) {
 		notes = append(notes, title+" | "+msg)
 		return errors.New("no notification daemon") // a failing notifier is logged, never fatal
 	})
-	events, stop := a.Events().Listen(64)
+	events, stop := a.Listen(64)
 	defer stop()
 	p1, err := a.Tickets.Create(ticket.NewTicket{Title: "Core switch down", Impact: ticket.High, Urgency: ticket.High})
 	if err != nil {
