@@ -70,6 +70,7 @@ type Ticket struct {
 	Description        string       `json:"description"`
 	Requester          Requester    `json:"requester"`
 	Source             Source       `json:"source"`
+	Rating             int          `json:"rating,omitempty"` // the requester's satisfaction, 1-5 (0: none given)
 	PriorityOverride   bool         `json:"priorityOverride"`
 	CreatedBy          string       `json:"createdBy"`
 	Comments           []Comment    `json:"comments"`
@@ -174,6 +175,7 @@ func FromRecord(r change.Record) Ticket {
 		Description:      r.String(fDescription),
 		Source:           Source(r.String(fSource)),
 		PriorityOverride: r.Bool(fOverride),
+		Rating:           r.Int(fRating),
 		CreatedBy:        r.CreatedBy,
 		Comments:         []Comment{},
 		WorkLogs:         []WorkLog{},

@@ -39,6 +39,14 @@ const MaxPerRecord = 500
 // kinds are the records that take attachments (coaching notes are sealed and keep theirs inside).
 var kinds = []string{"ticket", "visit", "sop"}
 
+// FieldFiles holds, on records that several devices write alike (a mail taken in by two
+// mail handlers), the record's whole file list as one register: equal writes of it merge
+// into one, where appended items would be two.
+const FieldFiles = "files"
+
+// fileKinds are the records that keep their files in FieldFiles.
+var fileKinds = []string{"mail"}
+
 // Kinds lists the record kinds that take attachments; the slice is the caller's own.
 func Kinds() []string { return slices.Clone(kinds) }
 
@@ -200,9 +208,51 @@ func Live(st *store.Store) (map[blob.Hash]bool, error) {
 	return live, err
 }
 
+// Describe returns the metadata of held blob h under file name: its size, pieces and
+// sniffed media type, as Add would record them.
+func Describe(blobs *blob.Store, h blob.Hash, name string) (Meta, error) {
+	man, err := blobs.Manifest(h)
+	if err != nil {
+		return Meta{}, err
+	}
+	m := Meta{Hash: h, Name: SafeName(name), Size: man.Size, Pieces: man.ListHash()}
+	if m.Type, err = sniff(blobs, h); err != nil {
+		return Meta{}, err
+	}
+	return m, nil
+}
+
+// Files returns the files a record keeps in FieldFiles, leaving out malformed entries.
+func Files(rec change.Record) []Meta {
+	var raw []json.RawMessage
+	if ok, err := rec.Get(FieldFiles, &raw); !ok || err != nil {
+		return []Meta{}
+	}
+	out := []Meta{}
+	for _, v := range raw {
+		if m, ok := decode(change.Item{Value: v}); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // ScanLive calls fn with every attachment of the replica's live records, removed ones and
 // those of deleted records left out.
 func ScanLive(st *store.Store, fn func(Meta)) error {
+	for _, kind := range fileKinds {
+		err := st.Scan(kind, func(rec change.Record) error {
+			if !rec.Deleted() {
+				for _, m := range Files(rec) {
+					fn(m)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("find live files: %w", err)
+		}
+	}
 	for _, kind := range kinds {
 		err := st.Scan(kind, func(rec change.Record) error {
 			if rec.Deleted() {

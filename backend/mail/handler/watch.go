@@ -1,0 +1,187 @@
+package handler
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"outpost/backend/mail/channel"
+	"outpost/backend/mail/mailbox"
+	"outpost/backend/mail/transport"
+)
+
+// maxWait is how long a reply waits for its thread's ticket to arrive from the
+// handler that took the thread's first message in, before it opens it itself.
+const maxWait = 2 * time.Minute
+
+// watcher takes in the mail of one mailbox.
+type watcher struct {
+	h      *Handler
+	mb     mailbox.Mailbox
+	creds  mailbox.Credentials
+	cancel context.CancelFunc
+	done   chan struct{}
+	// waiting are replies put off until their thread arrives: UID -> first put off.
+	waiting map[uint32]time.Time
+}
+
+func newWatcher(h *Handler, mb mailbox.Mailbox, creds mailbox.Credentials) *watcher {
+	return &watcher{h: h, mb: mb, creds: creds, done: make(chan struct{}), waiting: map[uint32]time.Time{}}
+}
+
+func (w *watcher) stop() {
+	if w.cancel != nil {
+		w.cancel()
+	}
+}
+
+func (w *watcher) run(ctx context.Context) {
+	ctx, w.cancel = context.WithCancel(ctx)
+	defer close(w.done)
+	failures := 0
+	for ctx.Err() == nil {
+		err := w.session(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		w.h.update(w.mb.ID, func(s *Status) { s.Connected, s.Problem = false, err.Error() })
+		w.h.cfg.Log.Warn("mailbox", "mailbox", w.mb.Name, "err", err)
+		failures++
+		if !pause(ctx, failures) {
+			return
+		}
+	}
+}
+
+// session is one IMAP connection: take in what is in INBOX, idle, repeat.
+func (w *watcher) session(ctx context.Context) error {
+	m, err := transport.DialIMAP(ctx, w.mb.IMAP, w.creds.IMAPUser, w.creds.IMAPPassword, w.h.cfg.TLS)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Ensure(w.mb.Processed, w.mb.Sent); err != nil {
+		return err
+	}
+	w.h.update(w.mb.ID, func(s *Status) { s.Connected, s.Problem = true, "" })
+	for ctx.Err() == nil {
+		if err := w.round(ctx, m); err != nil {
+			return err
+		}
+		idle := w.h.cfg.Rescan
+		if len(w.waiting) > 0 {
+			idle = 3 * time.Second
+		}
+		if err := m.Idle(ctx, idle); err != nil && ctx.Err() == nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// round takes in every message of INBOX, oldest first.
+func (w *watcher) round(ctx context.Context, m *transport.IMAP) error {
+	uids, _, err := m.Inbox()
+	if err != nil {
+		return err
+	}
+	w.h.update(w.mb.ID, func(s *Status) { s.LastCheck = w.h.cfg.Now() })
+	var waits []waitFor
+	for _, uid := range uids {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		root, err := w.take(ctx, m, uid, true)
+		if err != nil {
+			return err
+		}
+		if root != "" {
+			waits = append(waits, waitFor{uid, root})
+		}
+	}
+	return w.settle(ctx, m, waits)
+}
+
+type waitFor struct {
+	uid  uint32
+	root string
+}
+
+// take takes message uid in and moves it to the processed folder. It returns the
+// root Message-ID when the message waits for its thread.
+func (w *watcher) take(ctx context.Context, m *transport.IMAP, uid uint32, wait bool) (string, error) {
+	f, err := m.Fetch(uid, w.mb.MaxBytes)
+	if errors.Is(err, transport.ErrGone) {
+		return "", nil // another handler moved it
+	}
+	if err != nil {
+		return "", err
+	}
+	in := channel.Incoming{Mailbox: w.mb, UID: uid, Raw: f.Raw, Received: f.Received, Size: f.Size, WaitForRoot: wait}
+	out, err := w.h.cfg.Channel.Take(ctx, w.h.cfg.Author(), in)
+	var we *channel.WaitError
+	if errors.As(err, &we) {
+		return we.Root, nil
+	}
+	if err != nil {
+		w.h.cfg.Log.Warn("take in mail", "mailbox", w.mb.Name, "uid", uid, "err", err)
+		return "", nil // it stays in INBOX and is tried again
+	}
+	delete(w.waiting, uid)
+	if err := m.Move(uid, w.mb.Processed); err != nil && !errors.Is(err, transport.ErrGone) {
+		if still, _, _ := m.Inbox(); !containsUID(still, uid) {
+			return "", nil // moved by another handler meanwhile
+		}
+		return "", err
+	}
+	if !out.Duplicate {
+		w.h.update(w.mb.ID, func(s *Status) { s.Taken++ })
+	}
+	return "", nil
+}
+
+// settle decides on the replies that wait for their thread: while the thread's
+// first message is in the mailbox (a handler has it or will take it in) and the wait
+// is short, they wait; else they open the thread's ticket themselves.
+func (w *watcher) settle(ctx context.Context, m *transport.IMAP, waits []waitFor) error {
+	now := w.h.cfg.Now()
+	var open []uint32
+	for _, x := range waits {
+		first, ok := w.waiting[x.uid]
+		if !ok {
+			w.waiting[x.uid], first = now, now
+		}
+		held := false
+		for _, folder := range []string{w.mb.Processed, "INBOX"} {
+			if has, err := m.Has(folder, x.root); err != nil {
+				return err
+			} else if has {
+				held = true
+			}
+		}
+		if !held || now.Sub(first) > maxWait {
+			open = append(open, x.uid)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	if _, _, err := m.Inbox(); err != nil {
+		return err
+	}
+	for _, uid := range open {
+		if _, err := w.take(ctx, m, uid, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func containsUID(uids []uint32, uid uint32) bool {
+	for _, u := range uids {
+		if u == uid {
+			return true
+		}
+	}
+	return false
+}
