@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"outpost/backend/mail/mailbox"
+	"outpost/backend/mail/transport"
 	"time"
 
 	"outpost/backend/category"
@@ -39,6 +41,9 @@ type Config struct {
 	Logger     *slog.Logger
 	Sync       SyncConfig
 	Now        func() time.Time // the clock of assignment suggestions; time.Now when nil
+	// MailCAFile names a PEM file of a certificate authority that mail servers'
+	// certificates may be signed by, besides the system's.
+	MailCAFile string
 }
 
 // App is one running Outpost: the replica and the services on it.
@@ -94,6 +99,8 @@ type App struct {
 	blobs       *blob.Store
 	thumbs      *thumb.Cache
 	Attachments *AttachmentService
+	Mail        *MailService
+	mail        *mailer // the email channel
 
 	codes *resolution.Service // the team's resolution codes
 }
@@ -140,6 +147,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		st.Close()
 		return nil, err
 	}
+	if err := a.openMail(); err != nil {
+		a.closeKB()
+		q.Close()
+		st.Close()
+		return nil, err
+	}
 	st.Subscribe(a.onCommit)
 	a.startSLA()
 	if err := a.startSync(); err != nil {
@@ -150,6 +163,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 
 // Close stops the services and closes the replica.
 func (a *App) Close() error {
+	a.closeMail()
 	a.stopSync()
 	a.stopSLA()
 	a.closeKB()
@@ -167,7 +181,7 @@ func (a *App) Bound() map[string]any {
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
 		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views,
-		"CategoryService": a.Categories, "AttachmentService": a.Attachments}
+		"CategoryService": a.Categories, "AttachmentService": a.Attachments, "MailService": a.Mail}
 }
 
 // me is who performs actions on this device: its person's name once one is set up, else the device name.
@@ -205,7 +219,9 @@ func (a *App) userError(op string, err error) error {
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
 		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound,
-		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch} {
+		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch,
+		ErrNoMailbox, mailbox.ErrNotFound, mailbox.ErrNotHandler, mailbox.ErrNoKey, mailbox.ErrReseal,
+		transport.ErrLookup, transport.ErrConnect, transport.ErrTLS, transport.ErrLogin} {
 		if errors.Is(err, known) {
 			return err
 		}

@@ -103,6 +103,9 @@ func (s *TicketService) Transition(id string, status ticket.Status, note string)
 // what fixed it; both are required (Transition does not resolve).
 func (s *TicketService) Resolve(id, code, note string) (ticket.Ticket, error) {
 	t, err := s.a.tickets.Resolve(s.a.ctx, s.a.me(), id, code, note)
+	if err == nil {
+		s.a.notifyResolved(t)
+	}
 	return t, s.a.userError("resolve ticket", err)
 }
 

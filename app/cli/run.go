@@ -46,6 +46,7 @@ Flags:
 // options are the global flags and the subcommand with its arguments.
 type options struct {
 	dataDir, name, listen string
+	mailCA                string
 	verbose               bool
 	sync                  app.SyncConfig
 	data                  *dataFlags
@@ -98,6 +99,7 @@ func parse(args []string) (o options, code int, ok bool) {
 	fl.StringVar(&o.name, "name", "", "this device's name as peers see it (default: the host name)")
 	fl.StringVar(&o.listen, "listen", "127.0.0.1:7480", "serve: HTTP address for the UI and API")
 	fl.BoolVar(&o.verbose, "verbose", false, "log debug messages")
+	fl.StringVar(&o.mailCA, "mail-ca", "", "PEM file of a certificate authority the team's mail servers' certificates may be signed by (besides the system's)")
 	sc := &o.sync
 	fl.StringVar(&sc.BindAddr, "gossip-bind", "", "address to gossip on (default all interfaces)")
 	fl.IntVar(&sc.Port, "gossip-port", 0, "gossip port, TCP and UDP (default 7481)")
@@ -140,7 +142,7 @@ func logger(verbose bool) *slog.Logger {
 func runApp(o options, log *slog.Logger, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	a, err := app.Open(ctx, app.Config{DataDir: o.dataDir, DeviceName: o.name, Logger: log, Sync: o.sync})
+	a, err := app.Open(ctx, app.Config{DataDir: o.dataDir, DeviceName: o.name, Logger: log, Sync: o.sync, MailCAFile: o.mailCA})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "outpost:", err)
 		return 1

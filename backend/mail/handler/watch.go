@@ -3,6 +3,8 @@ package handler
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
 	"time"
 
 	"outpost/backend/mail/channel"
@@ -14,6 +16,12 @@ import (
 // handler that took the thread's first message in, before it opens it itself.
 const maxWait = 2 * time.Minute
 
+// takeOver is how long a message another handler should take in may stay in INBOX
+// before this one takes it in instead (that handler may be gone). Handlers share the
+// inbox by the claim rule so that two of them rarely fetch the same message; when
+// they do, the derived IDs make it one ticket all the same.
+const takeOver = 10 * time.Second
+
 // watcher takes in the mail of one mailbox.
 type watcher struct {
 	h      *Handler
@@ -23,10 +31,13 @@ type watcher struct {
 	done   chan struct{}
 	// waiting are replies put off until their thread arrives: UID -> first put off.
 	waiting map[uint32]time.Time
+	// seen is when each message another handler should take first showed up here.
+	seen map[uint32]time.Time
 }
 
 func newWatcher(h *Handler, mb mailbox.Mailbox, creds mailbox.Credentials) *watcher {
-	return &watcher{h: h, mb: mb, creds: creds, done: make(chan struct{}), waiting: map[uint32]time.Time{}}
+	return &watcher{h: h, mb: mb, creds: creds, done: make(chan struct{}), waiting: map[uint32]time.Time{},
+		seen: map[uint32]time.Time{}}
 }
 
 func (w *watcher) stop() {
@@ -69,7 +80,7 @@ func (w *watcher) session(ctx context.Context) error {
 			return err
 		}
 		idle := w.h.cfg.Rescan
-		if len(w.waiting) > 0 {
+		if len(w.waiting) > 0 || len(w.seen) > 0 {
 			idle = 3 * time.Second
 		}
 		if err := m.Idle(ctx, idle); err != nil && ctx.Err() == nil {
@@ -87,7 +98,7 @@ func (w *watcher) round(ctx context.Context, m *transport.IMAP) error {
 	}
 	w.h.update(w.mb.ID, func(s *Status) { s.LastCheck = w.h.cfg.Now() })
 	var waits []waitFor
-	for _, uid := range uids {
+	for _, uid := range w.mine(uids) {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -100,6 +111,38 @@ func (w *watcher) round(ctx context.Context, m *transport.IMAP) error {
 		}
 	}
 	return w.settle(ctx, m, waits)
+}
+
+// mine returns the messages this handler takes in now: those the claim rule gives
+// it among the handlers online, and those left to another for longer than takeOver.
+func (w *watcher) mine(uids []uint32) []uint32 {
+	me, online := w.h.cfg.Mailboxes.Device(), w.h.cfg.Online()
+	var live []string
+	for _, d := range w.mb.Handlers {
+		if d == me || slices.Contains(online, d) {
+			live = append(live, d)
+		}
+	}
+	now := w.h.cfg.Now()
+	seen := map[uint32]time.Time{}
+	var out []uint32
+	for _, uid := range uids {
+		if channel.Claimant(strconv.FormatUint(uint64(uid), 10), live) == me {
+			out = append(out, uid)
+			continue
+		}
+		first, ok := w.seen[uid]
+		if !ok {
+			first = now
+		}
+		if now.Sub(first) >= takeOver {
+			out = append(out, uid)
+		} else {
+			seen[uid] = first
+		}
+	}
+	w.seen = seen
+	return out
 }
 
 type waitFor struct {

@@ -30,7 +30,15 @@ var (
 const (
 	fSettings = "settings"
 	fSecret   = "secret"
-	fRecip    = "recipient"
+)
+
+// KindDeviceKey is the record kind in which each device publishes its age recipient,
+// written by the device itself (the same records the team key rotation seals to; see
+// sync/replica). Mailbox credentials are sealed to the recipients of the handlers; a
+// recipient written by any device other than its own is not one.
+const (
+	KindDeviceKey  = "devicekey"
+	fieldRecipient = "recipient"
 )
 
 // Mailbox is a team mailbox as listed: its settings, and who can read its credentials.
@@ -50,25 +58,23 @@ type Service struct {
 	dev string
 }
 
-// NewService returns the mailbox service on st; dir is the data directory holding
-// this device's private mail key (created on first use).
-func NewService(st *store.Store, dir string) (*Service, error) {
-	key, err := loadDeviceKey(dir)
-	if err != nil {
-		return nil, err
-	}
-	return &Service{st: st, key: key, dev: st.Device().ID}, nil
+// NewService returns the mailbox service on st; key is this device's private age
+// identity (kept in the data directory, never replicated, exported or backed up),
+// with which a handler opens the credentials.
+func NewService(st *store.Store, key *age.X25519Identity) *Service {
+	return &Service{st: st, key: key, dev: st.Device().ID}
 }
 
-// Publish writes this device's mail key into the replicated device keys, unless it
-// is there already, so that others can choose it as a mail handler.
+// Publish writes this device's recipient into the replicated device keys, unless it
+// is there already, so that others can choose it as a mail handler before it ever
+// joined a team.
 func (s *Service) Publish(ctx context.Context) error {
-	_, err := record.Upsert(ctx, s.st, "", KindDeviceKey, s.dev, func(r change.Record, ops *change.Ops) error {
-		record.PutChanged(ops, r, fRecip, s.key.Recipient().String())
+	_, err := record.Upsert(ctx, s.st, s.st.Device().Name, KindDeviceKey, s.dev, func(r change.Record, ops *change.Ops) error {
+		record.PutChanged(ops, r, fieldRecipient, s.key.Recipient().String())
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("publish mail key: %w", err)
+		return fmt.Errorf("publish device key: %w", err)
 	}
 	return nil
 }
@@ -78,9 +84,9 @@ func (s *Service) Publish(ctx context.Context) error {
 func (s *Service) DeviceKeys() (map[string]string, error) {
 	out := map[string]string{}
 	err := s.st.Scan(KindDeviceKey, func(r change.Record) error {
-		f, ok := r.Fields[fRecip]
-		if ok && f.Write.ID.Device == r.ID && sealed.ParseKey(r.String(fRecip)) == nil {
-			out[r.ID] = r.String(fRecip)
+		f, ok := r.Fields[fieldRecipient]
+		if ok && f.Write.ID.Device == r.ID && sealed.ParseKey(r.String(fieldRecipient)) == nil {
+			out[r.ID] = r.String(fieldRecipient)
 		}
 		return nil
 	})

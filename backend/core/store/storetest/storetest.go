@@ -4,6 +4,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
@@ -42,26 +43,8 @@ func OpenWith(t testing.TB, opts store.Options) *store.Store {
 // refused on the way, or replicas left with different states, fail the test.
 func Sync(t testing.TB, stores ...*store.Store) {
 	t.Helper()
-	for range 2 {
-		for _, from := range stores {
-			for _, to := range stores {
-				if from == to {
-					continue
-				}
-				have, err := to.Vector()
-				if err != nil {
-					t.Fatal(err)
-				}
-				cs, err := from.ChangesAfter(have, 1<<30)
-				if err != nil {
-					t.Fatal(err)
-				}
-				res, err := to.Apply(cs)
-				if err != nil || len(res.Rejected) > 0 {
-					t.Fatalf("apply: %v %+v", err, res.Rejected)
-				}
-			}
-		}
+	if err := Exchange(stores...); err != nil {
+		t.Fatal(err)
 	}
 	want, err := stores[0].StateHash()
 	if err != nil {
@@ -72,4 +55,34 @@ func Sync(t testing.TB, stores ...*store.Store) {
 			t.Fatalf("replicas did not converge (%v)", err)
 		}
 	}
+}
+
+// Exchange is Sync without the check that the stores converged, for stores that
+// take writes meanwhile; it is safe to call from any goroutine.
+func Exchange(stores ...*store.Store) error {
+	for range 2 {
+		for _, from := range stores {
+			for _, to := range stores {
+				if from == to {
+					continue
+				}
+				have, err := to.Vector()
+				if err != nil {
+					return err
+				}
+				cs, err := from.ChangesAfter(have, 1<<30)
+				if err != nil {
+					return err
+				}
+				res, err := to.Apply(cs)
+				if err != nil {
+					return fmt.Errorf("apply: %w", err)
+				}
+				if len(res.Rejected) > 0 {
+					return fmt.Errorf("apply: refused %+v", res.Rejected)
+				}
+			}
+		}
+	}
+	return nil
 }
