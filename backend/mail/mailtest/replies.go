@@ -159,12 +159,12 @@ func (s *Server) setAnswerHeader(h *mail.Header, from *mail.Address, to, subject
 	h.SetMessageID(randomToken() + "@mail." + s.Domain)
 }
 
-// fieldGroup is one group of delivery-status fields in the order given (textproto writes a
-// header's fields last added first).
+// fieldGroup is one group of delivery-status fields in the order and spelling given
+// (textproto writes a header's fields last added first, and Add would write "Reporting-Mta").
 func fieldGroup(kv ...string) textproto.Header {
 	var h textproto.Header
 	for i := len(kv) - 2; i >= 0; i -= 2 {
-		h.Add(kv[i], kv[i+1])
+		h.AddRaw([]byte(kv[i] + ": " + kv[i+1] + "\r\n"))
 	}
 	return h
 }
