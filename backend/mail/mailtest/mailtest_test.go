@@ -271,3 +271,48 @@ func TestParallelServersDoNotCollide(t *testing.T) {
 		t.Errorf("a holds %d, b holds %d; want 1 and 0", na, nb)
 	}
 }
+
+func TestDeliverFastFromManyGoroutinesKeepsEveryMessage(t *testing.T) {
+	t.Parallel()
+	s := Start(t, Options{})
+	const workers, each = 4, 100
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			for i := range each {
+				if err := s.DeliverFast("team", testMessage("ana@customer.test", "team@example.test", "Load", fmt.Sprintf("fast-%d-%d@customer.test", w, i))); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Count(t, "team", "INBOX"); n != workers*each {
+		t.Errorf("INBOX holds %d messages, want %d", n, workers*each)
+	}
+}
+
+// The benchmarks fill a mailbox with 1,000 messages per op: straight into Maildir and over SMTP.
+func BenchmarkDeliverFast(b *testing.B) { benchmarkDeliver(b, (*Server).DeliverFast) }
+
+func BenchmarkDeliverSMTP(b *testing.B) { benchmarkDeliver(b, (*Server).DeliverSMTP) }
+
+func benchmarkDeliver(b *testing.B, deliver func(*Server, string, []byte) error) {
+	s := Start(b, Options{})
+	raw := testMessage("ana@customer.test", "team@example.test", "Load", "bench@customer.test")
+	const perOp = 1000
+	for b.Loop() {
+		for range perOp {
+			if err := deliver(s, "team", raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*perOp), "µs/msg")
+}
