@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short bench setup-build setup-test setup-dist wails-cli clean
+.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short chaos-mail chaos-mail-short bench setup-build setup-test setup-dist wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -99,6 +99,17 @@ chaos: frontend/dist/index.html
 chaos-short: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10
+
+## chaos-mail: 1,000 mails to a real mailbox (dovecot) handled by two of three real peers, the handlers
+## killed -9 100 times meanwhile; every mail must be exactly one ticket or comment on all three
+## (MAILS=..., CYCLES=..., SEED=...); chaos-mail-short: 100 mails and 10 kills, as CI runs it
+chaos-mail: setup-test frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -mails $${MAILS:-1000} -cycles $${CYCLES:-100} $${SEED:+-seed $$SEED}
+
+chaos-mail-short: setup-test frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -mails 100 -cycles 10
 
 ## bench: Go benchmarks of every package plus end-to-end figures (10k and 100k tickets, cold start
 ## under Xvfb), printed as one table with goals and written to build/bench.json; datasets are kept in build/bench-data

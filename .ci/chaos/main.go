@@ -28,7 +28,12 @@ func main() {
 	cycles := flag.Int("cycles", 20, "fault cycles")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the fault schedule")
 	keep := flag.Bool("keep", false, "keep the peers' data directories and logs")
+	mails := flag.Int("mails", 0, "instead: deliver this many mails to a real mailbox (dovecot) handled by two of the peers, killing handlers -9 once per cycle")
 	flag.Parse()
+	if *mails > 0 {
+		mailChaos(*bin, *mails, *cycles, *seed, *keep)
+		return
+	}
 	root, err := os.MkdirTemp("", "outpost-chaos-")
 	if err != nil {
 		fail(err)
@@ -107,13 +112,14 @@ func run(bin, root string, n, cycles int, rng *rand.Rand) (result, error) {
 }
 
 // formTeam creates a team on the first peer, joins the others with its invite and starts all.
-func formTeam(bin, root string, n int) ([]*peer, error) {
+func formTeam(bin, root string, n int, extra ...string) ([]*peer, error) {
 	var peers []*peer
 	for i := range n {
 		p, err := newPeer(bin, root, fmt.Sprintf("peer-%d", i+1))
 		if err != nil {
 			return nil, err
 		}
+		p.extra = extra
 		peers = append(peers, p)
 	}
 	if _, err := peers[0].cli("team", "create", "Chaos"); err != nil {

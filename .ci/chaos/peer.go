@@ -29,6 +29,7 @@ type peer struct {
 	cmd    *exec.Cmd
 	log    *os.File
 	client *http.Client
+	extra  []string // more flags for serve
 }
 
 var linkPattern = regexp.MustCompile(`http://\S+\?token=(\w+)`)
@@ -73,6 +74,7 @@ func (p *peer) start() error {
 		return err
 	}
 	args := append([]string{"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", p.http)}, p.gossipFlags()...)
+	args = append(args, p.extra...)
 	cmd := exec.Command(p.bin, args...)
 	cmd.Stderr = logf
 	out, err := cmd.StdoutPipe()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"outpost/backend/mail/channel"
 	"outpost/backend/mail/mailbox"
@@ -37,7 +38,7 @@ func (h *Handler) sendDue(ctx context.Context) {
 			s = h.openSession(o.Mailbox, me, online)
 			boxes[o.Mailbox] = s
 		}
-		if s == nil || channel.Claimant(o.ID, s.handlers) != me || !o.Due(h.cfg.Now()) {
+		if s == nil || !s.mine(o, me, h.cfg.Now()) || !o.Due(h.cfg.Now()) {
 			continue
 		}
 		h.sendOne(ctx, s, o)
@@ -52,6 +53,37 @@ type outSession struct {
 	creds    mailbox.Credentials
 	handlers []string // handlers online now
 	imap     *transport.IMAP
+}
+
+// mine reports whether this device sends o now. Its own claim among all the
+// mailbox's handlers it sends at once; the claim of a handler that is offline it
+// takes over only once the mail has waited takeOver, and never while another
+// device's attempt is under way: a handler that just started, and sees no peer yet,
+// must not send what a live handler is sending.
+func (s *outSession) mine(o channel.Outmail, me string, now time.Time) bool {
+	if channel.Claimant(o.ID, s.mb.Handlers) == me {
+		return !busyElsewhere(o, me, now)
+	}
+	return channel.Claimant(o.ID, s.handlers) == me && now.Sub(o.Queued) >= takeOver && !busyElsewhere(o, me, now)
+}
+
+// busyElsewhere reports whether another device started an attempt lately that has
+// not reported (it may be sending right now).
+func busyElsewhere(o channel.Outmail, me string, now time.Time) bool {
+	open := map[string]time.Time{}
+	for _, a := range o.Attempts {
+		if a.Started {
+			open[a.Device] = a.At
+		} else {
+			delete(open, a.Device)
+		}
+	}
+	for d, at := range open {
+		if d != me && now.Sub(at) < takeOver*3 {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) openSession(id, me string, online []string) *outSession {

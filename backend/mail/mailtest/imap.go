@@ -132,3 +132,6 @@ func (s *Server) fetch(user, folder string) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+// CountFolder is Count without a test: how many messages a user's folder holds.
+func (s *Server) CountFolder(user, folder string) (int, error) { return s.count(user, folder) }
