@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"net"
 	"os"
+	"outpost/app/apptest/peer"
 	"strconv"
 	"time"
 
@@ -44,18 +45,18 @@ func mailChaos(bin string, mails, kills int, seed int64, keep bool) {
 
 type mailResult struct {
 	threads, tickets, kills, lost, dups, divergent, acks, ackDups int
-	drain                                                          time.Duration
+	drain                                                         time.Duration
 }
 
 func runMailChaos(bin, root string, srv *mailtest.Server, mails, kills int, rng *rand.Rand) (mailResult, error) {
 	var res mailResult
-	peers, err := formTeam(bin, root, 3, "--mail-ca", srv.CAFile)
+	peers, err := peer.Team(bin, root, 3, "--mail-ca", srv.CAFile)
 	if err != nil {
 		return res, err
 	}
 	defer func() {
 		for _, p := range peers {
-			p.stop()
+			p.Stop()
 		}
 	}()
 	if err := setUpMailbox(peers, srv); err != nil {
@@ -81,8 +82,8 @@ func runMailChaos(bin, root string, srv *mailtest.Server, mails, kills int, rng 
 	res.kills = <-killed
 	stop()
 	for _, p := range peers[:2] {
-		if p.cmd == nil {
-			if err := p.start(); err != nil {
+		if !p.Running() {
+			if err := p.Start(); err != nil {
 				return res, err
 			}
 		}
@@ -104,7 +105,7 @@ func runMailChaos(bin, root string, srv *mailtest.Server, mails, kills int, rng 
 
 // setUpMailbox waits until the first peer knows all three devices, then saves the
 // mailbox with the first two as its handlers, through the documented API.
-func setUpMailbox(peers []*peer, srv *mailtest.Server) error {
+func setUpMailbox(peers []*peer.Peer, srv *mailtest.Server) error {
 	var devs []struct {
 		ID    string `json:"id"`
 		Name  string `json:"name"`
@@ -117,7 +118,7 @@ func setUpMailbox(peers []*peer, srv *mailtest.Server) error {
 			return fmt.Errorf("peer-1 sees %d ready devices after 60 s, want 3", len(ids))
 		}
 		time.Sleep(200 * time.Millisecond)
-		if err := peers[0].call(context.Background(), "MailService/Devices", &devs); err != nil {
+		if err := peers[0].Call(context.Background(), "MailService/Devices", &devs); err != nil {
 			continue
 		}
 		for _, d := range devs {
@@ -130,7 +131,7 @@ func setUpMailbox(peers []*peer, srv *mailtest.Server) error {
 	settings := map[string]any{"name": "IT help", "address": srv.Address(team.Name), "tag": "HELP", "acknowledge": true, "autoPerHour": 100,
 		"imap": server(srv.IMAPAddr, "starttls"), "smtp": server(srv.SMTPAddr, "none"), "handlers": []string{ids["peer-1"], ids["peer-2"]}}
 	creds := map[string]string{"imapUser": team.Name, "imapPassword": team.Password}
-	return peers[0].call(context.Background(), "MailService/SaveMailbox", nil, "", settings, creds)
+	return peers[0].Call(context.Background(), "MailService/SaveMailbox", nil, "", settings, creds)
 }
 
 func server(addr, security string) map[string]any {
@@ -149,14 +150,14 @@ func chaosMail(i int, reply bool, parent int, to string) []byte {
 }
 
 // killHandlers kills a random handler -9 and restarts it, kills times, until ctx ends.
-func killHandlers(ctx context.Context, handlers []*peer, kills int, rng *rand.Rand) int {
+func killHandlers(ctx context.Context, handlers []*peer.Peer, kills int, rng *rand.Rand) int {
 	n := 0
 	for n < kills && ctx.Err() == nil {
 		p := handlers[rng.Intn(len(handlers))]
-		p.kill()
+		p.Kill()
 		n++
 		time.Sleep(time.Duration(50+rng.Intn(400)) * time.Millisecond)
-		if err := p.start(); err != nil {
+		if err := p.Start(); err != nil {
 			fmt.Println("chaos: restart:", err)
 		}
 		time.Sleep(time.Duration(200+rng.Intn(800)) * time.Millisecond)

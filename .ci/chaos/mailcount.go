@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"outpost/app/apptest/peer"
 
 	"outpost/backend/mail/mailtest"
 )
@@ -13,7 +14,7 @@ type mailCount struct{ tickets, lost, dups int }
 // countMail reads, on every peer, every ticket's mail thread over the API and checks
 // that each of the mails delivered is on exactly one ticket, once. It returns the
 // smallest ticket count seen and the losses and duplicates summed over the peers.
-func countMail(peers []*peer, mails int) (mailCount, error) {
+func countMail(peers []*peer.Peer, mails int) (mailCount, error) {
 	out := mailCount{tickets: -1}
 	for _, p := range peers {
 		var q struct {
@@ -22,7 +23,7 @@ func countMail(peers []*peer, mails int) (mailCount, error) {
 				ID string `json:"id"`
 			} `json:"tickets"`
 		}
-		if err := p.call(context.Background(), "TicketService/Queue", &q, map[string]any{"includeClosed": true, "limit": 10000}); err != nil {
+		if err := p.Call(context.Background(), "TicketService/Queue", &q, map[string]any{"includeClosed": true, "limit": 10000}); err != nil {
 			return out, err
 		}
 		if out.tickets < 0 || q.Total < out.tickets {
@@ -35,7 +36,7 @@ func countMail(peers []*peer, mails int) (mailCount, error) {
 					MessageID string `json:"messageId"`
 				} `json:"in"`
 			}
-			if err := p.call(context.Background(), "MailService/Thread", &th, t.ID); err != nil {
+			if err := p.Call(context.Background(), "MailService/Thread", &th, t.ID); err != nil {
 				return out, err
 			}
 			for _, m := range th.In {
@@ -46,10 +47,10 @@ func countMail(peers []*peer, mails int) (mailCount, error) {
 			switch n := seen[fmt.Sprintf("chaos%d@example.net", i)]; {
 			case n == 0:
 				out.lost++
-				fmt.Printf("chaos: mail %d is on no ticket on %s\n", i, p.name)
+				fmt.Printf("chaos: mail %d is on no ticket on %s\n", i, p.Name)
 			case n > 1:
 				out.dups += n - 1
-				fmt.Printf("chaos: mail %d is on tickets %d times on %s\n", i, n, p.name)
+				fmt.Printf("chaos: mail %d is on tickets %d times on %s\n", i, n, p.Name)
 			}
 		}
 	}

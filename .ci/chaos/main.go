@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"outpost/app/apptest/peer"
 	"sync"
 	"syscall"
 	"time"
@@ -62,13 +63,13 @@ func fail(err error) {
 }
 
 func run(bin, root string, n, cycles int, rng *rand.Rand) (result, error) {
-	peers, err := formTeam(bin, root, n)
+	peers, err := peer.Team(bin, root, n)
 	if err != nil {
 		return result{}, err
 	}
 	defer func() {
 		for _, p := range peers {
-			p.stop()
+			p.Stop()
 		}
 	}()
 	ctx, stopWork := context.WithCancel(context.Background())
@@ -102,53 +103,22 @@ func run(bin, root string, n, cycles int, rng *rand.Rand) (result, error) {
 			var t struct {
 				ID string `json:"id"`
 			}
-			if err := p.call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
+			if err := p.Call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
 				res.lost++
-				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.name, err)
+				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.Name, err)
 			}
 		}
 	}
 	return res, nil
 }
 
-// formTeam creates a team on the first peer, joins the others with its invite and starts all.
-func formTeam(bin, root string, n int, extra ...string) ([]*peer, error) {
-	var peers []*peer
-	for i := range n {
-		p, err := newPeer(bin, root, fmt.Sprintf("peer-%d", i+1))
-		if err != nil {
-			return nil, err
-		}
-		p.extra = extra
-		peers = append(peers, p)
-	}
-	if _, err := peers[0].cli("team", "create", "Chaos"); err != nil {
-		return nil, err
-	}
-	code, err := peers[0].cli("team", "invite")
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range peers[1:] {
-		if _, err := p.cli("team", "join", code); err != nil {
-			return nil, err
-		}
-	}
-	for _, p := range peers {
-		if err := p.start(); err != nil {
-			return nil, err
-		}
-	}
-	return peers, nil
-}
-
 // write creates tickets on p until ctx ends, reporting each one the API acknowledged.
-func write(ctx context.Context, p *peer, ack func(id string)) {
+func write(ctx context.Context, p *peer.Peer, ack func(id string)) {
 	for i := 0; ctx.Err() == nil; i++ {
 		var t struct {
 			ID string `json:"id"`
 		}
-		err := p.call(ctx, "TicketService/Create", &t, map[string]any{"title": fmt.Sprintf("Chaos write %d from %s", i, p.name)})
+		err := p.Call(ctx, "TicketService/Create", &t, map[string]any{"title": fmt.Sprintf("Chaos write %d from %s", i, p.Name)})
 		if err == nil && t.ID != "" {
 			ack(t.ID)
 		}
@@ -157,29 +127,29 @@ func write(ctx context.Context, p *peer, ack func(id string)) {
 }
 
 // fault does one thing to p: kill -9 and restart, freeze and thaw, or a clean restart.
-func fault(p *peer, rng *rand.Rand, res *result) error {
+func fault(p *peer.Peer, rng *rand.Rand, res *result) error {
 	switch rng.Intn(3) {
 	case 0:
-		p.kill()
+		p.Kill()
 		res.kills++
 		time.Sleep(time.Duration(100+rng.Intn(700)) * time.Millisecond)
-		return p.start()
+		return p.Start()
 	case 1:
-		p.signal(syscall.SIGSTOP)
+		p.Signal(syscall.SIGSTOP)
 		res.freezes++
 		time.Sleep(time.Duration(500+rng.Intn(1500)) * time.Millisecond)
-		p.signal(syscall.SIGCONT)
+		p.Signal(syscall.SIGCONT)
 		return nil
 	default:
-		p.stop()
+		p.Stop()
 		res.restarts++
-		return p.start()
+		return p.Start()
 	}
 }
 
 // converge waits until every peer reports the same state hash and returns how many peers
 // still differ from the first when the time is up.
-func converge(peers []*peer, within time.Duration) int {
+func converge(peers []*peer.Peer, within time.Duration) int {
 	deadline := time.Now().Add(within)
 	for {
 		hashes := make([]string, len(peers))
@@ -187,7 +157,7 @@ func converge(peers []*peer, within time.Duration) int {
 			var st struct {
 				Hash string `json:"hash"`
 			}
-			if err := p.call(context.Background(), "SystemService/State", &st); err == nil {
+			if err := p.Call(context.Background(), "SystemService/State", &st); err == nil {
 				hashes[i] = st.Hash
 			}
 		}

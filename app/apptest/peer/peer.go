@@ -1,4 +1,7 @@
-package main
+// Package peer runs real `outpost serve` processes for the chaos runs and the
+// benchmarks: each with its own data directory and ports, formed into one team,
+// called over the documented HTTP API, killed, frozen and restarted.
+package peer
 
 import (
 	"bufio"
@@ -18,23 +21,24 @@ import (
 	"time"
 )
 
-// peer is one real `outpost serve` process with its own data directory and ports.
-type peer struct {
-	name   string
+// Peer is one real `outpost serve` process with its own data directory and ports.
+type Peer struct {
+	Name   string
 	bin    string
-	dir    string
+	Dir    string
 	http   int
 	gossip int
 	token  string
 	cmd    *exec.Cmd
 	log    *os.File
 	client *http.Client
-	extra  []string // more flags for serve
+	Extra  []string // more flags for serve
 }
 
 var linkPattern = regexp.MustCompile(`http://\S+\?token=(\w+)`)
 
-func newPeer(bin, root, name string) (*peer, error) {
+// New prepares a peer named name under root; Start runs it.
+func New(bin, root, name string) (*Peer, error) {
 	h, err := freePort()
 	if err != nil {
 		return nil, err
@@ -47,16 +51,16 @@ func newPeer(bin, root, name string) (*peer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	return &peer{name: name, bin: bin, dir: dir, http: h, gossip: g, client: &http.Client{Timeout: 5 * time.Second}}, nil
+	return &Peer{Name: name, bin: bin, Dir: dir, http: h, gossip: g, client: &http.Client{Timeout: 5 * time.Second}}, nil
 }
 
-func (p *peer) gossipFlags() []string {
-	return []string{"--data", p.dir, "--name", p.name, "--gossip-bind", "127.0.0.1", "--gossip-port", fmt.Sprint(p.gossip),
+func (p *Peer) gossipFlags() []string {
+	return []string{"--data", p.Dir, "--name", p.Name, "--gossip-bind", "127.0.0.1", "--gossip-port", fmt.Sprint(p.gossip),
 		"--gossip-preset", "local", "--no-mdns"}
 }
 
-// cli runs a one-shot command (team create, invite, join) on the peer's data directory.
-func (p *peer) cli(args ...string) (string, error) {
+// CLI runs a one-shot command (team create, invite, join) on the peer's data directory.
+func (p *Peer) CLI(args ...string) (string, error) {
 	cmd := exec.Command(p.bin, append(args, p.gossipFlags()...)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -67,14 +71,14 @@ func (p *peer) cli(args ...string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// start runs `outpost serve` and waits for its printed link.
-func (p *peer) start() error {
-	logf, err := os.OpenFile(filepath.Join(filepath.Dir(p.dir), p.name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+// Start runs `outpost serve` and waits for its printed link.
+func (p *Peer) Start() error {
+	logf, err := os.OpenFile(filepath.Join(filepath.Dir(p.Dir), p.Name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
 	}
 	args := append([]string{"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", p.http)}, p.gossipFlags()...)
-	args = append(args, p.extra...)
+	args = append(args, p.Extra...)
 	cmd := exec.Command(p.bin, args...)
 	cmd.Stderr = logf
 	out, err := cmd.StdoutPipe()
@@ -101,13 +105,13 @@ func (p *peer) start() error {
 		p.token = tok
 		return nil
 	case <-time.After(30 * time.Second):
-		p.kill()
-		return fmt.Errorf("%s printed no link in 30 s (log: %s.log)", p.name, p.name)
+		p.Kill()
+		return fmt.Errorf("%s printed no link in 30 s (log: %s.log)", p.Name, p.Name)
 	}
 }
 
-// kill ends the process with SIGKILL, as a crash or a pulled plug would.
-func (p *peer) kill() {
+// Kill ends the process with SIGKILL, as a crash or a pulled plug would.
+func (p *Peer) Kill() {
 	if p.cmd == nil {
 		return
 	}
@@ -117,8 +121,8 @@ func (p *peer) kill() {
 	p.cmd = nil
 }
 
-// stop ends the process cleanly.
-func (p *peer) stop() {
+// Stop ends the process cleanly.
+func (p *Peer) Stop() {
 	if p.cmd == nil {
 		return
 	}
@@ -135,14 +139,15 @@ func (p *peer) stop() {
 	p.cmd = nil
 }
 
-func (p *peer) signal(s syscall.Signal) {
+// Signal sends s to the process.
+func (p *Peer) Signal(s syscall.Signal) {
 	if p.cmd != nil {
 		_ = p.cmd.Process.Signal(s)
 	}
 }
 
-// call invokes Service/Method over the documented HTTP API.
-func (p *peer) call(ctx context.Context, method string, out any, args ...any) error {
+// Call invokes Service/Method over the documented HTTP API.
+func (p *Peer) Call(ctx context.Context, method string, out any, args ...any) error {
 	body, err := json.Marshal(args)
 	if err != nil {
 		return err
@@ -167,6 +172,9 @@ func (p *peer) call(ctx context.Context, method string, out any, args ...any) er
 	return json.Unmarshal(raw, out)
 }
 
+// Running reports whether the process is up.
+func (p *Peer) Running() bool { return p.cmd != nil }
+
 func freePort() (int, error) {
 	for range 20 {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -182,4 +190,35 @@ func freePort() (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("no port free for TCP and UDP")
+}
+
+// Team creates a team on the first peer, joins the others with its invite and starts all.
+func Team(bin, root string, n int, extra ...string) ([]*Peer, error) {
+	var peers []*Peer
+	for i := range n {
+		p, err := New(bin, root, fmt.Sprintf("peer-%d", i+1))
+		if err != nil {
+			return nil, err
+		}
+		p.Extra = extra
+		peers = append(peers, p)
+	}
+	if _, err := peers[0].CLI("team", "create", "Chaos"); err != nil {
+		return nil, err
+	}
+	code, err := peers[0].CLI("team", "invite")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range peers[1:] {
+		if _, err := p.CLI("team", "join", code); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range peers {
+		if err := p.Start(); err != nil {
+			return nil, err
+		}
+	}
+	return peers, nil
 }
