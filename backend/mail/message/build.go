@@ -81,20 +81,21 @@ func outgoingHeader(o Outgoing) (mail.Header, error) {
 	if o.MessageID == "" {
 		return h, errors.New("build message: the message ID is missing")
 	}
-	h.SetDate(o.Date)
-	h.SetAddressList("From", mailAddrs([]Address{o.From}))
-	h.SetAddressList("To", mailAddrs(o.To))
-	h.SetAddressList("Cc", mailAddrs(o.Cc))
-	h.SetSubject(oneLine(o.Subject))
-	h.SetMessageID(o.MessageID)
+	// go-message writes fields in the reverse order of setting: set last what should come first.
+	if o.Auto {
+		h.Set("X-Auto-Response-Suppress", "All")
+		h.Set("Auto-Submitted", "auto-generated")
+	}
+	h.SetMsgIDList("References", o.References)
 	if o.InReplyTo != "" {
 		h.SetMsgIDList("In-Reply-To", []string{o.InReplyTo})
 	}
-	h.SetMsgIDList("References", o.References)
-	if o.Auto {
-		h.Set("Auto-Submitted", "auto-generated")
-		h.Set("X-Auto-Response-Suppress", "All")
-	}
+	h.SetMessageID(o.MessageID)
+	h.SetSubject(oneLine(o.Subject))
+	h.SetAddressList("Cc", mailAddrs(o.Cc))
+	h.SetAddressList("To", mailAddrs(o.To))
+	h.SetAddressList("From", mailAddrs([]Address{o.From}))
+	h.SetDate(o.Date)
 	return h, nil
 }
 

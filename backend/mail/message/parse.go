@@ -92,7 +92,7 @@ func readHeaders(env *enmime.Envelope, msg *Message) {
 	}
 	msg.InReplyTo = msgIDs(h.Get("In-Reply-To"))
 	msg.References = msgIDs(strings.Join(h.Values("References"), " "))
-	msg.Subject = oneLine(env.GetHeader("Subject"))
+	msg.Subject = oneLine(fixC1(env.GetHeader("Subject")))
 	from := addresses(env, "From", msg)
 	if len(from) > 0 {
 		msg.From = from[0]
@@ -146,7 +146,7 @@ func addresses(env *enmime.Envelope, key string, msg *Message) []Address {
 	}
 	out := make([]Address, 0, len(list))
 	for _, a := range list {
-		out = append(out, Address{Name: oneLine(a.Name), Email: strings.ToLower(strings.TrimSpace(a.Address))})
+		out = append(out, Address{Name: oneLine(fixC1(a.Name)), Email: strings.ToLower(strings.TrimSpace(a.Address))})
 	}
 	return out
 }
@@ -159,9 +159,9 @@ func oneLine(s string) string {
 // readBody sets Text, Quoted and HTML: text/plain is preferred; an HTML-only mail gets its text
 // from the sanitised HTML, so links the policy dropped are not offered in the text either.
 func readBody(env *enmime.Envelope, msg *Message) {
-	text := env.Text
+	text := fixC1(env.Text)
 	if env.HTML != "" {
-		msg.HTML = sanitizeHTML(env.HTML)
+		msg.HTML = sanitizeHTML(fixC1(env.HTML))
 	}
 	if strings.TrimSpace(text) == "" && msg.HTML != "" {
 		text = htmlToText(msg.HTML)

@@ -18,6 +18,7 @@ func TestCharsetsAreDecoded(t *testing.T) {
 		{"plain-utf8.eml", "Drucker im 2. Stock druckt nur leere Seiten", "Jana Nováková", "viele Grüße"},
 		{"latin1-qp.eml", "VPN-Verbindung: Grüße und Abbrüche", "Jürgen Weiß", "Grüße aus Köln"},
 		{"cp1252.eml", "“Invoices” share won’t open", "Mark O'Neill", "won’t open – we were charged €49"},
+		{"latin1-mislabelled.eml", "“Invoices” again – €49", "Paul “PJ” Jones", "won’t open – we were charged €49"},
 		{"shift-jis.eml", "プリンターが動きません", "山田太郎", "三階のプリンターが今朝から動きません。"},
 		{"base64-body.eml", "Disk space on fileserver", "Ops Robot", "volume D: is 97% full"},
 	}
