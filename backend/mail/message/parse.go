@@ -40,7 +40,7 @@ func Parse(raw []byte, max int) (msg Message, err error) {
 	)
 	env, err := parser.ReadEnvelope(bytes.NewReader(raw))
 	if err != nil {
-		return Message{}, fmt.Errorf("the message's MIME structure is damaged (%s)", humanDetail(err.Error()))
+		return Message{}, readError(err)
 	}
 	sum := sha256.Sum256(head)
 	msg = Message{HeaderHash: hex.EncodeToString(sum[:]), Size: len(raw)}
@@ -50,6 +50,15 @@ func Parse(raw []byte, max int) (msg Message, err error) {
 	msg.Auto, msg.Bounce = autoReason(env, msg)
 	msg.Problems = append(msg.Problems, problems(env.Root)...)
 	return msg, nil
+}
+
+// readError says in words why enmime could not read a message at all. The header case, the one
+// seen in practice, does not quote the input line.
+func readError(err error) error {
+	if strings.Contains(err.Error(), "malformed MIME header") {
+		return errors.New("the message's header has a line that is neither a header field nor its continuation")
+	}
+	return fmt.Errorf("the message's MIME structure is damaged (%s)", humanDetail(err.Error()))
 }
 
 // keepPartial keeps what could be read of a part whose base64 is broken.

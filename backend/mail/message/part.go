@@ -193,12 +193,18 @@ func describe(p *enmime.Part, e *enmime.Error) string {
 	return fmt.Sprintf("%s: %s", what, humanDetail(e.Name+": "+e.Detail))
 }
 
-// humanDetail trims a library error's detail to one readable line.
+// humanDetail trims a library error's detail to one readable line: the input it quotes may carry
+// control characters and invalid UTF-8, which become "?".
 func humanDetail(s string) string {
-	s = oneLine(s)
-	s = strings.TrimPrefix(s, "Failed to ReadParts: ")
-	if len(s) > 200 {
-		s = s[:200] + "..."
+	s = strings.TrimPrefix(oneLine(s), "Failed to ReadParts: ")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+	if len(s) > 160 {
+		s = strings.ToValidUTF8(s[:160], "") + "..."
 	}
-	return strings.ToValidUTF8(s, "?")
+	return s
 }
