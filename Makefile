@@ -114,6 +114,7 @@ chaos-mail-short: setup-test frontend/dist/index.html
 ## bench: Go benchmarks of every package plus end-to-end figures (10k and 100k tickets, cold start
 ## under Xvfb), printed as one table with goals and written to build/bench.json; datasets are kept in build/bench-data
 bench: setup-test build
+	$(GO) build -o build/bin/outpost-headless .
 	$(GO) run ./.ci/bench -out build/bench.json | tee build/bench.txt
 
 clean:

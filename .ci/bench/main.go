@@ -66,6 +66,9 @@ func main() {
 	dataOnly := flag.Bool("data-only", false, "only generate (or check) the kept datasets")
 	importRows := flag.Int("import-rows", 100_000, "rows of the generated export files the import is measured with")
 	importOnly := flag.Bool("import-only", false, "only measure the import of generated export files")
+	mails := flag.Int("mails", 10_000, "mails in the inbox of the email channel's measurement")
+	mailOnly := flag.Bool("mail-only", false, "only measure the email channel")
+	headless := flag.String("headless", "build/bin/outpost-headless", "the binary `outpost serve` runs from, for the measurements with real peers")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := &Report{Taken: time.Now().UTC(), Machine: machine()}
@@ -74,6 +77,12 @@ func main() {
 		step("import of generated export files")
 		os.MkdirAll(*dataDir, 0o755)
 		r.importFiles(ctx, *dataDir, *importRows, log)
+		r.print(os.Stdout)
+		return
+	}
+	if *mailOnly {
+		step("email channel")
+		r.mail(*headless, *mails, 1000)
 		r.print(os.Stdout)
 		return
 	}
@@ -95,6 +104,8 @@ func main() {
 	r.session(ctx, small, log)
 	step("import of generated export files")
 	r.importFiles(ctx, *dataDir, *importRows, log)
+	step("email channel")
+	r.mail(*headless, *mails, 1000)
 	step("cold start of the desktop binary")
 	r.coldStart(*bin, large)
 	r.print(os.Stdout)

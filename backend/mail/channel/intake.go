@@ -55,39 +55,94 @@ func (e *WaitError) Error() string {
 // nothing is written twice. Everything it writes commits in one transaction; the
 // caller moves the message out of INBOX only after Take returns without error.
 func (c *Channel) Take(ctx context.Context, author string, in Incoming) (Outcome, error) {
-	msg := c.parse(in)
-	key := msg.MessageID
-	if key == "" {
-		key = "hdr:" + msg.HeaderHash
+	outs, errs := c.TakeAll(ctx, author, []Incoming{in})
+	return outs[0], errs[0]
+}
+
+// MaxBatchBytes bounds the raw mail TakeAll commits in one transaction.
+const MaxBatchBytes = 4 << 20
+
+// TakeAll is Take for many messages, committed together (one durable write for the
+// lot, which is what makes a full inbox fast to take in). Each message has its own
+// outcome and error: a *WaitError leaves that message unwritten; any other failure
+// makes TakeAll take the messages in one at a time, so one bad mail holds up no other.
+func (c *Channel) TakeAll(ctx context.Context, author string, ins []Incoming) ([]Outcome, []error) {
+	outs, errs := make([]Outcome, len(ins)), make([]error, len(ins))
+	pre := make([]prepared, len(ins))
+	for i, in := range ins {
+		pre[i], errs[i] = c.prepare(in, &outs[i])
 	}
-	out := Outcome{Mail: MailID(in.Mailbox.ID, key)}
+	err := c.commit(ctx, author, ins, pre, outs, errs)
+	if err == nil || len(ins) == 1 {
+		if err != nil {
+			errs[0] = fmt.Errorf("take in mail: %w", err)
+		}
+		return outs, errs
+	}
+	for i, in := range ins {
+		if errs[i] == nil {
+			o, e := c.TakeAll(ctx, author, []Incoming{in})
+			outs[i], errs[i] = o[0], e[0]
+		}
+	}
+	return outs, errs
+}
+
+// prepared is a message parsed, its files stored, before the transaction.
+type prepared struct {
+	msg   message.Message
+	key   string
+	rec   Mail
+	files []attach.Meta
+	skip  bool // taken in before
+}
+
+func (c *Channel) prepare(in Incoming, out *Outcome) (prepared, error) {
+	p := prepared{msg: c.parse(in)}
+	p.key = p.msg.MessageID
+	if p.key == "" {
+		p.key = "hdr:" + p.msg.HeaderHash
+	}
+	out.Mail = MailID(in.Mailbox.ID, p.key)
 	if _, err := c.st.Get(KindMail, out.Mail); err == nil {
-		out.Duplicate = true
-		return out, nil
+		out.Duplicate, p.skip = true, true
+		return p, nil
 	}
-	files, err := c.keepFiles(in, msg)
-	if err != nil {
-		return out, err
-	}
-	rec := c.mailOf(in, msg)
-	_, err = c.st.Update(ctx, author, func(tx *store.Tx) error {
-		if _, err := tx.Get(KindMail, out.Mail); err == nil {
-			out.Duplicate = true
-			return nil
+	p.rec = c.mailOf(in, p.msg)
+	var err error
+	p.files, err = c.keepFiles(in, p.msg, p.rec)
+	return p, err
+}
+
+func (c *Channel) commit(ctx context.Context, author string, ins []Incoming, pre []prepared, outs []Outcome, errs []error) error {
+	autos := map[string]int{}
+	_, err := c.st.Update(ctx, author, func(tx *store.Tx) error {
+		for i := range ins {
+			p, out := &pre[i], &outs[i]
+			if errs[i] != nil || p.skip {
+				continue
+			}
+			if _, err := tx.Get(KindMail, out.Mail); err == nil {
+				out.Duplicate = true
+				continue
+			}
+			rec := p.rec
+			err := c.decide(ctx, tx, ins[i], p.msg, p.key, &rec, out, autos)
+			var wait *WaitError
+			if errors.As(err, &wait) {
+				errs[i] = wait
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if err := writeMail(tx, out.Mail, rec, p.files); err != nil {
+				return err
+			}
 		}
-		if err := c.decide(ctx, tx, in, msg, key, &rec, &out); err != nil {
-			return err
-		}
-		return writeMail(tx, out.Mail, rec, files)
+		return nil
 	})
-	var wait *WaitError
-	if errors.As(err, &wait) {
-		return out, wait
-	}
-	if err != nil {
-		return out, fmt.Errorf("take in mail: %w", err)
-	}
-	return out, nil
+	return err
 }
 
 func (c *Channel) parse(in Incoming) message.Message {
@@ -100,14 +155,18 @@ func (c *Channel) parse(in Incoming) message.Message {
 	return msg
 }
 
-// keepFiles stores the message's attachments and the message itself (message.eml) as
-// blobs, before the records that name them; a crash in between leaves blobs no record
-// names, which collection removes.
-func (c *Channel) keepFiles(in Incoming, msg message.Message) ([]attach.Meta, error) {
+// keepFiles stores the message's attachments as blobs, before the records that name
+// them (a crash in between leaves blobs no record names, which collection removes).
+// The message itself is kept too, as message.eml, when the mail record does not hold
+// all of it: a part could not be read, or the text or HTML was cut.
+func (c *Channel) keepFiles(in Incoming, msg message.Message, rec Mail) ([]attach.Meta, error) {
 	if c.blobs == nil || in.Size > in.Mailbox.MaxBytes {
 		return nil, nil
 	}
-	parts := append([]message.Part{{Name: "message.eml", Data: in.Raw}}, msg.Attachments...)
+	parts := msg.Attachments
+	if len(rec.Problems) > 0 {
+		parts = append([]message.Part{{Name: "message.eml", Data: in.Raw}}, parts...)
+	}
 	var out []attach.Meta
 	for _, p := range parts {
 		h, _, err := c.blobs.Put(bytes.NewReader(p.Data))

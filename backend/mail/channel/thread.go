@@ -16,7 +16,7 @@ import (
 // decide files msg: on a ticket it opens, on the ticket of its thread, or (blocked,
 // our own mail, a delivery report) without a ticket of its own.
 func (c *Channel) decide(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, key string,
-	rec *Mail, out *Outcome) error {
+	rec *Mail, out *Outcome, autos map[string]int) error {
 	mb := in.Mailbox
 	switch {
 	case mb.Blocks(msg.From.Email):
@@ -33,12 +33,12 @@ func (c *Channel) decide(ctx context.Context, tx *store.Tx, in Incoming, msg mes
 		return err
 	}
 	if found {
-		return c.answer(ctx, tx, in, msg, tid, rec, out)
+		return c.answer(ctx, tx, in, msg, tid, rec, out, autos)
 	}
 	if root != key && in.WaitForRoot {
 		return &WaitError{Root: root}
 	}
-	return c.open(ctx, tx, in, msg, tid, root == key, rec, out)
+	return c.open(ctx, tx, in, msg, tid, root == key, rec, out, autos)
 }
 
 // thread finds the ticket msg answers: by the Message-IDs it replies to (ours name
@@ -102,7 +102,7 @@ func liveTicket(tx *store.Tx, id string) string {
 // open opens the ticket tid from msg (the thread's first message when root), and
 // acknowledges it unless msg is automatic or its sender had enough automatic mail.
 func (c *Channel) open(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, tid string, root bool,
-	rec *Mail, out *Outcome) error {
+	rec *Mail, out *Outcome, autos map[string]int) error {
 	title := oneLine(message.NormalizeSubject(msg.Subject), ticket.MaxTitle)
 	if title == "" {
 		title = "(no subject)"
@@ -122,16 +122,19 @@ func (c *Channel) open(ctx context.Context, tx *store.Tx, in Incoming, msg messa
 	if !opened || !in.Mailbox.Acknowledge {
 		return nil
 	}
-	return c.acknowledge(tx, in, msg, t, out)
+	return c.acknowledge(tx, in, msg, t, out, autos)
 }
 
-func (c *Channel) acknowledge(tx *store.Tx, in Incoming, msg message.Message, t ticket.Ticket, out *Outcome) error {
+// autos counts the acknowledgements queued in this transaction by address, which
+// the index learns of only once it commits.
+func (c *Channel) acknowledge(tx *store.Tx, in Incoming, msg message.Message, t ticket.Ticket, out *Outcome, autos map[string]int) error {
 	mb := in.Mailbox
 	to := msg.ReplyAddress()
 	if msg.Auto != "" || to.Email == "" || mb.AutoPerHour == 0 ||
-		c.idx.autosSince(to.Email, in.Received.Add(-time.Hour)) >= mb.AutoPerHour {
+		c.idx.autosSince(to.Email, in.Received.Add(-time.Hour))+autos[to.Email] >= mb.AutoPerHour {
 		return nil
 	}
+	autos[to.Email]++
 	refs := append(slices.Clone(msg.References), msg.MessageID)
 	o := Outmail{ID: ackID(out.Mail), Mailbox: mb.ID, Ticket: t.ID, Kind: OutAck,
 		From: message.Address{Name: mb.Name, Email: mb.Address}, To: []message.Address{to},
@@ -145,7 +148,7 @@ func (c *Channel) acknowledge(tx *store.Tx, in Incoming, msg message.Message, t 
 // answer files msg on existing ticket tid: a comment; a rating; or a reply that
 // reopens a resolved ticket (within the mailbox's window, counted from when the
 // mail arrived, so every handler decides alike) or, later, opens a follow-up ticket.
-func (c *Channel) answer(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, tid string, rec *Mail, out *Outcome) error {
+func (c *Channel) answer(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, tid string, rec *Mail, out *Outcome, autos map[string]int) error {
 	tk := c.tickets.Within(tx)
 	r, err := tx.Get(ticket.Kind, tid)
 	if err != nil {
@@ -167,13 +170,13 @@ func (c *Channel) answer(ctx context.Context, tx *store.Tx, in Incoming, msg mes
 		out.Reopened, err = tk.ReopenByReply(ctx, tx.Author(), t.ID)
 		return err
 	}
-	return c.followUp(ctx, tx, in, msg, t, rec, out)
+	return c.followUp(ctx, tx, in, msg, t, rec, out, autos)
 }
 
 // followUp opens a new ticket, linked to the old one, for a reply that came after the
 // reopen window.
-func (c *Channel) followUp(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, old ticket.Ticket, rec *Mail, out *Outcome) error {
-	if err := c.open(ctx, tx, in, msg, followUpTicket(out.Mail), true, rec, out); err != nil {
+func (c *Channel) followUp(ctx context.Context, tx *store.Tx, in Incoming, msg message.Message, old ticket.Ticket, rec *Mail, out *Outcome, autos map[string]int) error {
+	if err := c.open(ctx, tx, in, msg, followUpTicket(out.Mail), true, rec, out, autos); err != nil {
 		return err
 	}
 	_, err := c.tickets.Within(tx).Link(ctx, tx.Author(), out.Ticket, ticket.Link{Type: ticket.LinkRelated, Target: old.ID})

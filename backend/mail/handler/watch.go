@@ -90,27 +90,153 @@ func (w *watcher) session(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// round takes in every message of INBOX, oldest first.
+// batchSize is how many messages one fetch and one transaction take in.
+const batchSize = 100
+
+// round takes in every message of INBOX that is this handler's, oldest first, a
+// batch at a time.
 func (w *watcher) round(ctx context.Context, m *transport.IMAP) error {
 	uids, _, err := m.Inbox()
 	if err != nil {
 		return err
 	}
 	w.h.update(w.mb.ID, func(s *Status) { s.LastCheck = w.h.cfg.Now() })
+	mine := w.mine(uids)
 	var waits []waitFor
-	for _, uid := range w.mine(uids) {
+	for len(mine) > 0 {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		root, err := w.take(ctx, m, uid, true)
+		n := min(batchSize, len(mine))
+		ws, err := w.takeAll(ctx, m, mine[:n], true)
 		if err != nil {
 			return err
 		}
-		if root != "" {
-			waits = append(waits, waitFor{uid, root})
-		}
+		waits = append(waits, ws...)
+		mine = mine[n:]
 	}
 	return w.settle(ctx, m, waits)
+}
+
+type waitFor struct {
+	uid  uint32
+	root string
+}
+
+// takeAll takes messages uids in and moves those taken in to the processed folder. It
+// returns those that wait for their thread (when wait is set).
+func (w *watcher) takeAll(ctx context.Context, m *transport.IMAP, uids []uint32, wait bool) ([]waitFor, error) {
+	fetched, err := m.FetchAll(uids, w.mb.MaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	var waits []waitFor
+	var done []uint32
+	taken := 0
+	for len(fetched) > 0 {
+		ins, rest := w.batch(fetched, wait)
+		fetched = rest
+		outs, errs := w.h.cfg.Channel.TakeAll(ctx, w.h.cfg.Author(), ins)
+		for i, in := range ins {
+			var we *channel.WaitError
+			switch {
+			case errors.As(errs[i], &we):
+				waits = append(waits, waitFor{in.UID, we.Root})
+			case errs[i] != nil:
+				w.h.cfg.Log.Warn("take in mail", "mailbox", w.mb.Name, "uid", in.UID, "err", errs[i])
+			default:
+				delete(w.waiting, in.UID)
+				done = append(done, in.UID)
+				if !outs[i].Duplicate {
+					taken++
+				}
+			}
+		}
+	}
+	if err := w.move(m, done); err != nil {
+		return nil, err
+	}
+	w.h.update(w.mb.ID, func(s *Status) { s.Taken += taken })
+	return waits, nil
+}
+
+// batch cuts from fetched the messages one transaction takes: up to MaxBatchBytes.
+func (w *watcher) batch(fetched []transport.Fetched, wait bool) ([]channel.Incoming, []transport.Fetched) {
+	var ins []channel.Incoming
+	bytes := 0
+	for len(fetched) > 0 {
+		f := fetched[0]
+		if len(ins) > 0 && bytes+len(f.Raw) > channel.MaxBatchBytes {
+			break
+		}
+		bytes += len(f.Raw)
+		ins = append(ins, channel.Incoming{Mailbox: w.mb, UID: f.UID, Raw: f.Raw, Received: f.Received, Size: f.Size, WaitForRoot: wait})
+		fetched = fetched[1:]
+	}
+	return ins, fetched
+}
+
+// move files messages taken in; when another handler moved some meanwhile, the rest
+// are moved one by one.
+func (w *watcher) move(m *transport.IMAP, uids []uint32) error {
+	if err := m.MoveAll(uids, w.mb.Processed); err == nil {
+		return nil
+	}
+	still, _, err := m.Inbox()
+	if err != nil {
+		return err
+	}
+	for _, uid := range uids {
+		if !containsUID(still, uid) {
+			continue
+		}
+		if err := m.Move(uid, w.mb.Processed); err != nil && !errors.Is(err, transport.ErrGone) {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle decides on the replies that wait for their thread: while the thread's
+// first message is in the mailbox (a handler has it or will take it in) and the wait
+// is short, they wait; else they open the thread's ticket themselves.
+func (w *watcher) settle(ctx context.Context, m *transport.IMAP, waits []waitFor) error {
+	now := w.h.cfg.Now()
+	var open []uint32
+	for _, x := range waits {
+		first, ok := w.waiting[x.uid]
+		if !ok {
+			w.waiting[x.uid], first = now, now
+		}
+		held := false
+		for _, folder := range []string{w.mb.Processed, "INBOX"} {
+			if has, err := m.Has(folder, x.root); err != nil {
+				return err
+			} else if has {
+				held = true
+			}
+		}
+		if !held || now.Sub(first) > maxWait {
+			open = append(open, x.uid)
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	if _, _, err := m.Inbox(); err != nil {
+		return err
+	}
+	_, err := w.takeAll(ctx, m, open, false)
+	return err
+}
+
+func containsUID(uids []uint32, uid uint32) bool {
+	for _, u := range uids {
+		if u == uid {
+			return true
+		}
+	}
+	return false
 }
 
 // mine returns the messages this handler takes in now: those the claim rule gives
@@ -143,88 +269,4 @@ func (w *watcher) mine(uids []uint32) []uint32 {
 	}
 	w.seen = seen
 	return out
-}
-
-type waitFor struct {
-	uid  uint32
-	root string
-}
-
-// take takes message uid in and moves it to the processed folder. It returns the
-// root Message-ID when the message waits for its thread.
-func (w *watcher) take(ctx context.Context, m *transport.IMAP, uid uint32, wait bool) (string, error) {
-	f, err := m.Fetch(uid, w.mb.MaxBytes)
-	if errors.Is(err, transport.ErrGone) {
-		return "", nil // another handler moved it
-	}
-	if err != nil {
-		return "", err
-	}
-	in := channel.Incoming{Mailbox: w.mb, UID: uid, Raw: f.Raw, Received: f.Received, Size: f.Size, WaitForRoot: wait}
-	out, err := w.h.cfg.Channel.Take(ctx, w.h.cfg.Author(), in)
-	var we *channel.WaitError
-	if errors.As(err, &we) {
-		return we.Root, nil
-	}
-	if err != nil {
-		w.h.cfg.Log.Warn("take in mail", "mailbox", w.mb.Name, "uid", uid, "err", err)
-		return "", nil // it stays in INBOX and is tried again
-	}
-	delete(w.waiting, uid)
-	if err := m.Move(uid, w.mb.Processed); err != nil && !errors.Is(err, transport.ErrGone) {
-		if still, _, _ := m.Inbox(); !containsUID(still, uid) {
-			return "", nil // moved by another handler meanwhile
-		}
-		return "", err
-	}
-	if !out.Duplicate {
-		w.h.update(w.mb.ID, func(s *Status) { s.Taken++ })
-	}
-	return "", nil
-}
-
-// settle decides on the replies that wait for their thread: while the thread's
-// first message is in the mailbox (a handler has it or will take it in) and the wait
-// is short, they wait; else they open the thread's ticket themselves.
-func (w *watcher) settle(ctx context.Context, m *transport.IMAP, waits []waitFor) error {
-	now := w.h.cfg.Now()
-	var open []uint32
-	for _, x := range waits {
-		first, ok := w.waiting[x.uid]
-		if !ok {
-			w.waiting[x.uid], first = now, now
-		}
-		held := false
-		for _, folder := range []string{w.mb.Processed, "INBOX"} {
-			if has, err := m.Has(folder, x.root); err != nil {
-				return err
-			} else if has {
-				held = true
-			}
-		}
-		if !held || now.Sub(first) > maxWait {
-			open = append(open, x.uid)
-		}
-	}
-	if len(open) == 0 {
-		return nil
-	}
-	if _, _, err := m.Inbox(); err != nil {
-		return err
-	}
-	for _, uid := range open {
-		if _, err := w.take(ctx, m, uid, false); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func containsUID(uids []uint32, uid uint32) bool {
-	for _, u := range uids {
-		if u == uid {
-			return true
-		}
-	}
-	return false
 }

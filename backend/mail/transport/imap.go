@@ -194,6 +194,94 @@ func (m *IMAP) body(uid uint32, part string) ([]byte, error) {
 	return io.ReadAll(lit)
 }
 
+// FetchAll reads messages uids of the selected folder in two commands: their sizes
+// and dates, then the whole of those within max bytes and the header of the others.
+// A message gone meanwhile is left out.
+func (m *IMAP) FetchAll(uids []uint32, max int) ([]Fetched, error) {
+	if len(uids) == 0 {
+		return nil, nil
+	}
+	meta, err := m.fetchSet(uids, []imap.FetchItem{imap.FetchUid, imap.FetchInternalDate, imap.FetchRFC822Size}, nil)
+	if err != nil {
+		return nil, err
+	}
+	var small, big []uint32
+	for _, uid := range uids {
+		if f, ok := meta[uid]; ok && f.Size <= max {
+			small = append(small, uid)
+		} else if ok {
+			big = append(big, uid)
+		}
+	}
+	for _, part := range []struct {
+		uids []uint32
+		spec string
+	}{{small, ""}, {big, "HEADER"}} {
+		if len(part.uids) == 0 {
+			continue
+		}
+		sec := &imap.BodySectionName{Peek: true}
+		if part.spec != "" {
+			sec.BodyPartName = imap.BodyPartName{Specifier: imap.PartSpecifier(part.spec)}
+		}
+		if _, err := m.fetchSet(part.uids, []imap.FetchItem{imap.FetchUid, sec.FetchItem()}, func(msg *imap.Message) error {
+			f := meta[msg.Uid]
+			lit := msg.GetBody(sec)
+			if lit == nil {
+				return fmt.Errorf("fetch message %d: the server sent no body", msg.Uid)
+			}
+			raw, err := io.ReadAll(lit)
+			f.Raw = raw
+			meta[msg.Uid] = f
+			return err
+		}); err != nil {
+			return nil, err
+		}
+	}
+	var out []Fetched
+	for _, uid := range uids {
+		if f, ok := meta[uid]; ok && f.Raw != nil {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// fetchSet runs one UID FETCH of items for uids, calling each (when not nil) on every
+// message as it arrives, and returns what it read of each message's metadata.
+func (m *IMAP) fetchSet(uids []uint32, items []imap.FetchItem, each func(*imap.Message) error) (map[uint32]Fetched, error) {
+	set := new(imap.SeqSet)
+	set.AddNum(uids...)
+	ch := make(chan *imap.Message, 16)
+	done := make(chan error, 1)
+	go func() { done <- m.c.UidFetch(set, items, ch) }()
+	out := map[uint32]Fetched{}
+	var first error
+	for msg := range ch {
+		out[msg.Uid] = Fetched{UID: msg.Uid, Received: msg.InternalDate, Size: int(msg.Size)}
+		if each != nil && first == nil {
+			first = each(msg)
+		}
+	}
+	if err := <-done; err != nil {
+		return nil, fmt.Errorf("fetch messages: %s", serverWords(err))
+	}
+	return out, first
+}
+
+// MoveAll files messages uids of the selected folder into folder in one command.
+func (m *IMAP) MoveAll(uids []uint32, folder string) error {
+	if len(uids) == 0 {
+		return nil
+	}
+	set := new(imap.SeqSet)
+	set.AddNum(uids...)
+	if err := m.c.UidMove(set, folder); err != nil {
+		return fmt.Errorf("move %d messages to %q: %s", len(uids), folder, serverWords(err))
+	}
+	return nil
+}
+
 // Move files message uid of the selected folder into folder (MOVE where the server
 // has it, else copy, flag deleted and expunge).
 func (m *IMAP) Move(uid uint32, folder string) error {
