@@ -94,6 +94,13 @@ export interface Info {
     me: string;
     tickets: number;
 }
+export interface MailDevice {
+    id: string;
+    name: string;
+    this: boolean;
+    online: boolean;
+    ready: boolean;
+}
 export interface ProblemView {
     id: string;
     title: string;

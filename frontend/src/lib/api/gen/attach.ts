@@ -11,3 +11,10 @@ export interface Attachment {
     at: string;
     here: boolean;
 }
+export interface Meta {
+    hash: string;
+    name: string;
+    size: number;
+    type: string;
+    pieces: string;
+}

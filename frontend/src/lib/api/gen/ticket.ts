@@ -142,6 +142,7 @@ export interface Ticket {
     description: string;
     requester: Requester;
     source: string;
+    rating?: number;
     priorityOverride: boolean;
     createdBy: string;
     comments: Comment[];
