@@ -29,6 +29,7 @@ var (
 		"outpost/backend/schedule",
 		"outpost/backend/summary",
 		"outpost/backend/slug",
+		"outpost/backend/permission",
 	}
 	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/core/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {
