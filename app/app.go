@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"outpost/backend/mail/mailbox"
 	"outpost/backend/mail/transport"
+	"outpost/backend/permission"
+	"outpost/backend/roles"
 	"time"
 
 	"outpost/backend/category"
@@ -101,6 +103,8 @@ type App struct {
 	Attachments *AttachmentService
 	Mail        *MailService
 	mail        *mailer // the email channel
+	Roles       *RoleService
+	roles       *roles.Service // who may do what
 
 	codes *resolution.Service // the team's resolution codes
 }
@@ -124,6 +128,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 			a.log.Error("ticket queue not fully loaded", "err", err)
 		}
 	}()
+	a.openRoles()
 	a.tickets = ticket.NewService(st, nil)
 	a.codes = resolution.NewService(st)
 	a.tickets.CheckCodes(a.codes.Has)
@@ -164,6 +169,7 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 // Close stops the services and closes the replica.
 func (a *App) Close() error {
 	a.closeMail()
+	a.roles.Close()
 	a.stopSync()
 	a.stopSLA()
 	a.closeKB()
@@ -181,7 +187,7 @@ func (a *App) Bound() map[string]any {
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
 		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views,
-		"CategoryService": a.Categories, "AttachmentService": a.Attachments, "MailService": a.Mail}
+		"CategoryService": a.Categories, "AttachmentService": a.Attachments, "MailService": a.Mail, "RoleService": a.Roles}
 }
 
 // me is who performs actions on this device: its person's name once one is set up, else the device name.
@@ -220,7 +226,7 @@ func (a *App) userError(op string, err error) error {
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
 		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound,
 		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch,
-		ErrNoMailbox, mailbox.ErrNotFound, mailbox.ErrNotHandler, mailbox.ErrNoKey, mailbox.ErrReseal,
+		permission.ErrNotAllowed, ErrNoMailbox, mailbox.ErrNotFound, mailbox.ErrNotHandler, mailbox.ErrNoKey, mailbox.ErrReseal,
 		transport.ErrLookup, transport.ErrConnect, transport.ErrTLS, transport.ErrLogin} {
 		if errors.Is(err, known) {
 			return err

@@ -269,6 +269,7 @@ func (s *TeamService) Create(name string) (TeamStatus, error) {
 	if err != nil {
 		return TeamStatus{}, err
 	}
+	tm.Owner = s.a.st.Device().ID // the creating device is the team's first owner
 	if err := team.Save(s.a.cfg.DataDir, tm); err != nil {
 		return TeamStatus{}, s.a.userError("create team", err)
 	}

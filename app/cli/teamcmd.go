@@ -31,8 +31,9 @@ func teamCommand(args []string, dataDir string, sc app.SyncConfig) int {
 	return 0
 }
 
-// teamFileEdits are the team commands that change the team file a running Outpost holds.
-var teamFileEdits = []string{"create", "join", "leave", "forget"}
+// teamFileEdits are the team commands that change the team file a running Outpost
+// holds ("create" too, which takes the lock by opening the replica for the device's ID).
+var teamFileEdits = []string{"join", "leave", "forget"}
 
 func runTeam(cmd string, args []string, dataDir string, sc app.SyncConfig) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
@@ -81,6 +82,14 @@ func runTeam(cmd string, args []string, dataDir string, sc app.SyncConfig) error
 }
 
 func teamCreate(dataDir, name string) error {
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if errors.Is(err, store.ErrAlreadyRunning) {
+		return errors.New("Outpost is running with this data directory: use Team & peers in the app, or stop it first")
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	if _, err := team.Load(dataDir); err == nil {
 		return errors.New("this device is already in a team: run `outpost team leave` first")
 	}
@@ -88,6 +97,7 @@ func teamCreate(dataDir, name string) error {
 	if err != nil {
 		return err
 	}
+	tm.Owner = st.Device().ID // the creating device is the team's first owner
 	if err := team.Save(dataDir, tm); err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ type invite struct {
 	Key   []byte   `json:"key"`
 	Older [][]byte `json:"older,omitempty"` // other installed keys during a rotation
 	Addrs []string `json:"addrs"`
+	Owner string   `json:"owner,omitempty"` // the device that created the team: its first owner
 }
 
 // Invite returns a copy-pasteable code carrying the team ID, name, keys (the
@@ -36,7 +37,7 @@ func Invite(t Team, addrs []string) (string, error) {
 	if err := t.Validate(); err != nil {
 		return "", err
 	}
-	body, err := json.Marshal(invite{ID: t.ID, Name: t.Name, Key: t.Keys[0], Older: t.Keys[1:], Addrs: addrs})
+	body, err := json.Marshal(invite{ID: t.ID, Name: t.Name, Key: t.Keys[0], Older: t.Keys[1:], Addrs: addrs, Owner: t.Owner})
 	if err != nil {
 		return "", fmt.Errorf("make invite: %w", err)
 	}
@@ -68,7 +69,7 @@ func ParseInvite(code string) (Team, error) {
 	if err := dec.Decode(&inv); err != nil {
 		return Team{}, fmt.Errorf("%w: its contents are not an invite's (was it made by a newer Outpost?)", ErrBadInvite)
 	}
-	t := Team{ID: inv.ID, Name: inv.Name, Keys: append([][]byte{inv.Key}, inv.Older...)}
+	t := Team{ID: inv.ID, Name: inv.Name, Keys: append([][]byte{inv.Key}, inv.Older...), Owner: inv.Owner}
 	if err := t.Validate(); err != nil {
 		return Team{}, fmt.Errorf("%w: %v", ErrBadInvite, err)
 	}

@@ -31,6 +31,9 @@ type Team struct {
 	Name  string   `json:"name"`
 	Keys  [][]byte `json:"keys"`  // primary first; others still accepted during a rotation
 	Peers []string `json:"peers"` // host:port addresses of peers, from invites, mDNS and gossip
+	// Owner is the device that created the team, its first owner (see backend/roles);
+	// "" for a team made before roles, whose changes no role restricts.
+	Owner string `json:"owner,omitempty"`
 }
 
 // New creates a team with a random ID and key.
@@ -63,6 +66,9 @@ func NewKey() ([]byte, error) {
 func (t Team) Validate() error {
 	if !change.ValidName(t.ID) {
 		return fmt.Errorf("team id %q is not valid", t.ID)
+	}
+	if t.Owner != "" && !change.ValidName(t.Owner) {
+		return fmt.Errorf("team owner %q is not a device ID", t.Owner)
 	}
 	if t.Name == "" || utf8.RuneCountInString(t.Name) > 80 {
 		return errors.New("team name is missing or too long")

@@ -124,6 +124,9 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 	if err := c.Validate(); err != nil {
 		return change.Record{}, err
 	}
+	if err := s.check(&c); err != nil {
+		return change.Record{}, err
+	}
 	if err := c.Sign(s.dev.Key); err != nil {
 		return change.Record{}, err
 	}

@@ -31,7 +31,7 @@ type IMAP struct {
 	updates chan client.Update
 	// Changed is signalled (without blocking) whenever the server reports a change
 	// of the selected folder, e.g. new mail while idling.
-	Changed chan struct{}
+	Changed  chan struct{}
 	selected string
 }
 
@@ -320,7 +320,9 @@ func (m *IMAP) Append(folder string, raw []byte, date time.Time) error {
 func (m *IMAP) Idle(ctx context.Context, max time.Duration) error {
 	stop := make(chan struct{})
 	done := make(chan error, 1)
-	go func() { done <- m.c.Idle(stop, &client.IdleOptions{LogoutTimeout: 10 * time.Minute, PollInterval: 30 * time.Second}) }()
+	go func() {
+		done <- m.c.Idle(stop, &client.IdleOptions{LogoutTimeout: 10 * time.Minute, PollInterval: 30 * time.Second})
+	}()
 	t := time.NewTimer(max)
 	defer t.Stop()
 	select {
