@@ -132,10 +132,16 @@ func mapHeader(header []string) (map[string]int, error) {
 	_, hasName := cols["name"]
 	_, hasEmail := cols["email"]
 	if !hasName && !hasEmail {
-		return nil, errors.New("the first line names no \"name\" or \"email\" column; it should be a header such as name, email, phone, site, department, vip, notes")
+		return nil, errNoColumns
 	}
 	return cols, nil
 }
+
+// errNoColumns is a file whose header names none of the directory's columns.
+var errNoColumns = errors.New("the first line names no \"name\" or \"email\" column; it should be a header such as name, email, phone, site, department, vip, notes")
+
+// IsHeaderError reports an import refused because the file's header names no known column.
+func IsHeaderError(err error) bool { return errors.Is(err, errNoColumns) }
 
 // readRow makes one row into a requester, or says why it cannot.
 func readRow(cols map[string]int, rec []string) (Input, string) {

@@ -44,7 +44,7 @@ type NewTicket struct {
 	Title       string    `json:"title"`
 	Description string    `json:"description"`
 	Requester   Requester `json:"requester"`
-	RequesterID string    `json:"requesterId"` // a requester of the directory; must exist when given
+	RequesterID string    `json:"requesterId,omitempty"` // a requester of the directory; must exist when given
 	Category    string    `json:"category"`
 	Impact      Level     `json:"impact"`
 	Urgency     Level     `json:"urgency"`
