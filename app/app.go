@@ -21,6 +21,7 @@ import (
 	"outpost/backend/core/store"
 	"outpost/backend/person"
 	"outpost/backend/queue"
+	"outpost/backend/requester"
 	"outpost/backend/resolution"
 	"outpost/backend/search"
 	"outpost/backend/sop"
@@ -107,6 +108,10 @@ type App struct {
 	roles       *roles.Service // who may do what
 
 	codes *resolution.Service // the team's resolution codes
+
+	requesters *requester.Service
+	migration  *requesterMigration
+	Requesters *RequesterService
 }
 
 // Open opens the replica in cfg.DataDir and starts the services.
@@ -143,10 +148,12 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a.openLeadWork()
+	a.openRequesters()
 	a.Views = &ViewService{a: a, svc: view.NewService(st)}
 	a.Categories = &CategoryService{a: a, svc: category.NewService(st)}
 	a.openKB()
 	if err := a.openAttachments(); err != nil {
+		a.closeRequesters()
 		a.closeKB()
 		q.Close()
 		st.Close()
@@ -172,6 +179,7 @@ func (a *App) Close() error {
 	a.roles.Close()
 	a.stopSync()
 	a.stopSLA()
+	a.closeRequesters()
 	a.closeKB()
 	a.queue.Close()
 	a.events.close()
@@ -187,7 +195,8 @@ func (a *App) Bound() map[string]any {
 		"ProblemService": a.Problems, "EscalationService": a.Escalation, "DirectoryService": a.Directory,
 		"OnboardingService": a.Onboarding, "ReviewService": a.Reviews, "PlanService": a.Plans, "SummaryService": a.Summary,
 		"KBService": a.KB, "SearchService": a.Search, "ViewService": a.Views,
-		"CategoryService": a.Categories, "AttachmentService": a.Attachments, "MailService": a.Mail, "RoleService": a.Roles}
+		"CategoryService": a.Categories, "AttachmentService": a.Attachments, "MailService": a.Mail,
+		"RequesterService": a.Requesters, "RoleService": a.Roles}
 }
 
 // me is who performs actions on this device: its person's name once one is set up, else the device name.
@@ -224,7 +233,7 @@ func (a *App) userError(op string, err error) error {
 	}
 	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
-		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound,
+		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound, requester.ErrNotFound,
 		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch,
 		permission.ErrNotAllowed, ErrNoMailbox, mailbox.ErrNotFound, mailbox.ErrNotHandler, mailbox.ErrNoKey, mailbox.ErrReseal,
 		transport.ErrLookup, transport.ErrConnect, transport.ErrTLS, transport.ErrLogin} {

@@ -70,6 +70,9 @@ func (s *DataService) LoadDemo(cfg demo.Config) (demo.Stats, error) {
 	if err == nil && becameLead != "" {
 		s.linkDemoLead(becameLead)
 	}
+	if err == nil {
+		s.a.migrateRequesters()
+	}
 	return stats, s.a.userError("load demo data", err)
 }
 
@@ -132,6 +135,9 @@ func (s *DataService) importFrom(src csvio.Source, opts csvio.Options, acceptVal
 	res, err := csvio.Import(ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, people, func(p csvio.Progress) {
 		s.a.events.emit(EventDataProgress, DataProgress{Task: "import", Phase: "importing", Done: p.Rows, Total: p.Total})
 	})
+	if res.Imported > 0 {
+		s.a.migrateRequesters()
+	}
 	var fe *csvio.FileError
 	switch {
 	case errors.Is(err, csvio.ErrCancelled) && s.a.ctx.Err() == nil:

@@ -50,7 +50,8 @@ func (a *App) openMail() error {
 	if err := boxes.Publish(a.ctx); err != nil {
 		a.log.Warn("mail", "err", err)
 	}
-	ch, err := channel.New(channel.Options{Store: a.st, Tickets: a.tickets, Blobs: a.blobs, Log: a.log, Numbers: a.queue.ByNumber})
+	ch, err := channel.New(channel.Options{Store: a.st, Tickets: a.tickets, Blobs: a.blobs, Log: a.log, Numbers: a.queue.ByNumber,
+		Requesters: a.requesters.Ensure})
 	if err != nil {
 		return fmt.Errorf("open the email channel: %w", err)
 	}

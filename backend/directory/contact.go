@@ -9,6 +9,8 @@ import (
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/field"
+	"outpost/backend/core/record"
+	"outpost/backend/core/store"
 )
 
 // Record kinds in the store.
@@ -121,4 +123,29 @@ func contactFromRecord(r change.Record) Contact {
 		c.Conflicts = []string{}
 	}
 	return c
+}
+
+// fMovedTo names, on a retired contact, the record that took its place.
+const fMovedTo = "movedTo"
+
+// RetireContact deletes contact id inside tx as moved to record to: requesters left the
+// contact directory for the requester directory (backend/requester), which migrates them.
+// A contact already retired is not written.
+func RetireContact(tx *store.Tx, id, to string) error {
+	r, err := tx.Get(KindContact, id)
+	if record.Gone(r, err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	ops := &change.Ops{}
+	ops.Put(r, fMovedTo, to)
+	ops.Put(r, change.FieldDeleted, true)
+	list, err := ops.List()
+	if err != nil {
+		return err
+	}
+	_, err = tx.Write(KindContact, id, list)
+	return err
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,27 +14,35 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"outpost/backend/core/change"
+	"outpost/backend/requester"
 	"outpost/backend/sop"
 	"outpost/backend/ticket"
 )
 
 // schemaVersion changes whenever the mapping or the documents change shape; an
 // index written under another version is rebuilt.
-const schemaVersion = "outpost-search-5"
+const schemaVersion = "outpost-search-6"
 
 // Kinds of documents in the index.
 const (
-	KindTicket = "ticket"
-	KindSOP    = "sop"
+	KindTicket    = "ticket"
+	KindSOP       = "sop"
+	KindRequester = "requester"
 )
+
+// indexedKinds are the record kinds the index holds.
+var indexedKinds = []string{ticket.Kind, sop.Kind, requester.Kind}
+
+// indexed reports whether records of kind are in the index.
+func indexed(kind string) bool { return slices.Contains(indexedKinds, kind) }
 
 // Index fields. Text fields are analysed for English (stemmed, stop words
 // dropped); keyword fields match whole, lower-cased values.
 const (
 	fKind     = "kind"     // keyword
 	fText     = "text"     // text: title, tags, body and comments together; what a word must match
-	fTitle    = "title"    // text, stored
-	fBody     = "body"     // text, stored: ticket description or SOP body
+	fTitle    = "title"    // text, stored: a ticket's or SOP's title, a requester's name
+	fBody     = "body"     // text, stored: ticket description, SOP body, or a requester's addresses, department and site
 	fComments = "comments" // text, stored: ticket comments
 	fTags     = "tags"     // text, stored
 	fNumber   = "number"   // keyword, stored: human ticket number
@@ -134,6 +143,18 @@ func document(r change.Record) (doc map[string]any, ok bool) {
 			fText: strings.Join([]string{s.Title, strings.Join(s.Tags, " "), body}, "\n"),
 			fKind: KindSOP, fTitle: s.Title, fBody: body, fTags: strings.Join(s.Tags, " "),
 			fCategory: s.Category, fTickets: s.Tickets, fUpdated: updated(r),
+		}, true
+	case requester.Kind:
+		q := requester.FromRecord(r)
+		var about []string
+		for _, v := range append(slices.Clone(q.Emails), q.Department, q.Site) {
+			if v != "" {
+				about = append(about, v)
+			}
+		}
+		body := strings.Join(about, " · ")
+		return map[string]any{
+			fText: q.Name + "\n" + body, fKind: KindRequester, fTitle: q.Name, fBody: body, fUpdated: updated(r),
 		}, true
 	}
 	return nil, false

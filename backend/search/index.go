@@ -22,8 +22,6 @@ import (
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
-	"outpost/backend/sop"
-	"outpost/backend/ticket"
 )
 
 // Internal keys kept inside the index, written in the same batch as the
@@ -213,7 +211,7 @@ func covers(a, b store.Vector) bool {
 func (x *Index) onCommit(e store.Event) {
 	x.mu.Lock()
 	for _, c := range e.Changes {
-		if c.Kind == ticket.Kind || c.Kind == sop.Kind {
+		if indexed(c.Kind) {
 			x.pending[docKey{c.Kind, c.Entity}] = struct{}{}
 		}
 		x.seen[c.Device] = max(x.seen[c.Device], c.Seq)
@@ -301,7 +299,7 @@ func (x *Index) stopping() bool {
 // rebuild indexes every ticket and SOP in the store; now is a vector read before the scan.
 func (x *Index) rebuild(now store.Vector) error {
 	b := x.idx.NewBatch()
-	for _, kind := range []string{ticket.Kind, sop.Kind} {
+	for _, kind := range indexedKinds {
 		err := x.st.Scan(kind, func(r change.Record) error {
 			if doc, ok := document(r); ok {
 				if err := b.Index(docID(kind, r.ID), doc); err != nil {
@@ -342,7 +340,7 @@ func (x *Index) catchUp(marker store.Vector) error {
 			break
 		}
 		for _, c := range cs {
-			if c.Kind == ticket.Kind || c.Kind == sop.Kind {
+			if indexed(c.Kind) {
 				keys[docKey{c.Kind, c.Entity}] = struct{}{}
 			}
 			have[c.Device] = max(have[c.Device], c.Seq)

@@ -24,10 +24,10 @@ const (
 )
 
 // Query is what a person searches for. Status filters apply to tickets only:
-// SOPs pass them (leave "sop" out of Kinds to see tickets alone).
+// SOPs and requesters pass them (name the kinds to see tickets alone).
 type Query struct {
 	Text     string   `json:"text"`
-	Kinds    []string `json:"kinds,omitempty"`    // "ticket", "sop"; none means both
+	Kinds    []string `json:"kinds,omitempty"`    // "ticket", "sop", "requester"; none means all
 	Statuses []string `json:"statuses,omitempty"` // ticket statuses; none means any
 	Category string   `json:"category,omitempty"`
 	Limit    int      `json:"limit,omitempty"`
@@ -44,7 +44,7 @@ type Result struct {
 	Status Status                    `json:"status"`
 }
 
-// Hit is one matching ticket or SOP with highlighted excerpts.
+// Hit is one matching ticket, SOP or requester with highlighted excerpts.
 type Hit struct {
 	Kind     string     `json:"kind"`
 	ID       string     `json:"id"`
@@ -86,8 +86,8 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 		return nil, nil, err
 	}
 	for _, k := range q.Kinds {
-		if k != KindTicket && k != KindSOP {
-			return nil, nil, field.Errorf("kinds", "must be ticket or sop, not %q", k)
+		if k != KindTicket && k != KindSOP && k != KindRequester {
+			return nil, nil, field.Errorf("kinds", "must be ticket, sop or requester, not %q", k)
 		}
 	}
 	if q.Limit < 0 || q.Limit > MaxLimit || q.Offset < 0 {
@@ -128,7 +128,7 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 		req.SortBy([]string{"-" + fUpdated, "_id"})
 	}
 	if q.Facets {
-		req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 2))
+		req.AddFacet(fKind, bleve.NewFacetRequest(fKind, 3))
 		req.AddFacet(fStatus, bleve.NewFacetRequest(fStatus, 10))
 		req.AddFacet(fCategory, bleve.NewFacetRequest(fCategory, 20))
 	}
@@ -207,9 +207,11 @@ func filters(q Query) query.Query {
 	}
 	if len(q.Statuses) > 0 {
 		st := terms(fStatus, q.Statuses)
-		sop := bleve.NewTermQuery(KindSOP)
-		sop.SetField(fKind)
-		st.AddQuery(sop)
+		for _, k := range []string{KindSOP, KindRequester} {
+			other := bleve.NewTermQuery(k)
+			other.SetField(fKind)
+			st.AddQuery(other)
+		}
 		fs = append(fs, st)
 	}
 	if c := strings.TrimSpace(q.Category); c != "" {

@@ -40,11 +40,17 @@ func (s *Service) OpenWithID(ctx context.Context, author, id, number string, in 
 		if !record.Gone(r, err) {
 			return err
 		}
+		if err := requesterLive(tx, in.RequesterID); err != nil {
+			return err
+		}
 		ops := change.Ops{}
 		ops.Set(fNumber, number, nil)
 		ops.Set(fTitle, in.Title, nil)
 		ops.Set(fDescription, in.Description, nil)
 		ops.Set(fRequester, in.Requester, nil)
+		if in.RequesterID != "" {
+			ops.Set(fRequesterID, in.RequesterID, nil)
+		}
 		ops.Set(fCategory, in.Category, nil)
 		ops.Set(fImpact, in.Impact, nil)
 		ops.Set(fUrgency, in.Urgency, nil)

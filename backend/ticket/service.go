@@ -73,6 +73,9 @@ func (s *Service) CreateBatch(ctx context.Context, author string, ins []NewTicke
 	out := make([]Ticket, 0, len(ins))
 	err := s.update(ctx, author, func(tx *store.Tx) error {
 		for i, in := range ins {
+			if err := requesterLive(tx, in.RequesterID); err != nil {
+				return err
+			}
 			n, err := tx.Next(Kind)
 			if err != nil {
 				return err
@@ -82,6 +85,9 @@ func (s *Service) CreateBatch(ctx context.Context, author string, ins []NewTicke
 			ops.Set(fTitle, in.Title, nil)
 			ops.Set(fDescription, in.Description, nil)
 			ops.Set(fRequester, in.Requester, nil)
+			if in.RequesterID != "" {
+				ops.Set(fRequesterID, in.RequesterID, nil)
+			}
 			ops.Set(fCategory, in.Category, nil)
 			ops.Set(fImpact, in.Impact, nil)
 			ops.Set(fUrgency, in.Urgency, nil)
@@ -115,6 +121,7 @@ type Patch struct {
 	Title       *string    `json:"title,omitempty"`
 	Description *string    `json:"description,omitempty"`
 	Requester   *Requester `json:"requester,omitempty"`
+	RequesterID *string    `json:"requesterId,omitempty"` // "" unlinks the ticket from the directory
 	Category    *string    `json:"category,omitempty"`
 	Impact      *Level     `json:"impact,omitempty"`
 	Urgency     *Level     `json:"urgency,omitempty"`
@@ -125,9 +132,9 @@ type Patch struct {
 // Update applies a patch. A changed impact or urgency recomputes the priority
 // unless a person has overridden it.
 func (s *Service) Update(ctx context.Context, author, id string, p Patch) (Ticket, error) {
-	return s.edit(ctx, author, id, func(r change.Record, t Ticket, ops *change.Ops) error {
-		in := NewTicket{Title: t.Title, Description: t.Description, Requester: t.Requester, Category: t.Category,
-			Impact: t.Impact, Urgency: t.Urgency, Source: t.Source, Tags: t.Tags}
+	return s.editTx(ctx, author, id, true, func(tx *store.Tx, r change.Record, t Ticket, ops *change.Ops) error {
+		in := NewTicket{Title: t.Title, Description: t.Description, Requester: t.Requester, RequesterID: t.RequesterID,
+			Category: t.Category, Impact: t.Impact, Urgency: t.Urgency, Source: t.Source, Tags: t.Tags}
 		if p.Title != nil {
 			in.Title = *p.Title
 		}
@@ -136,6 +143,9 @@ func (s *Service) Update(ctx context.Context, author, id string, p Patch) (Ticke
 		}
 		if p.Requester != nil {
 			in.Requester = *p.Requester
+		}
+		if p.RequesterID != nil {
+			in.RequesterID = *p.RequesterID
 		}
 		if p.Category != nil {
 			in.Category = *p.Category
@@ -160,6 +170,12 @@ func (s *Service) Update(ctx context.Context, author, id string, p Patch) (Ticke
 		ops.PutIfChanged(r, fDescription, t.Description, in.Description)
 		if in.Requester != t.Requester {
 			ops.Put(r, fRequester, in.Requester)
+		}
+		if in.RequesterID != t.RequesterID {
+			if err := requesterLive(tx, in.RequesterID); err != nil {
+				return err
+			}
+			ops.Put(r, fRequesterID, in.RequesterID)
 		}
 		ops.PutIfChanged(r, fCategory, t.Category, in.Category)
 		ops.PutIfChanged(r, fImpact, string(t.Impact), string(in.Impact))
@@ -391,6 +407,11 @@ func (s *Service) editHere(ctx context.Context, author, id string, fn func(chang
 }
 
 func (s *Service) editAt(ctx context.Context, author, id string, follow bool, fn func(change.Record, Ticket, *change.Ops) error) (Ticket, error) {
+	return s.editTx(ctx, author, id, follow, func(_ *store.Tx, r change.Record, t Ticket, ops *change.Ops) error { return fn(r, t, ops) })
+}
+
+// editTx is editAt for an action that reads other records in the same transaction.
+func (s *Service) editTx(ctx context.Context, author, id string, follow bool, fn func(*store.Tx, change.Record, Ticket, *change.Ops) error) (Ticket, error) {
 	var out change.Record
 	err := s.update(ctx, author, func(tx *store.Tx) error {
 		r, err := record.Live(tx, Kind, id, ErrNotFound)
@@ -406,7 +427,7 @@ func (s *Service) editAt(ctx context.Context, author, id string, follow bool, fn
 			}
 		}
 		ops := &change.Ops{}
-		if err := fn(r, FromRecord(r), ops); err != nil {
+		if err := fn(tx, r, FromRecord(r), ops); err != nil {
 			return err
 		}
 		list, err := ops.List()

@@ -21,6 +21,7 @@ const (
 	fTitle       = "title"
 	fDescription = "description"
 	fRequester   = "requester"
+	fRequesterID = "requesterId"
 	fCategory    = "category"
 	fImpact      = "impact"
 	fUrgency     = "urgency"
@@ -68,7 +69,8 @@ type Summary struct {
 type Ticket struct {
 	Summary
 	Description        string       `json:"description"`
-	Requester          Requester    `json:"requester"`
+	Requester          Requester    `json:"requester"`   // as typed on the ticket: kept for display and older tickets
+	RequesterID        string       `json:"requesterId"` // the requester directory's record (backend/requester), or ""
 	Source             Source       `json:"source"`
 	Rating             int          `json:"rating,omitempty"` // the requester's satisfaction, 1-5 (0: none given)
 	PriorityOverride   bool         `json:"priorityOverride"`
@@ -184,6 +186,7 @@ func FromRecord(r change.Record) Ticket {
 		Conflicts:        []Conflict{},
 	}
 	_, _ = r.Get(fRequester, &t.Requester)
+	t.RequesterID = r.String(fRequesterID)
 	for _, it := range r.Items[fComments] {
 		var c Comment
 		if json.Unmarshal(it.Value, &c) == nil {

@@ -44,6 +44,7 @@ type NewTicket struct {
 	Title       string    `json:"title"`
 	Description string    `json:"description"`
 	Requester   Requester `json:"requester"`
+	RequesterID string    `json:"requesterId,omitempty"` // a requester of the directory; must exist when given
 	Category    string    `json:"category"`
 	Impact      Level     `json:"impact"`
 	Urgency     Level     `json:"urgency"`
@@ -58,6 +59,7 @@ func (n *NewTicket) Normalize() {
 	n.Requester.Name = strings.TrimSpace(n.Requester.Name)
 	n.Requester.Contact = strings.TrimSpace(n.Requester.Contact)
 	n.Requester.Site = strings.TrimSpace(n.Requester.Site)
+	n.RequesterID = strings.TrimSpace(n.RequesterID)
 	if n.Impact == "" {
 		n.Impact = Medium
 	}
@@ -78,6 +80,7 @@ func (n *NewTicket) Validate() error {
 		field.Relabel(field.Text("requester.name", n.Requester.Name, MaxShort, false, false), "Requester"),
 		field.Relabel(field.Text("requester.contact", n.Requester.Contact, MaxShort, false, false), "Contact"),
 		field.Relabel(field.Text("requester.site", n.Requester.Site, MaxShort, false, false), "Site"),
+		field.Text("requesterId", n.RequesterID, MaxShort, false, false),
 		field.Text("category", n.Category, MaxShort, false, false),
 		validLevel("impact", n.Impact),
 		validLevel("urgency", n.Urgency),

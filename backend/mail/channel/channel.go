@@ -24,6 +24,8 @@ type Channel struct {
 	// numbers finds a ticket by its number, for a reply that names it in the
 	// subject ("[HELP-17]"); nil finds none.
 	numbers func(number string) (id string, ok bool)
+	// requesters finds or creates the requester of an address in the directory.
+	requesters func(tx *store.Tx, email, name string) (id string, created bool, err error)
 }
 
 // Options are what a Channel is built from.
@@ -34,6 +36,10 @@ type Options struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	Numbers func(number string) (id string, ok bool)
+	// Requesters finds the requester of the directory holding an address, or creates it,
+	// inside the intake's transaction (requester.Service.Ensure); a new ticket links to it.
+	// nil leaves tickets with the sender typed on them only.
+	Requesters func(tx *store.Tx, email, name string) (id string, created bool, err error)
 }
 
 // New returns the channel of a replica and starts following its store (the thread
@@ -45,7 +51,7 @@ func New(o Options) (*Channel, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	c := &Channel{st: o.Store, tickets: o.Tickets, blobs: o.Blobs, now: o.Now, log: o.Log, numbers: o.Numbers}
+	c := &Channel{st: o.Store, tickets: o.Tickets, blobs: o.Blobs, now: o.Now, log: o.Log, numbers: o.Numbers, requesters: o.Requesters}
 	idx, err := newIndex(o.Store)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"outpost/backend/core/store"
 	"outpost/backend/core/store/storetest"
 	"outpost/backend/mail/mailbox"
+	"outpost/backend/requester"
 	"outpost/backend/ticket"
 )
 
@@ -25,16 +26,19 @@ func testMailbox() mailbox.Mailbox {
 }
 
 type replica struct {
-	st *store.Store
-	tk *ticket.Service
-	ch *Channel
+	st  *store.Store
+	tk  *ticket.Service
+	dir *requester.Service
+	ch  *Channel
 }
 
 func newReplica(t *testing.T) *replica {
 	st := storetest.Open(t)
 	tk := ticket.NewService(st, nil)
-	r := &replica{st: st, tk: tk}
-	ch, err := New(Options{Store: st, Tickets: tk, Numbers: r.byNumber})
+	dir := requester.NewService(st, tk)
+	t.Cleanup(dir.Close)
+	r := &replica{st: st, tk: tk, dir: dir}
+	ch, err := New(Options{Store: st, Tickets: tk, Numbers: r.byNumber, Requesters: dir.Ensure})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,10 +144,18 @@ func TestTwoHandlersTakingTheSameMailConverge(t *testing.T) {
 	if ha != hb {
 		t.Fatal("the replicas differ after sync")
 	}
-	for kind, want := range map[string]int{KindMail: 40, ticket.Kind: 30, KindOutbox: 30} {
+	for kind, want := range map[string]int{KindMail: 40, ticket.Kind: 30, KindOutbox: 30, requester.Kind: 7} {
 		n, c := count(t, a.st, kind)
 		if n != want || c != 0 {
 			t.Errorf("%s: %d records, %d with conflicts; want %d and none", kind, n, c, want)
 		}
 	}
+	// Every ticket links to its sender's requester: one per address, whichever handler made it.
+	_ = a.st.Scan(ticket.Kind, func(rec change.Record) error {
+		tk := ticket.FromRecord(rec)
+		if want := requester.IDFor(tk.Requester.Contact); tk.RequesterID != want {
+			t.Errorf("ticket %s from %s links to requester %q, want %q", tk.Number, tk.Requester.Contact, tk.RequesterID, want)
+		}
+		return nil
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"outpost/backend/core/field"
 	"outpost/backend/core/record"
 	"outpost/backend/core/store"
 	"outpost/backend/mail/mailbox"
@@ -113,6 +114,11 @@ func (c *Channel) open(ctx context.Context, tx *store.Tx, in Incoming, msg messa
 	}
 	nt := ticket.NewTicket{Title: title, Description: desc, Source: ticket.SourceEmail,
 		Requester: ticket.Requester{Name: oneLine(msg.From.Name, ticket.MaxShort), Contact: oneLine(msg.From.Email, ticket.MaxShort)}}
+	rid, err := c.requester(tx, msg.From)
+	if err != nil {
+		return err
+	}
+	nt.RequesterID = rid
 	num := number(in.Mailbox, in.UID)
 	t, opened, err := c.tickets.Within(tx).OpenWithID(ctx, tx.Author(), tid, num, nt)
 	if err != nil {
@@ -123,6 +129,19 @@ func (c *Channel) open(ctx context.Context, tx *store.Tx, in Incoming, msg messa
 		return nil
 	}
 	return c.acknowledge(tx, in, msg, t, out, autos)
+}
+
+// requester returns the directory's requester of the sender, made now if new ("" when
+// the channel has no directory or the address is not one a requester can hold).
+func (c *Channel) requester(tx *store.Tx, from message.Address) (string, error) {
+	if c.requesters == nil || from.Email == "" {
+		return "", nil
+	}
+	id, _, err := c.requesters(tx, from.Email, oneLine(from.Name, ticket.MaxShort))
+	if _, bad := field.As(err); bad {
+		return "", nil
+	}
+	return id, err
 }
 
 // autos counts the acknowledgements queued in this transaction by address, which

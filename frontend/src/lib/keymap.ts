@@ -6,7 +6,7 @@
 //   - a key that creates something ("New …") is bound on one screen only;
 //   - no layer binds a key twice.
 // "New ticket" is n everywhere. The other "new" keys: Coaching o (one-on-one note), i (action item),
-// t (goal); Technicians Shift+T; Knowledge base Shift+S (SOP).
+// t (goal); Technicians Shift+T; Knowledge base Shift+S (SOP); Requesters Shift+R.
 import type { Binding, KeyLike } from './shortcuts'
 import { screens, type Screen } from './screens'
 
@@ -93,6 +93,16 @@ export const screenKeys = {
   technicians: layer('Technicians', {
     add: { keys: 'shift+t', description: 'New technician', creates: true },
     save: { keys: 'ctrl+enter', description: 'Save the profile', inInputs: true },
+  }),
+  requesters: layer('Requesters', {
+    add: { keys: 'shift+r', description: 'New requester', creates: true },
+    search: { keys: 'f', description: 'Search the directory' },
+    next: { keys: 'j', description: 'Next requester' },
+    previous: { keys: 'k', description: 'Previous requester' },
+    open: { keys: 'enter', description: 'Open the requester' },
+    edit: { keys: 'e', description: 'Edit this requester' },
+    merge: { keys: 'm', description: 'Merge into another requester' },
+    importFile: { keys: 'shift+i', description: 'Import the directory from CSV' },
   }),
   coaching: layer('Coaching', {
     note: { keys: 'o', description: 'New one-on-one note', creates: true },

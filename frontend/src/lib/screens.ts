@@ -1,7 +1,7 @@
 // The screens of the app, one entry each. To add a screen: put its component in src/screens/ and add
 // one line here. It receives the route's parameters as `params` (#/<id>/<param>/...) and may use
 // getShell() (src/lib/shell.svelte.ts) for the current user, shortcuts and toasts.
-// `order` places it in the left navigation: Queue 10, Technicians 20, Knowledge base 30, Coaching 40,
+// `order` places it in the left navigation: Queue 10, Technicians 20, Requesters 25, Knowledge base 30, Coaching 40,
 // Visits 50, Reports 60, Lead's week 70, Team & peers 80, Data 85, SLA policy 88, Settings 90. `shortcut` is "g <key>".
 import type { Component } from 'svelte'
 
@@ -33,6 +33,7 @@ export const screens: Screen[] = [
   { id: 'ticket', label: 'Ticket', order: 11, nav: false, load: () => import('../screens/Ticket.svelte') },
   { id: 'search', label: 'Search', order: 15, nav: true, shortcut: 'g f', icon: 'M11 18a7 7 0 1 0 0-14 7 7 0 0 0 0 14M21 21l-5-5', load: () => import('../screens/Search.svelte') },
   { id: 'kb', label: 'Knowledge base', order: 30, nav: true, shortcut: 'g k', icon: 'M4 19.5A2.5 2.5 0 0 1 6.5 17H20V3H6.5A2.5 2.5 0 0 0 4 5.5v14zM4 19.5A2.5 2.5 0 0 0 6.5 22H20v-5', load: () => import('../screens/KnowledgeBase.svelte') },
+  { id: 'requesters', label: 'Requesters', order: 25, nav: true, shortcut: 'g u', icon: 'M17 21v-2a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v2M10 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8M20 8v6M23 11h-6', load: () => import('../screens/Requesters.svelte') },
   { id: 'technicians', label: 'Technicians', order: 20, nav: true, shortcut: 'g t', icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1', load: () => import('../screens/Technicians.svelte') },
   { id: 'visits', label: 'Visits', order: 50, nav: true, shortcut: 'g v', icon: 'M8 2v4M16 2v4M3 9h18M5 4h14a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2M12 13v4', load: () => import('../screens/Visits.svelte') },
   { id: 'coaching', label: 'Coaching', order: 40, nav: true, shortcut: 'g c', icon: 'M12 21s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 11c0 5.6-7 10-7 10zM9 11h6', load: () => import('../screens/Coaching.svelte') },

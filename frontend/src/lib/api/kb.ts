@@ -29,7 +29,7 @@ export type Snippet = sop.Snippet
 /** A run of text in a search result; match marks the words that matched. Render as text, never HTML. */
 export type Part = searchGo.Part
 
-export type HitKind = 'ticket' | 'sop'
+export type HitKind = 'ticket' | 'sop' | 'requester'
 export interface Hit extends Narrow<searchGo.Hit, { kind: HitKind }> {}
 
 export interface Suggestion extends Narrow<searchGo.Suggestion, { kind: HitKind }> {}

@@ -83,6 +83,8 @@ export const escalation = {
 // ---- directory and vendors
 export type ContactType = 'requester' | 'site' | 'team' | 'vendor'
 export const CONTACT_TYPES: ContactType[] = ['requester', 'site', 'team', 'vendor']
+/** The types a new contact may have: requesters live in the requester directory (RequesterService). */
+export const NEW_CONTACT_TYPES: ContactType[] = ['site', 'team', 'vendor']
 export interface ContactInput extends Narrow<directoryGo.ContactInput, { type: ContactType }> {}
 export interface Contact extends Narrow<directoryGo.Contact, { type: ContactType }> {}
 export type AgreementInput = directoryGo.AgreementInput

@@ -3,6 +3,7 @@ import type * as assign from './assign'
 import type * as backup from './backup'
 import type * as category from './category'
 import type * as escalation from './escalation'
+import type * as permission from './permission'
 import type * as problem from './problem'
 import type * as replica from './replica'
 import type * as review from './review'
@@ -143,6 +144,22 @@ export interface ReviewList {
     reviews: review.Review[];
     trend: review.Month[];
     damaged: number;
+}
+export interface RoleMember {
+    device: string;
+    name: string;
+    this: boolean;
+    roles: string[];
+}
+export interface RolesView {
+    open: boolean;
+    table: permission.Row[];
+    members: RoleMember[];
+    owners: string[];
+    mine: string[];
+    rights: string[];
+    rejected: permission.Event[];
+    refused: permission.PolicyEvent[];
 }
 export interface RotateResult {
     unreachable: string[];

@@ -60,6 +60,7 @@ export interface NewTicket {
     title: string;
     description: string;
     requester: Requester;
+    requesterId?: string;
     category: string;
     impact: string;
     urgency: string;
@@ -97,6 +98,7 @@ export interface Patch {
     title?: string;
     description?: string;
     requester?: Requester;
+    requesterId?: string;
     category?: string;
     impact?: string;
     urgency?: string;
@@ -141,6 +143,7 @@ export interface Ticket {
     files?: number;
     description: string;
     requester: Requester;
+    requesterId: string;
     source: string;
     rating?: number;
     priorityOverride: boolean;
