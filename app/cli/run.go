@@ -78,7 +78,7 @@ func Run(args []string, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
 	case "demo", "backup", "restore", "import", "export":
 		return dataCommand(o.cmd, o.args, o.dataDir, o.name, o.data, log)
 	case "team":
-		return teamCommand(o.args, o.dataDir, o.sync)
+		return teamCommand(o.args, o.dataDir, o.name, o.sync)
 	case "attach", "attachments", "save-attachment":
 		return attachCommand(o.cmd, o.args, o.dataDir, o.name, log)
 	case "", "serve":

@@ -19,12 +19,12 @@ import (
 
 // teamCommand runs `outpost team ...`. It edits the team file only, so it works
 // whether or not the app is running; a running app picks the change up when restarted.
-func teamCommand(args []string, dataDir string, sc app.SyncConfig) int {
+func teamCommand(args []string, dataDir, device string, sc app.SyncConfig) int {
 	if len(args) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: outpost team create NAME | invite | join CODE | peers | forget HOST:PORT | leave | rotate-key")
 		return 2
 	}
-	if err := runTeam(args[0], args[1:], dataDir, sc); err != nil {
+	if err := runTeam(args[0], args[1:], dataDir, device, sc); err != nil {
 		fmt.Fprintln(os.Stderr, "outpost team:", err)
 		return 1
 	}
@@ -35,7 +35,7 @@ func teamCommand(args []string, dataDir string, sc app.SyncConfig) int {
 // holds ("create" too, which takes the lock by opening the replica for the device's ID).
 var teamFileEdits = []string{"join", "leave", "forget"}
 
-func runTeam(cmd string, args []string, dataDir string, sc app.SyncConfig) error {
+func runTeam(cmd string, args []string, dataDir, device string, sc app.SyncConfig) error {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return err
 	}
@@ -51,7 +51,7 @@ func runTeam(cmd string, args []string, dataDir string, sc app.SyncConfig) error
 	}
 	switch cmd {
 	case "create":
-		return teamCreate(dataDir, strings.Join(args, " "))
+		return teamCreate(dataDir, device, strings.Join(args, " "))
 	case "invite":
 		return teamInvite(dataDir, sc)
 	case "join":
@@ -81,8 +81,8 @@ func runTeam(cmd string, args []string, dataDir string, sc app.SyncConfig) error
 	}
 }
 
-func teamCreate(dataDir, name string) error {
-	st, err := store.Open(context.Background(), store.Options{Dir: dataDir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+func teamCreate(dataDir, device, name string) error {
+	st, err := store.Open(context.Background(), store.Options{Dir: dataDir, DeviceName: device, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if errors.Is(err, store.ErrAlreadyRunning) {
 		return errors.New("Outpost is running with this data directory: use Team & peers in the app, or stop it first")
 	}

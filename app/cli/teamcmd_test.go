@@ -21,7 +21,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
 	dir := t.TempDir()
 	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: apptest.FreePort(t), Preset: "local", NoDiscovery: true}
-	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
+	if code := teamCommand([]string{"create", "Ops"}, dir, "", sc); code != 0 {
 		t.Fatalf("team create exit %d", code)
 	}
 	a, err := app.Open(context.Background(), app.Config{DataDir: dir, Logger: quiet(), Sync: sc})
@@ -29,7 +29,7 @@ func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if exit := teamCommand([]string{"leave"}, dir, app.SyncConfig{}); exit == 0 {
+	if exit := teamCommand([]string{"leave"}, dir, "", app.SyncConfig{}); exit == 0 {
 		t.Fatal("team leave succeeded while the app holds the data directory")
 	}
 	if _, err := team.Load(dir); err != nil {
@@ -40,18 +40,18 @@ func TestTeamLeaveIsRefusedWhileTheAppRuns(t *testing.T) {
 func TestRotateKeyCommand(t *testing.T) {
 	dir := t.TempDir()
 	sc := app.SyncConfig{BindAddr: "127.0.0.1", Port: apptest.FreePort(t), Preset: "local", NoDiscovery: true}
-	if code := teamCommand([]string{"create", "Ops"}, dir, sc); code != 0 {
+	if code := teamCommand([]string{"create", "Ops"}, dir, "", sc); code != 0 {
 		t.Fatalf("team create exit %d", code)
 	}
 	a, err := app.Open(context.Background(), app.Config{DataDir: dir, Logger: quiet(), Sync: sc})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code := teamCommand([]string{"rotate-key"}, dir, sc); code == 0 {
+	if code := teamCommand([]string{"rotate-key"}, dir, "", sc); code == 0 {
 		t.Fatal("rotate-key succeeded while the app holds the data directory")
 	}
 	a.Close()
-	if code := teamCommand([]string{"rotate-key"}, dir, sc); code != 0 {
+	if code := teamCommand([]string{"rotate-key"}, dir, "", sc); code != 0 {
 		t.Fatalf("rotate-key exit %d", code)
 	}
 	st, err := store.Open(context.Background(), store.Options{Dir: dir, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -68,7 +68,7 @@ func TestRotateKeyCommand(t *testing.T) {
 
 func TestTeamForgetCommand(t *testing.T) {
 	dir := t.TempDir()
-	if code := teamCommand([]string{"create", "Ops"}, dir, app.SyncConfig{}); code != 0 {
+	if code := teamCommand([]string{"create", "Ops"}, dir, "", app.SyncConfig{}); code != 0 {
 		t.Fatalf("team create exit %d", code)
 	}
 	tm, _ := team.Load(dir)
@@ -76,13 +76,13 @@ func TestTeamForgetCommand(t *testing.T) {
 	if err := team.Save(dir, tm); err != nil {
 		t.Fatal(err)
 	}
-	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, app.SyncConfig{}); code != 0 {
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, "", app.SyncConfig{}); code != 0 {
 		t.Fatalf("team forget exit %d", code)
 	}
 	if tm, _ := team.Load(dir); !slices.Equal(tm.Peers, []string{"192.168.1.21:7481"}) {
 		t.Fatalf("peers after forget: %v", tm.Peers)
 	}
-	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, app.SyncConfig{}); code == 0 {
+	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, "", app.SyncConfig{}); code == 0 {
 		t.Fatal("forgetting an address that is not saved succeeded")
 	}
 }

@@ -13,7 +13,8 @@ export default async function twoPeers(ctx) {
 
   const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
   const bPeer = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
-  // Ben is one of the team's technicians, and says so on his device: "Take it" assigns him.
+  // Ben is one of the team's technicians: Ana, who made the team and so is its owner, adds his
+  // profile (a technician may not), and Ben says so on his device once it arrived: "Take it" assigns him.
   const api = async (peer, path, args) => {
     const u = new URL(peer.url)
     const r = await fetch(`${u.origin}/api/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${u.searchParams.get('token')}` }, body: JSON.stringify(args) })
@@ -21,7 +22,11 @@ export default async function twoPeers(ctx) {
     if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`)
     return j
   }
-  const ben = await api(bPeer, 'TechnicianService/Create', [{ name: 'Ben Okafor', tier: 1 }])
+  const ben = await api(a, 'TechnicianService/Create', [{ name: 'Ben Okafor', tier: 1 }])
+  for (let i = 0; ; i++) {
+    try { await api(bPeer, 'TechnicianService/Get', [ben.id]); break } catch (e) { if (i > 200) throw e }
+    await new Promise((r) => setTimeout(r, 100))
+  }
   await api(bPeer, 'IdentityService/SetUp', ['Ben Okafor', 'technician', ben.id])
   const chromium = ctx.own(await browser())
   const pageA = await chromium.newPage({ viewport: { width: 1280, height: 800 } })

@@ -179,6 +179,9 @@ func (s *Store) loadIdentity(ctx context.Context, name string) error {
 	}
 	s.clock = hlc.NewClock(s.now, last)
 	if s.dev.ID != "" {
+		if name != "" && name != s.dev.Name {
+			return s.rename(ctx, name)
+		}
 		return nil
 	}
 	_, key, err := ed25519.GenerateKey(rand.Reader)
@@ -201,6 +204,34 @@ func (s *Store) loadIdentity(ctx context.Context, name string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("register device: %w", err)
+	}
+	return nil
+}
+
+// rename gives this device a new name, as peers see it (--name on a later start).
+func (s *Store) rename(ctx context.Context, name string) error {
+	s.dev.Name = name
+	raw, err := json.Marshal(s.dev)
+	if err != nil {
+		return fmt.Errorf("encode identity: %w", err)
+	}
+	_, err = s.update(ctx, "", func(tx *Tx) error {
+		if err := tx.txn.Set(keyIdentity, raw); err != nil {
+			return err
+		}
+		r, err := tx.Get(KindDevice, s.dev.ID)
+		if err != nil {
+			return err
+		}
+		op, err := change.Set(FieldDeviceName, name, r.Heads(FieldDeviceName))
+		if err != nil {
+			return err
+		}
+		_, err = tx.Write(KindDevice, s.dev.ID, []change.Op{op})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rename device: %w", err)
 	}
 	return nil
 }
