@@ -66,6 +66,7 @@ var (
 		"queue":          {"metrics", "sla", "ticket"},
 		"requester":      {"csvio", "directory", "ticket"},
 		"resolution":     {"slug"},
+		"roles":          {"permission"},
 		"review":         {"person", "private"},
 		"schedule":       {},
 		"search":         {"requester", "sop", "ticket"},

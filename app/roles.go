@@ -17,7 +17,7 @@ import (
 // restricts nothing).
 func (a *App) openRoles() {
 	a.roles = roles.NewService(a.st, a.genesis)
-	a.st.SetChecker(a.roles.Check)
+	a.st.SetChecker(a.roles)
 	a.Roles = &RoleService{a: a}
 }
 

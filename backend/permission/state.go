@@ -213,6 +213,9 @@ func (s *State) Check(c Change) error {
 	return &Refused{Right: c.Right, Held: s.Roles(c.Device, c.Seq, c.HLC), Who: s.Table(c.HLC).Who(c.Right)}
 }
 
+// Granted lists the grants and revocations that count, in (At, By) order.
+func (s *State) Granted() []Event { return slices.Clone(s.events) }
+
 // Owners lists the devices that hold the owner role now (at the latest clock).
 func (s *State) Owners() []string {
 	seen := map[string]bool{}

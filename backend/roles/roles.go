@@ -221,3 +221,26 @@ func (s *Service) SetTable(ctx context.Context, author string, right permission.
 	})
 	return err
 }
+
+// Scope says whose verdicts a change may alter: a grant or revocation those of the
+// device it names and of the devices that device granted roles to (its grants may
+// count now, or no longer); a change of the table those of every device.
+func (s *Service) Scope(c *change.Change) ([]string, bool) {
+	switch c.Kind {
+	case permission.KindGrant:
+		out := []string{c.Entity}
+		if st, err := s.State(); err == nil {
+			for _, e := range append(st.Granted(), st.Rejected...) {
+				if e.By == c.Entity && !slices.Contains(out, e.Device) {
+					out = append(out, e.Device)
+				}
+			}
+		}
+		return out, false
+	case permission.KindPolicy:
+		return nil, true
+	}
+	return nil, false
+}
+
+var _ store.Checker = (*Service)(nil)

@@ -61,6 +61,9 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 		}
 		if len(applied) > 0 {
 			s.publish(Event{Changes: applied, recs: s.recent}) // applyPart left its committed records there
+			if err := s.reconsider(s.scope(applied)); err != nil {
+				return res, err
+			}
 		}
 		changes = changes[n:]
 	}
@@ -182,6 +185,9 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 // admitting the next change may need the key or removal they carry; other
 // records are refolded once per batch.
 func (s *Store) put(b *batch, c *change.Change) error {
+	if err := s.check(c); err != nil {
+		return b.putRefused(c, err)
+	}
 	if err := b.putChange(c); err != nil {
 		return err
 	}

@@ -74,6 +74,24 @@ func (b *batch) putChange(c *change.Change) error {
 	return nil
 }
 
+// putRefused stores c in the log and the entity index, marked refused for reason: it
+// is held and sent on like any change, but its record is left as it was.
+func (b *batch) putRefused(c *change.Change, reason error) error {
+	raw, err := c.Encode()
+	if err != nil {
+		return err
+	}
+	if err := b.txn.Set(changeKey(c.Device, c.Seq), raw); err != nil {
+		return err
+	}
+	if err := b.txn.Set(indexKey(c.Kind, c.Entity, c.Device, c.Seq), nil); err != nil {
+		return err
+	}
+	b.size += int64(2*len(raw)) + 3*entryOverhead
+	b.entries += 3
+	return b.txn.Set(refusedKey(c.Kind, c.Entity, c.Device, c.Seq), []byte(reason.Error()))
+}
+
 // get returns a record as this batch sees it, or ErrNotFound. The record is shared: callers must not change it.
 func (b *batch) get(kind, entity string) (change.Record, error) {
 	k := kind + "/" + entity
@@ -155,6 +173,13 @@ func (b *batch) foldAll(kind, entity string) (change.Record, error) {
 		return change.Record{}, err
 	}
 	cs = append(cs, b.added[kind+"/"+entity]...)
+	refused, err := refusedIn(b.txn, kind, entity)
+	if err != nil {
+		return change.Record{}, err
+	}
+	if len(refused) > 0 {
+		cs = slices.DeleteFunc(cs, func(c change.Change) bool { return refused[c.ID()] })
+	}
 	rec := change.Fold(cs)
 	orderly := change.Orderly(cs)
 	was, err := b.isTangled(kind, entity)

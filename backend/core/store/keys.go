@@ -18,6 +18,7 @@ import (
 //	r/<kind>/<entity>               the record: the fold of the entity's changes, JSON (derived, rebuilt on apply)
 //	t/<kind>/<entity>               marks a record some of whose changes name writes that do not precede them
 //	                                (derived, kept by every full fold): such a record is always folded whole
+//	q/<kind>/<entity>/<device>/<seq> a change held but refused by the checker (its reason); left out of the record
 const (
 	prefixMeta    = "m/"
 	prefixChange  = "c/"
@@ -26,6 +27,7 @@ const (
 	prefixIndex   = "x/"
 	prefixRecord  = "r/"
 	prefixTangled = "t/"
+	prefixRefused = "q/"
 )
 
 var keyIdentity = []byte(prefixMeta + "identity")
@@ -53,6 +55,24 @@ func indexKey(kind, entity, device string, seq uint64) []byte {
 func recordKey(kind, entity string) []byte { return []byte(prefixRecord + kind + "/" + entity) }
 
 func tangledKey(kind, entity string) []byte { return []byte(prefixTangled + kind + "/" + entity) }
+
+// refusedKey marks a change kept in the log but left out of its record (see Checker):
+// q/<kind>/<entity>/<device>/<seq>, holding why it was refused.
+func refusedKey(kind, entity, device string, seq uint64) []byte {
+	return seqKey(prefixRefused+kind+"/"+entity+"/"+device+"/", seq)
+}
+
+func refusedPrefix(kind, entity string) []byte { return []byte(prefixRefused + kind + "/" + entity + "/") }
+
+// splitRefusedKey reads a refusedKey; kinds, entities and devices hold no "/".
+func splitRefusedKey(key []byte) (kind, entity, device string, seq uint64, ok bool) {
+	rest := string(key[len(prefixRefused):])
+	parts := strings.SplitN(rest, "/", 4)
+	if len(parts) != 4 || len(parts[3]) != 8 {
+		return "", "", "", 0, false
+	}
+	return parts[0], parts[1], parts[2], binary.BigEndian.Uint64([]byte(parts[3])), true
+}
 
 func recordPrefix(kind string) []byte { return []byte(prefixRecord + kind + "/") }
 

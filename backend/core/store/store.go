@@ -73,7 +73,7 @@ type Store struct {
 	dev   Identity
 
 	writeMu sync.Mutex               // one writer at a time: local sequence numbers and record folds stay consistent
-	checker atomic.Pointer[Checker]  // decides this device's own changes (see SetChecker)
+	checker atomic.Pointer[Checker]  // decides whether changes were allowed (see SetChecker)
 	recent  map[string]change.Record // the records the last committed batch read or wrote, as committed (guarded by writeMu)
 
 	subMu  sync.Mutex

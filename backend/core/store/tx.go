@@ -54,6 +54,9 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 	b.discard()
 	if err == nil && len(tx.changes) > 0 {
 		s.publish(Event{Local: true, Changes: tx.changes, recs: b.recs})
+		if rerr := s.reconsider(s.scope(tx.changes)); rerr != nil {
+			s.log.Error("take verdicts again", "err", rerr)
+		}
 	}
 	s.writeMu.Unlock()
 	if err != nil {
