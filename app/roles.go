@@ -51,6 +51,8 @@ type RolesView struct {
 	// Rejected are grants and table changes written by devices without the right.
 	Rejected []permission.Event       `json:"rejected"`
 	Refused  []permission.PolicyEvent `json:"refused"`
+	// Changes are the changes this replica holds but refused: who, when, what, why.
+	Changes []store.Refusal `json:"changes"`
 }
 
 // View returns the permissions table, the members and their roles, and what this device may do.
@@ -77,6 +79,12 @@ func (s *RoleService) View() (RolesView, error) {
 		return nil
 	})
 	sort.Slice(v.Members, func(i, j int) bool { return v.Members[i].Name < v.Members[j].Name })
+	if v.Changes, err = s.a.st.Refused(); err != nil {
+		return RolesView{}, s.a.userError("roles", err)
+	}
+	if v.Changes == nil {
+		v.Changes = []store.Refusal{}
+	}
 	if v.Rejected == nil {
 		v.Rejected = []permission.Event{}
 	}

@@ -9,6 +9,7 @@ import type * as replica from './replica'
 import type * as review from './review'
 import type * as schedule from './schedule'
 import type * as sop from './sop'
+import type * as store from './store'
 import type * as ticket from './ticket'
 
 export interface Advice {
@@ -160,6 +161,7 @@ export interface RolesView {
     rights: string[];
     rejected: permission.Event[];
     refused: permission.PolicyEvent[];
+    changes: store.Refusal[];
 }
 export interface RotateResult {
     unreachable: string[];

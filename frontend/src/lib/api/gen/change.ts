@@ -12,3 +12,7 @@ export interface Entry {
     concurrent: boolean;
     resolves: boolean;
 }
+export interface ID {
+    d: string;
+    s: number;
+}
