@@ -48,7 +48,7 @@ var (
 		"category":       {"slug"},
 		"coaching":       {"person", "private"},
 		"csvio":          {"sla", "ticket"},
-		"demo":           {"coaching", "directory", "escalation", "onboarding", "person", "problem", "schedule", "sop", "technician", "ticket", "visit"},
+		"demo":           {"coaching", "directory", "escalation", "onboarding", "permission", "person", "problem", "roles", "schedule", "sop", "technician", "ticket", "visit"},
 		"directory":      {"ticket"},
 		"escalation":     {"slug", "ticket"},
 		"metrics":        {"sla"},

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"os"
+	"outpost/app/atomicfile"
+	"path/filepath"
 	"slices"
 	"sort"
 
@@ -11,22 +14,45 @@ import (
 	"outpost/sync/team"
 )
 
-// openRoles starts the team's roles and makes the store refuse this device's changes
-// that its roles do not allow. A device in no team is its own owner; in a team, the
-// team's creating device is the first owner (a team made before roles has none and
-// restricts nothing).
+// openRoles starts the team's roles and makes the store refuse changes their authors'
+// roles do not allow. In a team, the team's creating device is the first owner; a
+// device in no team, and a team made before roles (no owner named), restrict nothing.
 func (a *App) openRoles() {
 	a.roles = roles.NewService(a.st, a.genesis)
 	a.st.SetChecker(a.roles)
 	a.Roles = &RoleService{a: a}
+	a.rejudgeIfOwnerChanged()
 }
 
 func (a *App) genesis() string {
 	tm, err := team.Load(a.cfg.DataDir)
 	if err != nil {
-		return a.st.Device().ID
+		return ""
 	}
 	return tm.Owner
+}
+
+// verdictsFile remembers under which team owner the replica's verdicts were taken
+// (derived: without it they are all taken again once).
+const verdictsFile = "verdicts-owner"
+
+// rejudgeIfOwnerChanged takes every verdict again when the team's owner is not the
+// one the verdicts were taken under (the device created, joined or left a team, here
+// or with the CLI): the owner, and so every role, may be another now.
+func (a *App) rejudgeIfOwnerChanged() {
+	owner := a.genesis()
+	path := filepath.Join(a.cfg.DataDir, verdictsFile)
+	if b, err := os.ReadFile(path); err == nil && string(b) == "owner:"+owner {
+		return
+	}
+	a.roles.Reset()
+	if err := a.st.Rejudge(); err != nil {
+		a.log.Error("take verdicts again after the team changed", "err", err)
+		return
+	}
+	if err := atomicfile.Write(path, []byte("owner:"+owner)); err != nil {
+		a.log.Warn("remember the team owner of the verdicts", "err", err)
+	}
 }
 
 // RoleService is who may do what in the team, as bound to the UI.

@@ -59,6 +59,7 @@ func (a *App) startSync() error {
 
 func (a *App) runReplica(tm team.Team) error {
 	a.stopSync()
+	a.rejudgeIfOwnerChanged()
 	id, err := team.LoadDeviceIdentity(a.cfg.DataDir)
 	if err != nil {
 		return err
@@ -331,7 +332,9 @@ func (s *TeamService) Leave() error {
 	s.a.sync.fileMu.Lock()
 	s.a.sync.tm = team.Team{}
 	s.a.sync.fileMu.Unlock()
-	return s.a.userError("leave team", team.Leave(s.a.cfg.DataDir))
+	err := team.Leave(s.a.cfg.DataDir)
+	s.a.rejudgeIfOwnerChanged()
+	return s.a.userError("leave team", err)
 }
 
 // ForgetPeer stops trying a saved peer address (one that belongs to no peer any more, or

@@ -2,10 +2,13 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"outpost/backend/permission"
+	"outpost/backend/roles"
 	"time"
 
 	"outpost/backend/core/store"
@@ -50,7 +53,10 @@ func Load(ctx context.Context, dst *store.Store, scratchDir string, cfg Config, 
 		return stats, err
 	}
 	total := stats.Changes + 1 // and the demo device's registration
-	merged := 0
+	if err := admitDemoDevice(ctx, dst, src); err != nil {
+		return stats, err
+	}
+	merged := 1
 	for {
 		if err := ctx.Err(); err != nil {
 			return stats, err
@@ -81,4 +87,29 @@ func Load(ctx context.Context, dst *store.Store, scratchDir string, cfg Config, 
 		progress(Progress{Phase: "merging", Done: merged, Total: total})
 	}
 	return stats, nil
+}
+
+// admitDemoDevice brings the demo device's registration over and makes it a lead of
+// the team, so that the lead's and coordinator's work in the demo (SLA settings,
+// technician profiles, coaching) counts on every replica: the loading device grants
+// it, which it may when it owns the team (a device in no team owns its own).
+func admitDemoDevice(ctx context.Context, dst, src *store.Store) error {
+	have, err := dst.Vector()
+	if err != nil {
+		return err
+	}
+	cs, err := src.ChangesAfter(have, 1)
+	if err != nil || len(cs) == 0 {
+		return err
+	}
+	if _, err := dst.Apply(cs[:1]); err != nil {
+		return fmt.Errorf("merge demo data: %w", err)
+	}
+	_, err = dst.Update(ctx, dst.Device().Name, func(tx *store.Tx) error {
+		return roles.GrantAll(tx, src.Device().ID, DeviceName, permission.Lead)
+	})
+	if errors.Is(err, permission.ErrNotAllowed) {
+		return fmt.Errorf("load demo data: only a device that owns its team can load the demo (%w)", err)
+	}
+	return err
 }

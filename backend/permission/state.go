@@ -56,6 +56,10 @@ type Event struct {
 	Role   Role          `json:"role"`
 	Grant  bool          `json:"grant"`
 	Seen   uint64        `json:"seen"` // a revocation: Device's last change the revoker had seen
+	// From, on a grant, makes it count for Device's changes from that sequence on
+	// however they are stamped (a device bringing history stamped in the past, as the
+	// demo does); 0: the grant counts from its clock.
+	From uint64 `json:"from,omitempty"`
 	At     hlc.Timestamp `json:"at"`
 	By     string        `json:"by"`  // the device that wrote it
 	Seq    uint64        `json:"seq"` // its change's sequence on By
@@ -154,7 +158,7 @@ func cmpInt[T ~uint64](a, b T) int {
 
 // Roles returns the roles device held for its change seq stamped at: every team device
 // is a technician; the team's creator starts as owner; a grant counts for changes
-// stamped at or after it; a revocation counts for every change the revoker had not
+// stamped at or after it (or, with From, for its changes from that sequence on); a revocation counts for every change the revoker had not
 // seen (seq beyond Seen), however it is stamped, so a revoked device cannot backdate
 // its way around it. Of the events that count, the latest decides.
 func (s *State) Roles(device string, seq uint64, at hlc.Timestamp) []Role {
@@ -168,7 +172,7 @@ func (s *State) Roles(device string, seq uint64, at hlc.Timestamp) []Role {
 			if e.Device != device || e.Role != r {
 				continue
 			}
-			counts := e.Grant && e.At <= at || !e.Grant && seq > e.Seen
+			counts := e.Grant && (e.At <= at || e.From > 0 && seq >= e.From) || !e.Grant && seq > e.Seen
 			if counts && (e.At > when || e.At == when && e.By >= by) {
 				held, when, by = e.Grant, e.At, e.By
 			}

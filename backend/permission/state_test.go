@@ -177,3 +177,15 @@ func TestNeed(t *testing.T) {
 		}
 	}
 }
+
+// A grant from a sequence on covers a device's history however it is stamped (the
+// demo's year of changes, stamped in the past), and nothing before that sequence.
+func TestGrantFromASequenceCoversBackdatedHistory(t *testing.T) {
+	s := Build("owner-dev", []Event{{Device: "demo-dev", Role: Lead, Grant: true, From: 2, At: 1000, By: "owner-dev", Seq: 1}}, nil)
+	if err := s.Check(Change{Device: "demo-dev", Seq: 5, HLC: 10, Right: WriteCoaching}); err != nil {
+		t.Fatalf("a change from the granted sequence on, stamped long before: %v", err)
+	}
+	if s.Check(Change{Device: "demo-dev", Seq: 1, HLC: 10, Right: WriteCoaching}) == nil {
+		t.Fatal("a change before the granted sequence counted")
+	}
+}

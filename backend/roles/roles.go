@@ -27,6 +27,7 @@ type grantItem struct {
 	Role   permission.Role `json:"role"`
 	Grant  bool            `json:"grant"`
 	Seen   uint64          `json:"seen,omitempty"`
+	From   uint64          `json:"from,omitempty"`
 	Person string          `json:"person,omitempty"`
 }
 
@@ -95,7 +96,7 @@ func (s *Service) read() ([]permission.Event, []permission.PolicyEvent, error) {
 				continue
 			}
 			events = append(events, permission.Event{Device: r.ID, Person: g.Person, Role: g.Role, Grant: g.Grant, Seen: g.Seen,
-				At: it.At, By: dev, Seq: seq})
+				From: g.From, At: it.At, By: dev, Seq: seq})
 		}
 		return nil
 	})
@@ -187,17 +188,26 @@ func (s *Service) event(ctx context.Context, author, device string, it grantItem
 	if !change.ValidName(device) {
 		return field.Errorf("device", "%q is not a device of the team", device)
 	}
-	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-		if _, err := tx.Get(store.KindDevice, device); err != nil {
-			return field.Errorf("device", "%q is not a device of the team", device)
-		}
-		op, err := change.Append(fEvents, it)
-		if err != nil {
-			return err
-		}
-		_, err = tx.Write(permission.KindGrant, device, []change.Op{op})
+	_, err := s.st.Update(ctx, author, func(tx *store.Tx) error { return writeEvent(tx, device, it) })
+	return err
+}
+
+// GrantAll gives device the role for all its changes, however they are stamped,
+// inside tx: what an action that loads data from another device (the demo, with a
+// year of history stamped in the past) does before that device's changes arrive.
+func GrantAll(tx *store.Tx, device, person string, role permission.Role) error {
+	return writeEvent(tx, device, grantItem{Role: role, Grant: true, From: 1, Person: person})
+}
+
+func writeEvent(tx *store.Tx, device string, it grantItem) error {
+	if _, err := tx.Get(store.KindDevice, device); err != nil {
+		return field.Errorf("device", "%q is not a device of the team", device)
+	}
+	op, err := change.Append(fEvents, it)
+	if err != nil {
 		return err
-	})
+	}
+	_, err = tx.Write(permission.KindGrant, device, []change.Op{op})
 	return err
 }
 

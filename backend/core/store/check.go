@@ -101,6 +101,17 @@ func refusedIn(txn *badger.Txn, kind, entity string) (map[change.ID]bool, error)
 	return out, nil
 }
 
+// Rejudge takes the verdict on every change again: after the checker's rules
+// changed as a whole (the device joined a team, whose owner is another).
+func (s *Store) Rejudge() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.isClosed() {
+		return ErrClosed
+	}
+	return s.reconsider(nil, true)
+}
+
 // scope returns the devices whose verdicts the changes cs may alter.
 func (s *Store) scope(cs []change.Change) (devices []string, all bool) {
 	p := s.checker.Load()
