@@ -18,6 +18,12 @@ describe('mail thread', () => {
     expect(items.map((i) => `${i.dir}:${i.id}`)).toEqual(['in:a', 'out:c', 'in:b'])
   })
 
+  it('puts a mail sent in reply after the mail it answers', () => {
+    const ack = out('ack', '2026-01-01T10:00:00.100Z', { inReplyTo: '<m@x>' })
+    const items = threadItems([mail('m', '2026-01-01T10:00:00.300Z')], [ack, out('later', '2026-01-01T10:00:00.200Z')])
+    expect(items.map((i) => i.id)).toEqual(['later', 'm', 'ack'])
+  })
+
   it('reads addresses', () => {
     expect(address({ name: 'Ana Ruiz', email: 'ana@x' })).toBe('Ana Ruiz <ana@x>')
     expect(address({ name: '', email: 'ana@x' })).toBe('ana@x')

@@ -11,13 +11,18 @@ const time = (s: string) => {
   return Number.isNaN(t) ? 0 : t
 }
 
-/** threadItems merges the mail in and out, oldest first (received, or queued, is when it happened here). */
+/**
+ * threadItems merges the mail in and out, oldest first (received, or queued, is when it happened
+ * here). A mail sent in reply comes after the mail it answers even when its clock says a little
+ * earlier (an acknowledgement is queued as the mail is taken in, before its receipt is stamped).
+ */
 export function threadItems(inMail: readonly Mail[], outMail: readonly Outmail[]): ThreadItem[] {
-  const items: ThreadItem[] = [
-    ...inMail.map((m) => ({ dir: 'in' as const, at: m.received || m.date, id: m.id, m })),
-    ...outMail.map((o) => ({ dir: 'out' as const, at: o.queued, id: o.id, o })),
+  const received = new Map(inMail.map((m) => [m.messageId, time(m.received || m.date)]))
+  const items = [
+    ...inMail.map((m) => ({ item: { dir: 'in' as const, at: m.received || m.date, id: m.id, m }, t: time(m.received || m.date), after: 0 })),
+    ...outMail.map((o) => ({ item: { dir: 'out' as const, at: o.queued, id: o.id, o }, t: Math.max(time(o.queued), received.get(o.inReplyTo) ?? 0), after: 1 })),
   ]
-  return items.sort((a, b) => time(a.at) - time(b.at) || a.id.localeCompare(b.id))
+  return items.sort((a, b) => a.t - b.t || a.after - b.after || a.item.id.localeCompare(b.item.id)).map((x) => x.item)
 }
 
 /** address reads "Ana Ruiz <ana@example.com>", or the bare address without a name. */

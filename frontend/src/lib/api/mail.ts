@@ -14,7 +14,7 @@ export type Security = 'tls' | 'starttls' | 'none'
 export const SECURITY: [Security, string][] = [
   ['tls', 'TLS'],
   ['starttls', 'STARTTLS'],
-  ['none', 'None (this machine only)'],
+  ['none', 'None (unencrypted)'],
 ]
 
 export interface Server extends Narrow<mailbox.Server, { security: Security }> {}
