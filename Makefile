@@ -79,6 +79,7 @@ test-frontend: frontend/node_modules/.package-lock.json
 test-e2e: frontend/dist/index.html
 	@if [ -d frontend/e2e ]; then \
 		$(GO) build -o build/bin/outpost-headless . && \
+		$(GO) build -o build/bin/mailserver ./backend/mail/mailtest/mailserver && \
 		cd frontend && OUTPOST_BIN=../build/bin/outpost-headless npm run e2e; \
 	fi
 

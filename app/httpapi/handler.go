@@ -57,6 +57,8 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+var errorType = reflect.TypeFor[error]()
+
 func (s *server) serveCall(w http.ResponseWriter, r *http.Request) {
 	svc, ok := s.a.Bound()[r.PathValue("service")]
 	name := r.PathValue("method")
@@ -101,12 +103,16 @@ func (s *server) serveCall(w http.ResponseWriter, r *http.Request) {
 	}
 	out := m.Call(args)
 	var result any
-	if len(out) > 0 {
-		if e, ok := out[len(out)-1].Interface().(error); ok && e != nil {
-			writeError(w, errorStatus(e), e)
-			return
+	if n := len(out); n > 0 {
+		// A method returns (T, error), (T) or (error), as Wails takes them.
+		if mt.Out(n-1) == errorType {
+			if e, _ := out[n-1].Interface().(error); e != nil {
+				writeError(w, errorStatus(e), e)
+				return
+			}
+			out = out[:n-1]
 		}
-		if len(out) == 2 {
+		if len(out) == 1 {
 			result = out[0].Interface()
 		}
 	}

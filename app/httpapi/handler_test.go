@@ -63,6 +63,7 @@ func TestHTTPAPI(t *testing.T) {
 		{"negative limit", testToken, "/api/TicketService/Queue", `[{"limit":-1}]`, 400, `"field":"limit"`},
 		{"huge limit", testToken, "/api/TicketService/Queue", `[{"limit":1000000}]`, 400, `"field":"limit"`},
 		{"negative offset", testToken, "/api/TicketService/Queue", `[{"offset":-5}]`, 400, `"field":"offset"`},
+		{"a result without an error", testToken, "/api/MailService/Status", `[]`, 200, "[]"},
 		{"unknown status", testToken, "/api/TicketService/Queue", `[{"statuses":["sleeping"]}]`, 400, `"field":"statuses"`},
 	}
 	for _, tt := range tests {

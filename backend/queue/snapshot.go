@@ -21,7 +21,7 @@ import (
 // to the same tickets), and the background load then reads every ticket from the
 // store and replaces each entry it gave. A missing, stale or unreadable snapshot
 // costs only the faster start.
-const snapshotFormat = 2 // 2: entries count attachments
+const snapshotFormat = 3 // 2: entries count attachments; 3: and carry the source
 
 type snapshot struct {
 	Format  int

@@ -63,15 +63,15 @@ type Summary struct {
 	Tags     []string  `json:"tags"`
 	Conflict bool      `json:"conflict"`
 	Files    int       `json:"files,omitempty"` // attachments, for the paperclip in the queue
+	Source   Source    `json:"source"`          // how the request came in (the queue marks mail)
 }
 
 // Ticket is the whole ticket as a person sees it.
 type Ticket struct {
 	Summary
 	Description        string       `json:"description"`
-	Requester          Requester    `json:"requester"`   // as typed on the ticket: kept for display and older tickets
-	RequesterID        string       `json:"requesterId"` // the requester directory's record (backend/requester), or ""
-	Source             Source       `json:"source"`
+	Requester          Requester    `json:"requester"`        // as typed on the ticket: kept for display and older tickets
+	RequesterID        string       `json:"requesterId"`      // the requester directory's record (backend/requester), or ""
 	Rating             int          `json:"rating,omitempty"` // the requester's satisfaction, 1-5 (0: none given)
 	PriorityOverride   bool         `json:"priorityOverride"`
 	CreatedBy          string       `json:"createdBy"`
@@ -173,9 +173,9 @@ func FromRecord(r change.Record) Ticket {
 			Tags:     nonNil(r.Members(fTags)),
 			Conflict: len(r.Conflicts()) > 0,
 			Files:    attach.Count(r),
+			Source:   Source(r.String(fSource)),
 		},
 		Description:      r.String(fDescription),
-		Source:           Source(r.String(fSource)),
 		PriorityOverride: r.Bool(fOverride),
 		Rating:           r.Int(fRating),
 		CreatedBy:        r.CreatedBy,

@@ -123,3 +123,50 @@ export async function api(url, method, ...args) {
   })
   return { status: res.status, body: await res.json() }
 }
+
+export const MAILSERVER = resolve(process.env.MAILSERVER_BIN ?? '../build/bin/mailserver')
+
+// mailServer starts backend/mail/mailtest/mailserver (a real dovecot and SMTP server) and resolves with
+// what it announces ({imap, imaps, smtp, users, caFile, team, ...}), deliver(path) to put a mail file
+// into the team mailbox over SMTP, and stop.
+export async function mailServer(args = []) {
+  const proc = spawn(MAILSERVER, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  let log = ''
+  proc.stderr.on('data', (b) => (log += b))
+  const lines = []
+  const waiting = []
+  let buf = ''
+  proc.stdout.on('data', (b) => {
+    buf += b
+    let i
+    while ((i = buf.indexOf('\n')) >= 0) {
+      const line = JSON.parse(buf.slice(0, i))
+      buf = buf.slice(i + 1)
+      const w = waiting.shift()
+      if (w) w(line)
+      else lines.push(line)
+    }
+  })
+  const next = () =>
+    new Promise((ok, fail) => {
+      if (lines.length) return ok(lines.shift())
+      const timer = setTimeout(() => fail(new Error(`mailserver said nothing in 30 s:\n${log}`)), 30_000)
+      waiting.push((l) => (clearTimeout(timer), ok(l)))
+    })
+  const exited = new Promise((_, fail) => proc.on('exit', (code) => fail(new Error(`mailserver exited (${code}):\n${log}`))))
+  exited.catch(() => {})
+  const info = await Promise.race([next(), exited])
+  const deliver = async (path) => {
+    proc.stdin.write(path + '\n')
+    const r = await next()
+    if (!r.delivered) throw new Error(`deliver ${path}: ${r.error}`)
+  }
+  const stop = () =>
+    new Promise((ok) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return ok()
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5_000)
+      proc.once('exit', () => (clearTimeout(kill), ok()))
+      proc.stdin.end()
+    })
+  return { ...info, deliver, stop, log: () => log, dir: 'mailserver' }
+}

@@ -2,6 +2,7 @@ import { mount } from 'svelte'
 import App from './App.svelte'
 import './app.css'
 import './styles/tables.css'
+import './styles/mail.css'
 import './styles/print.css'
 
 const target = document.getElementById('app')

@@ -6,7 +6,7 @@
 //   - a key that creates something ("New …") is bound on one screen only;
 //   - no layer binds a key twice.
 // "New ticket" is n everywhere. The other "new" keys: Coaching o (one-on-one note), i (action item),
-// t (goal); Technicians Shift+T; Knowledge base Shift+S (SOP); Requesters Shift+R.
+// t (goal); Technicians Shift+T; Knowledge base Shift+S (SOP); Requesters Shift+R; Mail settings Shift+M (mailbox).
 import type { Binding, KeyLike } from './shortcuts'
 import { screens, type Screen } from './screens'
 
@@ -126,6 +126,10 @@ export const screenKeys = {
   }),
   sla: layer('SLA policy', {
     save: { keys: 'ctrl+s', description: 'Save the SLA settings', inInputs: true },
+  }),
+  mail: layer('Mail settings', {
+    save: { keys: 'ctrl+s', description: 'Save the mailbox', inInputs: true },
+    add: { keys: 'shift+m', description: 'New mailbox', creates: true },
   }),
 }
 

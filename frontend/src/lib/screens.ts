@@ -43,6 +43,7 @@ export const screens: Screen[] = [
   { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
   { id: 'data', label: 'Data', order: 85, nav: true, shortcut: 'g d', icon: 'M12 3c4.4 0 8 1.3 8 3s-3.6 3-8 3-8-1.3-8-3 3.6-3 8-3M4 6v6c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6', load: () => import('../screens/Data.svelte') },
   { id: 'sla', label: 'SLA policy', order: 88, nav: true, shortcut: 'g a', icon: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18M12 7v5l3 2', load: () => import('../screens/SlaSettings.svelte') },
+  { id: 'mail', label: 'Mail settings', order: 92, nav: false, load: () => import('../screens/MailSettings.svelte') },
   { id: 'settings', label: 'Settings', order: 90, nav: true, shortcut: 'g s', icon: icons.settings, load: () => import('../screens/Settings.svelte') },
 ]
 

@@ -56,7 +56,7 @@ export type Requester = ticket.Requester
 export type SlaBadge = sla.Badge
 
 /** A queue row: a ticket's summary, with its SLA state. */
-export interface Summary extends Narrow<queue.Row, { status: Status; impact: Level; urgency: Level }> {}
+export interface Summary extends Narrow<queue.Row, { status: Status; impact: Level; urgency: Level; source: Source }> {}
 
 /** TicketRef names a ticket on pages that hold ticket IDs (problems, vendor cases). */
 export interface TicketRef extends Narrow<app.TicketRef, { status: Status }> {}

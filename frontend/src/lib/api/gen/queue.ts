@@ -40,6 +40,7 @@ export interface Row {
     tags: string[];
     conflict: boolean;
     files?: number;
+    source: string;
     sla?: sla.Badge;
 }
 export interface Result {

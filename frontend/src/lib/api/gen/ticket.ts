@@ -123,6 +123,7 @@ export interface Summary {
     tags: string[];
     conflict: boolean;
     files?: number;
+    source: string;
 }
 export interface Ticket {
     id: string;
@@ -141,10 +142,10 @@ export interface Ticket {
     tags: string[];
     conflict: boolean;
     files?: number;
+    source: string;
     description: string;
     requester: Requester;
     requesterId: string;
-    source: string;
     rating?: number;
     priorityOverride: boolean;
     createdBy: string;
