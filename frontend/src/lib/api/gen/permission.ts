@@ -6,6 +6,7 @@ export interface Event {
     role: string;
     grant: boolean;
     seen: number;
+    from?: number;
     at: number;
     by: string;
     seq: number;
