@@ -20,11 +20,9 @@ import (
 // columns) imported with `outpost import` into a new replica, on two cores
 // (GOMAXPROCS=2), with its peak resident memory; then the app opened on the result
 // until the queue holds every ticket and the search index is current.
-func (r *Report) importFiles(ctx context.Context, root string, n int, log *slog.Logger) {
-	bin := filepath.Join(root, "outpost-cli")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+func (r *Report) importFiles(ctx context.Context, root string, n int, profile bool, log *slog.Logger) {
+	bin, err := cliBinary(root)
+	if err != nil {
 		r.add(Figure{Name: "import", Note: "skipped: go build: " + err.Error()})
 		return
 	}
@@ -38,6 +36,9 @@ func (r *Report) importFiles(ctx context.Context, root string, n int, log *slog.
 		os.RemoveAll(dir)
 		cmd := exec.Command(bin, "import", file, "--data", dir)
 		cmd.Env = append(os.Environ(), "GOMAXPROCS=2")
+		if profile {
+			cmd.Env = append(cmd.Env, profileEnv(root, "import-"+shape)...)
+		}
 		out, _ := os.Create(filepath.Join(root, "import-"+shape+".log"))
 		cmd.Stdout, cmd.Stderr = out, out
 		began := time.Now()

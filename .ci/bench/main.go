@@ -65,18 +65,34 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost", "desktop binary for the cold-start measurement")
 	dataOnly := flag.Bool("data-only", false, "only generate (or check) the kept datasets")
 	importRows := flag.Int("import-rows", 100_000, "rows of the generated export files the import is measured with")
-	importOnly := flag.Bool("import-only", false, "only measure the import of generated export files")
+	importOnly := flag.Bool("import-only", false, "only measure the import of generated export files (as -only import)")
 	mails := flag.Int("mails", 10_000, "mails in the inbox of the email channel's measurement")
 	mailOnly := flag.Bool("mail-only", false, "only measure the email channel")
 	headless := flag.String("headless", "build/bin/outpost-headless", "the binary `outpost serve` runs from, for the measurements with real peers")
+	only := flag.String("only", "", "run only these end-to-end scenarios, comma-separated: join, import")
+	joinTickets := flag.Int("join-tickets", 100_000, "rows of the export the join scenario's source device imports")
+	profile := flag.Bool("profile", false, "join and import: the processes write CPU and allocation profiles into -data")
 	flag.Parse()
+	if *importOnly {
+		*only = "import"
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	r := &Report{Taken: time.Now().UTC(), Machine: machine()}
 	ctx := context.Background()
-	if *importOnly {
-		step("import of generated export files")
+	if *only != "" {
 		os.MkdirAll(*dataDir, 0o755)
-		r.importFiles(ctx, *dataDir, *importRows, log)
+		for _, s := range strings.Split(*only, ",") {
+			switch strings.TrimSpace(s) {
+			case "join":
+				step("join: a new device catches up with an imported team")
+				r.join(ctx, *dataDir, *joinTickets, *profile)
+			case "import":
+				step("import of generated export files")
+				r.importFiles(ctx, *dataDir, *importRows, *profile, log)
+			default:
+				fail(fmt.Errorf("no scenario %q (join, import)", s))
+			}
+		}
 		r.print(os.Stdout)
 		return
 	}
@@ -103,9 +119,11 @@ func main() {
 	step("durable create and a long session of edits")
 	r.session(ctx, small, log)
 	step("import of generated export files")
-	r.importFiles(ctx, *dataDir, *importRows, log)
+	r.importFiles(ctx, *dataDir, *importRows, false, log)
 	step("email channel")
 	r.mail(*headless, *mails, 1000)
+	step("join: a new device catches up with an imported team")
+	r.join(ctx, *dataDir, *joinTickets, false)
 	step("cold start of the desktop binary")
 	r.coldStart(*bin, large)
 	r.print(os.Stdout)

@@ -40,6 +40,10 @@ Usage:
                               save an attachment's bytes to FILE
   outpost version             print the version
 
+Environment:
+  OUTPOST_CPUPROFILE=FILE     write a CPU profile of the command (pprof) to FILE
+  OUTPOST_MEMPROFILE=FILE     write an allocation profile to FILE when the command ends
+
 Flags:
 `
 
@@ -63,6 +67,7 @@ func Run(args []string, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
 		return code
 	}
 	log := logger(o.verbose)
+	defer startProfiles()()
 	if o.dataDir == "" {
 		d, err := store.DefaultDir()
 		if err != nil {

@@ -25,6 +25,7 @@ func (d *delegate) NotifyMsg(b []byte) {
 		return
 	}
 	cp := append([]byte(nil), b...)
+	d.r.count(func(s *Stats) { s.BytesIn += int64(len(b)) })
 	if fn := d.r.handler(wire.Type(b[0])); fn != nil {
 		fn(cp)
 		return

@@ -110,14 +110,16 @@ type peer struct {
 
 // Stats count replication traffic.
 type Stats struct {
-	Received     int `json:"received"` // messages decoded
-	Dropped      int `json:"dropped"`  // malformed or hostile messages dropped
-	Applied      int `json:"applied"`  // changes merged into the store
-	Rejected     int `json:"rejected"` // changes refused by the store (bad signature, removed device, ...)
-	Relayed      int `json:"relayed"`  // notices of missed changes passed on
-	PullsSent    int `json:"pullsSent"`
-	ChunksServed int `json:"chunksServed"`
-	InboxFull    int `json:"inboxFull"` // live messages dropped because the replica was busy (anti-entropy heals)
+	Received     int   `json:"received"` // messages decoded
+	Dropped      int   `json:"dropped"`  // malformed or hostile messages dropped
+	Applied      int   `json:"applied"`  // changes merged into the store
+	Rejected     int   `json:"rejected"` // changes refused by the store (bad signature, removed device, ...)
+	Relayed      int   `json:"relayed"`  // notices of missed changes passed on
+	PullsSent    int   `json:"pullsSent"`
+	ChunksServed int   `json:"chunksServed"`
+	InboxFull    int   `json:"inboxFull"` // live messages dropped because the replica was busy (anti-entropy heals)
+	BytesIn      int64 `json:"bytesIn"`   // replication messages received (before memberlist's framing and encryption)
+	BytesOut     int64 `json:"bytesOut"`  // replication messages sent reliably
 }
 
 // Start joins the team's gossip and starts replicating.
@@ -316,6 +318,7 @@ func (r *Replica) vector() store.Vector {
 func (r *Replica) send(to string, msg []byte) error {
 	for _, n := range r.ml.Members() {
 		if n.Name == to {
+			r.count(func(s *Stats) { s.BytesOut += int64(len(msg)) })
 			return r.ml.SendReliable(n, msg)
 		}
 	}

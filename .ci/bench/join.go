@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// cliBinary builds the headless binary the end-to-end scenarios run as real processes.
+func cliBinary(root string) (string, error) {
+	bin, err := filepath.Abs(filepath.Join(root, "outpost-cli"))
+	if err != nil {
+		return "", err
+	}
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Stderr = os.Stderr
+	return bin, build.Run()
+}
+
+// peerState is what SystemService/State answers.
+type peerState struct {
+	Hash    string `json:"hash"`
+	Changes uint64 `json:"changes"`
+}
+
+// join measures a new laptop joining a team: A imports an n-row Jira Service Management
+// export (tickets with comments and history) with `outpost import`, creates a team,
+// prints an invite and serves; B joins with the invite and serves. The figure is the
+// time from B's `team join` until B's API reports every ticket and B's state hash
+// equals A's, with the bytes B received. With profile set, both serving processes
+// write CPU and allocation profiles beside the data.
+func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
+	bin, err := cliBinary(root)
+	if err != nil {
+		r.add(Figure{Name: "join", Note: "skipped: go build: " + err.Error()})
+		return
+	}
+	work := filepath.Join(root, "join")
+	os.RemoveAll(work)
+	defer os.RemoveAll(work)
+	file := filepath.Join(root, fmt.Sprintf("import-jsm-%dk.csv", n/1000))
+	if _, err := writeExport(file, "jsm", n); err != nil {
+		fail(err)
+	}
+	a, _ := newPeer(bin, filepath.Join(work, "a"), "bench-a")
+	b, _ := newPeer(bin, filepath.Join(work, "b"), "bench-b")
+	if profile {
+		a.env = profileEnv(root, "join-a")
+		b.env = profileEnv(root, "join-b")
+	}
+	defer a.stop()
+	defer b.stop()
+	if _, err := a.cli(nil, "import", file); err != nil {
+		fail(err)
+	}
+	if _, err := a.cli(nil, "team", "create", "Bench"); err != nil {
+		fail(err)
+	}
+	code, err := a.cli(nil, "team", "invite")
+	if err != nil {
+		fail(err)
+	}
+	if err := a.start(); err != nil {
+		fail(err)
+	}
+	began := time.Now()
+	if _, err := b.cli(nil, "team", "join", code); err != nil {
+		fail(err)
+	}
+	if err := b.start(); err != nil {
+		fail(err)
+	}
+	took, tickets, err := waitJoined(ctx, b, a, n, began, 10*time.Minute)
+	var held peerState
+	_ = a.call(ctx, "SystemService/State", &held)
+	label := fmt.Sprintf("join: a new device catches up with %dk imported tickets (%d changes) until its state hash equals the source's, 2 cores", n/1000, held.Changes)
+	if err != nil {
+		r.add(Figure{Name: label, Note: "failed: " + err.Error()})
+		return
+	}
+	r.add(Figure{Name: label, Value: took.Seconds(), Unit: "s", Goal: "< 5",
+		Note: fmt.Sprintf("%d tickets in B's queue at %.1f s", n, tickets.Seconds())})
+	var st struct {
+		Stats struct {
+			BytesIn int64 `json:"bytesIn"`
+		} `json:"stats"`
+	}
+	if err := b.call(ctx, "TeamService/Status", &st); err == nil {
+		r.add(Figure{Name: "join: bytes B received from A (replication messages)", Value: float64(st.Stats.BytesIn) / (1 << 20), Unit: "MB"})
+	}
+}
+
+// waitJoined polls p until its queue holds n tickets (the first duration) and its state
+// equals src's (the second), both counted from began. It asks for the state hashes (which
+// read every record) only once p says it lacks nothing its peers hold; src by then holds
+// p's own first changes too (its device record), so both are asked each time.
+func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, within time.Duration) (time.Duration, time.Duration, error) {
+	deadline := began.Add(within)
+	var tickets time.Duration
+	for time.Now().Before(deadline) {
+		if tickets == 0 {
+			var q struct {
+				Total int `json:"total"`
+			}
+			if p.call(ctx, "TicketService/Queue", &q, map[string]any{"includeClosed": true, "limit": 1}) == nil && q.Total >= n {
+				tickets = time.Since(began)
+			}
+		}
+		if tickets != 0 && caughtUp(ctx, p) {
+			at := time.Since(began) // the hashes below check this moment; their own reading is not counted
+			var st, want peerState
+			theirs := make(chan error, 1)
+			go func() { theirs <- src.call(ctx, "SystemService/State", &want) }()
+			if p.call(ctx, "SystemService/State", &st) == nil && <-theirs == nil && st.Hash == want.Hash {
+				return at, tickets, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return 0, 0, fmt.Errorf("not caught up within %s", within)
+}
+
+// caughtUp reports whether p knows a peer's vector and lacks none of its changes.
+func caughtUp(ctx context.Context, p *proc) bool {
+	var peers []struct {
+		Known bool   `json:"known"`
+		Ahead uint64 `json:"ahead"`
+	}
+	if p.call(ctx, "TeamService/Peers", &peers) != nil {
+		return false
+	}
+	known := false
+	for _, q := range peers {
+		if q.Known && q.Ahead > 0 {
+			return false
+		}
+		known = known || q.Known
+	}
+	return known
+}
+
+func profileEnv(root, name string) []string {
+	return []string{"OUTPOST_CPUPROFILE=" + filepath.Join(root, name+".cpu.pprof"),
+		"OUTPOST_MEMPROFILE=" + filepath.Join(root, name+".alloc.pprof")}
+}
