@@ -133,6 +133,7 @@ func write(ctx context.Context, st *store.Store, svc *ticket.Service, author str
 		var batch Result
 		_, err := st.Update(ctx, author, func(tx *store.Tx) error {
 			batch = Result{}
+			tx.Bulk()
 			in := svc.Within(tx)
 			for {
 				row, ok := <-rows

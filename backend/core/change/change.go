@@ -87,7 +87,8 @@ type Change struct {
 	Kind   string        `json:"kind"`
 	Entity string        `json:"ent"`
 	Ops    []Op          `json:"ops"`
-	Sig    []byte        `json:"sig,omitempty"`
+	Prev   []byte        `json:"prev,omitempty"` // the Link of the device's previous change; empty in changes made before chaining
+	Sig    []byte        `json:"sig,omitempty"`  // empty when a later change of the device vouches for this one (see Link)
 }
 
 // ID returns the change's identity.
@@ -138,6 +139,10 @@ func (c *Change) Validate() error {
 		return bad("no operations")
 	case len(c.Ops) > MaxOps:
 		return bad("%d operations (at most %d)", len(c.Ops), MaxOps)
+	case len(c.Prev) != 0 && len(c.Prev) != LinkSize:
+		return bad("chain link of %d bytes (want %d)", len(c.Prev), LinkSize)
+	case c.Seq == 1 && len(c.Prev) != 0:
+		return bad("a device's first change names a previous one")
 	}
 	for i, op := range c.Ops {
 		if err := op.validate(); err != nil {

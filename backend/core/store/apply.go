@@ -30,17 +30,31 @@ type ApplyResult struct {
 // arrive. The result does not depend on the order or repetition of the input.
 // The batch commits durably in as few transactions as Badger allows.
 func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
+	return s.apply(changes, false)
+}
+
+// ApplyAll is Apply for a batch that one peer sent as a whole (a sync chunk, a
+// backup): when any change in it is forged (a bad signature, a broken or reordered
+// chain) it applies none of them and returns an error wrapping ErrForged.
+func (s *Store) ApplyAll(changes []change.Change) (ApplyResult, error) {
+	return s.apply(changes, true)
+}
+
+func (s *Store) apply(changes []change.Change, whole bool) (ApplyResult, error) {
 	var res ApplyResult
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.isClosed() {
 		return res, ErrClosed
 	}
-	pre := s.preverify(changes)
+	pre, forged := s.preverify(changes)
+	if forged != nil && whole {
+		return res, forged
+	}
 	batch := applyBatch
 	for len(changes) > 0 {
 		n := min(batch, len(changes))
-		part, applied, err := s.applyPart(changes[:n], pre)
+		part, applied, used, err := s.applyPart(changes[:n], pre)
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
 			batch = n / 2 // nothing of this part was committed: retry it smaller
 			continue
@@ -65,27 +79,40 @@ func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 				return res, err
 			}
 		}
-		changes = changes[n:]
+		changes = changes[used:]
 	}
 	return res, nil
 }
 
-// applyBatch is how many remote changes one transaction takes at most: enough for
-// one sync chunk (about 1,000 changes) to commit with a single synced write.
-const applyBatch = 1024
+// applyBatch is how many remote changes one transaction takes at most. A
+// transaction also ends once it holds 1/applyShare of what Badger takes in one
+// (Store.Limits), so a bulk chunk commits in as few synced writes as fit, and is
+// never built whole only to be refused as too big; a part Badger refuses anyway
+// (the estimate is short) is retried in halves.
+const (
+	applyBatch = 8192
+	applyShare = 2
+)
 
-// applyPart applies changes in one transaction that commits whole or not at all.
-func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, error) {
+// applyPart applies changes, from the first, in one transaction that commits whole
+// or not at all, and reports how many it took (all, or as many as fit).
+func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, int, error) {
 	var res ApplyResult
 	var applied []change.Change
 	b := s.newBatch()
 	defer b.discard()
-	for i := range changes {
-		got, err := s.applyOne(b, &changes[i], &res, pre)
+	maxBytes, maxEntries := s.Limits()
+	used := 0
+	for used < len(changes) {
+		got, err := s.applyOne(b, &changes[used], &res, pre)
 		if err != nil {
-			return res, nil, err
+			return res, nil, 0, err
 		}
+		used++
 		applied = append(applied, got...)
+		if b.size >= maxBytes/applyShare || b.entries >= maxEntries/applyShare {
+			break
+		}
 	}
 	// Refold each touched record once, after all of this part's changes are in.
 	type entity struct{ kind, id string }
@@ -97,17 +124,17 @@ func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, [
 		}
 		done[e] = true
 		if _, err := b.refold(e.kind, e.id); err != nil {
-			return res, nil, err
+			return res, nil, 0, err
 		}
 	}
 	if err := b.flush(); err != nil {
-		return res, nil, err
+		return res, nil, 0, err
 	}
 	if err := b.txn.Commit(); err != nil {
-		return res, nil, err
+		return res, nil, 0, err
 	}
 	s.recent = b.recs
-	return res, applied, nil
+	return res, applied, used, nil
 }
 
 // applyOne applies c if it is next in its device's sequence (then also any
@@ -133,21 +160,11 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 		res.Duplicates++
 		return nil, nil
 	case c.Seq > have+1:
-		if _, err := txn.Get(pendingKey(c.Device, c.Seq)); err == nil {
-			res.Duplicates++
-			return nil, nil
-		}
-		raw, err := c.Encode()
-		if err != nil {
-			return reject(err)
-		}
-		if err := txn.Set(pendingKey(c.Device, c.Seq), raw); err != nil {
-			return nil, err
-		}
-		res.Buffered++
-		return nil, nil
+		return nil, buffer(txn, c, res, reject)
 	}
-	if err := s.admit(b, c, pre); err != nil {
+	if err := s.admit(b, c, pre); errors.Is(err, errUnsigned) {
+		return nil, buffer(txn, c, res, reject)
+	} else if err != nil {
 		return reject(err)
 	}
 	if err := s.put(b, c); err != nil {
@@ -167,7 +184,9 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 		if err := txn.Delete(pendingKey(c.Device, seq+1)); err != nil {
 			return nil, err
 		}
-		if err := s.admit(b, &next, nil); err != nil {
+		if err := s.admit(b, &next, nil); errors.Is(err, errUnsigned) {
+			break // still waiting for its signature
+		} else if err != nil {
 			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
 			break
 		}
@@ -214,15 +233,7 @@ func (s *Store) admit(b *batch, c *change.Change, pre verified) error {
 			}
 		}
 	case errors.Is(err, ErrNotFound) && c.Kind == KindDevice && c.Entity == c.Device && c.Seq == 1:
-		// A device's first change registers its own key.
-		for _, op := range c.Ops {
-			if op.Op == change.OpSet && op.Field == FieldDevicePubKey {
-				r := change.Record{Fields: map[string]change.Field{op.Field: {Write: change.Write{Value: op.Value}}}}
-				if _, err := r.Get(op.Field, &pub); err != nil {
-					return err
-				}
-			}
-		}
+		pub = registeredKey(c) // a device's first change registers its own key
 	case errors.Is(err, ErrNotFound):
 		return fmt.Errorf("%w: %s", ErrUnknownDevice, c.Device)
 	default:
@@ -234,7 +245,47 @@ func (s *Store) admit(b *batch, c *change.Change, pre verified) error {
 	if pre.checked(c, pub) {
 		return nil
 	}
+	if !c.Signed() {
+		return errUnsigned
+	}
 	return c.Verify(ed25519.PublicKey(pub))
+}
+
+// errUnsigned is admit's answer for an unsigned change that nothing in its batch
+// vouched for: it waits (buffered) for the signed change of its device that does.
+var errUnsigned = errors.New("unsigned change awaits the signature that vouches for it")
+
+// registeredKey returns the public key a device's first change registers, or nil.
+func registeredKey(c *change.Change) []byte {
+	var pub []byte
+	for _, op := range c.Ops {
+		if op.Op == change.OpSet && op.Field == FieldDevicePubKey {
+			r := change.Record{Fields: map[string]change.Field{op.Field: {Write: change.Write{Value: op.Value}}}}
+			if _, err := r.Get(op.Field, &pub); err != nil {
+				return nil
+			}
+		}
+	}
+	return pub
+}
+
+// buffer keeps c until it can be applied: the changes before it from its device, or
+// the signed change that vouches for it, have not arrived.
+func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult, reject func(error) ([]change.Change, error)) error {
+	if _, err := txn.Get(pendingKey(c.Device, c.Seq)); err == nil {
+		res.Duplicates++
+		return nil
+	}
+	raw, err := c.Encode()
+	if err != nil {
+		_, err = reject(err)
+		return err
+	}
+	if err := txn.Set(pendingKey(c.Device, c.Seq), raw); err != nil {
+		return err
+	}
+	res.Buffered++
+	return nil
 }
 
 func getPending(txn *badger.Txn, dev string, seq uint64) (change.Change, error) {

@@ -158,7 +158,8 @@ func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error)
 // changesFrom reads device's changes from seq to last in order with one
 // iterator (a seek, then the log in key order, rather than a lookup per change),
 // handing each to fn with its encoded size. It stops once maxBytes are handed
-// over and then reports full.
+// over, at a signed change (so that what it hands over can be verified without what
+// follows: at most chainSignBytes more), and then reports full.
 func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int, fn func(change.Change, int)) (bool, error) {
 	p := changePrefix(device)
 	opts := badger.DefaultIteratorOptions
@@ -184,7 +185,7 @@ func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int,
 			return false, err
 		}
 		fn(c, n)
-		if size += n; size >= maxBytes {
+		if size += n; size >= maxBytes && c.Signed() {
 			return true, nil
 		}
 		it.Next()

@@ -18,7 +18,8 @@ type Tx struct {
 	txn     *badger.Txn
 	author  string
 	changes []change.Change
-	root    *Tx // the transaction this one acts for another author in (see As); nil for the original
+	root    *Tx   // the transaction this one acts for another author in (see As); nil for the original
+	chain   chain // the device's hash chain as this transaction extends it; on the root only
 }
 
 // Update runs fn as one user action by author. When fn returns an error nothing is written.
@@ -39,6 +40,9 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 	b := s.newBatch()
 	tx := &Tx{s: s, b: b, txn: b.txn, author: author}
 	err := fn(tx)
+	if err == nil {
+		err = tx.signTail()
+	}
 	if err == nil {
 		err = b.flush()
 	}
@@ -124,18 +128,24 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 		Device: s.dev.ID, Seq: seq + 1, HLC: s.clock.Now(), Author: tx.author,
 		Kind: kind, Entity: id, Ops: ops,
 	}
+	ch := &tx.top().chain
+	if err := ch.link(tx.txn, &c); err != nil {
+		return change.Record{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return change.Record{}, err
 	}
 	if err := s.check(&c); err != nil {
 		return change.Record{}, err
 	}
-	if err := c.Sign(s.dev.Key); err != nil {
+	if err := ch.seal(s.dev.Key, &c); err != nil {
 		return change.Record{}, err
 	}
+	before := tx.b.size
 	if err := tx.b.putChange(&c); err != nil {
 		return change.Record{}, err
 	}
+	ch.grew(&c, tx.b.size-before)
 	rec, err := tx.b.refold(kind, id)
 	if err != nil {
 		return change.Record{}, err

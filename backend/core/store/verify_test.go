@@ -15,7 +15,7 @@ import (
 func TestLargeApplyChecksEverySignature(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	const n = 3 * minPreverify
+	const n = 3 * minParallel
 	src := openTest(t)
 	for i := range n {
 		if _, err := src.Update(ctx, "alice", func(tx *Tx) error {
@@ -106,7 +106,7 @@ func TestLargeApplyFromRemovedDeviceIsRefused(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	for i := range 2 * minPreverify {
+	for i := range 2 * minParallel {
 		if _, err := lost.Update(ctx, "x", func(tx *Tx) error {
 			_, err := tx.Write("ticket", fmt.Sprint("t", i), []change.Op{set(t, "title", "after removal", nil)})
 			return err
