@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -20,13 +21,25 @@ import (
 // bulkEdit makes n changes on node n in transactions of 500.
 func (n *node) bulkEdit(t testing.TB, prefix string, count int) {
 	t.Helper()
+	n.bulkEditSized(t, prefix, count, 0)
+}
+
+// bulkEditSized is bulkEdit with each change also carrying a note of pad bytes.
+func (n *node) bulkEditSized(t testing.TB, prefix string, count, pad int) {
+	t.Helper()
+	note := strings.Repeat("n", pad)
 	for i := 0; i < count; i += 500 {
 		_, err := n.st.Update(context.Background(), "bulk", func(tx *store.Tx) error {
 			for j := i; j < min(count, i+500); j++ {
 				id := fmt.Sprintf("%s-%d", prefix, j%3000)
 				rec, _ := tx.Get("ticket", id)
 				op, _ := change.Set("title", fmt.Sprintf("%s %d", prefix, j), rec.Heads("title"))
-				if _, err := tx.Write("ticket", id, []change.Op{op}); err != nil {
+				ops := []change.Op{op}
+				if pad > 0 {
+					op, _ := change.Set("note", note, rec.Heads("note"))
+					ops = append(ops, op)
+				}
+				if _, err := tx.Write("ticket", id, ops); err != nil {
 					return err
 				}
 			}
@@ -206,7 +219,7 @@ func waitFor(t testing.TB, within time.Duration, cond func() bool) {
 func TestCatchUpReportsProgressAndPeers(t *testing.T) {
 	tm := newTeam(t)
 	src := startNode(t, tm, "")
-	src.bulkEdit(t, "office", 3_000)
+	src.bulkEditSized(t, "office", 3_000, 2_000) // more than one bulk chunk
 	var mu sync.Mutex
 	var seen []Progress
 	dst := &node{dir: t.TempDir(), onProgress: func(p Progress) {

@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"errors"
 	"maps"
 	"math/rand/v2"
 	"time"
@@ -22,6 +23,10 @@ type Progress struct {
 // is on the wire while this side applies the previous, and the puller asks
 // again only when the last has arrived (back-pressure).
 const chunksPerPull = 8
+
+// bulkAbove is how many changes a peer must hold beyond this replica for a pull to
+// ask for bulk chunks (wire.MaxBulkBytes): below it, small chunks keep each apply short.
+const bulkAbove = 2_000
 
 // onState compares a peer's vector with ours and pulls if it holds anything we lack.
 func (r *Replica) onState(from string, theirs store.Vector) {
@@ -84,8 +89,12 @@ func (r *Replica) sendPull(from string, vector store.Vector) bool {
 	p.pulling, p.pullID, p.nextPart = time.Now(), r.pulls, 0
 	clear(p.early)
 	id := p.pullID
+	size := 0
+	if diff(p.vector, vector) > bulkAbove {
+		size = wire.MaxBulkBytes
+	}
 	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id})
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id, Bytes: size})
 	if err == nil {
 		err = r.send(from, msg)
 	}
@@ -147,7 +156,7 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 		after = store.Vector{}
 	}
 	for i := range chunksPerPull {
-		cs, err := r.st.ChangesAfter(after, wire.MaxChunkBytes)
+		cs, err := r.st.ChangesAfter(after, pl.ChunkBytes())
 		if err != nil {
 			r.log.Error("read changes for a peer", "peer", from, "err", err)
 			return
@@ -209,14 +218,18 @@ func (r *Replica) onChunk(from string, c *wire.Chunk) {
 // part it asks for more if there is more (ahead of applying it when it can).
 func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chunk {
 	ahead := current && !c.Follows && c.More && len(c.Changes) > 0 && r.pullAhead(from, c)
-	res, err := r.st.Apply(c.Changes)
-	if err != nil {
+	began := time.Now()
+	res, err := r.st.ApplyAll(c.Changes)
+	switch {
+	case errors.Is(err, store.ErrForged):
+		r.refuseChunk(from, c, err)
+	case err != nil:
 		r.log.Error("apply a chunk", "peer", from, "err", err)
 	}
 	r.logRejections(from, res)
 	r.count(func(s *Stats) { s.Applied += res.Applied })
 	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied,
-		"left", c.Left, "follows", c.Follows, "part", c.Part, "current", current)
+		"left", c.Left, "follows", c.Follows, "part", c.Part, "current", current, "took", time.Since(began))
 	r.mu.Lock()
 	p := r.peerLocked(from)
 	if !current {
@@ -257,6 +270,17 @@ func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chun
 	}
 	r.pullNext()
 	return nil
+}
+
+// refuseChunk logs a chunk refused whole because a change in it is forged, naming
+// the peer that sent it and its address, and counts its changes as rejected.
+func (r *Replica) refuseChunk(from string, c *wire.Chunk, err error) {
+	r.mu.Lock()
+	addr := r.peerLocked(from).addr
+	r.mu.Unlock()
+	r.log.Warn("refused a chunk of changes whole: one is forged", "peer", from, "addr", addr,
+		"changes", len(c.Changes), "err", err)
+	r.count(func(s *Stats) { s.Rejected += len(c.Changes) })
 }
 
 // pullingLocked reports whether a pull from any peer is outstanding. r.mu must be held.

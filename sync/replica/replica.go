@@ -318,8 +318,11 @@ func (r *Replica) vector() store.Vector {
 func (r *Replica) send(to string, msg []byte) error {
 	for _, n := range r.ml.Members() {
 		if n.Name == to {
-			r.count(func(s *Stats) { s.BytesOut += int64(len(msg)) })
-			return r.ml.SendReliable(n, msg)
+			err := r.ml.SendReliable(n, msg)
+			if err == nil {
+				r.count(func(s *Stats) { s.BytesOut += int64(len(msg)) })
+			}
+			return err
 		}
 	}
 	return fmt.Errorf("%s is not a member", to)

@@ -25,6 +25,7 @@ type node struct {
 	id  *age.X25519Identity // survives restarts, as team.LoadDeviceIdentity's does
 
 	onProgress func(Progress)
+	log        *slog.Logger // the replica's logger; quiet() when nil
 }
 
 func quiet() *slog.Logger {
@@ -64,8 +65,12 @@ func startNode(t testing.TB, tm team.Team, dir string) *node {
 
 func (n *node) start(t testing.TB, tm team.Team) {
 	t.Helper()
+	log := n.log
+	if log == nil {
+		log = quiet()
+	}
 	rep, err := Start(context.Background(), Config{
-		Store: n.st, Team: tm, Logger: quiet(), ReconnectEvery: 500 * time.Millisecond, Identity: n.id,
+		Store: n.st, Team: tm, Logger: log, ReconnectEvery: 500 * time.Millisecond, Identity: n.id,
 		SwitchKeyAfter: 2 * time.Second, RetireKeyAfter: 3 * time.Second, OnProgress: n.onProgress,
 		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"},
 	})

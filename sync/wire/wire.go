@@ -35,6 +35,7 @@ const Version = 1
 const (
 	MaxPacket       = 1350      // what one gossip packet can carry after headers and encryption
 	MaxChunkBytes   = 256 << 10 // changes per chunk, encoded
+	MaxBulkBytes    = 3 << 20   // changes per chunk, encoded, for a puller far behind (Pull.Bytes)
 	MaxMessage      = 4 << 20   // any message, including a chunk's framing
 	MaxVectorLen    = 10_000    // devices in a vector
 	MaxChunkChanges = 10_000
@@ -62,11 +63,19 @@ type Have struct {
 }
 
 // Pull asks From's peer for the changes it holds beyond Vector. ID names the
-// pull; the chunks answering it carry it back.
+// pull; the chunks answering it carry it back. Bytes asks for chunks of that many
+// encoded bytes (up to MaxBulkBytes) instead of MaxChunkBytes: a device far behind
+// takes its catch-up in few large chunks, each applied in one synced commit.
 type Pull struct {
 	From   string            `json:"from"`
 	Vector map[string]uint64 `json:"vector"`
 	ID     uint64            `json:"id,omitempty"`
+	Bytes  int               `json:"bytes,omitempty"`
+}
+
+// ChunkBytes is how many encoded bytes of changes each chunk answering p holds.
+func (p *Pull) ChunkBytes() int {
+	return min(max(p.Bytes, MaxChunkBytes), MaxBulkBytes)
 }
 
 // Chunk answers a pull. An answer is one or more chunks, numbered by Part from 0;
