@@ -35,4 +35,6 @@ export interface Stats {
     pullsSent: number;
     chunksServed: number;
     inboxFull: number;
+    bytesIn: number;
+    bytesOut: number;
 }
