@@ -260,17 +260,29 @@ func (x *Index) run(plan start, marker, now store.Vector) {
 // Commits are indexed once the store has been quiet for settleQuiet, or settleMost
 // after the first of them: a burst (an import, a bulk edit, someone typing fast) is
 // indexed in one batch after it, and the writes in it do not queue behind indexing.
+// A flood of records (a new device's first catch-up, pending at least bulkPending
+// documents) waits up to settleBulk instead: indexing stays behind the data and leaves
+// the cores to applying it, in few large batches (Status.Pending says how far behind).
 const (
 	settleQuiet = 50 * time.Millisecond
 	settleMost  = time.Second
+	settleBulk  = 10 * time.Second
+	quietBulk   = time.Second
+	bulkPending = 2 * batchSize
 )
 
-// settle waits until commits have stopped for settleQuiet (or settleMost has passed).
-// It reports false when the index is closing.
+// settle waits until commits have stopped for settleQuiet (or settleMost has passed;
+// quietBulk and settleBulk during a flood). It reports false when the index is closing.
 func (x *Index) settle() bool {
-	deadline := time.Now().Add(settleMost)
+	began := time.Now()
+	deadline, quiet := began.Add(settleMost), settleQuiet
 	for {
-		t := time.NewTimer(min(settleQuiet, time.Until(deadline)))
+		x.mu.Lock()
+		if len(x.pending) >= bulkPending {
+			deadline, quiet = began.Add(settleBulk), quietBulk
+		}
+		x.mu.Unlock()
+		t := time.NewTimer(min(quiet, time.Until(deadline)))
 		select {
 		case <-x.stop:
 			t.Stop()

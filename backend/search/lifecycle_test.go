@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -263,5 +264,45 @@ func TestCloseLeavesNoGoroutines(t *testing.T) {
 	if n := runtime.NumGoroutine(); n > before {
 		buf := make([]byte, 1<<16)
 		t.Fatalf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+// TestFloodIsIndexedBehindTheData: while records keep arriving in bulk (a new device's
+// first catch-up), the index waits instead of re-indexing every second beside the
+// writes, says how many records it has still to index, and indexes them once the flood stops.
+func TestFloodIsIndexedBehindTheData(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	defer st.Close()
+	x := openIndex(t, st, "")
+	defer x.Close()
+	write := func(from, n int) {
+		t.Helper()
+		if _, err := st.Update(context.Background(), "import", func(tx *store.Tx) error {
+			for i := from; i < from+n; i++ {
+				op, _ := change.Set("title", fmt.Sprintf("Flooded printer %d", i), nil)
+				if _, err := tx.Write("ticket", fmt.Sprint("f", i), []change.Op{op}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(0, bulkPending)
+	for i := range 8 { // the flood goes on for 2 s, longer than settleMost
+		time.Sleep(250 * time.Millisecond)
+		write(bulkPending+i*10, 10)
+	}
+	if st := x.Status(); st.Docs != 0 || st.Pending < bulkPending {
+		t.Fatalf("during the flood the index holds %d documents with %d pending; want it waiting behind the data", st.Docs, st.Pending)
+	}
+	flush(t, x)
+	if got := len(ids(t, x, "flooded")); got < 20 { // ids returns one page
+		t.Fatalf("after the flood %d documents match", got)
+	}
+	if st := x.Status(); st.Docs != uint64(bulkPending+80) || st.Pending != 0 {
+		t.Fatalf("after the flood: %+v", st)
 	}
 }
