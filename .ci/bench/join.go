@@ -9,8 +9,12 @@ import (
 	"time"
 )
 
-// cliBinary builds the headless binary the end-to-end scenarios run as real processes.
+// cliBinary builds the headless binary the end-to-end scenarios run as real processes,
+// unless prebuilt names one (to compare two builds under the same load).
 func cliBinary(root string) (string, error) {
+	if prebuilt != "" {
+		return prebuilt, nil
+	}
 	bin, err := filepath.Abs(filepath.Join(root, "outpost-cli"))
 	if err != nil {
 		return "", err
@@ -19,6 +23,9 @@ func cliBinary(root string) (string, error) {
 	build.Stderr = os.Stderr
 	return bin, build.Run()
 }
+
+// prebuilt is the -cli flag: a headless binary to run instead of building this tree.
+var prebuilt string
 
 // peerState is what SystemService/State answers.
 type peerState struct {
@@ -83,6 +90,10 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 	}
 	r.add(Figure{Name: label, Value: took.Seconds(), Unit: "s", Goal: "< 5",
 		Note: fmt.Sprintf("%d tickets in B's queue at %.1f s", n, tickets.Seconds())})
+	r.add(Figure{Name: "join: B's queue holds every ticket", Value: tickets.Seconds(), Unit: "s"})
+	if b.cmd != nil {
+		r.add(Figure{Name: "join: B's peak RSS", Value: peakRSS(b.cmd.Process.Pid), Unit: "MB", Note: "VmHWM"})
+	}
 	var st struct {
 		Stats struct {
 			BytesIn int64 `json:"bytesIn"`
@@ -118,7 +129,7 @@ func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, withi
 				return at, tickets, nil
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(250 * time.Millisecond) // the queue question costs B tens of ms at 100k: ask it seldom
 	}
 	return 0, 0, fmt.Errorf("not caught up within %s", within)
 }

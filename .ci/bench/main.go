@@ -72,6 +72,7 @@ func main() {
 	only := flag.String("only", "", "run only these end-to-end scenarios, comma-separated: join, import")
 	joinTickets := flag.Int("join-tickets", 100_000, "rows of the export the join scenario's source device imports")
 	profile := flag.Bool("profile", false, "join and import: the processes write CPU and allocation profiles into -data")
+	flag.StringVar(&prebuilt, "cli", "", "join and import: run this headless outpost binary instead of building one from this tree")
 	flag.Parse()
 	if *importOnly {
 		*only = "import"
