@@ -170,6 +170,9 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 	if err := s.put(b, c); err != nil {
 		return nil, err
 	}
+	if err := dropPending(txn, c); err != nil {
+		return nil, err
+	}
 	applied := []change.Change{*c}
 	seq := c.Seq
 	// Release buffered successors that are now contiguous.
@@ -286,6 +289,19 @@ func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult, reject func(err
 	}
 	res.Buffered++
 	return nil
+}
+
+// dropPending deletes a buffered copy of c, now applied: an unsigned change buffered
+// until its signature came, which then arrived with it in one batch.
+func dropPending(txn *badger.Txn, c *change.Change) error {
+	_, err := txn.Get(pendingKey(c.Device, c.Seq))
+	switch {
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	return txn.Delete(pendingKey(c.Device, c.Seq))
 }
 
 func getPending(txn *badger.Txn, dev string, seq uint64) (change.Change, error) {

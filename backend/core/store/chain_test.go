@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dgraph-io/badger/v4"
+
 	"outpost/backend/core/change"
 )
 
@@ -164,4 +166,26 @@ func TestUnsignedTailWaitsForItsSignature(t *testing.T) {
 	if v, _ := dst.Vector(); v[all[0].Device] != all[len(all)-1].Seq {
 		t.Fatalf("holds up to %d, want %d", v[all[0].Device], all[len(all)-1].Seq)
 	}
+	if n := pendingCount(t, dst); n != 0 {
+		t.Fatalf("%d buffered copies left after every change went in", n)
+	}
+}
+
+func pendingCount(t *testing.T, s *Store) int {
+	t.Helper()
+	n := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.Prefix = []byte(prefixPending)
+		it := txn.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.ValidForPrefix(opts.Prefix); it.Next() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
