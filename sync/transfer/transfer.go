@@ -87,6 +87,8 @@ type Transfer struct {
 	done    sync.WaitGroup
 	unsub   func()
 
+	buffers sync.Pool // *[]byte of room for a piece message, reused by the servers
+
 	mu       sync.Mutex
 	stats    Stats
 	progress map[blob.Hash]Progress
@@ -113,6 +115,7 @@ func Start(cfg Config) (*Transfer, error) {
 	t := &Transfer{cfg: cfg, log: cfg.Logger.With("part", "transfer"),
 		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
 		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
+	t.buffers.New = func() any { b := make([]byte, 0, pieceMessageSize); return &b }
 	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
 		if err := cfg.Net.Handle(typ, t.receive); err != nil {
 			return nil, err
@@ -241,11 +244,14 @@ func (t *Transfer) answer(m message) {
 		_ = t.cfg.Net.SendStream(m.h.From, encode(typeManifest, h, payload))
 		return
 	}
-	piece, err := t.cfg.Blobs.ReadChunk(m.h.Hash, m.h.Piece)
+	buf := t.buffers.Get().(*[]byte)
+	defer t.buffers.Put(buf) // the replica has copied a message once SendStream returns
+	msg := encodeHeader(*buf, typePiece, h)
+	piece, err := t.cfg.Blobs.ReadChunkInto(m.h.Hash, m.h.Piece, msg[len(msg):cap(msg)])
 	if err != nil {
 		return // not here (any more): the asker times out and asks elsewhere
 	}
-	if err := t.cfg.Net.SendStream(m.h.From, encode(typePiece, h, piece)); err == nil {
+	if err := t.cfg.Net.SendStream(m.h.From, msg[:len(msg)+len(piece)]); err == nil {
 		t.count(func(s *Stats) { s.PiecesServed++; s.BytesServed += int64(len(piece)) })
 	}
 }
