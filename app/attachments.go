@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
@@ -24,13 +23,11 @@ type AttachmentUsage struct {
 	Bytes    int64  `json:"bytes"`
 	Files    int    `json:"files"`
 	MaxFile  int64  `json:"maxFile"` // the largest file accepted
-	Quota    int64  `json:"quota"`   // the disk space attachments may take on this device
+	Quota    int64  `json:"quota"`   // the disk space attachments may take on this device (a team setting)
+	Over     bool   `json:"over"`    // the attachments take more than the quota
 	Warning  string `json:"warning,omitempty"`
 	Arriving int    `json:"arriving"` // files named by records whose bytes are not here yet
 }
-
-// DefaultQuota is the disk space attachments may take on a device before a warning.
-const DefaultQuota = 10 << 30
 
 func (a *App) openAttachments() error {
 	blobs, err := blob.Open(a.cfg.DataDir, 0)
@@ -43,6 +40,7 @@ func (a *App) openAttachments() error {
 	}
 	a.blobs, a.thumbs = blobs, thumbs
 	a.Attachments = &AttachmentService{a: a}
+	a.followFilePolicy()
 	return nil
 }
 
@@ -66,7 +64,7 @@ func (s *AttachmentService) Usage() (AttachmentUsage, error) {
 	if err != nil {
 		return AttachmentUsage{}, s.a.userError("attachment usage", err)
 	}
-	u := AttachmentUsage{Bytes: n, Files: files, MaxFile: s.a.blobs.MaxSize(), Quota: DefaultQuota}
+	u := AttachmentUsage{Bytes: n, Files: files, MaxFile: s.a.blobs.MaxSize(), Quota: s.a.filePolicy().Quota()}
 	live, err := attach.Live(s.a.st)
 	if err != nil {
 		return AttachmentUsage{}, s.a.userError("attachment usage", err)
@@ -76,9 +74,7 @@ func (s *AttachmentService) Usage() (AttachmentUsage, error) {
 			u.Arriving++
 		}
 	}
-	if n > u.Quota*9/10 {
-		u.Warning = fmt.Sprintf("attachments take %d MB of the %d MB this device keeps for them: remove files that are no longer needed", n>>20, u.Quota>>20)
-	}
+	u.Over, u.Warning = n > u.Quota, quotaWarning(n, u.Quota)
 	return u, nil
 }
 

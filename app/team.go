@@ -84,7 +84,11 @@ func (a *App) runReplica(tm team.Team) error {
 	if err != nil {
 		return fmt.Errorf("start sync: %w", err)
 	}
-	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log,
+	eager := a.filePolicy().Eager()
+	if eager == 0 {
+		eager = -1 // none: transfer.Config reads 0 as its default
+	}
+	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log, EagerBelow: eager,
 		OnArrived: func(h blob.Hash) { a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h}) }})
 	if err != nil {
 		_ = rep.Stop()

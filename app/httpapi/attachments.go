@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"os"
@@ -31,13 +32,27 @@ func WindowHandler(a *app.App) http.Handler {
 	return securityHeaders(mux)
 }
 
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // serveUpload receives a file's bytes as the request body (a dropped or pasted file).
 func (s *server) serveUpload(w http.ResponseWriter, r *http.Request) {
-	body := http.MaxBytesReader(w, r.Body, s.a.MaxFileSize())
+	// One byte over the limit gets through, so the blob store sees the file is too large.
+	limit := s.a.MaxFileSize()
+	body := &countingReader{r: http.MaxBytesReader(w, r.Body, limit+1)}
 	at, err := s.a.Attach(r.PathValue("kind"), r.PathValue("id"), r.URL.Query().Get("name"), body)
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig) || (err != nil && body.n > limit):
 		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", s.a.MaxFileSize()>>20))
 		return
 	case err != nil:

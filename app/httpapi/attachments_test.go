@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"outpost/app/apptest"
 	"outpost/backend/core/attach"
+	"outpost/backend/filepolicy"
 	"outpost/backend/ticket"
 	"strings"
 	"testing"
@@ -120,5 +121,33 @@ func TestAttachmentRefusals(t *testing.T) {
 	req, _ := http.NewRequest("GET", srv.URL+"/api/attachments/"+strings.Repeat("0", 64), nil)
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 401 {
 		t.Errorf("a download without the token: %v %v", resp.StatusCode, err)
+	}
+}
+
+// An upload over the team's limit (here lowered to 1 MB) is refused with 413 and the limit in
+// words on the file field, and nothing is stored.
+func TestAnUploadOverTheLimitIsRefusedInWords(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
+	defer srv.Close()
+	tk, err := a.Tickets.Create(ticket.NewTicket{Title: "Camera footage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Attachments.SaveSettings(filepolicy.Settings{MaxFileMB: 1, EagerMB: 1, QuotaMB: 100}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name=bay.mp4", make([]byte, 1<<20+1))
+	var e struct{ Field, Problem string }
+	_ = json.Unmarshal(body, &e)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || e.Field != "file" || !strings.Contains(e.Problem, "limit of 1 MB") {
+		t.Fatalf("upload over the limit: %d %s", resp.StatusCode, body)
+	}
+	if list, _ := a.Attachments.List("ticket", tk.ID); len(list) != 0 {
+		t.Fatalf("a refused upload was attached: %+v", list)
+	}
+	if resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name=clip.mp4", make([]byte, 1<<20)); resp.StatusCode != 200 {
+		t.Fatalf("a file at the limit: %d %s", resp.StatusCode, body)
 	}
 }

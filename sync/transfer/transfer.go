@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"outpost/backend/core/attach"
@@ -39,7 +40,7 @@ type Config struct {
 	Store  *store.Store
 	Logger *slog.Logger
 	// EagerBelow: attachments up to this size are fetched as soon as their record arrives,
-	// so an offline technician has them; larger ones when asked for (Want). Default 25 MB.
+	// so an offline technician has them; larger ones when asked for (Want). Default (0) 25 MB; negative: none.
 	EagerBelow int64
 	// OnArrived is called (on the transfer's goroutine) when a blob has arrived and verified.
 	OnArrived func(blob.Hash)
@@ -87,7 +88,8 @@ type Transfer struct {
 	done    sync.WaitGroup
 	unsub   func()
 
-	buffers sync.Pool // *[]byte of room for a piece message, reused by the servers
+	buffers sync.Pool    // *[]byte of room for a piece message, reused by the servers
+	eager   atomic.Int64 // cfg.EagerBelow, changed by SetEagerBelow
 
 	mu       sync.Mutex
 	stats    Stats
@@ -116,6 +118,7 @@ func Start(cfg Config) (*Transfer, error) {
 		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
 		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
 	t.buffers.New = func() any { b := make([]byte, 0, pieceMessageSize); return &b }
+	t.eager.Store(max(cfg.EagerBelow, 0))
 	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
 		if err := cfg.Net.Handle(typ, t.receive); err != nil {
 			return nil, err
@@ -137,6 +140,10 @@ func (t *Transfer) Stop() {
 	close(t.stop)
 	t.done.Wait()
 }
+
+// SetEagerBelow changes the size up to which attachments are fetched as soon as their record
+// arrives (the team changed it); files now within it are fetched at the next search.
+func (t *Transfer) SetEagerBelow(n int64) { t.eager.Store(max(n, 0)) }
 
 // Want asks for an attachment's bytes now, whatever its size (a person opened it, or
 // pinned a visit's files before driving out).
@@ -166,7 +173,7 @@ func (t *Transfer) onCommit(e store.Event) {
 			continue
 		}
 		for _, a := range attach.List(rec, t.cfg.Blobs) {
-			if !a.Here && a.Size <= t.cfg.EagerBelow {
+			if !a.Here && a.Size <= t.eager.Load() {
 				select {
 				case t.wants <- a.Meta:
 				default:
@@ -261,7 +268,7 @@ func (t *Transfer) missing() []attach.Meta {
 	var out []attach.Meta
 	seen := map[blob.Hash]bool{}
 	err := attach.ScanLive(t.cfg.Store, func(m attach.Meta) {
-		if !seen[m.Hash] && m.Size <= t.cfg.EagerBelow && !t.cfg.Blobs.Has(m.Hash) {
+		if !seen[m.Hash] && m.Size <= t.eager.Load() && !t.cfg.Blobs.Has(m.Hash) {
 			seen[m.Hash] = true
 			out = append(out, m)
 		}

@@ -186,7 +186,7 @@ func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
 	if !m.Valid() {
 		return nil, fmt.Errorf("receive file: the list of its pieces does not fit its size")
 	}
-	if m.Size > s.maxSize {
+	if m.Size > s.MaxSize() {
 		return nil, ErrTooLarge
 	}
 	f, err := os.OpenFile(s.partialPath(h), os.O_RDWR|os.O_CREATE, 0o600)
