@@ -154,6 +154,10 @@ func SaveBlob(blobs *blob.Store, h blob.Hash, path string) error {
 
 // Attach stores r's bytes as an attachment of kind/id (an upload over HTTP, a file the window picked).
 func (a *App) Attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
+	r, err := a.filePolicy().Incoming(r)
+	if err != nil {
+		return nil, field.Errorf("file", "cannot be read as a photo: %v", err)
+	}
 	h, n, err := a.blobs.Put(r)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return nil, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20)

@@ -2,6 +2,9 @@ package app
 
 import (
 	"bytes"
+	"image/jpeg"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -86,5 +89,50 @@ func TestQuotaWarning(t *testing.T) {
 				t.Fatalf("quotaWarning(%d, %d) = %q, want one with %q", c.used, c.quota, got, c.want)
 			}
 		})
+	}
+}
+
+// With the team's setting on, a photo added keeps its picture but not the place it was taken;
+// with it off (the default) the file is stored exactly as it came.
+func TestPhotosLoseTheirLocationWhenTheTeamAsks(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	jpg, err := os.ReadFile("../backend/photo/testdata/gps.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	latitude := []byte{0, 0, 0, 52, 0, 0, 0, 1, 0, 0, 0, 31, 0, 0, 0, 1} // 52/1 31/1, the rationals in the file
+	tk, err := a.Tickets.Create(ticket.NewTicket{Title: "Rack B3 cabling"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := func(name string) []byte {
+		at, err := a.Attach("ticket", tk.ID, name, bytes.NewReader(jpg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := a.OpenBlob(at.Hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		return b
+	}
+	if got := stored("rack.jpg"); !bytes.Equal(got, jpg) {
+		t.Fatal("with the setting off the photo was changed")
+	}
+	if _, err := a.Attachments.SaveSettings(filepolicy.Settings{MaxFileMB: 200, EagerMB: 25, QuotaMB: 10240, StripLocation: true}); err != nil {
+		t.Fatal(err)
+	}
+	got := stored("rack-again.jpg")
+	if bytes.Contains(got, latitude) || !bytes.Contains(jpg, latitude) {
+		t.Fatal("with the setting on the latitude is still in the stored photo")
+	}
+	if _, err := jpeg.Decode(bytes.NewReader(got)); err != nil {
+		t.Fatalf("the stored photo is not a JPEG: %v", err)
+	}
+	if list, _ := a.Attachments.List("ticket", tk.ID); len(list) != 2 || list[1].Type != "image/jpeg" {
+		t.Fatalf("attachments: %+v", list)
 	}
 }

@@ -8,11 +8,13 @@ package filepolicy
 import (
 	"context"
 	"errors"
+	"io"
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/field"
 	"outpost/backend/core/record"
 	"outpost/backend/core/store"
+	"outpost/backend/photo"
 )
 
 // Kind and ID of the setting's record.
@@ -54,6 +56,15 @@ func (s Settings) Eager() int64 { return int64(s.EagerMB) << 20 }
 
 // Quota is the disk space kept for attachments, in bytes.
 func (s Settings) Quota() int64 { return int64(s.QuotaMB) << 20 }
+
+// Incoming is how the bytes of a file being added are stored: with the location removed
+// from a JPEG photo when the team asks for it, as they are otherwise.
+func (s Settings) Incoming(r io.Reader) (io.Reader, error) {
+	if !s.StripLocation {
+		return r, nil
+	}
+	return photo.StripLocation(r)
+}
 
 // Validate checks the settings, naming the field at fault.
 func (s Settings) Validate() error {
