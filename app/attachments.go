@@ -44,6 +44,15 @@ func (a *App) openAttachments() error {
 	return nil
 }
 
+// attachmentArrived runs on the transfer's goroutine when a file's bytes arrived and verified:
+// the UI is told, and the search index reads it if it is a text file.
+func (a *App) attachmentArrived(h blob.Hash) {
+	a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h})
+	if a.index != nil {
+		a.index.FileArrived(h)
+	}
+}
+
 // List returns the attachments of a ticket, visit or SOP, oldest first.
 func (s *AttachmentService) List(kind, id string) ([]attach.Attachment, error) {
 	rec, err := s.a.st.Get(kind, id)

@@ -7,8 +7,9 @@ import (
 	"outpost/backend/filepolicy"
 )
 
-// followFilePolicy applies the team's attachment settings now and whenever they change (on
-// this device or arriving from a peer): the blob store's limit, the transfer's eager size.
+// followFilePolicy applies the team's file limit to the blob store now and whenever it
+// changes (on this device or arriving from a peer); the transfer asks for the eager size
+// at each decision.
 func (a *App) followFilePolicy() {
 	a.applyFilePolicy()
 	a.st.Subscribe(func(e store.Event) {
@@ -18,15 +19,9 @@ func (a *App) followFilePolicy() {
 	})
 }
 
-// applyFilePolicy reads the settings and hands them to the parts that use them. It runs on
-// the committing goroutine and only reads one record.
-func (a *App) applyFilePolicy() {
-	s := a.filePolicy()
-	a.blobs.SetMaxSize(s.MaxFile())
-	if tr := a.transfer(); tr != nil {
-		tr.SetEagerBelow(s.Eager())
-	}
-}
+// applyFilePolicy hands the blob store the team's limit. It runs on the committing
+// goroutine and only reads one record.
+func (a *App) applyFilePolicy() { a.blobs.SetMaxSize(a.filePolicy().MaxFile()) }
 
 // filePolicy is the team's attachment settings; a read error is logged and the defaults apply.
 func (a *App) filePolicy() filepolicy.Settings {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
 	"outpost/sync/discovery"
 	"outpost/sync/gossip"
@@ -84,12 +83,9 @@ func (a *App) runReplica(tm team.Team) error {
 	if err != nil {
 		return fmt.Errorf("start sync: %w", err)
 	}
-	eager := a.filePolicy().Eager()
-	if eager == 0 {
-		eager = -1 // none: transfer.Config reads 0 as its default
-	}
-	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log, EagerBelow: eager,
-		OnArrived: func(h blob.Hash) { a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h}) }})
+	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log,
+		Eager: func() int64 { return a.filePolicy().Eager() },
+		OnArrived: a.attachmentArrived})
 	if err != nil {
 		_ = rep.Stop()
 		return fmt.Errorf("start file transfer: %w", err)

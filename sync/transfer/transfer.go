@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"outpost/backend/core/attach"
@@ -40,8 +39,11 @@ type Config struct {
 	Store  *store.Store
 	Logger *slog.Logger
 	// EagerBelow: attachments up to this size are fetched as soon as their record arrives,
-	// so an offline technician has them; larger ones when asked for (Want). Default (0) 25 MB; negative: none.
+	// so an offline technician has them; larger ones when asked for (Want). Default 25 MB.
 	EagerBelow int64
+	// Eager, if set, is asked for the eager size at each decision instead (a team setting
+	// that may change, or arrive from a peer, while the transfer runs).
+	Eager func() int64
 	// OnArrived is called (on the transfer's goroutine) when a blob has arrived and verified.
 	OnArrived func(blob.Hash)
 	// Window is how many pieces of one blob are asked of one peer at a time (default 1: a
@@ -89,7 +91,6 @@ type Transfer struct {
 	unsub   func()
 
 	buffers sync.Pool    // *[]byte of room for a piece message, reused by the servers
-	eager   atomic.Int64 // cfg.EagerBelow, changed by SetEagerBelow
 
 	mu       sync.Mutex
 	stats    Stats
@@ -118,7 +119,6 @@ func Start(cfg Config) (*Transfer, error) {
 		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
 		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
 	t.buffers.New = func() any { b := make([]byte, 0, pieceMessageSize); return &b }
-	t.eager.Store(max(cfg.EagerBelow, 0))
 	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
 		if err := cfg.Net.Handle(typ, t.receive); err != nil {
 			return nil, err
@@ -141,9 +141,13 @@ func (t *Transfer) Stop() {
 	t.done.Wait()
 }
 
-// SetEagerBelow changes the size up to which attachments are fetched as soon as their record
-// arrives (the team changed it); files now within it are fetched at the next search.
-func (t *Transfer) SetEagerBelow(n int64) { t.eager.Store(max(n, 0)) }
+// eagerBelow is the size up to which attachments are fetched as soon as their record arrives.
+func (t *Transfer) eagerBelow() int64 {
+	if t.cfg.Eager != nil {
+		return t.cfg.Eager()
+	}
+	return t.cfg.EagerBelow
+}
 
 // Want asks for an attachment's bytes now, whatever its size (a person opened it, or
 // pinned a visit's files before driving out).
@@ -173,7 +177,7 @@ func (t *Transfer) onCommit(e store.Event) {
 			continue
 		}
 		for _, a := range attach.List(rec, t.cfg.Blobs) {
-			if !a.Here && a.Size <= t.eager.Load() {
+			if !a.Here && a.Size <= t.eagerBelow() {
 				select {
 				case t.wants <- a.Meta:
 				default:
@@ -267,8 +271,9 @@ func (t *Transfer) answer(m message) {
 func (t *Transfer) missing() []attach.Meta {
 	var out []attach.Meta
 	seen := map[blob.Hash]bool{}
+	eager := t.eagerBelow()
 	err := attach.ScanLive(t.cfg.Store, func(m attach.Meta) {
-		if !seen[m.Hash] && m.Size <= t.eager.Load() && !t.cfg.Blobs.Has(m.Hash) {
+		if !seen[m.Hash] && m.Size <= eager && !t.cfg.Blobs.Has(m.Hash) {
 			seen[m.Hash] = true
 			out = append(out, m)
 		}

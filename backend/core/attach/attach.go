@@ -170,7 +170,7 @@ func Remove(ctx context.Context, st *store.Store, author, kind, id, itemID strin
 }
 
 // List returns the attachments of rec that are not removed, oldest first; a malformed
-// item (from a peer running other code) is left out.
+// item (from a peer running other code) is left out. blobs nil reports none as here.
 func List(rec change.Record, blobs *blob.Store) []Attachment {
 	removed := rec.Members(FieldRemoved)
 	out := []Attachment{}
@@ -179,7 +179,7 @@ func List(rec change.Record, blobs *blob.Store) []Attachment {
 		if !ok || slices.Contains(removed, it.ID) {
 			continue
 		}
-		out = append(out, Attachment{Meta: m, ID: it.ID, By: it.By, At: it.At.Time(), Here: blobs.Has(m.Hash)})
+		out = append(out, Attachment{Meta: m, ID: it.ID, By: it.By, At: it.At.Time(), Here: blobs != nil && blobs.Has(m.Hash)})
 	}
 	return out
 }
