@@ -84,7 +84,7 @@ func (a *App) runReplica(tm team.Team) error {
 		return fmt.Errorf("start sync: %w", err)
 	}
 	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log,
-		Eager: func() int64 { return a.filePolicy().Eager() },
+		Eager:     func() int64 { return a.filePolicy().Eager() },
 		OnArrived: a.attachmentArrived})
 	if err != nil {
 		_ = rep.Stop()

@@ -73,9 +73,9 @@ type Index struct {
 	mu       sync.Mutex
 	pending  map[docKey]struct{}
 	awaiting map[blob.Hash][]docKey // text attachments not here yet -> the records that carry them
-	seen     store.Vector // highest sequence per device among the commits received
-	received uint64       // commits received
-	indexed  uint64       // commits indexed
+	seen     store.Vector           // highest sequence per device among the commits received
+	received uint64                 // commits received
+	indexed  uint64                 // commits indexed
 	ready    bool
 	rebuilt  bool
 	progress chan struct{} // closed and replaced whenever indexed or ready changes

@@ -90,7 +90,7 @@ type Transfer struct {
 	done    sync.WaitGroup
 	unsub   func()
 
-	buffers sync.Pool    // *[]byte of room for a piece message, reused by the servers
+	buffers sync.Pool // *[]byte of room for a piece message, reused by the servers
 
 	mu       sync.Mutex
 	stats    Stats
