@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"outpost/app/atomicfile"
+	"outpost/backend/coaching"
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
@@ -162,8 +163,12 @@ func SaveBlob(blobs *blob.Store, h blob.Hash, path string) error {
 }
 
 // Attach stores r's bytes as an attachment of kind/id (an upload over HTTP, a file the window picked).
+// A coaching item's files are sealed with it (attachSealed).
 func (a *App) Attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
 	r, err := a.filePolicy().Incoming(r)
+	if err == nil && kind == coaching.Kind {
+		return a.attachSealed(id, name, r)
+	}
 	if err != nil {
 		return nil, field.Errorf("file", "cannot be read as a photo: %v", err)
 	}
