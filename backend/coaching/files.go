@@ -27,9 +27,9 @@ const MaxFiles = 20
 // can open the item opens the file; the others fetch and keep bytes they cannot read.
 type File struct {
 	Name  string    `json:"name"`
-	Size  int64     `json:"size"` // of the file itself
-	Type  string    `json:"type"` // sniffed from the file's first bytes
-	Blob  blob.Hash `json:"blob"` // the ciphertext's hash, as the change log names it
+	Size  int64     `json:"size"`  // of the file itself
+	Type  string    `json:"type"`  // sniffed from the file's first bytes
+	Blob  blob.Hash `json:"blob"`  // the ciphertext's hash, as the change log names it
 	Plain blob.Hash `json:"plain"` // the file's own SHA-256, checked as it is opened
 	Key   string    `json:"key"`   // the age identity ("AGE-SECRET-KEY-1...") it is encrypted to
 }
@@ -160,4 +160,3 @@ func keepFiles(cur *Content, next Content) {
 	*cur = next
 	cur.Files = files
 }
-
