@@ -3,6 +3,7 @@ package transfer
 import (
 	"cmp"
 	"errors"
+	"sync"
 	"time"
 
 	"outpost/backend/core/attach"
@@ -86,6 +87,8 @@ type fetcher struct {
 	bad     map[string]time.Time // peers avoided until then
 	req     uint64               // numbers the questions: an answer must carry one asked of its sender
 	written chan written         // verifiers' results
+
+	verifying sync.WaitGroup // verifiers still writing their piece
 }
 
 func (f *fetcher) enqueue(m attach.Meta) {
@@ -143,7 +146,10 @@ func (f *fetcher) onAnswer(m message) {
 	}
 }
 
+// closeAll closes the downloads once the pieces being verified are written: a piece that
+// arrived before the stop is on disk for the next start.
 func (f *fetcher) closeAll() {
+	f.verifying.Wait()
 	for _, d := range f.active {
 		if d.part != nil {
 			d.part.Close()
@@ -249,8 +255,10 @@ func (f *fetcher) onPiece(d *download, m message) {
 	d.perPeer[fl.peer]--
 	d.checking++
 	f.t.done.Add(1)
+	f.verifying.Add(1)
 	go func() {
 		defer f.t.done.Done()
+		defer f.verifying.Done()
 		f.report(written{d: d, f: fl, bytes: len(m.payload), err: d.part.Write(m.h.Piece, m.payload)})
 	}()
 }
