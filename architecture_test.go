@@ -30,6 +30,7 @@ var (
 		"outpost/backend/summary",
 		"outpost/backend/slug",
 		"outpost/backend/permission",
+		"outpost/backend/photo",
 	}
 	forbiddenInPure = []string{"github.com/dgraph-io/", "github.com/hashicorp/memberlist", "net", "net/http", "os", "outpost/backend/core/store", "outpost/sync/", "outpost/app"}
 	rules           = []struct {
@@ -51,6 +52,7 @@ var (
 		"demo":           {"coaching", "directory", "escalation", "onboarding", "permission", "person", "problem", "roles", "schedule", "sop", "technician", "ticket", "visit"},
 		"directory":      {"ticket"},
 		"escalation":     {"slug", "ticket"},
+		"filepolicy":     {"photo"},
 		"metrics":        {"sla"},
 		"mail/channel":   {"mail/mailbox", "mail/message", "sla", "ticket"},
 		"mail/handler":   {"mail/channel", "mail/mailbox", "mail/message", "mail/transport"},
@@ -60,6 +62,7 @@ var (
 		"mail/transport": {"mail/mailbox"},
 		"onboarding":     {"slug"},
 		"person":         {},
+		"photo":          {},
 		"plan":           {"person", "private", "review"},
 		"private":        {"person"},
 		"problem":        {"ticket"},

@@ -151,14 +151,13 @@ func Open(ctx context.Context, cfg Config) (*App, error) {
 	a.openRequesters()
 	a.Views = &ViewService{a: a, svc: view.NewService(st)}
 	a.Categories = &CategoryService{a: a, svc: category.NewService(st)}
-	a.openKB()
 	if err := a.openAttachments(); err != nil {
 		a.closeRequesters()
-		a.closeKB()
 		q.Close()
 		st.Close()
 		return nil, err
 	}
+	a.openKB()
 	if err := a.openMail(); err != nil {
 		a.closeKB()
 		q.Close()

@@ -2,11 +2,11 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 
 	"outpost/app/atomicfile"
+	"outpost/backend/coaching"
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
@@ -24,13 +24,11 @@ type AttachmentUsage struct {
 	Bytes    int64  `json:"bytes"`
 	Files    int    `json:"files"`
 	MaxFile  int64  `json:"maxFile"` // the largest file accepted
-	Quota    int64  `json:"quota"`   // the disk space attachments may take on this device
+	Quota    int64  `json:"quota"`   // the disk space attachments may take on this device (a team setting)
+	Over     bool   `json:"over"`    // the attachments take more than the quota
 	Warning  string `json:"warning,omitempty"`
 	Arriving int    `json:"arriving"` // files named by records whose bytes are not here yet
 }
-
-// DefaultQuota is the disk space attachments may take on a device before a warning.
-const DefaultQuota = 10 << 30
 
 func (a *App) openAttachments() error {
 	blobs, err := blob.Open(a.cfg.DataDir, 0)
@@ -43,7 +41,17 @@ func (a *App) openAttachments() error {
 	}
 	a.blobs, a.thumbs = blobs, thumbs
 	a.Attachments = &AttachmentService{a: a}
+	a.followFilePolicy()
 	return nil
+}
+
+// attachmentArrived runs on the transfer's goroutine when a file's bytes arrived and verified:
+// the UI is told, and the search index reads it if it is a text file.
+func (a *App) attachmentArrived(h blob.Hash) {
+	a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h})
+	if a.index != nil {
+		a.index.FileArrived(h)
+	}
 }
 
 // List returns the attachments of a ticket, visit or SOP, oldest first.
@@ -66,7 +74,7 @@ func (s *AttachmentService) Usage() (AttachmentUsage, error) {
 	if err != nil {
 		return AttachmentUsage{}, s.a.userError("attachment usage", err)
 	}
-	u := AttachmentUsage{Bytes: n, Files: files, MaxFile: s.a.blobs.MaxSize(), Quota: DefaultQuota}
+	u := AttachmentUsage{Bytes: n, Files: files, MaxFile: s.a.blobs.MaxSize(), Quota: s.a.filePolicy().Quota()}
 	live, err := attach.Live(s.a.st)
 	if err != nil {
 		return AttachmentUsage{}, s.a.userError("attachment usage", err)
@@ -76,9 +84,7 @@ func (s *AttachmentService) Usage() (AttachmentUsage, error) {
 			u.Arriving++
 		}
 	}
-	if n > u.Quota*9/10 {
-		u.Warning = fmt.Sprintf("attachments take %d MB of the %d MB this device keeps for them: remove files that are no longer needed", n>>20, u.Quota>>20)
-	}
+	u.Over, u.Warning = n > u.Quota, quotaWarning(n, u.Quota)
 	return u, nil
 }
 
@@ -157,7 +163,15 @@ func SaveBlob(blobs *blob.Store, h blob.Hash, path string) error {
 }
 
 // Attach stores r's bytes as an attachment of kind/id (an upload over HTTP, a file the window picked).
+// A coaching item's files are sealed with it (attachSealed).
 func (a *App) Attach(kind, id, name string, r io.Reader) (*attach.Attachment, error) {
+	r, err := a.filePolicy().Incoming(r)
+	if err == nil && kind == coaching.Kind {
+		return a.attachSealed(id, name, r)
+	}
+	if err != nil {
+		return nil, field.Errorf("file", "cannot be read as a photo: %v", err)
+	}
 	h, n, err := a.blobs.Put(r)
 	if errors.Is(err, blob.ErrTooLarge) {
 		return nil, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20)

@@ -1,6 +1,14 @@
 package app
 
-import "outpost/backend/coaching"
+import (
+	"errors"
+	"io"
+
+	"outpost/backend/coaching"
+	"outpost/backend/core/attach"
+	"outpost/backend/core/blob"
+	"outpost/backend/core/field"
+)
 
 // CoachingService is a lead's one-on-one notes, goals and action items, as bound to
 // the UI. Everything it returns was opened with this device's person key; items
@@ -70,4 +78,26 @@ func (s *CoachingService) Share(id string, shared bool) (coaching.Item, error) {
 // Delete removes an item (a tombstone; its sealed history stays sealed).
 func (s *CoachingService) Delete(id string) error {
 	return s.a.userError("delete coaching item", s.a.coaching.Delete(s.a.ctx, id))
+}
+
+// attachSealed adds r's bytes to coaching item id as a sealed file: encrypted to a key of its
+// own inside the item's sealed content, so every device holds only ciphertext and only the
+// item's readers open it (OpenCoachingFile). The result describes the file as its reader sees it.
+func (a *App) attachSealed(id, name string, r io.Reader) (*attach.Attachment, error) {
+	it, err := a.coaching.AttachFile(a.ctx, id, name, r, a.blobs)
+	if errors.Is(err, blob.ErrTooLarge) {
+		return nil, field.Errorf("file", "is larger than the team's limit of %d MB", a.blobs.MaxSize()>>20)
+	}
+	if err != nil {
+		return nil, a.userError("attach file", err)
+	}
+	f := it.Files[len(it.Files)-1]
+	return &attach.Attachment{Meta: attach.Meta{Hash: f.Blob, Name: f.Name, Size: f.Size, Type: f.Type}, By: it.UpdatedBy, At: it.Updated, Here: true}, nil
+}
+
+// OpenCoachingFile returns the bytes of a sealed file of coaching item id, decrypted, if
+// this device's person can read the item.
+func (a *App) OpenCoachingFile(id string, h blob.Hash) (io.ReadCloser, coaching.File, error) {
+	r, f, err := a.coaching.OpenFile(id, h, a.blobs)
+	return r, f, a.userError("open file", err)
 }

@@ -9,15 +9,16 @@ import (
 	"outpost/backend/ticket"
 )
 
-// openKB starts the knowledge base and the search index over the replica. The
+// openKB starts the knowledge base and the search index over the replica (and the text of
+// text attachments: it opens after the blob store). The
 // index lives in <data dir>/index; if it cannot be opened there, search runs
 // from an index kept in memory (rebuilt at every start) rather than not at all.
 func (a *App) openKB() {
 	a.kb = sop.NewService(a.st, nil)
-	idx, err := search.Open(a.st, search.Options{Dir: filepath.Join(a.cfg.DataDir, "index"), Logger: a.log})
+	idx, err := search.Open(a.st, search.Options{Dir: filepath.Join(a.cfg.DataDir, "index"), Logger: a.log, Files: a.blobs})
 	if err != nil {
 		a.log.Warn("search index not opened on disk; keeping it in memory", "err", err)
-		idx, err = search.Open(a.st, search.Options{Logger: a.log})
+		idx, err = search.Open(a.st, search.Options{Logger: a.log, Files: a.blobs})
 	}
 	if err != nil {
 		a.log.Error("search unavailable", "err", err)

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 
-	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
 	"outpost/sync/discovery"
 	"outpost/sync/gossip"
@@ -85,7 +84,8 @@ func (a *App) runReplica(tm team.Team) error {
 		return fmt.Errorf("start sync: %w", err)
 	}
 	tr, err := transfer.Start(transfer.Config{Net: rep, Blobs: a.blobs, Store: a.st, Logger: a.log,
-		OnArrived: func(h blob.Hash) { a.events.emit(EventAttachmentArrived, AttachmentArrived{Hash: h}) }})
+		Eager:     func() int64 { return a.filePolicy().Eager() },
+		OnArrived: a.attachmentArrived})
 	if err != nil {
 		_ = rep.Stop()
 		return fmt.Errorf("start file transfer: %w", err)

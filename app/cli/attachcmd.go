@@ -14,6 +14,7 @@ import (
 	"outpost/backend/core/blob"
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
+	"outpost/backend/filepolicy"
 )
 
 // attachCommand runs `outpost attach KIND ID FILE`, `outpost attachments KIND ID` and
@@ -66,7 +67,16 @@ func attachFileCommand(ctx context.Context, st *store.Store, blobs *blob.Store, 
 		return err
 	}
 	defer f.Close()
-	h, _, err := blobs.Put(f)
+	policy, err := filepolicy.Get(st)
+	if err != nil {
+		return err
+	}
+	blobs.SetMaxSize(policy.MaxFile())
+	r, err := policy.Incoming(f)
+	if err != nil {
+		return err
+	}
+	h, _, err := blobs.Put(r)
 	if err != nil {
 		return err
 	}

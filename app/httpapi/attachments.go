@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"os"
@@ -19,6 +20,35 @@ func (s *server) attachmentRoutes(mux *http.ServeMux, guard func(http.Handler) h
 	mux.Handle("POST /api/attachments/{kind}/{id}", guard(http.HandlerFunc(s.serveUpload)))
 	mux.Handle("GET /api/attachments/{hash}", guard(http.HandlerFunc(s.serveDownload)))
 	mux.Handle("GET /api/attachments/{hash}/thumb", guard(http.HandlerFunc(s.serveThumb)))
+	mux.Handle("GET /api/coaching/{id}/files/{hash}", guard(http.HandlerFunc(s.serveSealed)))
+}
+
+// serveSealed sends a coaching item's sealed file, decrypted for a reader of the item, as a
+// download (never as a page). Bytes that fail their check end the response early.
+func (s *server) serveSealed(w http.ResponseWriter, r *http.Request) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return
+	}
+	body, f, err := s.a.OpenCoachingFile(r.PathValue("id"), h)
+	if err != nil {
+		writeError(w, http.StatusNotFound, err)
+		return
+	}
+	defer body.Close()
+	downloadHeaders(w.Header(), f.Name)
+	w.Header().Set("Cache-Control", "private, no-store")
+	if _, err := io.Copy(w, body); err != nil {
+		s.a.Logger().Warn("sealed file not sent whole", "item", r.PathValue("id"), "err", err)
+	}
+}
+
+// downloadHeaders make a response a download the browser saves and never renders.
+func downloadHeaders(h http.Header, name string) {
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attach.SafeName(name)}))
+	h.Set("Content-Security-Policy", "sandbox")
 }
 
 // WindowHandler serves the window's requests that are not for its assets: the attachment
@@ -31,13 +61,27 @@ func WindowHandler(a *app.App) http.Handler {
 	return securityHeaders(mux)
 }
 
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
 // serveUpload receives a file's bytes as the request body (a dropped or pasted file).
 func (s *server) serveUpload(w http.ResponseWriter, r *http.Request) {
-	body := http.MaxBytesReader(w, r.Body, s.a.MaxFileSize())
+	// One byte over the limit gets through, so the blob store sees the file is too large.
+	limit := s.a.MaxFileSize()
+	body := &countingReader{r: http.MaxBytesReader(w, r.Body, limit+1)}
 	at, err := s.a.Attach(r.PathValue("kind"), r.PathValue("id"), r.URL.Query().Get("name"), body)
 	var tooBig *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig) || (err != nil && body.n > limit):
 		writeError(w, http.StatusRequestEntityTooLarge, field.Errorf("file", "is larger than the team's limit of %d MB", s.a.MaxFileSize()>>20))
 		return
 	case err != nil:
@@ -56,11 +100,8 @@ func (s *server) serveDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer f.Close()
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": attach.SafeName(r.URL.Query().Get("name"))}))
-	h.Set("Content-Security-Policy", "sandbox")
-	h.Set("Cache-Control", "private, max-age=31536000, immutable")
+	downloadHeaders(w.Header(), r.URL.Query().Get("name"))
+	w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
 	http.ServeContent(w, r, "", time.Time{}, f)
 }
 

@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"outpost/app/apptest"
+	"outpost/backend/coaching"
 	"outpost/backend/core/attach"
+	"outpost/backend/filepolicy"
 	"outpost/backend/ticket"
 	"strings"
 	"testing"
@@ -120,5 +122,66 @@ func TestAttachmentRefusals(t *testing.T) {
 	req, _ := http.NewRequest("GET", srv.URL+"/api/attachments/"+strings.Repeat("0", 64), nil)
 	if resp, err := srv.Client().Do(req); err != nil || resp.StatusCode != 401 {
 		t.Errorf("a download without the token: %v %v", resp.StatusCode, err)
+	}
+}
+
+// An upload over the team's limit (here lowered to 1 MB) is refused with 413 and the limit in
+// words on the file field, and nothing is stored.
+func TestAnUploadOverTheLimitIsRefusedInWords(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
+	defer srv.Close()
+	tk, err := a.Tickets.Create(ticket.NewTicket{Title: "Camera footage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Attachments.SaveSettings(filepolicy.Settings{MaxFileMB: 1, EagerMB: 1, QuotaMB: 100}); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name=bay.mp4", make([]byte, 1<<20+1))
+	var e struct{ Field, Problem string }
+	_ = json.Unmarshal(body, &e)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || e.Field != "file" || !strings.Contains(e.Problem, "limit of 1 MB") {
+		t.Fatalf("upload over the limit: %d %s", resp.StatusCode, body)
+	}
+	if list, _ := a.Attachments.List("ticket", tk.ID); len(list) != 0 {
+		t.Fatalf("a refused upload was attached: %+v", list)
+	}
+	if resp, body := request(t, srv, "POST", "/api/attachments/ticket/"+tk.ID+"?name=clip.mp4", make([]byte, 1<<20)); resp.StatusCode != 200 {
+		t.Fatalf("a file at the limit: %d %s", resp.StatusCode, body)
+	}
+}
+
+// A file uploaded to a coaching note is stored as ciphertext (the attachment route serves
+// only that) and comes back decrypted from the note's own route, to its reader.
+func TestACoachingFileIsSealedOverHTTP(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
+	defer srv.Close()
+	if _, err := a.Identity.SetUp("Ana", "lead", ""); err != nil {
+		t.Fatal(err)
+	}
+	note, err := a.Coaching.AddNote("techbo", coaching.Content{Body: "One-on-one"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.Repeat("Lanternfish-Obsidian-5120 ", 200)
+	resp, body := request(t, srv, "POST", "/api/attachments/coaching/"+note.ID+"?name=call-notes.txt", []byte(secret))
+	var at attach.Attachment
+	if resp.StatusCode != 200 || json.Unmarshal(body, &at) != nil || at.Name != "call-notes.txt" {
+		t.Fatalf("upload: %d %s", resp.StatusCode, body)
+	}
+	resp, body = request(t, srv, "GET", "/api/attachments/"+string(at.Hash), nil)
+	if resp.StatusCode != 200 || strings.Contains(string(body), "Lanternfish") || !strings.HasPrefix(string(body), "age-encryption.org/v1") {
+		t.Fatalf("the stored blob: %d, %.40q", resp.StatusCode, body)
+	}
+	resp, body = request(t, srv, "GET", "/api/coaching/"+note.ID+"/files/"+string(at.Hash), nil)
+	if resp.StatusCode != 200 || string(body) != secret || resp.Header.Get("Content-Disposition") != `attachment; filename=call-notes.txt` {
+		t.Fatalf("the note's file: %d %q %.40q", resp.StatusCode, resp.Header.Get("Content-Disposition"), body)
+	}
+	if list, _ := a.Attachments.List("coaching", note.ID); len(list) != 1 || list[0].Name != attach.SealedName {
+		t.Fatalf("the clear record names %+v", list)
 	}
 }

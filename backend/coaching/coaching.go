@@ -55,6 +55,7 @@ type Content struct {
 	Due     string   `json:"due,omitempty"`    // actions: due date, optional
 	Done    bool     `json:"done,omitempty"`   // actions
 	Tickets []string `json:"tickets,omitempty"`
+	Files   []File   `json:"files,omitempty"` // attachments, sealed with the item (see File)
 }
 
 // Normalize trims text, drops duplicate and empty ticket references, and dates a note without a date.
@@ -114,6 +115,9 @@ func (c Content) Validate() error {
 		if err := field.Date("due", c.Due); err != nil {
 			return err
 		}
+	}
+	if len(c.Files) > MaxFiles {
+		return field.Errorf("files", "at most %d files", MaxFiles)
 	}
 	if len(c.Tickets) > MaxTickets {
 		return field.Errorf("tickets", "at most %d tickets can be referenced", MaxTickets)

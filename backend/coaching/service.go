@@ -79,7 +79,7 @@ func (s *Service) Update(ctx context.Context, id string, c Content) (Item, error
 		if c.Type != TypeAction {
 			c.Done = false
 		}
-		*cur = c
+		keepFiles(cur, c)
 		return nil
 	})
 }

@@ -54,8 +54,9 @@ func (it *Items[C, P]) Create(ctx context.Context, techID string, c C, share boo
 
 // Edit opens item id for its author, lets fn change its content and whether it is
 // shared, and seals the result again as one write naming every head of the sealed
-// register: saving also settles a concurrent edit.
-func (it *Items[C, P]) Edit(ctx context.Context, id string, fn func(cur P, shared *bool) error) (change.Record, error) {
+// register: saving also settles a concurrent edit. more are written in the same change
+// (the clear item naming a sealed file's ciphertext, say).
+func (it *Items[C, P]) Edit(ctx context.Context, id string, fn func(cur P, shared *bool) error, more ...change.Op) (change.Record, error) {
 	me, err := it.Writer()
 	if err != nil {
 		return change.Record{}, err
@@ -86,7 +87,7 @@ func (it *Items[C, P]) Edit(ctx context.Context, id string, fn func(cur P, share
 		if err != nil {
 			return err
 		}
-		rec, err = tx.Write(it.kind.Kind, id, []change.Op{op})
+		rec, err = tx.Write(it.kind.Kind, id, append([]change.Op{op}, more...))
 		return err
 	})
 	if err != nil {

@@ -51,6 +51,8 @@ const (
 	fTickets  = "tickets"  // keyword: tickets an SOP helped resolve
 	fPriority = "priority" // stored only
 	fUpdated  = "updated"  // date, stored, sortable
+	fFiles    = "files"    // text, stored: the text of text attachments, one array value per file
+	fNames    = "names"    // stored only: the names of those files, in the same order
 )
 
 const analyzerKeyword = "lowerkeyword"
@@ -102,6 +104,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	doc.AddFieldMappingsAt(fCategory, keyword(true))
 	doc.AddFieldMappingsAt(fTickets, keyword(false))
 	doc.AddFieldMappingsAt(fPriority, stored)
+	doc.AddFieldMappingsAt(fFiles, text(true))
+	doc.AddFieldMappingsAt(fNames, stored)
 	doc.AddFieldMappingsAt(fUpdated, updated)
 	m.DefaultMapping = doc
 	m.StoreDynamic, m.IndexDynamic, m.DocValuesDynamic = false, false, false
@@ -158,6 +162,19 @@ func document(r change.Record) (doc map[string]any, ok bool) {
 		}, true
 	}
 	return nil, false
+}
+
+// document is the record's document with the text of its text attachments that are here;
+// the record waits for the others (FileArrived).
+func (x *Index) document(r change.Record) (map[string]any, bool) {
+	doc, ok := document(r)
+	if !ok {
+		return nil, false
+	}
+	names, texts, missing := fileTexts(r, x.files)
+	addFiles(doc, names, texts)
+	x.await(docKey{r.Kind, r.ID}, missing)
+	return doc, true
 }
 
 // updated is the record's last change time with the HLC's logical counter as

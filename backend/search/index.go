@@ -20,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
+	"outpost/backend/core/blob"
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 )
@@ -38,6 +39,7 @@ const batchSize = 1000
 type Options struct {
 	Dir    string       // directory of the index; "" keeps it in memory
 	Logger *slog.Logger // defaults to slog.Default()
+	Files  Files        // the attachments' bytes, for text attachments; nil indexes none
 }
 
 // Status tells the UI whether results may be incomplete.
@@ -65,13 +67,15 @@ type Index struct {
 	idx      bleve.Index
 	log      *slog.Logger
 	analyzer analysis.Analyzer
+	files    Files
 	unsub    func()
 
 	mu       sync.Mutex
 	pending  map[docKey]struct{}
-	seen     store.Vector // highest sequence per device among the commits received
-	received uint64       // commits received
-	indexed  uint64       // commits indexed
+	awaiting map[blob.Hash][]docKey // text attachments not here yet -> the records that carry them
+	seen     store.Vector           // highest sequence per device among the commits received
+	received uint64                 // commits received
+	indexed  uint64                 // commits indexed
 	ready    bool
 	rebuilt  bool
 	progress chan struct{} // closed and replaced whenever indexed or ready changes
@@ -97,7 +101,7 @@ func Open(st *store.Store, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("search mapping: %w", err)
 	}
 	x := &Index{
-		st: st, log: opts.Logger, pending: map[docKey]struct{}{}, seen: store.Vector{},
+		st: st, log: opts.Logger, files: opts.Files, pending: map[docKey]struct{}{}, seen: store.Vector{}, awaiting: map[blob.Hash][]docKey{},
 		progress: make(chan struct{}), wake: make(chan struct{}, 1), stop: make(chan struct{}), exited: make(chan struct{}),
 	}
 	x.unsub = st.Subscribe(x.onCommit) // before reading the vector: no commit falls between
@@ -218,6 +222,11 @@ func (x *Index) onCommit(e store.Event) {
 	}
 	x.received++
 	x.mu.Unlock()
+	x.wakeUp()
+}
+
+// wakeUp tells the worker there are records to index; it never blocks.
+func (x *Index) wakeUp() {
 	select {
 	case x.wake <- struct{}{}:
 	default:
@@ -313,7 +322,7 @@ func (x *Index) rebuild(now store.Vector) error {
 	b := x.idx.NewBatch()
 	for _, kind := range indexedKinds {
 		err := x.st.Scan(kind, func(r change.Record) error {
-			if doc, ok := document(r); ok {
+			if doc, ok := x.document(r); ok {
 				if err := b.Index(docID(kind, r.ID), doc); err != nil {
 					return err
 				}
@@ -397,7 +406,7 @@ func (x *Index) index(keys map[docKey]struct{}, vec store.Vector) error {
 		case err != nil:
 			return err
 		default:
-			if doc, ok := document(r); ok {
+			if doc, ok := x.document(r); ok {
 				if err := b.Index(docID(k.kind, k.id), doc); err != nil {
 					return err
 				}

@@ -58,9 +58,10 @@ type Hit struct {
 	Snippets []Fragment `json:"snippets"` // excerpts of the body and comments around the matches
 }
 
-// Fragment is an excerpt of one field.
+// Fragment is an excerpt of one field. Field "files" is the text of an attachment, named by File.
 type Fragment struct {
 	Field string `json:"field"`
+	File  string `json:"file,omitempty"`
 	Parts []Part `json:"parts"`
 }
 
@@ -77,7 +78,7 @@ func (x *Index) Search(q Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return x.execute(req, mark, []string{fTitle, fBody, fComments})
+	return x.execute(req, mark, []string{fTitle, fBody, fComments, fFiles})
 }
 
 // request builds the search for q, and the query that marks matches in the excerpts.
@@ -109,7 +110,7 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 	}
 	for _, p := range phrases {
 		ph := fieldsQuery(func() query.FieldableQuery { return bleve.NewMatchPhraseQuery(p) },
-			map[string]float64{fTitle: 4, fBody: 1, fComments: 0.5})
+			map[string]float64{fTitle: 4, fBody: 1, fComments: 0.5, fFiles: 0.5})
 		must, marks = append(must, ph), append(marks, ph)
 	}
 	bq := bleve.NewBooleanQuery()
@@ -123,7 +124,7 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 		bq.AddFilter(f)
 	}
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
-	req.Fields = []string{fKind, fTitle, fNumber, fStatus, fCategory, fPriority, fUpdated}
+	req.Fields = []string{fKind, fTitle, fNumber, fStatus, fCategory, fPriority, fUpdated, fNames}
 	if len(must) == 0 { // nothing to rank by: newest first
 		req.SortBy([]string{"-" + fUpdated, "_id"})
 	}
@@ -162,7 +163,7 @@ func (x *Index) wordQuery(w string, typing bool) (must, should, mark query.Query
 		number.(query.BoostableQuery).SetBoost(8)
 		alternatives = append(alternatives, number)
 	}
-	marks := fieldsQuery(match, map[string]float64{fTitle: 1, fBody: 1, fComments: 1})
+	marks := fieldsQuery(match, map[string]float64{fTitle: 1, fBody: 1, fComments: 1, fFiles: 1})
 	if typing && utf8.RuneCountInString(w) >= 3 && !strings.ContainsAny(w, "*?") {
 		lw := strings.ToLower(w)
 		prefix := bleve.NewPrefixQuery(lw)
@@ -256,7 +257,7 @@ func (x *Index) execute(req *bleve.SearchRequest, mark query.Query, fields []str
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	frags := map[string]search.FieldFragmentMap{}
+	frags := map[string]*search.DocumentMatch{}
 	if mark != nil && len(res.Hits) > 0 {
 		ids := make([]string, len(res.Hits))
 		for i, h := range res.Hits {
@@ -270,12 +271,14 @@ func (x *Index) execute(req *bleve.SearchRequest, mark query.Query, fields []str
 			return Result{}, fmt.Errorf("highlight: %w", err)
 		}
 		for _, h := range hres.Hits {
-			frags[h.ID] = h.Fragments
+			frags[h.ID] = h
 		}
 	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string]map[string]int{}, Status: x.Status()}
 	for _, h := range res.Hits {
-		h.Fragments = frags[h.ID]
+		if m := frags[h.ID]; m != nil {
+			h.Fragments, h.Locations = m.Fragments, m.Locations
+		}
 		out.Hits = append(out.Hits, toHit(h))
 	}
 	for name, f := range res.Facets {
@@ -301,11 +304,17 @@ func toHit(h *search.DocumentMatch) Hit {
 	} else {
 		hit.Title = []Part{{Text: str(fTitle)}}
 	}
-	for _, f := range []string{fBody, fComments} {
+	for _, f := range []string{fBody, fComments, fFiles} {
 		for _, frag := range h.Fragments[f] {
 			if parts := parseFragment(frag); !blank(parts) { // a field with no text gives an empty fragment
 				hit.Snippets = append(hit.Snippets, Fragment{Field: f, Parts: parts})
 			}
+		}
+	}
+	names := storedStrings(h.Fields[fNames])
+	for i := range hit.Snippets {
+		if hit.Snippets[i].Field == fFiles {
+			hit.Snippets[i].File = fileOf(h.Locations, names)
 		}
 	}
 	return hit

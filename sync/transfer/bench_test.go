@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,14 +46,16 @@ func BenchmarkPhotos300(b *testing.B) {
 			}
 			hashes = append(hashes, h)
 		}
+		cpuBefore := cpuTime()
 		tcp := rawCopy(b, a, hashes)
+		tcpCPU := cpuTime() - cpuBefore
 
 		rssBefore := rss()
 		peak := rssBefore
 		bnode := startNode(b, tm, "")
 		var lat latencies
 		bnode.st.Subscribe(lat.seen)
-		start := time.Now()
+		start, cpuStart := time.Now(), cpuTime()
 		join(b, bnode, a)
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
@@ -75,7 +78,7 @@ func BenchmarkPhotos300(b *testing.B) {
 				b.Fatal("the photos did not all arrive within 10 minutes")
 			}
 		}
-		took := time.Since(start)
+		took, tookCPU := time.Since(start), cpuTime()-cpuStart
 		close(stop)
 		wg.Wait()
 		mbps := float64(count*size) / took.Seconds() / 1e6
@@ -85,6 +88,9 @@ func BenchmarkPhotos300(b *testing.B) {
 		b.ReportMetric(lat.p99(), "edit-p99-ms")
 		b.ReportMetric(float64(peak-rssBefore)/(1<<20), "extra-MB")
 		b.ReportMetric(float64(count*size)/(1<<30), "GB")
+		mb := float64(count*size) / 1e6
+		b.ReportMetric(tookCPU.Seconds()*1e3/mb, "cpu-ms/MB")
+		b.ReportMetric(tcpCPU.Seconds()*1e3/mb, "tcp-cpu-ms/MB")
 	}
 }
 
@@ -215,6 +221,15 @@ func (l *latencies) p99() float64 {
 	s := slices.Clone(l.got)
 	slices.Sort(s)
 	return s[min(len(s)-1, len(s)*99/100)]
+}
+
+// cpuTime is the processor time this process has used (user and system; Linux and macOS).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rss is this process's resident memory in bytes (Linux; 0 elsewhere).

@@ -3,6 +3,7 @@ package transfer
 import (
 	"cmp"
 	"errors"
+	"sync"
 	"time"
 
 	"outpost/backend/core/attach"
@@ -19,6 +20,19 @@ type download struct {
 	queue    []int         // pieces to ask for
 	inflight map[uint64]flight
 	perPeer  map[string]int
+	checking int  // pieces received and being verified and written
+	closing  bool // every piece is here: the whole file is being checked and stored
+}
+
+// written is what a piece's verifier tells the fetch loop: the piece was written, was
+// damaged (blob.ErrBadChunk), or failed; for the last piece, whether the file was stored.
+type written struct {
+	d      *download
+	f      flight
+	bytes  int
+	err    error
+	stored bool  // the whole file verified and is in the store
+	final  error // why the whole file was not stored
 }
 
 type flight struct {
@@ -30,7 +44,8 @@ type flight struct {
 // fetchLoop owns every download: it asks, receives, verifies and writes.
 func (t *Transfer) fetchLoop() {
 	defer t.done.Done()
-	f := &fetcher{t: t, active: map[blob.Hash]*download{}, queued: map[blob.Hash]bool{}, bad: map[string]time.Time{}}
+	f := &fetcher{t: t, active: map[blob.Hash]*download{}, queued: map[blob.Hash]bool{}, bad: map[string]time.Time{},
+		written: make(chan written, 64)}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	rescan := time.NewTimer(0)
@@ -51,6 +66,8 @@ func (t *Transfer) fetchLoop() {
 			rescan.Reset(t.cfg.RescanEvery)
 		case m := <-t.answers:
 			f.onAnswer(m)
+		case w := <-f.written:
+			f.onWritten(w)
 		case now := <-tick.C:
 			f.startWaiting()
 			online := t.online()
@@ -69,6 +86,9 @@ type fetcher struct {
 	queued  map[blob.Hash]bool
 	bad     map[string]time.Time // peers avoided until then
 	req     uint64               // numbers the questions: an answer must carry one asked of its sender
+	written chan written         // verifiers' results
+
+	verifying sync.WaitGroup // verifiers still writing their piece
 }
 
 func (f *fetcher) enqueue(m attach.Meta) {
@@ -119,21 +139,17 @@ func (f *fetcher) onAnswer(m message) {
 	case typeManifest:
 		t.onManifest(d, m, f.bad)
 	case typePiece:
-		if done, err := t.onPiece(d, m, f.bad); done || err != nil {
-			f.finish(d, err)
-			if err == nil && t.cfg.OnArrived != nil {
-				t.cfg.OnArrived(d.meta.Hash)
-			}
-			f.startWaiting()
-			return
-		}
+		f.onPiece(d, m)
 	}
 	if d.part != nil {
 		t.advance(d, time.Now(), t.online(), f.bad, &f.req) // keep each holder's pipe full
 	}
 }
 
+// closeAll closes the downloads once the pieces being verified are written: a piece that
+// arrived before the stop is on disk for the next start.
 func (f *fetcher) closeAll() {
+	f.verifying.Wait()
 	for _, d := range f.active {
 		if d.part != nil {
 			d.part.Close()
@@ -227,34 +243,81 @@ func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) 
 	t.report(d)
 }
 
-// onPiece verifies and writes a piece; done is true once the blob is whole and stored.
-func (t *Transfer) onPiece(d *download, m message, bad map[string]time.Time) (done bool, err error) {
-	f, ok := d.inflight[m.h.Req]
-	if !ok || f.peer != m.h.From || f.piece != m.h.Piece || d.part == nil {
-		t.count(func(s *Stats) { s.Dropped++ })
-		return false, nil
+// onPiece hands a piece that was asked for to a verifier of its own, so that hashing
+// and writing it never hold up the fetch loop (which keeps every holder's pipe full).
+func (f *fetcher) onPiece(d *download, m message) {
+	fl, ok := d.inflight[m.h.Req]
+	if !ok || fl.peer != m.h.From || fl.piece != m.h.Piece || d.part == nil || d.closing {
+		f.t.count(func(s *Stats) { s.Dropped++ })
+		return
 	}
 	delete(d.inflight, m.h.Req)
-	d.perPeer[f.peer]--
-	if err := d.part.Write(m.h.Piece, m.payload); err != nil {
-		if !errors.Is(err, blob.ErrBadChunk) {
-			return false, err
+	d.perPeer[fl.peer]--
+	d.checking++
+	f.t.done.Add(1)
+	f.verifying.Add(1)
+	go func() {
+		defer f.t.done.Done()
+		defer f.verifying.Done()
+		f.report(written{d: d, f: fl, bytes: len(m.payload), err: d.part.Write(m.h.Piece, m.payload)})
+	}()
+}
+
+// report hands a verifier's result to the fetch loop, unless the transfer stops.
+func (f *fetcher) report(w written) {
+	select {
+	case f.written <- w:
+	case <-f.t.stop:
+	}
+}
+
+// onWritten takes a verifier's result; once every piece is here the whole file is checked
+// and stored on a goroutine of its own, and the download's place goes to the next one.
+func (f *fetcher) onWritten(w written) {
+	t, d := f.t, w.d
+	if w.stored || w.final != nil {
+		f.finish(d, w.final)
+		if w.final == nil {
+			t.count(func(s *Stats) { s.Arrived++ })
+			t.log.Info("file received", "file", d.meta.Hash, "name", d.meta.Name, "bytes", d.meta.Size, "from", len(d.holders))
+			if t.cfg.OnArrived != nil {
+				t.cfg.OnArrived(d.meta.Hash)
+			}
 		}
-		d.queue = append(d.queue, m.h.Piece)
-		t.blame(f.peer, f.addr, d, m.h.Piece, bad)
-		return false, nil
+		f.startWaiting()
+		return
 	}
-	t.count(func(s *Stats) { s.PiecesReceived++; s.BytesReceived += int64(len(m.payload)) })
-	t.report(d)
-	if !d.part.Done() {
-		return false, nil
+	d.checking--
+	switch {
+	case errors.Is(w.err, blob.ErrBadChunk):
+		d.queue = append(d.queue, w.f.piece)
+		t.blame(w.f.peer, w.f.addr, d, w.f.piece, f.bad)
+	case errors.Is(w.err, blob.ErrClosed):
+		return // the download stopped meanwhile
+	case w.err != nil:
+		f.finish(d, w.err)
+		f.startWaiting()
+		return
+	default:
+		t.count(func(s *Stats) { s.PiecesReceived++; s.BytesReceived += int64(w.bytes) })
+		t.report(d)
 	}
-	if err := d.part.Finish(); err != nil {
-		return false, err
+	if d.part.Done() && !d.closing {
+		f.store(d)
 	}
-	t.count(func(s *Stats) { s.Arrived++ })
-	t.log.Info("file received", "file", d.meta.Hash, "name", d.meta.Name, "bytes", d.meta.Size, "from", len(d.holders))
-	return true, nil
+}
+
+// store checks the whole received file and puts it in the store, off the fetch loop.
+func (f *fetcher) store(d *download) {
+	d.closing = true
+	delete(f.active, d.meta.Hash) // its place goes to the next download; queued keeps it from starting again
+	f.t.done.Add(1)
+	go func() {
+		defer f.t.done.Done()
+		err := d.part.Finish()
+		f.report(written{d: d, stored: err == nil, final: err})
+	}()
+	f.startWaiting()
 }
 
 // blame logs a peer that sent damaged bytes, by its address, and avoids it for a while.

@@ -44,13 +44,19 @@ type message struct {
 // errMalformed reports a message that is not a valid transfer message.
 var errMalformed = errors.New("malformed file-transfer message")
 
+// pieceMessageSize is room for the largest piece message.
+const pieceMessageSize = 6 + maxHeader + blob.ChunkSize
+
 func encode(typ wire.Type, h header, payload []byte) []byte {
+	return append(encodeHeader(nil, typ, h), payload...)
+}
+
+// encodeHeader writes a message's type, version and header into buf (reused if it has room).
+func encodeHeader(buf []byte, typ wire.Type, h header) []byte {
 	hb, _ := json.Marshal(h) // a struct of strings and numbers always encodes
-	out := make([]byte, 6, 6+len(hb)+len(payload))
-	out[0], out[1] = byte(typ), version
+	out := append(buf[:0], byte(typ), version, 0, 0, 0, 0)
 	binary.BigEndian.PutUint32(out[2:], uint32(len(hb)))
-	out = append(out, hb...)
-	return append(out, payload...)
+	return append(out, hb...)
 }
 
 // decode checks everything a peer sends before any of it is used.

@@ -41,6 +41,9 @@ type Config struct {
 	// EagerBelow: attachments up to this size are fetched as soon as their record arrives,
 	// so an offline technician has them; larger ones when asked for (Want). Default 25 MB.
 	EagerBelow int64
+	// Eager, if set, is asked for the eager size at each decision instead (a team setting
+	// that may change, or arrive from a peer, while the transfer runs).
+	Eager func() int64
 	// OnArrived is called (on the transfer's goroutine) when a blob has arrived and verified.
 	OnArrived func(blob.Hash)
 	// Window is how many pieces of one blob are asked of one peer at a time (default 1: a
@@ -87,6 +90,8 @@ type Transfer struct {
 	done    sync.WaitGroup
 	unsub   func()
 
+	buffers sync.Pool // *[]byte of room for a piece message, reused by the servers
+
 	mu       sync.Mutex
 	stats    Stats
 	progress map[blob.Hash]Progress
@@ -113,6 +118,7 @@ func Start(cfg Config) (*Transfer, error) {
 	t := &Transfer{cfg: cfg, log: cfg.Logger.With("part", "transfer"),
 		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
 		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
+	t.buffers.New = func() any { b := make([]byte, 0, pieceMessageSize); return &b }
 	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
 		if err := cfg.Net.Handle(typ, t.receive); err != nil {
 			return nil, err
@@ -133,6 +139,14 @@ func (t *Transfer) Stop() {
 	t.unsub()
 	close(t.stop)
 	t.done.Wait()
+}
+
+// eagerBelow is the size up to which attachments are fetched as soon as their record arrives.
+func (t *Transfer) eagerBelow() int64 {
+	if t.cfg.Eager != nil {
+		return t.cfg.Eager()
+	}
+	return t.cfg.EagerBelow
 }
 
 // Want asks for an attachment's bytes now, whatever its size (a person opened it, or
@@ -163,7 +177,7 @@ func (t *Transfer) onCommit(e store.Event) {
 			continue
 		}
 		for _, a := range attach.List(rec, t.cfg.Blobs) {
-			if !a.Here && a.Size <= t.cfg.EagerBelow {
+			if !a.Here && a.Size <= t.eagerBelow() {
 				select {
 				case t.wants <- a.Meta:
 				default:
@@ -241,11 +255,14 @@ func (t *Transfer) answer(m message) {
 		_ = t.cfg.Net.SendStream(m.h.From, encode(typeManifest, h, payload))
 		return
 	}
-	piece, err := t.cfg.Blobs.ReadChunk(m.h.Hash, m.h.Piece)
+	buf := t.buffers.Get().(*[]byte)
+	defer t.buffers.Put(buf) // the replica has copied a message once SendStream returns
+	msg := encodeHeader(*buf, typePiece, h)
+	piece, err := t.cfg.Blobs.ReadChunkInto(m.h.Hash, m.h.Piece, msg[len(msg):cap(msg)])
 	if err != nil {
 		return // not here (any more): the asker times out and asks elsewhere
 	}
-	if err := t.cfg.Net.SendStream(m.h.From, encode(typePiece, h, piece)); err == nil {
+	if err := t.cfg.Net.SendStream(m.h.From, msg[:len(msg)+len(piece)]); err == nil {
 		t.count(func(s *Stats) { s.PiecesServed++; s.BytesServed += int64(len(piece)) })
 	}
 }
@@ -254,8 +271,9 @@ func (t *Transfer) answer(m message) {
 func (t *Transfer) missing() []attach.Meta {
 	var out []attach.Meta
 	seen := map[blob.Hash]bool{}
+	eager := t.eagerBelow()
 	err := attach.ScanLive(t.cfg.Store, func(m attach.Meta) {
-		if !seen[m.Hash] && m.Size <= t.cfg.EagerBelow && !t.cfg.Blobs.Has(m.Hash) {
+		if !seen[m.Hash] && m.Size <= eager && !t.cfg.Blobs.Has(m.Hash) {
 			seen[m.Hash] = true
 			out = append(out, m)
 		}

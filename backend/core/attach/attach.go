@@ -39,6 +39,24 @@ const MaxPerRecord = 500
 // kinds are the records that take attachments (coaching notes are sealed and keep theirs inside).
 var kinds = []string{"ticket", "visit", "sop"}
 
+// sealedKinds are the records whose items name only the ciphertext of sealed files (see
+// SealedItem): the files' names, types and keys are inside the records' sealed content.
+var sealedKinds = []string{"coaching"}
+
+// SealedName is the file name the change log shows for a sealed file's ciphertext.
+const SealedName = "sealed"
+
+// SealedItem is the op that names the ciphertext of a sealed file, held in blobs, on a
+// record of a sealed kind, so that every device fetches and keeps the ciphertext while only
+// the record's readers learn what it is. The caller writes it with the sealed content.
+func SealedItem(blobs *blob.Store, h blob.Hash) (change.Op, error) {
+	man, err := blobs.Manifest(h)
+	if err != nil {
+		return change.Op{}, err
+	}
+	return change.Append(FieldItems, Meta{Hash: h, Name: SealedName, Size: man.Size, Type: "application/octet-stream", Pieces: man.ListHash()})
+}
+
 // FieldFiles holds, on records that several devices write alike (a mail taken in by two
 // mail handlers), the record's whole file list as one register: equal writes of it merge
 // into one, where appended items would be two.
@@ -170,7 +188,7 @@ func Remove(ctx context.Context, st *store.Store, author, kind, id, itemID strin
 }
 
 // List returns the attachments of rec that are not removed, oldest first; a malformed
-// item (from a peer running other code) is left out.
+// item (from a peer running other code) is left out. blobs nil reports none as here.
 func List(rec change.Record, blobs *blob.Store) []Attachment {
 	removed := rec.Members(FieldRemoved)
 	out := []Attachment{}
@@ -179,7 +197,7 @@ func List(rec change.Record, blobs *blob.Store) []Attachment {
 		if !ok || slices.Contains(removed, it.ID) {
 			continue
 		}
-		out = append(out, Attachment{Meta: m, ID: it.ID, By: it.By, At: it.At.Time(), Here: blobs.Has(m.Hash)})
+		out = append(out, Attachment{Meta: m, ID: it.ID, By: it.By, At: it.At.Time(), Here: blobs != nil && blobs.Has(m.Hash)})
 	}
 	return out
 }
@@ -253,7 +271,7 @@ func ScanLive(st *store.Store, fn func(Meta)) error {
 			return fmt.Errorf("find live files: %w", err)
 		}
 	}
-	for _, kind := range kinds {
+	for _, kind := range slices.Concat(kinds, sealedKinds) {
 		err := st.Scan(kind, func(rec change.Record) error {
 			if rec.Deleted() {
 				return nil

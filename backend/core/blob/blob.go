@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -53,7 +54,7 @@ func ParseHash(s string) (Hash, error) {
 // a complete, synced, verified temporary file.
 type Store struct {
 	root    string
-	maxSize int64
+	maxSize atomic.Int64 // the team's limit, which may change while the store is open
 
 	mu        sync.Mutex
 	manifests map[Hash]Manifest // recently computed manifests (a cache); guarded by mu
@@ -69,11 +70,22 @@ func Open(dataDir string, maxSize int64) (*Store, error) {
 	if err := os.MkdirAll(filepath.Join(root, "tmp"), 0o700); err != nil {
 		return nil, fmt.Errorf("open blob store: %w", err)
 	}
-	return &Store{root: root, maxSize: maxSize, manifests: map[Hash]Manifest{}}, nil
+	s := &Store{root: root, manifests: map[Hash]Manifest{}}
+	s.maxSize.Store(maxSize)
+	return s, nil
 }
 
 // MaxSize is the largest blob the store accepts.
-func (s *Store) MaxSize() int64 { return s.maxSize }
+func (s *Store) MaxSize() int64 { return s.maxSize.Load() }
+
+// SetMaxSize changes the largest blob the store accepts (the team changed its limit);
+// n <= 0 means DefaultMaxSize. Blobs already held stay.
+func (s *Store) SetMaxSize(n int64) {
+	if n <= 0 {
+		n = DefaultMaxSize
+	}
+	s.maxSize.Store(n)
+}
 
 func (s *Store) path(h Hash) string { return filepath.Join(s.root, string(h[:2]), string(h)) }
 
@@ -97,8 +109,9 @@ func (s *Store) put(r io.Reader, want Hash) (Hash, int64, error) {
 	defer os.Remove(tmp.Name()) // no-op once renamed
 	h := sha256.New()
 	var mw manifestWriter
-	n, err := io.Copy(io.MultiWriter(tmp, h, &mw), io.LimitReader(r, s.maxSize+1))
-	if err == nil && n > s.maxSize {
+	limit := s.MaxSize()
+	n, err := io.Copy(io.MultiWriter(tmp, h, &mw), io.LimitReader(r, limit+1))
+	if err == nil && n > limit {
 		err = ErrTooLarge
 	}
 	if err == nil {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // ChunkSize is the unit in which blobs travel between peers and are verified on arrival.
@@ -140,13 +141,21 @@ func (s *Store) keep(h Hash, m Manifest) {
 
 // ReadChunk returns chunk i of a held blob.
 func (s *Store) ReadChunk(h Hash, i int) ([]byte, error) {
+	return s.ReadChunkInto(h, i, make([]byte, ChunkSize))
+}
+
+// ReadChunkInto reads chunk i of a held blob into buf (of at least ChunkSize bytes, so a
+// sender can reuse one buffer for every piece) and returns the part of buf it filled.
+func (s *Store) ReadChunkInto(h Hash, i int, buf []byte) ([]byte, error) {
+	if len(buf) < ChunkSize {
+		return nil, fmt.Errorf("read file: a buffer of %d bytes is smaller than a piece", len(buf))
+	}
 	f, err := s.Open(h)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	buf := make([]byte, ChunkSize)
-	n, err := f.ReadAt(buf, int64(i)*ChunkSize)
+	n, err := f.ReadAt(buf[:ChunkSize], int64(i)*ChunkSize)
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("read file: %w", err)
 	}
@@ -156,14 +165,16 @@ func (s *Store) ReadChunk(h Hash, i int) ([]byte, error) {
 // Partial is a blob being received from peers, kept in the store's tmp folder under its
 // hash so that a transfer cut by a disconnect or a crash resumes where it stopped: the
 // chunks already on disk prove themselves against the manifest when it is reopened.
-// It is not safe for concurrent use.
+// It is safe for concurrent use: pieces are verified in parallel and written in place.
 type Partial struct {
-	s    *Store
-	h    Hash
-	m    Manifest
-	f    *os.File
-	have []bool
-	left int
+	s *Store
+	h Hash
+	m Manifest
+
+	mu   sync.Mutex
+	f    *os.File // nil once closed; guarded by mu
+	have []bool   // guarded by mu
+	left int      // guarded by mu
 }
 
 // Partial opens (creating, or resuming) the download of blob h described by m. The caller
@@ -175,7 +186,7 @@ func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
 	if !m.Valid() {
 		return nil, fmt.Errorf("receive file: the list of its pieces does not fit its size")
 	}
-	if m.Size > s.maxSize {
+	if m.Size > s.MaxSize() {
 		return nil, ErrTooLarge
 	}
 	f, err := os.OpenFile(s.partialPath(h), os.O_RDWR|os.O_CREATE, 0o600)
@@ -211,6 +222,8 @@ func (s *Store) partialPath(h Hash) string { return filepath.Join(s.root, "tmp",
 
 // Missing lists the chunks not yet received.
 func (p *Partial) Missing() []int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var out []int
 	for i, ok := range p.have {
 		if !ok {
@@ -221,21 +234,34 @@ func (p *Partial) Missing() []int {
 }
 
 // Have reports how many chunks are verified on disk.
-func (p *Partial) Have() int { return len(p.have) - p.left }
+func (p *Partial) Have() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.have) - p.left
+}
 
 // ErrBadChunk reports a chunk whose bytes are not the ones the manifest names.
 var ErrBadChunk = errors.New("a piece of the file does not match its hash")
 
-// Write verifies chunk i and writes it in place. A chunk already held is ignored.
+// ErrClosed reports a write to a download that was stopped.
+var ErrClosed = errors.New("the download of this file was stopped")
+
+// Write verifies chunk i and writes it in place. A chunk already held is ignored. The hash
+// is checked outside the lock, so several pieces verify at once.
 func (p *Partial) Write(i int, data []byte) error {
-	if i < 0 || i >= len(p.have) {
+	if i < 0 || i >= len(p.m.Chunks) {
 		return fmt.Errorf("%w: there is no piece %d", ErrBadChunk, i)
-	}
-	if p.have[i] {
-		return nil
 	}
 	if len(data) != p.m.ChunkLen(i) || !bytes.Equal(chunkSum(data), p.m.Chunks[i][:]) {
 		return ErrBadChunk
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.f == nil {
+		return ErrClosed
+	}
+	if p.have[i] {
+		return nil
 	}
 	if _, err := p.f.WriteAt(data, int64(i)*ChunkSize); err != nil {
 		return fmt.Errorf("receive file: %w", err)
@@ -248,22 +274,38 @@ func (p *Partial) Write(i int, data []byte) error {
 func chunkSum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
 
 // Done reports whether every chunk is verified.
-func (p *Partial) Done() bool { return p.left == 0 }
+func (p *Partial) Done() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.left == 0
+}
 
 // Finish checks the whole file against its hash, makes it durable and puts it in the
 // store; only then does the blob exist. A mismatch discards the download.
 func (p *Partial) Finish() error {
-	if !p.Done() {
-		return fmt.Errorf("receive file: %d pieces are still missing", p.left)
+	p.mu.Lock()
+	f, left := p.f, p.left
+	if left == 0 {
+		p.f = nil // later writes and closes find it closed
 	}
-	if err := p.f.Sync(); err != nil {
-		return fmt.Errorf("receive file: %w", err)
+	p.mu.Unlock()
+	if left > 0 {
+		return fmt.Errorf("receive file: %d pieces are still missing", left)
 	}
+	if f == nil {
+		return ErrClosed
+	}
+	err := f.Sync()
 	h := sha256.New()
-	if _, err := io.Copy(h, io.NewSectionReader(p.f, 0, p.m.Size)); err != nil {
+	if err == nil {
+		_, err = io.Copy(h, io.NewSectionReader(f, 0, p.m.Size))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("receive file: %w", err)
 	}
-	p.Close()
 	if Hash(hex.EncodeToString(h.Sum(nil))) != p.h {
 		_ = os.Remove(p.partialPath())
 		return ErrMismatch
@@ -282,6 +324,8 @@ func (p *Partial) partialPath() string { return p.s.partialPath(p.h) }
 
 // Close stops receiving; what arrived stays on disk for the next Partial of the same blob.
 func (p *Partial) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	if p.f == nil {
 		return nil
 	}

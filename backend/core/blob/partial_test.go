@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/rand/v2"
+	"sync"
 	"testing"
 )
 
@@ -100,5 +101,47 @@ func TestPartialRefusesAManifestThatDoesNotFit(t *testing.T) {
 	m, _ = ManifestOf(bytes.NewReader(randomBytes(11, 3)))
 	if _, err := small.Partial(sum([]byte("x")), m); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("a file over the limit: %v", err)
+	}
+}
+
+// TestPartialTakesPiecesInParallel: a transfer verifies pieces on several goroutines at once;
+// every piece must count, and a write after Finish must not reach the stored file.
+func TestPartialTakesPiecesInParallel(t *testing.T) {
+	t.Parallel()
+	src, _ := open(t, 0)
+	dst, _ := open(t, 0)
+	h, _, err := src.Put(bytes.NewReader(randomBytes(16*ChunkSize+7, 3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := src.Manifest(h)
+	p, err := dst.Partial(h, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range m.Chunks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, _ := src.ReadChunkInto(h, i, make([]byte, ChunkSize))
+			if err := p.Write(i, c); err != nil {
+				t.Errorf("piece %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if !p.Done() || p.Have() != len(m.Chunks) {
+		t.Fatalf("have %d of %d pieces after writing them all", p.Have(), len(m.Chunks))
+	}
+	if err := p.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := src.ReadChunk(h, 0)
+	if err := p.Write(0, c); !errors.Is(err, ErrClosed) {
+		t.Fatalf("a write after Finish: %v, want ErrClosed", err)
+	}
+	if err := dst.Verify(h); err != nil {
+		t.Fatal(err)
 	}
 }

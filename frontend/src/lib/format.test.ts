@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fieldMessage, formatMinutes, historyValue, parseMinutes, statusLabel } from './format'
+import { fieldMessage, formatMinutes, historyValue, parseMinutes, snippetLabel, statusLabel } from './format'
 import { matrixPriority, splitTags } from './ticketform'
 import { href, parseRoute } from './router'
 import { resolveTheme, storedTheme } from './theme'
@@ -85,5 +85,18 @@ describe('People', () => {
     expect(p.resolve('t2')).toBe('t2')
     expect(p.resolve(' Carol ')).toBe('Carol')
     expect(p.resolve('')).toBe('')
+  })
+})
+
+describe('snippetLabel', () => {
+  it('says a match in a text attachment is in that file', () => {
+    expect(snippetLabel('files', 'ticket', 'spooler.log')).toBe('attachment spooler.log')
+    expect(snippetLabel('files', 'sop')).toBe('attachment')
+  })
+  it('names the other fields as before', () => {
+    expect(snippetLabel('comments', 'ticket')).toBe('comment')
+    expect(snippetLabel('body', 'ticket')).toBe('description')
+    expect(snippetLabel('body', 'sop')).toBe('text')
+    expect(snippetLabel('body', 'requester')).toBe('contact')
   })
 })

@@ -69,3 +69,17 @@ export function fieldMessage(label: string, problem: string): string {
   if (/^(is|are|must|needs|has|holds|names|contains|may|should|cannot|can|does)\b/.test(problem)) return `${label} ${problem}`
   return problem ? problem[0].toUpperCase() + problem.slice(1) : ''
 }
+
+/** snippetLabel names where a search excerpt comes from: a comment, the description or an SOP's text,
+ * or the attachment (by its file name) whose text matched. */
+export function snippetLabel(field: string, kind: string, file?: string): string {
+  switch (field) {
+    case 'comments':
+      return 'comment'
+    case 'body':
+      return kind === 'sop' ? 'text' : kind === 'requester' ? 'contact' : 'description'
+    case 'files':
+      return file ? `attachment ${file}` : 'attachment'
+  }
+  return field
+}

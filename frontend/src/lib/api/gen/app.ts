@@ -45,6 +45,7 @@ export interface AttachmentUsage {
     files: number;
     maxFile: number;
     quota: number;
+    over: boolean;
     warning?: string;
     arriving: number;
 }

@@ -6,6 +6,7 @@ export interface Part {
 }
 export interface Fragment {
     field: string;
+    file?: string;
     parts: Part[];
 }
 export interface Hit {
