@@ -135,7 +135,8 @@ func TestDataServiceCancelImport(t *testing.T) {
 		}
 	}()
 	res, err := a.Data.Import(file, csvio.Options{}, false)
-	if err != nil || !res.Cancelled || res.Imported == 0 || res.Imported >= n || res.Total != n {
+	// A cancel that lands before the first batch commits imports nothing: also a whole state.
+	if err != nil || !res.Cancelled || res.Imported >= n || res.Total != n {
 		t.Fatalf("cancelled Import = %+v, %v", res, err)
 	}
 	apptest.Eventually(t, 5*time.Second, func() bool { return a.queue.Len() == res.Imported })
