@@ -30,7 +30,7 @@ export default async function roles(ctx) {
   await notice.waitFor()
   const said = await notice.innerText()
   assert(/owner or lead/.test(said) && /an owner can grant it under Team → Roles/.test(said), `Ben's SLA screen says ${said}`)
-  await pageB.fill('#sla-p2-resolution', '6')
+  assert(await pageB.locator('#sla-p2-resolution').isDisabled(), 'Ben cannot edit the targets')
   const save = pageB.locator('[data-testid="save-sla"]')
   assert(await save.isDisabled(), 'Ben cannot press Save')
   assert(/owner or lead/.test((await save.getAttribute('title')) ?? ''), 'the Save button names the role in its tooltip')
@@ -52,7 +52,7 @@ export default async function roles(ctx) {
   const warning = pageA.locator('[data-testid="single-owner"]')
   await warning.waitFor()
   const w = await warning.innerText()
-  assert(/If this device is lost, nobody can change roles: make a second owner/.test(w) && /export this person’s identity/.test(w), `warning: ${w}`)
+  assert(/If this device is lost, nobody can change roles: make a second owner/.test(w) && /Export this person’s identity/.test(w), `warning: ${w}`)
   await pageA.locator('[data-testid="permissions"] tr[data-right="sla.manage"]').waitFor()
   const benRow = pageA.locator('[data-testid="members"] tr[data-device="ben"]')
   await benRow.waitFor({ timeout: 30_000 })
@@ -62,6 +62,7 @@ export default async function roles(ctx) {
 
   // The grant reaches Ben's device: the notice goes, Save works after he confirms.
   await notice.waitFor({ state: 'detached', timeout: 30_000 })
+  await pageB.fill('#sla-p2-resolution', '6')
   await save.click()
   const confirm = pageB.locator('[data-testid="sla-confirm"]')
   await confirm.waitFor()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RolesView } from './api/roles'
-import { holders, hlcTime, may, needs, rejected, singleOwner } from './rights'
+import { byRank, holders, hlcTime, may, needs, rejected, singleOwner } from './rights'
 
 const at = (iso: string) => Date.parse(iso) * 65536 + 3
 
@@ -42,6 +42,12 @@ describe('needs', () => {
     expect(needs(view(), 'roles.manage')).toBe('Needs the role owner: an owner can grant it under Team → Roles')
     const three = view({ table: [{ right: 'sla.manage', what: '', roles: ['lead', 'coordinator', 'owner'] }] })
     expect(needs(three, 'sla.manage')).toMatch(/^Needs the role owner, lead or coordinator:/)
+    expect(needs(view(), 'sla.manage', 'Changing the SLA policy')).toBe(
+      'Changing the SLA policy needs the role owner or lead: an owner can grant it under Team → Roles',
+    )
+  })
+  it('lists a device’s roles most rights first', () => {
+    expect(byRank(['technician', 'lead', 'owner'])).toEqual(['owner', 'lead', 'technician'])
   })
 })
 

@@ -15,11 +15,18 @@ export function holders(v: RolesView | null | undefined, right: Right): Role[] {
   return out
 }
 
-/** needs is the sentence of a disabled action: the roles it takes and who grants them. */
-export function needs(v: RolesView | null | undefined, right: Right): string {
+/** needs is the sentence of a disabled action (what, e.g. "Changing the categories"): the roles it
+ * takes and who grants them. */
+export function needs(v: RolesView | null | undefined, right: Right, what = ''): string {
   const who = holders(v, right)
   const list = who.length > 1 ? `${who.slice(0, -1).join(', ')} or ${who[who.length - 1]}` : who[0]
-  return `Needs the role ${list}: an owner can grant it under Team → Roles`
+  return `${what ? `${what} needs` : 'Needs'} the role ${list}: an owner can grant it under Team → Roles`
+}
+
+/** byRank orders roles most rights first, as the table lists them. */
+export function byRank(rs: Role[]): Role[] {
+  const rank: Role[] = ['owner', 'lead', 'coordinator', 'technician']
+  return [...rs].sort((a, b) => rank.indexOf(a) - rank.indexOf(b))
 }
 
 /** singleOwner: roles are enforced and exactly one device can change them. */

@@ -89,8 +89,8 @@ export class Shell {
   }
 
   /** needs is the tooltip of an action this device may not take: the roles it takes, who grants them. */
-  needs(right: Right): string {
-    return needs(this.roles, right)
+  needs(right: Right, what = ''): string {
+    return needs(this.roles, right, what)
   }
 
   toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 7000 : 3500) {

@@ -91,7 +91,8 @@ describe('workingWeek and calendarRule', () => {
 describe('shiftText', () => {
   const cases: [Shift, string][] = [
     [{ open: 0, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'There are no open tickets: new tickets follow these settings.'],
-    [{ open: 1, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'None of the 1 open ticket changes state: each is within, at risk or breached as before.'],
+    [{ open: 1, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'The open ticket keeps its SLA state.'],
+    [{ open: 3, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'All 3 open tickets keep their SLA state.'],
     [{ open: 12, changed: 1, breached: 1, atRisk: 0, within: 0 }, '1 of the 12 open tickets changes state: 1 becomes breached.'],
     [{ open: 12, changed: 6, breached: 3, atRisk: 2, within: 1 }, '6 of the 12 open tickets change state: 3 become breached, 2 become at risk and 1 is back within target.'],
     [{ open: 4, changed: 2, breached: 0, atRisk: 0, within: 2 }, '2 of the 4 open tickets change state: 2 are back within target.'],

@@ -130,7 +130,7 @@ function tickets(n: number): string {
 /** shiftText says what saving new settings does to the open tickets, for the confirmation. */
 export function shiftText(s: Shift): string {
   if (s.open === 0) return 'There are no open tickets: new tickets follow these settings.'
-  if (s.changed === 0) return `None of the ${tickets(s.open)} changes state: each is within, at risk or breached as before.`
+  if (s.changed === 0) return s.open === 1 ? 'The open ticket keeps its SLA state.' : `All ${s.open} open tickets keep their SLA state.`
   const parts: string[] = []
   if (s.breached) parts.push(`${s.breached} become${s.breached === 1 ? 's' : ''} breached`)
   if (s.atRisk) parts.push(`${s.atRisk} become${s.atRisk === 1 ? 's' : ''} at risk`)
