@@ -20,6 +20,7 @@ function view(over: Partial<RolesView> = {}): RolesView {
     rights: ['tickets.work'],
     rejected: [],
     refused: [],
+    changes: [],
     ...over,
   }
 }
