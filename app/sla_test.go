@@ -125,3 +125,59 @@ func TestSLACheckAnnouncesEachCrossingOnce(t *testing.T) {
 	}
 	a.slaRT.mu.Unlock()
 }
+
+func TestSLAPreviewCountsOpenTicketsThatWouldChange(t *testing.T) {
+	t.Parallel()
+	a := openApp(t)
+	settings := sla.DefaultSettings()
+	settings.Calendar.AllHours = true
+	if _, err := a.SLA.Save(settings); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []ticket.NewTicket{
+		{Title: "Core switch down", Impact: ticket.High, Urgency: ticket.High},       // P1
+		{Title: "New starter laptop", Impact: ticket.Medium, Urgency: ticket.Medium}, // P3
+		{Title: "Printer toner low", Impact: ticket.Medium, Urgency: ticket.Medium},  // P3, resolved below
+		{Title: "Projector in room 2", Impact: ticket.Low, Urgency: ticket.Low},      // P5
+	} {
+		tk, err := a.Tickets.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Title == "Printer toner low" {
+			if _, err := a.Tickets.Resolve(tk.ID, "fixed", "Replaced the toner"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	same, err := a.SLA.Preview(settings)
+	if err != nil || same != (sla.Shift{Open: 3}) {
+		t.Fatalf("Preview(unchanged) = %+v, %v; want 3 open, none changing", same, err)
+	}
+
+	// Half an hour on, the P1 has missed its 15-minute response; with 2 hours it is within.
+	// The P3 has used an eighth of its 4-hour response; with 40 minutes, three quarters.
+	next := settings
+	next.Policy.Targets[0].Response = sla.Span{Amount: 2, Unit: sla.Hours}
+	next.Policy.Targets[2].Response = sla.Span{Amount: 40, Unit: sla.Minutes}
+	before, err := sla.NewEngine(settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := sla.NewEngine(next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := a.slaShift(before, after, time.Now().Add(30*time.Minute))
+	if want := (sla.Shift{Open: 3, Changed: 2, AtRisk: 1, Within: 1}); got != want {
+		t.Fatalf("shift = %+v, want %+v", got, want)
+	}
+
+	bad := settings
+	bad.Policy.Targets[1].Response = sla.Span{Amount: 9, Unit: sla.Hours}
+	if _, err := a.SLA.Preview(bad); err == nil {
+		t.Fatal("Preview of a P2 response after its resolution passed")
+	} else if fe, ok := field.As(err); !ok || fe.Field != "policy.P2.response" {
+		t.Fatalf("Preview(bad) = %v, want a policy.P2.response field error", err)
+	}
+}

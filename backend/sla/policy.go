@@ -122,16 +122,19 @@ func DefaultSettings() Settings {
 }
 
 // Validate checks both parts and names the first bad field. A response target must not be
-// later than its resolution target (business days counted at the calendar's day length).
+// later than its resolution target, business days counted as the engine counts them: the
+// calendar's day length, or 24 hours when the team or the priority runs 24x7.
 func (s Settings) Validate() error {
 	if err := field.First(s.Policy.Validate(), s.Calendar.Validate()); err != nil {
 		return err
 	}
-	day := time.Duration(s.Calendar.DayMinutes) * time.Minute
 	for _, t := range s.Policy.Targets {
+		day := time.Duration(s.Calendar.DayMinutes) * time.Minute
+		if s.Calendar.AllHours || t.AllHours {
+			day = 24 * time.Hour
+		}
 		if t.Response.duration(day) > t.Resolution.duration(day) {
-			err := field.Errorf(fmt.Sprintf("policy.P%d.response", t.Priority), "cannot be due after the resolution (%d %s is later than %d %s)",
-				t.Response.Amount, t.Response.Unit, t.Resolution.Amount, t.Resolution.Unit)
+			err := field.Errorf(fmt.Sprintf("policy.P%d.response", t.Priority), "cannot be due after the resolution (response %s, resolution %s)", t.Response, t.Resolution)
 			return field.Relabel(err, fmt.Sprintf("P%d response", t.Priority))
 		}
 	}

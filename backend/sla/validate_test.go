@@ -27,7 +27,22 @@ func TestSettingsErrorsNameFieldsAsTheFormDoes(t *testing.T) {
 		{"target of no time", func(s *Settings) { s.Policy.Targets[1].Resolution = Span{0, Hours} }, "policy.P2.resolution",
 			"P2 resolution must be at least 1 hour and at most a year"},
 		{"response after resolution", func(s *Settings) { s.Policy.Targets[0].Response = Span{9, Hours} }, "policy.P1.response",
-			"P1 response cannot be due after the resolution (9 hours is later than 4 hours)"},
+			"P1 response cannot be due after the resolution (response 9 h, resolution 4 h)"},
+		{"negative response", func(s *Settings) { s.Policy.Targets[2].Response = Span{-5, Minutes} }, "policy.P3.response",
+			"P3 response must be at least 1 minute and at most a year"},
+		{"zero business days", func(s *Settings) { s.Policy.Targets[4].Resolution = Span{0, BusinessDays} }, "policy.P5.resolution",
+			"P5 resolution must be at least 1 day and at most a year"},
+		{"response a business day longer than the resolution's hours", func(s *Settings) {
+			s.Policy.Targets[3].Resolution = Span{6, Hours} // P4 response is 1 business day of 8 hours
+		}, "policy.P4.response", "P4 response cannot be due after the resolution (response 1 business day, resolution 6 h)"},
+		{"a 24x7 priority's business day is 24 hours", func(s *Settings) {
+			s.Policy.Targets[3].AllHours = true
+			s.Policy.Targets[3].Resolution = Span{10, Hours} // 1 day of 24 h > 10 h, though 8 h < 10 h
+		}, "policy.P4.response", "P4 response cannot be due after the resolution (response 1 business day, resolution 10 h)"},
+		{"a 24x7 team's business day is 24 hours", func(s *Settings) {
+			s.Calendar.AllHours = true
+			s.Policy.Targets[4].Resolution = Span{36, Hours} // P5 response is 2 business days: 48 h on a 24x7 clock
+		}, "policy.P5.response", "P5 response cannot be due after the resolution (response 2 business days, resolution 36 h)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

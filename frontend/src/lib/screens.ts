@@ -2,7 +2,7 @@
 // one line here. It receives the route's parameters as `params` (#/<id>/<param>/...) and may use
 // getShell() (src/lib/shell.svelte.ts) for the current user, shortcuts and toasts.
 // `order` places it in the left navigation: Queue 10, Technicians 20, Requesters 25, Knowledge base 30, Coaching 40,
-// Visits 50, Reports 60, Lead's week 70, Team & peers 80, Data 85, SLA policy 88, Settings 90. `shortcut` is "g <key>".
+// Visits 50, Reports 60, Lead's week 70, Team & peers 80, Roles 82, Data 85, SLA policy 88, Settings 90. `shortcut` is "g <key>".
 import type { Component } from 'svelte'
 
 export interface ScreenProps {
@@ -41,6 +41,7 @@ export const screens: Screen[] = [
   { id: 'lead', label: "Lead's week", order: 70, nav: true, shortcut: 'g l', icon: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9', load: () => import('../screens/LeadWeek.svelte') },
   { id: 'identity', label: 'Who am I', order: 91, nav: false, load: () => import('../screens/Identity.svelte') },
   { id: 'team', label: 'Team & peers', order: 80, nav: true, shortcut: 'g p', icon: icons.team, load: () => import('../screens/Team.svelte') },
+  { id: 'roles', label: 'Roles', order: 82, nav: true, shortcut: 'g o', icon: 'M12 3l8 3v6c0 4.5-3.4 8.2-8 9-4.6-.8-8-4.5-8-9V6l8-3zM9 12l2 2 4-4', load: () => import('../screens/Roles.svelte') },
   { id: 'data', label: 'Data', order: 85, nav: true, shortcut: 'g d', icon: 'M12 3c4.4 0 8 1.3 8 3s-3.6 3-8 3-8-1.3-8-3 3.6-3 8-3M4 6v6c0 1.7 3.6 3 8 3s8-1.3 8-3V6M4 12v6c0 1.7 3.6 3 8 3s8-1.3 8-3v-6', load: () => import('../screens/Data.svelte') },
   { id: 'sla', label: 'SLA policy', order: 88, nav: true, shortcut: 'g a', icon: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18M12 7v5l3 2', load: () => import('../screens/SlaSettings.svelte') },
   { id: 'mail', label: 'Mail settings', order: 92, nav: false, load: () => import('../screens/MailSettings.svelte') },

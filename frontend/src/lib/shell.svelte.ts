@@ -3,6 +3,8 @@
 import { getContext, setContext } from 'svelte'
 import { system, team, type Info, type TeamStatus } from './api'
 import { identity, type Me } from './api/identity'
+import { roles, type Right, type RolesView } from './api/roles'
+import { may, needs } from './rights'
 import { KeyMap, type Binding } from './shortcuts'
 import { Overlays } from './overlays'
 import { People, loadPeople } from './people'
@@ -17,6 +19,8 @@ export class Shell {
   info = $state<Info | null>(null)
   identity = $state<Me | null>(null)
   team = $state<TeamStatus | null>(null)
+  /** the team's roles and what this device may do (null until read: nothing is held back then) */
+  roles = $state<RolesView | null>(null)
   /** when the team status in `team` was asked for (ms): catch-up reports after it are newer */
   teamAt = $state(0)
   toasts = $state<Toast[]>([])
@@ -69,6 +73,24 @@ export class Shell {
     } catch (e) {
       if (!quiet) this.toast('error', `Could not read the team: ${(e as Error).message}`)
     }
+  }
+
+  async refreshRoles() {
+    try {
+      this.roles = await roles.view()
+    } catch {
+      // keep what was known: the backend refuses what this device may not do anyway
+    }
+  }
+
+  /** may reports whether this device's roles allow right now. */
+  may(right: Right): boolean {
+    return may(this.roles, right)
+  }
+
+  /** needs is the tooltip of an action this device may not take: the roles it takes, who grants them. */
+  needs(right: Right, what = ''): string {
+    return needs(this.roles, right, what)
   }
 
   toast(kind: Toast['kind'], text: string, ms = kind === 'error' ? 7000 : 3500) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { Calendar, Progress } from './api/sla'
-import { business, calendarRule, describeTarget, short, spanText, workingWeek } from './sla'
+import type { Calendar, Progress, Shift } from './api/sla'
+import { business, calendarRule, describeTarget, shiftText, short, spanText, workingWeek } from './sla'
 
 const base: Progress = {
   state: 'ok',
@@ -86,4 +86,16 @@ describe('workingWeek and calendarRule', () => {
     expect(spanText({ amount: 1, unit: 'days' })).toBe('1 business day')
     expect(spanText({ amount: 3, unit: 'days' })).toBe('3 business days')
   })
+})
+
+describe('shiftText', () => {
+  const cases: [Shift, string][] = [
+    [{ open: 0, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'There are no open tickets: new tickets follow these settings.'],
+    [{ open: 1, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'The open ticket keeps its SLA state.'],
+    [{ open: 3, changed: 0, breached: 0, atRisk: 0, within: 0 }, 'All 3 open tickets keep their SLA state.'],
+    [{ open: 12, changed: 1, breached: 1, atRisk: 0, within: 0 }, '1 of the 12 open tickets changes state: 1 becomes breached.'],
+    [{ open: 12, changed: 6, breached: 3, atRisk: 2, within: 1 }, '6 of the 12 open tickets change state: 3 become breached, 2 become at risk and 1 is back within target.'],
+    [{ open: 4, changed: 2, breached: 0, atRisk: 0, within: 2 }, '2 of the 4 open tickets change state: 2 are back within target.'],
+  ]
+  for (const [s, want] of cases) it(want, () => expect(shiftText(s)).toBe(want))
 })

@@ -1,5 +1,5 @@
 // How an SLA target and the business calendar read on the ticket page and in the settings editor.
-import type { Calendar, Progress, Span } from './api/sla'
+import type { Calendar, Progress, Shift, Span } from './api/sla'
 
 export type Risk = 'ok' | 'warning' | 'breached' | 'paused' | 'met'
 
@@ -121,4 +121,20 @@ export function calendarRule(c: Calendar, allHoursTarget = false): string {
 export function spanText(s: Span): string {
   if (s.unit === 'days') return `${s.amount} business day${s.amount === 1 ? '' : 's'}`
   return s.unit === 'hours' ? `${s.amount} h` : `${s.amount} min`
+}
+
+function tickets(n: number): string {
+  return n === 1 ? '1 open ticket' : `${n} open tickets`
+}
+
+/** shiftText says what saving new settings does to the open tickets, for the confirmation. */
+export function shiftText(s: Shift): string {
+  if (s.open === 0) return 'There are no open tickets: new tickets follow these settings.'
+  if (s.changed === 0) return s.open === 1 ? 'The open ticket keeps its SLA state.' : `All ${s.open} open tickets keep their SLA state.`
+  const parts: string[] = []
+  if (s.breached) parts.push(`${s.breached} become${s.breached === 1 ? 's' : ''} breached`)
+  if (s.atRisk) parts.push(`${s.atRisk} become${s.atRisk === 1 ? 's' : ''} at risk`)
+  if (s.within) parts.push(`${s.within} ${s.within === 1 ? 'is' : 'are'} back within target`)
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0]
+  return `${s.changed} of the ${tickets(s.open)} change${s.changed === 1 ? 's' : ''} state: ${list}.`
 }

@@ -21,6 +21,8 @@ export type WorkingHours = slaGo.WorkingHours
 /** week: Sunday first (index = JavaScript's getDay()). */
 export type Calendar = slaGo.Calendar
 export interface Settings extends Narrow<slaGo.Settings, { policy: Policy }> {}
+/** Shift: of the open tickets, how many a change of settings moves to another standing, and where. */
+export type Shift = slaGo.Shift
 
 const S = 'SLAService'
 export const sla = {
@@ -28,4 +30,6 @@ export const sla = {
   settings: () => call<Settings>(S, 'Settings'),
   defaults: () => call<Settings>(S, 'Defaults'),
   save: (s: Settings) => call<Settings>(S, 'Save', s),
+  /** preview checks settings as save does and counts the open tickets they would move; it writes nothing. */
+  preview: (s: Settings) => call<Shift>(S, 'Preview', s),
 }

@@ -59,3 +59,10 @@ export interface Settings {
     policy: Policy;
     calendar: Calendar;
 }
+export interface Shift {
+    open: number;
+    changed: number;
+    breached: number;
+    atRisk: number;
+    within: number;
+}
