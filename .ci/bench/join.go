@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"outpost/app/apptest/peer"
 	"path/filepath"
 	"time"
 )
@@ -52,37 +53,38 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 	if _, err := writeExport(file, "jsm", n); err != nil {
 		fail(err)
 	}
-	a, _ := newPeer(bin, filepath.Join(work, "a"), "bench-a")
-	b, _ := newPeer(bin, filepath.Join(work, "b"), "bench-b")
+	a, _ := peer.New(bin, work, "bench-a")
+	b, _ := peer.New(bin, work, "bench-b")
+	a.Env, b.Env = []string{"GOMAXPROCS=2"}, []string{"GOMAXPROCS=2"}
 	if profile {
-		a.env = profileEnv(root, "join-a")
-		b.env = profileEnv(root, "join-b")
+		a.Env = append(a.Env, profileEnv(root, "join-a")...)
+		b.Env = append(b.Env, profileEnv(root, "join-b")...)
 	}
-	defer a.stop()
-	defer b.stop()
-	if _, err := a.cli(nil, "import", file); err != nil {
+	defer a.Stop()
+	defer b.Stop()
+	if _, err := a.CLI("import", file); err != nil {
 		fail(err)
 	}
-	if _, err := a.cli(nil, "team", "create", "Bench"); err != nil {
+	if _, err := a.CLI("team", "create", "Bench"); err != nil {
 		fail(err)
 	}
-	code, err := a.cli(nil, "team", "invite")
+	code, err := a.CLI("team", "invite")
 	if err != nil {
 		fail(err)
 	}
-	if err := a.start(); err != nil {
+	if err := a.Start(); err != nil {
 		fail(err)
 	}
 	began := time.Now()
-	if _, err := b.cli(nil, "team", "join", code); err != nil {
+	if _, err := b.CLI("team", "join", code); err != nil {
 		fail(err)
 	}
-	if err := b.start(); err != nil {
+	if err := b.Start(); err != nil {
 		fail(err)
 	}
 	took, tickets, err := waitJoined(ctx, b, a, n, began, 10*time.Minute)
 	var held peerState
-	_ = a.call(ctx, "SystemService/State", &held)
+	_ = a.Call(ctx, "SystemService/State", &held)
 	label := fmt.Sprintf("join: a new device catches up with %dk imported tickets (%d changes) until its state hash equals the source's, 2 cores", n/1000, held.Changes)
 	if err != nil {
 		r.add(Figure{Name: label, Note: "failed: " + err.Error()})
@@ -91,15 +93,15 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 	r.add(Figure{Name: label, Value: took.Seconds(), Unit: "s", Goal: "< 5",
 		Note: fmt.Sprintf("%d tickets in B's queue at %.1f s", n, tickets.Seconds())})
 	r.add(Figure{Name: "join: B's queue holds every ticket", Value: tickets.Seconds(), Unit: "s"})
-	if b.cmd != nil {
-		r.add(Figure{Name: "join: B's peak RSS", Value: peakRSS(b.cmd.Process.Pid), Unit: "MB", Note: "VmHWM"})
+	if b.Running() {
+		r.add(Figure{Name: "join: B's peak RSS", Value: peakRSS(b.PID()), Unit: "MB", Note: "VmHWM"})
 	}
 	var st struct {
 		Stats struct {
 			BytesIn int64 `json:"bytesIn"`
 		} `json:"stats"`
 	}
-	if err := b.call(ctx, "TeamService/Status", &st); err == nil {
+	if err := b.Call(ctx, "TeamService/Status", &st); err == nil {
 		r.add(Figure{Name: "join: bytes B received from A (replication messages)", Value: float64(st.Stats.BytesIn) / (1 << 20), Unit: "MB"})
 	}
 }
@@ -108,7 +110,7 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 // equals src's (the second), both counted from began. It asks for the state hashes (which
 // read every record) only once p says it lacks nothing its peers hold; src by then holds
 // p's own first changes too (its device record), so both are asked each time.
-func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, within time.Duration) (time.Duration, time.Duration, error) {
+func waitJoined(ctx context.Context, p, src *peer.Peer, n int, began time.Time, within time.Duration) (time.Duration, time.Duration, error) {
 	deadline := began.Add(within)
 	var tickets time.Duration
 	for time.Now().Before(deadline) {
@@ -116,7 +118,7 @@ func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, withi
 			var q struct {
 				Total int `json:"total"`
 			}
-			if p.call(ctx, "TicketService/Queue", &q, map[string]any{"includeClosed": true, "limit": 1}) == nil && q.Total >= n {
+			if p.Call(ctx, "TicketService/Queue", &q, map[string]any{"includeClosed": true, "limit": 1}) == nil && q.Total >= n {
 				tickets = time.Since(began)
 			}
 		}
@@ -124,8 +126,8 @@ func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, withi
 			at := time.Since(began) // the hashes below check this moment; their own reading is not counted
 			var st, want peerState
 			theirs := make(chan error, 1)
-			go func() { theirs <- src.call(ctx, "SystemService/State", &want) }()
-			if p.call(ctx, "SystemService/State", &st) == nil && <-theirs == nil && st.Hash == want.Hash {
+			go func() { theirs <- src.Call(ctx, "SystemService/State", &want) }()
+			if p.Call(ctx, "SystemService/State", &st) == nil && <-theirs == nil && st.Hash == want.Hash {
 				return at, tickets, nil
 			}
 		}
@@ -135,12 +137,12 @@ func waitJoined(ctx context.Context, p, src *proc, n int, began time.Time, withi
 }
 
 // caughtUp reports whether p knows a peer's vector and lacks none of its changes.
-func caughtUp(ctx context.Context, p *proc) bool {
+func caughtUp(ctx context.Context, p *peer.Peer) bool {
 	var peers []struct {
 		Known bool   `json:"known"`
 		Ahead uint64 `json:"ahead"`
 	}
-	if p.call(ctx, "TeamService/Peers", &peers) != nil {
+	if p.Call(ctx, "TeamService/Peers", &peers) != nil {
 		return false
 	}
 	known := false

@@ -43,24 +43,7 @@ func (s *Service) OpenWithID(ctx context.Context, author, id, number string, in 
 		if err := requesterLive(tx, in.RequesterID); err != nil {
 			return err
 		}
-		ops := change.Ops{}
-		ops.Set(fNumber, number, nil)
-		ops.Set(fTitle, in.Title, nil)
-		ops.Set(fDescription, in.Description, nil)
-		ops.Set(fRequester, in.Requester, nil)
-		if in.RequesterID != "" {
-			ops.Set(fRequesterID, in.RequesterID, nil)
-		}
-		ops.Set(fCategory, in.Category, nil)
-		ops.Set(fImpact, in.Impact, nil)
-		ops.Set(fUrgency, in.Urgency, nil)
-		ops.Set(fPriority, prio, nil)
-		ops.Set(fStatus, StatusNew, nil)
-		ops.Set(fTier, 1, nil)
-		ops.Set(fSource, in.Source, nil)
-		for _, tag := range in.Tags {
-			ops.Add(fTags, tag)
-		}
+		ops := newTicketOps(number, in, prio)
 		list, err := ops.List()
 		if err != nil {
 			return err

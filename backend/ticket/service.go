@@ -80,24 +80,7 @@ func (s *Service) CreateBatch(ctx context.Context, author string, ins []NewTicke
 			if err != nil {
 				return err
 			}
-			ops := change.Ops{}
-			ops.Set(fNumber, tx.DeviceTag()+"-"+strconv.FormatUint(n, 10), nil)
-			ops.Set(fTitle, in.Title, nil)
-			ops.Set(fDescription, in.Description, nil)
-			ops.Set(fRequester, in.Requester, nil)
-			if in.RequesterID != "" {
-				ops.Set(fRequesterID, in.RequesterID, nil)
-			}
-			ops.Set(fCategory, in.Category, nil)
-			ops.Set(fImpact, in.Impact, nil)
-			ops.Set(fUrgency, in.Urgency, nil)
-			ops.Set(fPriority, prios[i], nil)
-			ops.Set(fStatus, StatusNew, nil)
-			ops.Set(fTier, 1, nil)
-			ops.Set(fSource, in.Source, nil)
-			for _, t := range in.Tags {
-				ops.Add(fTags, t)
-			}
+			ops := newTicketOps(tx.DeviceTag()+"-"+strconv.FormatUint(n, 10), in, prios[i])
 			list, err := ops.List()
 			if err != nil {
 				return err
@@ -465,4 +448,27 @@ func (s *Service) History(id string) ([]change.Entry, error) {
 		return nil, err
 	}
 	return change.History(cs, rec), nil
+}
+
+// newTicketOps are the writes that open ticket in, numbered number, at priority prio.
+func newTicketOps(number string, in NewTicket, prio int) change.Ops {
+	ops := change.Ops{}
+	ops.Set(fNumber, number, nil)
+	ops.Set(fTitle, in.Title, nil)
+	ops.Set(fDescription, in.Description, nil)
+	ops.Set(fRequester, in.Requester, nil)
+	if in.RequesterID != "" {
+		ops.Set(fRequesterID, in.RequesterID, nil)
+	}
+	ops.Set(fCategory, in.Category, nil)
+	ops.Set(fImpact, in.Impact, nil)
+	ops.Set(fUrgency, in.Urgency, nil)
+	ops.Set(fPriority, prio, nil)
+	ops.Set(fStatus, StatusNew, nil)
+	ops.Set(fTier, 1, nil)
+	ops.Set(fSource, in.Source, nil)
+	for _, t := range in.Tags {
+		ops.Add(fTags, t)
+	}
+	return ops
 }

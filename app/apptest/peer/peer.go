@@ -33,6 +33,7 @@ type Peer struct {
 	log    *os.File
 	client *http.Client
 	Extra  []string // more flags for serve
+	Env    []string // more environment of every command it runs (GOMAXPROCS, profiles)
 }
 
 var linkPattern = regexp.MustCompile(`http://\S+\?token=(\w+)`)
@@ -51,7 +52,7 @@ func New(bin, root, name string) (*Peer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	return &Peer{Name: name, bin: bin, Dir: dir, http: h, gossip: g, client: &http.Client{Timeout: 5 * time.Second}}, nil
+	return &Peer{Name: name, bin: bin, Dir: dir, http: h, gossip: g, client: &http.Client{Timeout: 30 * time.Second}}, nil
 }
 
 func (p *Peer) gossipFlags() []string {
@@ -62,6 +63,7 @@ func (p *Peer) gossipFlags() []string {
 // CLI runs a one-shot command (team create, invite, join) on the peer's data directory.
 func (p *Peer) CLI(args ...string) (string, error) {
 	cmd := exec.Command(p.bin, append(args, p.gossipFlags()...)...)
+	cmd.Env = append(os.Environ(), p.Env...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
@@ -80,6 +82,7 @@ func (p *Peer) Start() error {
 	args := append([]string{"serve", "--listen", fmt.Sprintf("127.0.0.1:%d", p.http)}, p.gossipFlags()...)
 	args = append(args, p.Extra...)
 	cmd := exec.Command(p.bin, args...)
+	cmd.Env = append(os.Environ(), p.Env...)
 	cmd.Stderr = logf
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -104,9 +107,9 @@ func (p *Peer) Start() error {
 	case tok := <-link:
 		p.token = tok
 		return nil
-	case <-time.After(30 * time.Second):
+	case <-time.After(60 * time.Second):
 		p.Kill()
-		return fmt.Errorf("%s printed no link in 30 s (log: %s.log)", p.Name, p.Name)
+		return fmt.Errorf("%s printed no link in 60 s (log: %s.log)", p.Name, p.Name)
 	}
 }
 
@@ -174,6 +177,14 @@ func (p *Peer) Call(ctx context.Context, method string, out any, args ...any) er
 
 // Running reports whether the process is up.
 func (p *Peer) Running() bool { return p.cmd != nil }
+
+// PID is the running process's ID, 0 when it is not running.
+func (p *Peer) PID() int {
+	if p.cmd == nil {
+		return 0
+	}
+	return p.cmd.Process.Pid
+}
 
 func freePort() (int, error) {
 	for range 20 {
