@@ -231,7 +231,7 @@ func (s *MailService) Reply(ticketID, text string, cc []message.Address) (channe
 		return channel.Outmail{}, s.a.userError("send reply", err)
 	}
 	for i, c := range cc {
-		if !validAddress(c.Email) {
+		if !mailbox.ValidAddress(c.Email) {
 			return channel.Outmail{}, field.Errorf(fmt.Sprintf("cc[%d]", i), "%q is not an email address", c.Email)
 		}
 	}
@@ -250,16 +250,3 @@ func (s *MailService) Outbox() ([]channel.Outmail, error) {
 
 // Status reports what this device's handler is doing with each mailbox.
 func (s *MailService) Status() []handler.Status { return s.a.mail.handler.Statuses() }
-
-func validAddress(s string) bool {
-	at := -1
-	for i, r := range s {
-		if r == '@' {
-			at = i
-		}
-		if r == ' ' || r == ',' || r == ';' || r == '<' || r == '>' {
-			return false
-		}
-	}
-	return at > 0 && at < len(s)-1
-}

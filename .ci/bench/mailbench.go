@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -66,45 +64,11 @@ func (r *Report) mail(bin string, n, replies int) {
 }
 
 func benchMailbox(peers []*peer.Peer, srv *mailtest.Server) error {
-	ids, err := devices(peers[0], 3)
+	ids, err := peer.ReadyDevices(peers[0], 3, time.Minute)
 	if err != nil {
 		return err
 	}
-	team := srv.Team()
-	settings := map[string]any{"name": "IT help", "address": srv.Address(team.Name), "tag": "HELP",
-		"imap": mailServer(srv.IMAPAddr, "starttls"), "smtp": mailServer(srv.SMTPAddr, "none"), "handlers": []string{ids["peer-1"], ids["peer-2"]}}
-	creds := map[string]string{"imapUser": team.Name, "imapPassword": team.Password}
-	return peers[0].Call(context.Background(), "MailService/SaveMailbox", nil, "", settings, creds)
-}
-
-// devices waits until p knows want devices ready to handle mail, by name.
-func devices(p *peer.Peer, want int) (map[string]string, error) {
-	ids := map[string]string{}
-	for deadline := time.Now().Add(time.Minute); len(ids) < want; time.Sleep(200 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("%s sees %d devices ready for mail after a minute, want %d", p.Name, len(ids), want)
-		}
-		var devs []struct {
-			ID    string `json:"id"`
-			Name  string `json:"name"`
-			Ready bool   `json:"ready"`
-		}
-		if p.Call(context.Background(), "MailService/Devices", &devs) != nil {
-			continue
-		}
-		for _, d := range devs {
-			if d.Ready {
-				ids[d.Name] = d.ID
-			}
-		}
-	}
-	return ids, nil
-}
-
-func mailServer(addr, security string) map[string]any {
-	host, port, _ := net.SplitHostPort(addr)
-	p, _ := strconv.Atoi(port)
-	return map[string]any{"host": host, "port": p, "security": security}
+	return peer.SaveMailbox(peers[0], srv, []string{ids["peer-1"], ids["peer-2"]}, nil)
 }
 
 func waitEmpty(srv *mailtest.Server, user string, within time.Duration) time.Duration {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"net"
 	"os"
 	"outpost/app/apptest/peer"
 	"strconv"
@@ -106,38 +105,11 @@ func runMailChaos(bin, root string, srv *mailtest.Server, mails, kills int, rng 
 // setUpMailbox waits until the first peer knows all three devices, then saves the
 // mailbox with the first two as its handlers, through the documented API.
 func setUpMailbox(peers []*peer.Peer, srv *mailtest.Server) error {
-	var devs []struct {
-		ID    string `json:"id"`
-		Name  string `json:"name"`
-		Ready bool   `json:"ready"`
+	ids, err := peer.ReadyDevices(peers[0], 3, 60*time.Second)
+	if err != nil {
+		return err
 	}
-	deadline := time.Now().Add(60 * time.Second)
-	ids := map[string]string{}
-	for len(ids) < 3 {
-		if time.Now().After(deadline) {
-			return fmt.Errorf("peer-1 sees %d ready devices after 60 s, want 3", len(ids))
-		}
-		time.Sleep(200 * time.Millisecond)
-		if err := peers[0].Call(context.Background(), "MailService/Devices", &devs); err != nil {
-			continue
-		}
-		for _, d := range devs {
-			if d.Ready {
-				ids[d.Name] = d.ID
-			}
-		}
-	}
-	team := srv.Team()
-	settings := map[string]any{"name": "IT help", "address": srv.Address(team.Name), "tag": "HELP", "acknowledge": true, "autoPerHour": 100,
-		"imap": server(srv.IMAPAddr, "starttls"), "smtp": server(srv.SMTPAddr, "none"), "handlers": []string{ids["peer-1"], ids["peer-2"]}}
-	creds := map[string]string{"imapUser": team.Name, "imapPassword": team.Password}
-	return peers[0].Call(context.Background(), "MailService/SaveMailbox", nil, "", settings, creds)
-}
-
-func server(addr, security string) map[string]any {
-	host, port, _ := net.SplitHostPort(addr)
-	p, _ := strconv.Atoi(port)
-	return map[string]any{"host": host, "port": p, "security": security}
+	return peer.SaveMailbox(peers[0], srv, []string{ids["peer-1"], ids["peer-2"]}, map[string]any{"acknowledge": true, "autoPerHour": 100})
 }
 
 func chaosMail(i int, reply bool, parent int, to string) []byte {

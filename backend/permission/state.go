@@ -51,18 +51,18 @@ func What(x Right) string {
 
 // Event is one grant or revocation of a role to a device, as a change wrote it.
 type Event struct {
-	Device string        `json:"device"` // the device given or denied the role
-	Person string        `json:"person"` // whose device it is, for people to read
-	Role   Role          `json:"role"`
-	Grant  bool          `json:"grant"`
-	Seen   uint64        `json:"seen"` // a revocation: Device's last change the revoker had seen
+	Device string `json:"device"` // the device given or denied the role
+	Person string `json:"person"` // whose device it is, for people to read
+	Role   Role   `json:"role"`
+	Grant  bool   `json:"grant"`
+	Seen   uint64 `json:"seen"` // a revocation: Device's last change the revoker had seen
 	// From, on a grant, makes it count for Device's changes from that sequence on
 	// however they are stamped (a device bringing history stamped in the past, as the
 	// demo does); 0: the grant counts from its clock.
-	From uint64 `json:"from,omitempty"`
-	At     hlc.Timestamp `json:"at"`
-	By     string        `json:"by"`  // the device that wrote it
-	Seq    uint64        `json:"seq"` // its change's sequence on By
+	From uint64        `json:"from,omitempty"`
+	At   hlc.Timestamp `json:"at"`
+	By   string        `json:"by"`  // the device that wrote it
+	Seq  uint64        `json:"seq"` // its change's sequence on By
 }
 
 // PolicyEvent is an owner's change of which roles hold a right.

@@ -78,10 +78,10 @@ func TestRevocationCoversWhatTheRevokerHadNotSeen(t *testing.T) {
 // listed as rejected; the owner can hand ManageRoles on.
 func TestOnlyRoleManagersGrant(t *testing.T) {
 	events := []Event{
-		grant("tech-dev", Owner, 10, "tech-dev", 1),   // self-promotion
-		grant("lead-dev", Owner, 20, "owner-dev", 4),  // the owner makes a second owner
-		grant("tech2-dev", Lead, 30, "lead-dev", 2),   // ... who grants in turn
-		grant("tech3-dev", Lead, 15, "lead-dev", 1),   // stamped before lead-dev was an owner
+		grant("tech-dev", Owner, 10, "tech-dev", 1),  // self-promotion
+		grant("lead-dev", Owner, 20, "owner-dev", 4), // the owner makes a second owner
+		grant("tech2-dev", Lead, 30, "lead-dev", 2),  // ... who grants in turn
+		grant("tech3-dev", Lead, 15, "lead-dev", 1),  // stamped before lead-dev was an owner
 	}
 	s := Build("owner-dev", events, nil)
 	if len(s.Rejected) != 2 {

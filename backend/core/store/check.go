@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -68,18 +69,8 @@ func (s *Store) Refused() ([]Refusal, error) {
 		}
 		return nil
 	})
-	slices.SortFunc(out, func(a, b Refusal) int { return compareStrings(a.At, b.At) })
+	slices.SortFunc(out, func(a, b Refusal) int { return strings.Compare(a.At, b.At) })
 	return out, err
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // refusedIn returns the refused changes of an entity, as tx sees them.

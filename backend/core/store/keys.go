@@ -62,7 +62,9 @@ func refusedKey(kind, entity, device string, seq uint64) []byte {
 	return seqKey(prefixRefused+kind+"/"+entity+"/"+device+"/", seq)
 }
 
-func refusedPrefix(kind, entity string) []byte { return []byte(prefixRefused + kind + "/" + entity + "/") }
+func refusedPrefix(kind, entity string) []byte {
+	return []byte(prefixRefused + kind + "/" + entity + "/")
+}
 
 // splitRefusedKey reads a refusedKey; kinds, entities and devices hold no "/".
 func splitRefusedKey(key []byte) (kind, entity, device string, seq uint64, ok bool) {

@@ -1,7 +1,6 @@
 package channel
 
 import (
-	"encoding/json"
 	"time"
 
 	"outpost/backend/core/attach"
@@ -70,5 +69,3 @@ func cut(s string, max int) (string, bool) {
 	}
 	return s[:max], true
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -3,6 +3,7 @@ package channel
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -91,7 +92,7 @@ func outFromRecord(r change.Record) Outmail {
 	o.ID, o.State, o.Attempts = r.ID, Queued, []Attempt{}
 	for _, it := range r.Items[fAttempts] {
 		var a Attempt
-		if jsonUnmarshal(it.Value, &a) == nil {
+		if json.Unmarshal(it.Value, &a) == nil {
 			o.Attempts = append(o.Attempts, a)
 		}
 	}

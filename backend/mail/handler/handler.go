@@ -7,7 +7,6 @@ package handler
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"log/slog"
 	"slices"
 	"sync"
@@ -187,5 +186,3 @@ func pause(ctx context.Context, failures int) bool {
 		return true
 	}
 }
-
-var errStopped = errors.New("watcher stopped")

@@ -187,7 +187,7 @@ func (w *watcher) move(m *transport.IMAP, uids []uint32) error {
 		return err
 	}
 	for _, uid := range uids {
-		if !containsUID(still, uid) {
+		if !slices.Contains(still, uid) {
 			continue
 		}
 		if err := m.Move(uid, w.mb.Processed); err != nil && !errors.Is(err, transport.ErrGone) {
@@ -228,15 +228,6 @@ func (w *watcher) settle(ctx context.Context, m *transport.IMAP, waits []waitFor
 	}
 	_, err := w.takeAll(ctx, m, open, false)
 	return err
-}
-
-func containsUID(uids []uint32, uid uint32) bool {
-	for _, u := range uids {
-		if u == uid {
-			return true
-		}
-	}
-	return false
 }
 
 // mine returns the messages this handler takes in now: those the claim rule gives

@@ -144,7 +144,7 @@ func (s *Settings) Validate() error {
 	); err != nil {
 		return err
 	}
-	if at := strings.LastIndexByte(s.Address, '@'); at < 1 || at == len(s.Address)-1 || strings.ContainsAny(s.Address, " ,;<>") {
+	if !ValidAddress(s.Address) {
 		return field.Errorf("address", "%q is not an email address", s.Address)
 	}
 	if !tagPattern.MatchString(s.Tag) {
@@ -163,6 +163,13 @@ func (s *Settings) Validate() error {
 		return field.Errorf("blocked", "at most 1,000 blocked senders")
 	}
 	return nil
+}
+
+// ValidAddress reports whether s reads as one plain email address: something before
+// and after its last @, and no space, comma, semicolon or angle bracket.
+func ValidAddress(s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	return at >= 1 && at < len(s)-1 && !strings.ContainsAny(s, " ,;<>")
 }
 
 func validServer(name string, s Server) error {
