@@ -230,7 +230,7 @@ func (a *App) userError(op string, err error) error {
 	if isLeadError(err) {
 		return err
 	}
-	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, context.Canceled,
+	for _, known := range []error{ticket.ErrNotFound, store.ErrNotFound, store.ErrAlreadyRunning, store.ErrDiskFull, context.Canceled,
 		team.ErrNoTeam, team.ErrBadInvite, replica.ErrRotating,
 		person.ErrNoIdentity, person.ErrNotFound, coaching.ErrNotFound, coaching.ErrNotAllowed, visit.ErrNotFound, view.ErrNotFound, category.ErrNotFound, requester.ErrNotFound,
 		attach.ErrNotFound, blob.ErrNotFound, blob.ErrMismatch,

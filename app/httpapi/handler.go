@@ -18,6 +18,7 @@ import (
 
 	"outpost/app"
 	"outpost/backend/core/field"
+	"outpost/backend/core/store"
 )
 
 // server answers the HTTP API's requests on one running app.
@@ -159,10 +160,14 @@ func plainName(s string) bool {
 
 func isExported(name string) bool { return name[0] >= 'A' && name[0] <= 'Z' }
 
-// errorStatus is the HTTP status of a method's error: 500 for a fault on the device, else 400.
+// errorStatus is the HTTP status of a method's error: 500 for a fault on the device,
+// 507 when its disk is full, else 400.
 func errorStatus(err error) int {
 	if errors.Is(err, app.ErrInternal) {
 		return http.StatusInternalServerError
+	}
+	if errors.Is(err, store.ErrDiskFull) {
+		return http.StatusInsufficientStorage
 	}
 	return http.StatusBadRequest
 }

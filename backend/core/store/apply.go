@@ -53,6 +53,9 @@ func (s *Store) apply(changes []change.Change, whole bool) (ApplyResult, error) 
 	}
 	batch := applyBatch
 	for len(changes) > 0 {
+		if err := s.checkSpace(); err != nil {
+			return res, err
+		}
 		n := min(batch, len(changes))
 		part, applied, used, err := s.applyPart(changes[:n], pre)
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {

@@ -48,6 +48,10 @@ type Options struct {
 	DeviceName string           // shown to peers; defaults to the host name
 	Now        func() time.Time // wall clock; defaults to time.Now
 	Logger     *slog.Logger     // defaults to slog.Default()
+
+	// MinFreeBytes is the free disk space below which writes are refused
+	// (ErrDiskFull); 0 means MinFreeBytes.
+	MinFreeBytes uint64
 }
 
 // Identity is this device: its ID, the short tag used in human ticket numbers, and its signing key.
@@ -71,6 +75,9 @@ type Store struct {
 	clock *hlc.Clock
 	now   func() time.Time
 	dev   Identity
+
+	dir     string // the data directory
+	minFree uint64 // refuse writes below this much free disk space
 
 	writeMu sync.Mutex               // one writer at a time: local sequence numbers and record folds stay consistent
 	checker atomic.Pointer[Checker]  // decides whether changes were allowed (see SetChecker)
@@ -118,7 +125,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){}}
+	if opts.MinFreeBytes == 0 {
+		opts.MinFreeBytes = MinFreeBytes
+	}
+	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){},
+		dir: opts.Dir, minFree: opts.MinFreeBytes}
 	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
 		_ = db.Close()
 		lock.Unlock()

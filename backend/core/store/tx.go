@@ -37,6 +37,10 @@ func (s *Store) update(ctx context.Context, author string, fn func(tx *Tx) error
 		s.writeMu.Unlock()
 		return nil, ErrClosed
 	}
+	if err := s.checkSpace(); err != nil {
+		s.writeMu.Unlock()
+		return nil, err
+	}
 	b := s.newBatch()
 	tx := &Tx{s: s, b: b, txn: b.txn, author: author}
 	err := fn(tx)
