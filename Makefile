@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short chaos-mail chaos-mail-short bench setup-build setup-test setup-dist wails-cli clean
+.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short chaos-mail chaos-mail-short spray spray-short bench setup-build setup-test setup-dist wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -111,6 +111,17 @@ chaos-mail: setup-test frontend/dist/index.html
 chaos-mail-short: setup-test frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -mails 100 -cycles 10
+
+## spray: a hostile insider (a gossip node holding the team key) sends a real peer 1,000,000 garbage and
+## forged messages while a genuine peer edits; prints the target's CPU and memory and fails if it kept anything
+## the flood carried (MESSAGES=..., SEED=...); spray-short: 50,000 messages, as CI runs it
+spray: frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/spray -bin build/bin/outpost-headless -messages $${MESSAGES:-1000000} $${SEED:+-seed $$SEED}
+
+spray-short: frontend/dist/index.html
+	$(GO) build -o build/bin/outpost-headless .
+	$(GO) run ./.ci/spray -bin build/bin/outpost-headless -messages 50000
 
 ## bench: Go benchmarks of every package plus end-to-end figures (10k and 100k tickets, cold start
 ## under Xvfb), printed as one table with goals and written to build/bench.json; datasets are kept in build/bench-data

@@ -233,3 +233,6 @@ func Team(bin, root string, n int, extra ...string) ([]*Peer, error) {
 	}
 	return peers, nil
 }
+
+// GossipAddr is the loopback address the peer's gossip listens on.
+func (p *Peer) GossipAddr() string { return fmt.Sprintf("127.0.0.1:%d", p.gossip) }

@@ -1,0 +1,154 @@
+// Command spray plays a hostile insider: a gossip node that holds the team key and
+// sends a real `outpost serve` peer a flood of garbage and forged messages (random
+// bytes, broken frames, changes with forged signatures that claim real and invented
+// devices and sequence numbers far ahead, notices of changes that do not exist,
+// pulls and vectors from a device nobody knows). Meanwhile a genuine peer keeps
+// editing. It prints the target's CPU and memory under the flood and fails unless
+// the target's replicated state is exactly what the genuine peers wrote: nothing the
+// flood carried was kept. `make spray` runs it; CI runs a short version.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand"
+	"os"
+	"time"
+
+	"github.com/hashicorp/memberlist"
+
+	"outpost/app/apptest/peer"
+	"outpost/sync/gossip"
+	"outpost/sync/team"
+)
+
+func main() {
+	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
+	total := flag.Int("messages", 1_000_000, "messages to send")
+	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the messages")
+	flag.Parse()
+	root, err := os.MkdirTemp("", "outpost-spray-")
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("spray: %d messages at a real peer, seed %d, logs in %s\n", *total, *seed, root)
+	res, err := run(*bin, root, *total, rand.New(rand.NewSource(*seed)))
+	if err != nil {
+		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, *seed, root))
+	}
+	res.print()
+	if !res.ok() {
+		fmt.Printf("spray: 0 passed, 1 failed (seed %d, logs in %s)\n", *seed, root)
+		os.Exit(1)
+	}
+	os.RemoveAll(root)
+	fmt.Println("spray: 1 passed, 0 failed")
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "spray:", err)
+	os.Exit(1)
+}
+
+func run(bin, root string, total int, rng *rand.Rand) (*result, error) {
+	peers, err := peer.Team(bin, root, 2)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		for _, p := range peers {
+			p.Stop()
+		}
+	}()
+	target, genuine := peers[0], peers[1]
+	tm, err := team.Load(target.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ml, err := insider(tm, target.GossipAddr())
+	if err != nil {
+		return nil, err
+	}
+	defer ml.Shutdown()
+	node := memberByAddr(ml, target.GossipAddr())
+	if node == nil {
+		return nil, fmt.Errorf("the target %s is not among the insider's members", target.GossipAddr())
+	}
+	ids, err := deviceIDs(target, genuine)
+	if err != nil {
+		return nil, err
+	}
+	res := &result{sent: map[string]int{}}
+	watch := startWatch(target.PID())
+	edits := startEdits(genuine)
+	f := forger{rng: rng, devices: append(ids, ml.LocalNode().Name), team: tm.ID}
+	start := time.Now()
+	for i := 0; i < total; i++ {
+		kind, msg, reliable := f.next()
+		res.sent[kind]++
+		if reliable {
+			err = ml.SendReliable(node, msg)
+		} else {
+			err = ml.SendBestEffort(node, msg)
+		}
+		if err != nil {
+			res.sendErrors++
+		}
+	}
+	res.sprayFor = time.Since(start)
+	res.usage = watch.stop()
+	res.acked = edits.stop()
+	return res, res.check(target, genuine)
+}
+
+// insider joins the team's gossip at addr as a node of its own that holds the team key.
+func insider(tm team.Team, addr string) (*memberlist.Memberlist, error) {
+	mc, err := gossip.Config(gossip.Options{DeviceID: "insider" + fmt.Sprint(os.Getpid()), TeamID: tm.ID, Keys: tm.Keys,
+		BindAddr: "127.0.0.1", BindPort: 0, Preset: "local", Logger: quiet()})
+	if err != nil {
+		return nil, err
+	}
+	ml, err := memberlist.Create(mc)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ml.Join([]string{addr}); err != nil {
+		ml.Shutdown()
+		return nil, fmt.Errorf("join the team's gossip at %s: %w", addr, err)
+	}
+	return ml, nil
+}
+
+func memberByAddr(ml *memberlist.Memberlist, addr string) *memberlist.Node {
+	for _, m := range ml.Members() {
+		if m.Address() == addr {
+			return m
+		}
+	}
+	return nil
+}
+
+// deviceIDs are the team's real devices, as the two peers list each other.
+func deviceIDs(peers ...*peer.Peer) ([]string, error) {
+	var ids []string
+	for _, p := range peers {
+		var list []struct {
+			Device string `json:"device"`
+		}
+		if err := p.Call(context.Background(), "TeamService/Peers", &list); err != nil {
+			return nil, err
+		}
+		for _, d := range list {
+			ids = append(ids, d.Device)
+		}
+	}
+	if len(ids) < 2 {
+		return nil, fmt.Errorf("the peers list %d devices, want both", len(ids))
+	}
+	return ids, nil
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"outpost/app/apptest/peer"
+)
+
+type result struct {
+	sent       map[string]int
+	sendErrors int
+	sprayFor   time.Duration
+	usage      usage
+	acked      []string
+	missing    int
+	divergent  bool
+	devices    int
+	strangers  []string // devices the target lists beyond the genuine peer
+	stats      map[string]any
+}
+
+// Goals: the target spends less than one core on the flood, its memory stays flat
+// (grows by less than maxGrowth), and it keeps nothing the flood carried.
+const maxGrowth = 64 << 20
+
+func (r *result) cores() float64 { return r.usage.cpu.Seconds() / r.usage.wall.Seconds() }
+
+func (r *result) ok() bool {
+	return r.missing == 0 && !r.divergent && r.devices == 2 && len(r.strangers) == 0 &&
+		r.cores() < 1 && r.usage.rssPeak-r.usage.rssStart < maxGrowth
+}
+
+func (r *result) print() {
+	total := 0
+	kinds := make([]string, 0, len(r.sent))
+	for k, n := range r.sent {
+		kinds = append(kinds, k)
+		total += n
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		fmt.Printf("spray:   %-40s %d\n", k, r.sent[k])
+	}
+	mb := func(n int64) float64 { return float64(n) / (1 << 20) }
+	fmt.Printf("spray: %d messages in %.1f s (%.0f/s, %d not sent); the target's stats %v\n",
+		total, r.sprayFor.Seconds(), float64(total)/r.sprayFor.Seconds(), r.sendErrors, r.stats)
+	fmt.Printf("spray: target CPU %.2f cores (goal < 1); memory %.0f MB before, peak %.0f MB, %.0f MB after (goal: grows < %d MB)\n",
+		r.cores(), mb(r.usage.rssStart), mb(r.usage.rssPeak), mb(r.usage.rssEnd), maxGrowth>>20)
+	fmt.Printf("spray: genuine writes during the flood %d, missing on the target %d; state equal to the genuine peer's: %v; devices held %d (want 2); strangers listed %d %v\n",
+		len(r.acked), r.missing, !r.divergent, r.devices, len(r.strangers), r.strangers[:min(5, len(r.strangers))])
+}
+
+// check waits for the target to hold what the genuine peer wrote and nothing else.
+func (r *result) check(target, genuine *peer.Peer) error {
+	ctx := context.Background()
+	type state struct {
+		Hash    string `json:"hash"`
+		Devices int    `json:"devices"`
+	}
+	var a, b state
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if err := target.Call(ctx, "SystemService/State", &a); err != nil {
+			return fmt.Errorf("the target stopped answering after the flood: %w", err)
+		}
+		if err := genuine.Call(ctx, "SystemService/State", &b); err != nil {
+			return err
+		}
+		if a.Hash == b.Hash || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	r.divergent, r.devices = a.Hash != b.Hash, a.Devices
+	for _, id := range r.acked {
+		var t struct {
+			ID string `json:"id"`
+		}
+		if err := target.Call(ctx, "TicketService/Get", &t, id); err != nil || t.ID != id {
+			r.missing++
+		}
+	}
+	var st struct {
+		Peers []struct {
+			Device string `json:"device"`
+			Name   string `json:"name"`
+		} `json:"peers"`
+		Stats map[string]any `json:"stats"`
+	}
+	if err := target.Call(ctx, "TeamService/Status", &st); err != nil {
+		return err
+	}
+	r.stats = st.Stats
+	for _, p := range st.Peers {
+		if p.Name != genuine.Name {
+			r.strangers = append(r.strangers, p.Device)
+		}
+	}
+	return nil
+}
