@@ -14,10 +14,10 @@ import (
 
 // usage is what the target process spent while the flood lasted.
 type usage struct {
-	cpu                  time.Duration // user + system time
-	wall                 time.Duration
-	rssStart, rssPeak    int64 // resident memory, bytes
-	rssEnd               int64
+	cpu               time.Duration // user + system time
+	wall              time.Duration
+	rssStart, rssPeak int64 // resident memory, bytes
+	rssEnd            int64
 }
 
 type watcher struct {
