@@ -1,6 +1,8 @@
 package requester
 
 import (
+	"fmt"
+	"outpost/backend/core/store"
 	"reflect"
 	"slices"
 	"strings"
@@ -148,5 +150,42 @@ func TestImportCSVTwice(t *testing.T) {
 	}
 	if _, err := f.dir.ImportCSV(ctx, "alice", strings.NewReader("a,b\n1,2\n")); err == nil || !strings.Contains(err.Error(), "header") {
 		t.Fatalf("a file without known columns = %v", err)
+	}
+}
+
+// One requester behind more tickets than one transaction can link (an imported history
+// where one address sent thousands) is migrated in several transactions.
+func TestMigrationOfOneRequesterWithThousandsOfTickets(t *testing.T) {
+	t.Parallel()
+	a := open(t)
+	const n = 6_000
+	for done := 0; done < n; {
+		_, err := a.st.Update(ctx, "alice", func(tx *store.Tx) error {
+			within := a.tickets.Within(tx)
+			for ; done < n; done++ {
+				if _, err := within.Create(ctx, "alice", ticket.NewTicket{Title: fmt.Sprintf("Printer jam %d", done),
+					Requester: ticket.Requester{Name: "Front desk", Contact: "frontdesk@example.com"}}); err != nil {
+					return err
+				}
+				if size, _ := tx.Size(); size > 1<<20 {
+					done++
+					return nil
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := a.dir.Migrate(ctx, "migration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created != 1 || res.Linked != n {
+		t.Fatalf("Migrate = %+v, want 1 requester and %d tickets linked", res, n)
+	}
+	if again, err := a.dir.Migrate(ctx, "migration"); err != nil || again != (Migrated{}) {
+		t.Fatalf("a second migration = %+v, %v", again, err)
 	}
 }
