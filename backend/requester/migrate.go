@@ -53,14 +53,22 @@ func (s *Service) Migrate(ctx context.Context, author string) (Migrated, error) 
 	}
 	var res Migrated
 	limit, _ := s.st.Limits()
-	for i := 0; i < len(groups); {
+	full := func(tx *store.Tx) bool { size, _ := tx.Size(); return size > limit/4 }
+	// A transaction ends once it holds a quarter of what Badger takes in one, even
+	// inside a group: one address can stand for thousands of imported tickets.
+	for i, j := 0, 0; i < len(groups); {
 		_, err := s.st.Update(ctx, author, func(tx *store.Tx) error {
-			for ; i < len(groups); i++ {
-				if err := s.migrateGroup(ctx, tx, groups[i], &res); err != nil {
+			for ; i < len(groups); i, j = i+1, 0 {
+				next, err := s.migrateGroup(ctx, tx, groups[i], j, full, &res)
+				if err != nil {
 					return err
 				}
-				if size, _ := tx.Size(); size > limit/4 {
-					i++
+				if next < len(groups[i].sources) {
+					j = next
+					return nil
+				}
+				if full(tx) {
+					i, j = i+1, 0
 					return nil
 				}
 			}
@@ -76,14 +84,17 @@ func (s *Service) Migrate(ctx context.Context, author string) (Migrated, error) 
 	return res, nil
 }
 
-// migrateGroup writes one group's requester (when missing) and links its sources to it.
-func (s *Service) migrateGroup(ctx context.Context, tx *store.Tx, g group, res *Migrated) error {
+// migrateGroup writes one group's requester (when missing) and links its sources to
+// it, from the from-th on, until full says the transaction holds enough. It returns
+// the index of the first source left for the next transaction (len(g.sources) when
+// none is left).
+func (s *Service) migrateGroup(ctx context.Context, tx *store.Tx, g group, from int, full func(*store.Tx) bool, res *Migrated) (int, error) {
 	id, err := s.groupTarget(tx, g)
 	if err != nil || id == "" {
-		if err == nil {
+		if err == nil && from == 0 {
 			res.Skipped += len(g.sources)
 		}
-		return err
+		return len(g.sources), err
 	}
 	if _, err := tx.Get(Kind, id); err != nil {
 		in := combine(g)
@@ -91,26 +102,29 @@ func (s *Service) migrateGroup(ctx context.Context, tx *store.Tx, g group, res *
 		putInput(ops, change.Record{}, in)
 		list, _ := ops.List()
 		if _, err := tx.Write(Kind, id, list); err != nil {
-			return err
+			return 0, err
 		}
 		res.Created++
 	}
 	within := s.tickets.Within(tx)
-	for _, src := range g.sources {
-		switch {
+	for k := from; k < len(g.sources); k++ {
+		if k > from && full(tx) {
+			return k, nil
+		}
+		switch src := g.sources[k]; {
 		case src.contact != "":
 			if err := directory.RetireContact(tx, src.contact, id); err != nil {
-				return err
+				return 0, err
 			}
 			res.Retired++
 		case src.ticket != "":
 			if _, err := within.SetRequester(ctx, tx.Author(), src.ticket, id); err != nil {
-				return fmt.Errorf("link ticket %s: %w", src.ticket, err)
+				return 0, fmt.Errorf("link ticket %s: %w", src.ticket, err)
 			}
 			res.Linked++
 		}
 	}
-	return nil
+	return len(g.sources), nil
 }
 
 // groupTarget returns the requester group g belongs to: the live holder of its address, a
