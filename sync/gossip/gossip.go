@@ -36,7 +36,10 @@ type Options struct {
 	Transport memberlist.Transport
 }
 
-// Config builds the memberlist configuration; the caller sets the delegates.
+// Config builds the memberlist configuration; the caller sets the delegates. Given
+// one address to bind (not 0.0.0.0), it binds the transport itself, so that streams
+// leave from that address too (see boundTransport); memberlist shuts it down with the
+// node, and a caller that does not create the node shuts down Config().Transport.
 func Config(o Options) (*memberlist.Config, error) {
 	var c *memberlist.Config
 	switch o.Preset {
@@ -75,14 +78,24 @@ func Config(o Options) (*memberlist.Config, error) {
 	if o.BindPort != 0 || o.BindAddr != "" {
 		c.BindPort = o.BindPort
 	}
-	c.Transport = o.Transport
-	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {
-		return nil, err
-	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	c.Logger = log.New(&logBridge{log: o.Logger}, "", 0)
+	c.Transport = o.Transport
+	if ip, ok := specificIP(c.BindAddr); ok && c.Transport == nil {
+		bt, err := newBoundTransport(ip, c.BindPort, c.Logger)
+		if err != nil {
+			return nil, err
+		}
+		c.Transport, c.BindPort = bt, bt.GetAutoBindPort()
+	}
+	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {
+		if c.Transport != nil && o.Transport == nil {
+			_ = c.Transport.Shutdown()
+		}
+		return nil, err
+	}
 	return c, nil
 }
 

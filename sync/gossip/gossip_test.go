@@ -114,3 +114,54 @@ func freePort(t *testing.T) int {
 	t.Fatal("no free port")
 	return 0
 }
+
+// A node bound to one address opens its streams from that address too, so its peers
+// (and a proxy between them) see every packet and stream of it come from one place.
+func TestStreamsLeaveFromTheBoundAddress(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{9}, 32)
+	peer := start(t, Options{DeviceID: "devp", TeamID: "team1", Keys: [][]byte{key}, BindAddr: "127.0.0.1", Preset: "local"})
+	c, err := Config(Options{DeviceID: "devq", TeamID: "team1", Keys: [][]byte{key}, BindAddr: "127.0.0.7", Preset: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Transport.Shutdown()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	conn, err := c.Transport.DialTimeout(ln.Addr().String(), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	in, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	if ip := in.RemoteAddr().(*net.TCPAddr).IP.String(); ip != "127.0.0.7" {
+		t.Fatalf("the stream came from %s, want the bound 127.0.0.7", ip)
+	}
+	// And the node works: it joins a peer and both see two members.
+	c.Delegate = nil
+	ml, err := memberlist.Create(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ml.Shutdown()
+	if _, err := ml.Join([]string{fmt.Sprintf("127.0.0.1:%d", peer.LocalNode().Port)}); err != nil {
+		t.Fatal(err)
+	}
+	if ml.LocalNode().Addr.String() != "127.0.0.7" || ml.LocalNode().Port == 0 {
+		t.Fatalf("the node is known as %s:%d", ml.LocalNode().Addr, ml.LocalNode().Port)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for peer.NumMembers() != 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the peer sees %d members", peer.NumMembers())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -173,6 +173,9 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	r.bq = &memberlist.TransmitLimitedQueue{NumNodes: r.numNodes, RetransmitMult: 1}
 	ml, err := memberlist.Create(mc)
 	if err != nil {
+		if mc.Transport != nil && cfg.Gossip.Transport == nil {
+			_ = mc.Transport.Shutdown() // the one gossip.Config bound
+		}
 		return nil, fmt.Errorf("start gossip on %s:%d: %w", mc.BindAddr, mc.BindPort, err)
 	}
 	r.ml = ml
