@@ -91,15 +91,16 @@ fuzz-short:
 	FUZZTIME=20s FUZZMINIMIZE=0 .ci/fuzz
 
 ## chaos: three real `outpost serve` peers under 100 cycles of kill -9, SIGSTOP/SIGCONT and restarts while
-## they take writes; every acknowledged write must reach every peer and their state hashes must agree
-## (CYCLES=..., SEED=...); chaos-short: 10 cycles, as CI runs it
+## they take writes, then three more behind a proxy between their gossip ports under 100 rounds of
+## partitions (every fifth: 30% loss and 100 ms delay); every acknowledged write must reach every peer and
+## their state hashes must agree (CYCLES=..., PARTITIONS=..., SEED=...); chaos-short: 10 of each, as CI runs it
 chaos: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
-	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} $${SEED:+-seed $$SEED}
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} -partitions $${PARTITIONS:-100} $${SEED:+-seed $$SEED}
 
 chaos-short: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
-	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10 -partitions 10
 
 ## chaos-mail: 1,000 mails to a real mailbox (dovecot) handled by two of three real peers, the handlers
 ## killed -9 100 times meanwhile; every mail must be exactly one ticket or comment on all three

@@ -29,6 +29,7 @@ func main() {
 	cycles := flag.Int("cycles", 20, "fault cycles")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the fault schedule")
 	keep := flag.Bool("keep", false, "keep the peers' data directories and logs")
+	partitions := flag.Int("partitions", 0, "then: network fault rounds (partitions; every fifth one loss and delay) through a proxy between the gossip ports")
 	mails := flag.Int("mails", 0, "instead: deliver this many mails to a real mailbox (dovecot) handled by two of the peers, killing handlers -9 once per cycle")
 	flag.Parse()
 	if *mails > 0 {
@@ -53,7 +54,27 @@ func main() {
 		fmt.Printf("chaos: 0 passed, 1 failed (seed %d, logs in %s)\n", *seed, root)
 		os.Exit(1)
 	}
+	if *partitions > 0 {
+		netChaos(*bin, root, *n, *partitions, *seed)
+	}
 	fmt.Println("chaos: 1 passed, 0 failed")
+}
+
+// netChaos runs the network faults and exits on a failure.
+func netChaos(bin, root string, n, rounds int, seed int64) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		fail(err)
+	}
+	res, err := runNet(bin, root, n, rounds, rand.New(rand.NewSource(seed)))
+	res.print()
+	if err != nil {
+		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, seed, root))
+	}
+	if !res.ok() {
+		fmt.Printf("chaos: 0 passed, 1 failed (seed %d, logs in %s)\n", seed, root)
+		os.Exit(1)
+	}
+	os.RemoveAll(root)
 }
 
 func fail(err error) {

@@ -34,6 +34,10 @@ type Peer struct {
 	client *http.Client
 	Extra  []string // more flags for serve
 	Env    []string // more environment of every command it runs (GOMAXPROCS, profiles)
+
+	// Bind is the loopback address its gossip binds (default 127.0.0.1); Advertise,
+	// when set, is the address it tells peers to use instead (a proxy in front of it).
+	Bind, Advertise string
 }
 
 var linkPattern = regexp.MustCompile(`http://\S+\?token=(\w+)`)
@@ -56,8 +60,19 @@ func New(bin, root, name string) (*Peer, error) {
 }
 
 func (p *Peer) gossipFlags() []string {
-	return []string{"--data", p.Dir, "--name", p.Name, "--gossip-bind", "127.0.0.1", "--gossip-port", fmt.Sprint(p.gossip),
+	flags := []string{"--data", p.Dir, "--name", p.Name, "--gossip-bind", p.bindIP(), "--gossip-port", fmt.Sprint(p.gossip),
 		"--gossip-preset", "local", "--no-mdns"}
+	if p.Advertise != "" {
+		flags = append(flags, "--gossip-advertise", p.Advertise)
+	}
+	return flags
+}
+
+func (p *Peer) bindIP() string {
+	if p.Bind == "" {
+		return "127.0.0.1"
+	}
+	return p.Bind
 }
 
 // CLI runs a one-shot command (team create, invite, join) on the peer's data directory.
@@ -214,25 +229,34 @@ func Team(bin, root string, n int, extra ...string) ([]*Peer, error) {
 		p.Extra = extra
 		peers = append(peers, p)
 	}
+	return peers, Form(peers)
+}
+
+// Form makes prepared peers one team (created on the first, the others joined with
+// its invite) and starts them all.
+func Form(peers []*Peer) error {
 	if _, err := peers[0].CLI("team", "create", "Chaos"); err != nil {
-		return nil, err
+		return err
 	}
 	code, err := peers[0].CLI("team", "invite")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, p := range peers[1:] {
 		if _, err := p.CLI("team", "join", code); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, p := range peers {
 		if err := p.Start(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return peers, nil
+	return nil
 }
 
 // GossipAddr is the loopback address the peer's gossip listens on.
-func (p *Peer) GossipAddr() string { return fmt.Sprintf("127.0.0.1:%d", p.gossip) }
+func (p *Peer) GossipAddr() string { return net.JoinHostPort(p.bindIP(), fmt.Sprint(p.gossip)) }
+
+// GossipPort is the port the peer's gossip listens on.
+func (p *Peer) GossipPort() int { return p.gossip }
