@@ -30,6 +30,7 @@ func main() {
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the fault schedule")
 	keep := flag.Bool("keep", false, "keep the peers' data directories and logs")
 	partitions := flag.Int("partitions", 0, "then: network fault rounds (partitions; every fifth one loss and delay) through a proxy between the gossip ports")
+	chaosBin := flag.String("chaos-bin", "", "then: a build with the chaos tag (a shiftable clock) for peers whose clocks disagree")
 	mails := flag.Int("mails", 0, "instead: deliver this many mails to a real mailbox (dovecot) handled by two of the peers, killing handlers -9 once per cycle")
 	flag.Parse()
 	if *mails > 0 {
@@ -57,7 +58,27 @@ func main() {
 	if *partitions > 0 {
 		netChaos(*bin, root, *n, *partitions, *seed)
 	}
+	if *chaosBin != "" {
+		clockChaos(*chaosBin, root)
+	}
 	fmt.Println("chaos: 1 passed, 0 failed")
+}
+
+// clockChaos runs the peers whose clocks disagree and exits on a failure.
+func clockChaos(bin, root string) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		fail(err)
+	}
+	res, err := runClock(bin, root)
+	res.print()
+	if err != nil {
+		fail(fmt.Errorf("%w (logs in %s)", err, root))
+	}
+	if !res.ok() {
+		fmt.Printf("chaos: 0 passed, 1 failed (logs in %s)\n", root)
+		os.Exit(1)
+	}
+	os.RemoveAll(root)
 }
 
 // netChaos runs the network faults and exits on a failure.

@@ -93,7 +93,7 @@ type Store struct {
 // directory, from this or another process, fails with ErrAlreadyRunning.
 func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.Now == nil {
-		opts.Now = time.Now
+		opts.Now = wallClock()
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
