@@ -93,17 +93,18 @@ fuzz-short:
 ## chaos: three real `outpost serve` peers under 100 cycles of kill -9, SIGSTOP/SIGCONT and restarts while
 ## they take writes, then three more behind a proxy between their gossip ports under 100 rounds of
 ## partitions (every fifth: 30% loss and 100 ms delay), then three of a build with a shiftable clock
-## (-tags chaos) 30 min ahead and 10 min behind, and one 2 h ahead that must be refused without a storm; every acknowledged write must reach every peer and
+## (-tags chaos) 30 min ahead and 10 min behind and one 2 h ahead (refused without a storm), then one peer whose
+## disk fills (a 150 MB tmpfs, as root): refused in words, no crash; every acknowledged write must reach every peer and
 ## their state hashes must agree (CYCLES=..., PARTITIONS=..., SEED=...); chaos-short: 10 of each, as CI runs it
 chaos: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) build -tags chaos -o build/bin/outpost-chaos .
-	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} -partitions $${PARTITIONS:-100} -chaos-bin build/bin/outpost-chaos $${SEED:+-seed $$SEED}
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} -partitions $${PARTITIONS:-100} -chaos-bin build/bin/outpost-chaos -disk-full $${SEED:+-seed $$SEED}
 
 chaos-short: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) build -tags chaos -o build/bin/outpost-chaos .
-	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10 -partitions 10 -chaos-bin build/bin/outpost-chaos
+	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10 -partitions 10 -chaos-bin build/bin/outpost-chaos -disk-full
 
 ## chaos-mail: 1,000 mails to a real mailbox (dovecot) handled by two of three real peers, the handlers
 ## killed -9 100 times meanwhile; every mail must be exactly one ticket or comment on all three

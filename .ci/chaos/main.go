@@ -31,6 +31,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the peers' data directories and logs")
 	partitions := flag.Int("partitions", 0, "then: network fault rounds (partitions; every fifth one loss and delay) through a proxy between the gossip ports")
 	chaosBin := flag.String("chaos-bin", "", "then: a build with the chaos tag (a shiftable clock) for peers whose clocks disagree")
+	disk := flag.Bool("disk-full", false, "then: fill one peer's disk (a small tmpfs; needs root)")
 	mails := flag.Int("mails", 0, "instead: deliver this many mails to a real mailbox (dovecot) handled by two of the peers, killing handlers -9 once per cycle")
 	flag.Parse()
 	if *mails > 0 {
@@ -61,7 +62,27 @@ func main() {
 	if *chaosBin != "" {
 		clockChaos(*chaosBin, root)
 	}
+	if *disk {
+		diskChaos(*bin, root)
+	}
 	fmt.Println("chaos: 1 passed, 0 failed")
+}
+
+// diskChaos runs the full disk and exits on a failure.
+func diskChaos(bin, root string) {
+	if err := os.MkdirAll(root, 0o700); err != nil {
+		fail(err)
+	}
+	res, err := runDisk(bin, root)
+	res.print()
+	if err != nil {
+		fail(fmt.Errorf("%w (logs in %s)", err, root))
+	}
+	if !res.ok() {
+		fmt.Printf("chaos: 0 passed, 1 failed (logs in %s)\n", root)
+		os.Exit(1)
+	}
+	os.RemoveAll(root)
 }
 
 // clockChaos runs the peers whose clocks disagree and exits on a failure.
