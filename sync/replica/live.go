@@ -114,7 +114,7 @@ func (r *Replica) handle(raws [][]byte) {
 			continue
 		}
 		from := m.From()
-		if from == r.self {
+		if from == r.self || r.muted(from) {
 			continue
 		}
 		r.count(func(s *Stats) { s.Received++ })
@@ -122,7 +122,7 @@ func (r *Replica) handle(raws [][]byte) {
 		case m.Change != nil:
 			c := m.Change.Change
 			r.noteHolds(from, c.Device, c.Seq)
-			if lacks(c.Device, c.Seq) && !seen[c.ID()] {
+			if lacks(c.Device, c.Seq) && !seen[c.ID()] && r.due(c.Device) {
 				seen[c.ID()] = true
 				live = append(live, c)
 				senders[from] = true
@@ -132,7 +132,7 @@ func (r *Replica) handle(raws [][]byte) {
 			if from == m.Have.Device {
 				r.noteHolds(from, m.Have.Device, m.Have.Seq)
 			}
-			if lacks(m.Have.Device, m.Have.Seq) {
+			if lacks(m.Have.Device, m.Have.Seq) && r.due(m.Have.Device) {
 				r.relayNotice(m.Have)
 				r.pull(from)
 			}
@@ -153,11 +153,11 @@ func (r *Replica) handle(raws [][]byte) {
 		r.log.Error("apply changes", "err", err)
 		return
 	}
-	for _, rej := range res.Rejected {
-		r.log.Warn("rejected a change", "peer", by[rej.ID], "change", rej.ID.String(), "err", rej.Err)
-	}
-	r.count(func(s *Stats) { s.Rejected += len(res.Rejected) })
+	r.rejected(res, live, func(id change.ID) string { return by[id] })
 	r.count(func(s *Stats) { s.Applied += res.Applied })
+	if res.Applied > 0 {
+		r.clearRefusals()
+	}
 	for _, c := range live {
 		if c.Device != r.self {
 			r.owe[c.Device] = true
@@ -217,13 +217,4 @@ func (r *Replica) relayNotice(h *wire.Have) {
 	}
 	r.bq.QueueBroadcast(&gossip.Broadcast{Key: fmt.Sprintf("h:%s:%d", h.Device, h.Seq), Msg: notice})
 	r.count(func(s *Stats) { s.Relayed++ })
-}
-
-func (r *Replica) logRejections(from string, res store.ApplyResult) {
-	for _, rej := range res.Rejected {
-		r.log.Warn("rejected a change", "peer", from, "change", rej.ID.String(), "err", rej.Err)
-	}
-	if n := len(res.Rejected); n > 0 {
-		r.count(func(s *Stats) { s.Rejected += n })
-	}
 }

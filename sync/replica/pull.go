@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/wire"
 )
@@ -35,19 +36,9 @@ func (r *Replica) onState(from string, theirs store.Vector) {
 	p.vector = theirs
 	p.lastSeen = time.Now()
 	r.mu.Unlock()
-	if ahead(theirs, r.vector()) {
+	if r.wants(theirs, r.vector()) {
 		r.pull(from)
 	}
-}
-
-// ahead reports whether a holds a change b lacks.
-func ahead(a, b store.Vector) bool {
-	for d, s := range a {
-		if s > b[d] {
-			return true
-		}
-	}
-	return false
 }
 
 // diff counts the changes a holds beyond b.
@@ -93,8 +84,9 @@ func (r *Replica) sendPull(from string, vector store.Vector) bool {
 	if diff(p.vector, vector) > bulkAbove {
 		size = wire.MaxBulkBytes
 	}
+	skip := r.skipLocked()
 	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id, Bytes: size})
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id, Bytes: size, Skip: skip})
 	if err == nil {
 		err = r.send(from, msg)
 	}
@@ -154,6 +146,9 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 	after := maps.Clone(pl.Vector)
 	if after == nil {
 		after = store.Vector{}
+	}
+	for _, d := range pl.Skip {
+		after[d] = max(after[d], mine[d]) // not wanted now: left out of the answer and of Left
 	}
 	for i := range chunksPerPull {
 		cs, err := r.st.ChangesAfter(after, pl.ChunkBytes())
@@ -226,8 +221,11 @@ func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chun
 	case err != nil:
 		r.log.Error("apply a chunk", "peer", from, "err", err)
 	}
-	r.logRejections(from, res)
+	r.rejected(res, c.Changes, func(change.ID) string { return from })
 	r.count(func(s *Stats) { s.Applied += res.Applied })
+	if res.Applied > 0 {
+		r.clearRefusals()
+	}
 	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied,
 		"left", c.Left, "follows", c.Follows, "part", c.Part, "current", current, "took", time.Since(began))
 	r.mu.Lock()
@@ -281,6 +279,7 @@ func (r *Replica) refuseChunk(from string, c *wire.Chunk, err error) {
 	r.log.Warn("refused a chunk of changes whole: one is forged", "peer", from, "addr", addr,
 		"changes", len(c.Changes), "err", err)
 	r.count(func(s *Stats) { s.Rejected += len(c.Changes) })
+	r.noteBad(from, err)
 }
 
 // pullingLocked reports whether a pull from any peer is outstanding. r.mu must be held.

@@ -53,6 +53,11 @@ type Config struct {
 	// RetireKeyAfter is how long after switching this device drops the old key (default 2 min).
 	// It must exceed SwitchKeyAfter so that every member has switched before anyone retires.
 	RetireKeyAfter time.Duration
+	// MuteAfter bad messages from one sender within MuteWindow mute it for MuteFor:
+	// its messages are dropped unread (defaults 20, 10 s, 2 min).
+	MuteAfter  int
+	MuteWindow time.Duration
+	MuteFor    time.Duration
 }
 
 // Replica replicates one store. It is safe for concurrent use.
@@ -80,14 +85,17 @@ type Replica struct {
 	stopped bool // guarded by life
 
 	mu       sync.Mutex
-	peers    map[string]*peer // by device ID; guarded by mu
-	owe      map[string]bool  // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
-	known    []string         // addresses to reconnect to; guarded by mu
-	removed  map[string]bool  // devices removed from the team; guarded by mu
-	stats    Stats            // guarded by mu
-	keyStale bool             // joins fail as if this device's team key were out of date; guarded by mu
-	rot      *rotation        // the key rotation in progress; replica goroutine only
-	pulls    uint64           // pulls sent, which numbers them; guarded by mu
+	peers    map[string]*peer     // by device ID; guarded by mu
+	owe      map[string]bool      // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
+	known    []string             // addresses to reconnect to; guarded by mu
+	removed  map[string]bool      // devices removed from the team; guarded by mu
+	stats    Stats                // guarded by mu
+	keyStale bool                 // joins fail as if this device's team key were out of date; guarded by mu
+	rot      *rotation            // the key rotation in progress; replica goroutine only
+	pulls    uint64               // pulls sent, which numbers them; guarded by mu
+	refused  map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
+	warned   map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
+	sources  map[string]*source   // senders of bad messages, by address; guarded by mu
 
 	extMu sync.RWMutex
 	ext   map[wire.Type]func([]byte) // handlers of other protocols' messages (see Handle); guarded by extMu
@@ -120,6 +128,8 @@ type Stats struct {
 	InboxFull    int   `json:"inboxFull"` // live messages dropped because the replica was busy (anti-entropy heals)
 	BytesIn      int64 `json:"bytesIn"`   // replication messages received (before memberlist's framing and encryption)
 	BytesOut     int64 `json:"bytesOut"`  // replication messages sent reliably
+	Muted        int   `json:"muted"`     // messages dropped unread because their sender was muted
+	Mutes        int   `json:"mutes"`     // times a sender was muted for sending bad messages
 }
 
 // Start joins the team's gossip and starts replicating.
@@ -132,6 +142,11 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	cfg.PullTimeout = orDefault(cfg.PullTimeout, 5*time.Second)
 	cfg.SwitchKeyAfter = orDefault(cfg.SwitchKeyAfter, 30*time.Second)
 	cfg.RetireKeyAfter = orDefault(cfg.RetireKeyAfter, 2*time.Minute)
+	cfg.MuteWindow = orDefault(cfg.MuteWindow, 10*time.Second)
+	cfg.MuteFor = orDefault(cfg.MuteFor, 2*time.Minute)
+	if cfg.MuteAfter <= 0 {
+		cfg.MuteAfter = 20
+	}
 	if cfg.RetireKeyAfter <= cfg.SwitchKeyAfter {
 		return nil, fmt.Errorf("retire-key delay %s must exceed switch-key delay %s", cfg.RetireKeyAfter, cfg.SwitchKeyAfter)
 	}
@@ -150,7 +165,8 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		id:    cfg.Identity,
 		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
 		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
-		removed: map[string]bool{},
+		removed: map[string]bool{}, refused: map[string]*refusal{}, warned: map[string]time.Time{},
+		sources: map[string]*source{},
 	}
 	if err := r.publishRecipient(ctx); err != nil {
 		return nil, err
@@ -291,12 +307,16 @@ func (r *Replica) loop() {
 	}
 }
 
+// drop counts and logs a message that failed to decode, as a bad message of its sender.
 func (r *Replica) drop(from string, err error) {
+	r.count(func(s *Stats) { s.Dropped++ })
+	r.noteBad(from, err)
 	if from == "" {
 		from = "an unnamed sender"
 	}
-	r.count(func(s *Stats) { s.Dropped++ })
-	r.log.Warn("dropped a message from a peer", "peer", from, "err", err)
+	if r.limitWarn("dropped " + from) {
+		r.log.Warn("dropped a message from a peer", "peer", from, "addr", r.addr(from), "err", err)
+	}
 }
 
 func (r *Replica) count(fn func(*Stats)) {
