@@ -109,12 +109,12 @@ func (r *Replica) handle(raws [][]byte) {
 	by := map[change.ID]string{}
 	for _, raw := range raws {
 		m, err := wire.Decode(raw)
-		if err != nil {
-			r.drop(m.From(), err)
-			continue
-		}
 		from := m.From()
 		if from == r.self || r.muted(from) {
+			continue
+		}
+		if err != nil {
+			r.drop(from, err)
 			continue
 		}
 		r.count(func(s *Stats) { s.Received++ })
@@ -132,7 +132,7 @@ func (r *Replica) handle(raws [][]byte) {
 			if from == m.Have.Device {
 				r.noteHolds(from, m.Have.Device, m.Have.Seq)
 			}
-			if lacks(m.Have.Device, m.Have.Seq) && r.due(m.Have.Device) {
+			if lacks(m.Have.Device, m.Have.Seq) && r.due(m.Have.Device) && r.firstNotice(m.Have) {
 				r.relayNotice(m.Have)
 				r.pull(from)
 			}
@@ -206,6 +206,26 @@ func (r *Replica) acknowledge() {
 	}
 	clear(r.owe)
 }
+
+// firstNotice reports whether this replica acts on a notice of this change for the
+// first time: it relays and pulls for each change once. A notice of a change nobody
+// holds (a sequence number far beyond what its device made) would otherwise go back
+// and forth between the replicas that lack it, each pass a pull, for ever; a lost
+// pull is repaired by anti-entropy. It runs on the replica goroutine.
+func (r *Replica) firstNotice(h *wire.Have) bool {
+	id := change.ID{Device: h.Device, Seq: h.Seq}
+	if r.noticed[id] {
+		return false
+	}
+	if len(r.noticed) >= maxNoticed {
+		clear(r.noticed) // bounded: at worst a notice is acted on twice
+	}
+	r.noticed[id] = true
+	return true
+}
+
+// maxNoticed bounds how many notices firstNotice remembers.
+const maxNoticed = 65_536
 
 // relayNotice passes on a notice that told this replica of a change it had missed:
 // memberlist does not re-gossip user messages, and if this replica missed the

@@ -57,8 +57,8 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	})
 }
 
-// Peers lists every device of the team (and any other member this replica has
-// heard from), online ones first, then by name. A device of the team is one that
+// Peers lists every device of the team (and any other live member, memberlist
+// having let it in with the team key), online ones first, then by name. A device of the team is one that
 // published its sealing recipient, which every replica does when it starts: the
 // device list also names devices whose changes were merged without their ever
 // running a replica (the author of demo data, say), and those are no peers.
@@ -80,9 +80,16 @@ func (r *Replica) Peers() []PeerStatus {
 	}); err != nil {
 		r.log.Error("read the team's device list; peers show without names", "err", err)
 	}
+	members := map[string]bool{}
+	for _, n := range r.ml.Members() {
+		members[n.Name] = true
+	}
 	r.mu.Lock()
 	for id, p := range r.peers {
 		ps, ok := byID[id]
+		if !ok && !members[id] {
+			continue // a name a message claimed, which no member goes by and no signed change registered
+		}
 		if !ok {
 			ps = &PeerStatus{Device: id}
 			byID[id] = ps

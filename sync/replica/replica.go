@@ -16,6 +16,7 @@ import (
 	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
+	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
@@ -92,6 +93,7 @@ type Replica struct {
 	stats    Stats                // guarded by mu
 	keyStale bool                 // joins fail as if this device's team key were out of date; guarded by mu
 	rot      *rotation            // the key rotation in progress; replica goroutine only
+	noticed  map[change.ID]bool   // notices acted on (see firstNotice); replica goroutine only
 	pulls    uint64               // pulls sent, which numbers them; guarded by mu
 	refused  map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
 	warned   map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
@@ -166,7 +168,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
 		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
 		removed: map[string]bool{}, refused: map[string]*refusal{}, warned: map[string]time.Time{},
-		sources: map[string]*source{},
+		sources: map[string]*source{}, noticed: map[change.ID]bool{},
 	}
 	if err := r.publishRecipient(ctx); err != nil {
 		return nil, err

@@ -1,0 +1,61 @@
+package replica
+
+import (
+	"testing"
+	"time"
+
+	"outpost/sync/wire"
+)
+
+// TestNoticeOfAChangeNobodyHoldsIsNoStorm: a member announces a change numbered far
+// beyond anything its device made. The others relay the notice once each and pull for it
+// a bounded number of times; they do not pass it back and forth for ever.
+func TestNoticeOfAChangeNobodyHoldsIsNoStorm(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 3)
+	a, b, c := nodes[0], nodes[1], nodes[2]
+	a.edit(t, "t1", "title", "genuine")
+	converge(t, 10*time.Second, a, b, c)
+	msg, _ := wire.Encode(wire.TypeHave, wire.Have{Device: a.st.Device().ID, Seq: 1 << 40})
+	for _, to := range []*node{b, c} {
+		if err := a.rep.ml.SendReliable(member(t, a, to.st.Device().ID), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := [2]Stats{b.rep.Stats(), c.rep.Stats()}
+	time.Sleep(5 * time.Second)
+	for i, n := range []*node{b, c} {
+		s := n.rep.Stats()
+		relayed, pulls := s.Relayed-before[i].Relayed, s.PullsSent-before[i].PullsSent
+		t.Logf("node %d in 5 s: %d relays, %d pulls", i, relayed, pulls)
+		if relayed > 1 {
+			t.Errorf("node %d relayed the notice %d times", i, relayed)
+		}
+		if pulls > 8 {
+			t.Errorf("node %d sent %d pulls in 5 s", i, pulls)
+		}
+	}
+}
+
+// TestPeersListsOnlyVerifiedDevices: a member's message naming a sender that is neither
+// a member nor a device of the team does not make that name a peer.
+func TestPeersListsOnlyVerifiedDevices(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 2)
+	a, b := nodes[0], nodes[1]
+	converge(t, 10*time.Second, a, b)
+	msg, _ := wire.Encode(wire.TypeState, wire.State{From: "ghost-device", Vector: map[string]uint64{"ghost-device": 9}})
+	if err := a.rep.ml.SendReliable(member(t, a, b.st.Device().ID), msg); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, func() bool { return b.rep.Stats().Received > 0 })
+	time.Sleep(500 * time.Millisecond)
+	for _, p := range b.rep.Peers() {
+		if p.Device == "ghost-device" {
+			t.Fatalf("a name no member goes by is listed as a peer: %+v", b.rep.Peers())
+		}
+	}
+	if ps := b.rep.Peers(); len(ps) != 1 || ps[0].Device != a.st.Device().ID {
+		t.Fatalf("peers %+v, want only %s", ps, a.st.Device().ID)
+	}
+}
