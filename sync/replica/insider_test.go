@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -57,5 +58,22 @@ func TestPeersListsOnlyVerifiedDevices(t *testing.T) {
 	}
 	if ps := b.rep.Peers(); len(ps) != 1 || ps[0].Device != a.st.Device().ID {
 		t.Fatalf("peers %+v, want only %s", ps, a.st.Device().ID)
+	}
+}
+
+// TestDiscoveredAddressIsKeptOnlyAfterAJoin: an address found on the network (mDNS,
+// which anyone on the LAN can answer) is not kept for reconnecting unless a member
+// answered there with the team key; the address of a peer that did is kept.
+func TestDiscoveredAddressIsKeptOnlyAfterAJoin(t *testing.T) {
+	tm := newTeam(t)
+	a := startNode(t, tm, "")
+	b := startNode(t, tm, "")
+	stranger := startNode(t, newTeam(t), "") // answers, but holds another team's key
+	b.rep.Discovered([]string{"127.0.0.1:1", stranger.rep.Addr(), a.rep.Addr()})
+	waitFor(t, 10*time.Second, func() bool { return slices.Contains(b.rep.Known(), a.rep.Addr()) })
+	for _, bad := range []string{"127.0.0.1:1", stranger.rep.Addr()} {
+		if slices.Contains(b.rep.Known(), bad) {
+			t.Fatalf("kept %s, where no member answered: %v", bad, b.rep.Known())
+		}
 	}
 }

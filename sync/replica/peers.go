@@ -223,7 +223,9 @@ func (r *Replica) reconnectLoop() {
 }
 
 // Discovered joins addresses found on the network that are not live members yet.
-// It blocks while contacting them: call it from the discovery goroutine.
+// Anyone on the network can answer a discovery, so an address is not remembered
+// here: one where a member answers with the team key is, as that member joins
+// (peerEvent). It blocks while contacting them: call it from the discovery goroutine.
 func (r *Replica) Discovered(addrs []string) {
 	alive := map[string]bool{}
 	for _, n := range r.ml.Members() {
@@ -236,7 +238,9 @@ func (r *Replica) Discovered(addrs []string) {
 		}
 	}
 	if len(fresh) > 0 {
-		_, _ = r.Join(fresh)
+		if n, err := r.ml.Join(fresh); n == 0 {
+			r.noteJoinFailure(err)
+		}
 	}
 }
 
