@@ -127,7 +127,9 @@ func (r *Replica) pullAhead(from string, c *wire.Chunk) bool {
 // new member; the answer is then retried shortly. A removed device gets nothing.
 func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 	if r.isRemoved(from) {
-		r.log.Info("refused a pull from a removed device", "peer", from)
+		if r.limitWarn("removed pull " + from) {
+			r.log.Info("refused a pull from a removed device", "peer", from, "addr", r.addr(from))
+		}
 		return
 	}
 	r.mu.Lock()
