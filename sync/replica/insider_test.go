@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"outpost/backend/core/store"
 	"outpost/sync/wire"
 )
 
@@ -75,5 +76,43 @@ func TestDiscoveredAddressIsKeptOnlyAfterAJoin(t *testing.T) {
 		if slices.Contains(b.rep.Known(), bad) {
 			t.Fatalf("kept %s, where no member answered: %v", bad, b.rep.Known())
 		}
+	}
+}
+
+// TestAddressesAgeOut: an address where no member answered for ForgetAfter is no
+// longer tried and OnForget is told of it; the address of a member that keeps
+// answering stays however long it has been known.
+func TestAddressesAgeOut(t *testing.T) {
+	tm := newTeam(t)
+	a := startNode(t, tm, "")
+	c := startNode(t, tm, "")
+	forgot := make(chan string, 4)
+	b := &node{dir: t.TempDir(), tune: func(cfg *Config) {
+		cfg.ForgetAfter = 2 * time.Second
+		cfg.OnForget = func(addr string) { forgot <- addr }
+	}}
+	st, err := store.Open(t.Context(), store.Options{Dir: b.dir, Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.st = st
+	b.start(t, tm)
+	t.Cleanup(b.stop)
+	gone, stays := a.rep.Addr(), c.rep.Addr()
+	if _, err := b.rep.Join([]string{gone, stays}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, func() bool { return b.rep.ml.NumMembers() == 3 })
+	a.stop()
+	select {
+	case got := <-forgot:
+		if got != gone {
+			t.Fatalf("forgot %s, want %s", got, gone)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("the address of a device gone for good is still tried: %v", b.rep.Known())
+	}
+	if known := b.rep.Known(); slices.Contains(known, gone) || !slices.Contains(known, stays) {
+		t.Fatalf("known addresses %v, want %s and not %s", known, stays, gone)
 	}
 }

@@ -170,6 +170,7 @@ func (r *Replica) remember(addrs ...string) {
 	for _, a := range addrs {
 		if a != "" && a != self && !slices.Contains(r.known, a) {
 			r.known = append(r.known, a)
+			r.seen[a] = time.Now()
 		}
 	}
 }
@@ -180,6 +181,7 @@ func (r *Replica) Forget(addr string) bool {
 	defer r.mu.Unlock()
 	n := len(r.known)
 	r.known = slices.DeleteFunc(r.known, func(a string) bool { return a == addr })
+	delete(r.seen, addr)
 	return len(r.known) != n
 }
 
@@ -201,18 +203,7 @@ func (r *Replica) reconnectLoop() {
 		case <-r.stop:
 			return
 		case <-t.C:
-			alive := map[string]bool{}
-			for _, n := range r.ml.Members() {
-				alive[n.Address()] = true
-			}
-			r.mu.Lock()
-			var absent []string
-			for _, a := range r.known {
-				if !alive[a] {
-					absent = append(absent, a)
-				}
-			}
-			r.mu.Unlock()
+			absent := r.ageAddrs()
 			if len(absent) > 0 {
 				if n, err := r.ml.Join(absent); n == 0 { // blocks on timeouts: this goroutine does only this
 					r.noteJoinFailure(err)
@@ -220,6 +211,52 @@ func (r *Replica) reconnectLoop() {
 			}
 		}
 	}
+}
+
+// seenSaveEvery is how stale the saved time a member last answered at an address
+// may grow while it keeps answering: OnPeerAddr is called again after that long.
+const seenSaveEvery = time.Hour
+
+// ageAddrs notes the known addresses a live member answers at, stops trying those no
+// member answered at for ForgetAfter (OnForget is told of each), and returns the
+// others where no member is live now: the ones to try again.
+func (r *Replica) ageAddrs() []string {
+	now := time.Now()
+	alive := map[string]bool{}
+	for _, n := range r.ml.Members() {
+		alive[n.Address()] = true
+	}
+	var absent, aged, save []string
+	r.mu.Lock()
+	r.known = slices.DeleteFunc(r.known, func(a string) bool {
+		switch {
+		case alive[a]:
+			if now.Sub(r.seen[a]) >= seenSaveEvery {
+				save = append(save, a)
+			}
+			r.seen[a] = now
+		case now.Sub(r.seen[a]) > r.cfg.ForgetAfter:
+			aged = append(aged, a)
+			delete(r.seen, a)
+			return true
+		default:
+			absent = append(absent, a)
+		}
+		return false
+	})
+	r.mu.Unlock()
+	for _, a := range aged {
+		r.log.Info("stopped trying an address no member answered at for a long time", "addr", a, "after", r.cfg.ForgetAfter)
+		if r.cfg.OnForget != nil {
+			r.cfg.OnForget(a)
+		}
+	}
+	if r.cfg.OnPeerAddr != nil {
+		for _, a := range save {
+			r.do(func() { r.cfg.OnPeerAddr(a) })
+		}
+	}
+	return absent
 }
 
 // Discovered joins addresses found on the network that are not live members yet.

@@ -35,6 +35,11 @@ type Config struct {
 	// OnPeerAddr is called (on the replica goroutine) with the address of each peer
 	// that joins, so it can be remembered for reconnecting after a restart.
 	OnPeerAddr func(addr string)
+	// ForgetAfter is how long a remembered address may go without a member answering
+	// at it before the reconnect loop stops trying it and OnForget is called (default 14 days).
+	ForgetAfter time.Duration
+	// OnForget is called (on the reconnect goroutine) with each address aged out.
+	OnForget func(addr string)
 	// OnKeys is called (on the replica goroutine) with the team keys, primary
 	// first, whenever a rotation installs, switches or retires one.
 	OnKeys func(keys [][]byte)
@@ -89,6 +94,7 @@ type Replica struct {
 	peers    map[string]*peer     // by device ID; guarded by mu
 	owe      map[string]bool      // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
 	known    []string             // addresses to reconnect to; guarded by mu
+	seen     map[string]time.Time // when a member last answered at each known address; guarded by mu
 	removed  map[string]bool      // devices removed from the team; guarded by mu
 	stats    Stats                // guarded by mu
 	keyStale bool                 // joins fail as if this device's team key were out of date; guarded by mu
@@ -144,6 +150,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	cfg.PullTimeout = orDefault(cfg.PullTimeout, 5*time.Second)
 	cfg.SwitchKeyAfter = orDefault(cfg.SwitchKeyAfter, 30*time.Second)
 	cfg.RetireKeyAfter = orDefault(cfg.RetireKeyAfter, 2*time.Minute)
+	cfg.ForgetAfter = orDefault(cfg.ForgetAfter, 14*24*time.Hour)
 	cfg.MuteWindow = orDefault(cfg.MuteWindow, 10*time.Second)
 	cfg.MuteFor = orDefault(cfg.MuteFor, 2*time.Minute)
 	if cfg.MuteAfter <= 0 {
@@ -168,7 +175,13 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
 		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
 		removed: map[string]bool{}, refused: map[string]*refusal{}, warned: map[string]time.Time{},
-		sources: map[string]*source{}, noticed: map[change.ID]bool{},
+		sources: map[string]*source{}, noticed: map[change.ID]bool{}, seen: map[string]time.Time{},
+	}
+	for _, a := range r.known {
+		r.seen[a] = time.Now()
+		if at, ok := cfg.Team.Seen[a]; ok {
+			r.seen[a] = at
+		}
 	}
 	if err := r.publishRecipient(ctx); err != nil {
 		return nil, err
