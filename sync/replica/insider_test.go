@@ -116,3 +116,28 @@ func TestAddressesAgeOut(t *testing.T) {
 		t.Fatalf("known addresses %v, want %s and not %s", known, stays, gone)
 	}
 }
+
+// TestStateClaimingFarAheadIsPulledForOnce: a member keeps telling a peer it holds a
+// change far beyond anything its device made. The peer asks once for what the claim
+// names, not once per telling.
+func TestStateClaimingFarAheadIsPulledForOnce(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 2)
+	a, b := nodes[0], nodes[1]
+	converge(t, 10*time.Second, a, b)
+	v, _ := a.st.Vector()
+	v[a.st.Device().ID] = 1 << 40
+	msg, _ := wire.Encode(wire.TypeState, wire.State{From: a.st.Device().ID, Vector: v})
+	target := member(t, a, b.st.Device().ID)
+	before := b.rep.Stats().PullsSent
+	for range 40 {
+		if err := a.rep.ml.SendReliable(target, msg); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The 2 s of tellings may also hold a timed anti-entropy pull (every 3 s) and memberlist's push/pull.
+	if pulls := b.rep.Stats().PullsSent - before; pulls > 4 {
+		t.Fatalf("40 tellings of one claim brought %d pulls", pulls)
+	}
+}

@@ -29,14 +29,17 @@ const chunksPerPull = 8
 // ask for bulk chunks (wire.MaxBulkBytes): below it, small chunks keep each apply short.
 const bulkAbove = 2_000
 
-// onState compares a peer's vector with ours and pulls if it holds anything we lack.
+// onState compares a peer's vector with ours and pulls if it holds anything we lack
+// that the last pull from it did not already ask for: a peer repeating a claim it
+// cannot back (a change far beyond what its device made) is asked once, not at every telling.
 func (r *Replica) onState(from string, theirs store.Vector) {
 	r.mu.Lock()
 	p := r.peerLocked(from)
 	p.vector = theirs
 	p.lastSeen = time.Now()
+	asked := p.asked
 	r.mu.Unlock()
-	if r.wants(theirs, r.vector()) {
+	if r.wants(theirs, r.vector(), asked) {
 		r.pull(from)
 	}
 }
@@ -99,6 +102,14 @@ func (r *Replica) sendPull(from string, vector store.Vector) bool {
 		r.mu.Unlock()
 		return false
 	}
+	r.mu.Lock()
+	if p.pullID == id {
+		p.asked = maps.Clone(p.vector)
+		for _, d := range skip {
+			delete(p.asked, d) // not asked for: a later state may ask once they are wanted
+		}
+	}
+	r.mu.Unlock()
 	r.count(func(s *Stats) { s.PullsSent++ })
 	return true
 }
@@ -333,8 +344,8 @@ func (r *Replica) expirePulls() {
 	r.mu.Lock()
 	for _, p := range r.peers {
 		if !p.pulling.IsZero() && time.Since(p.pulling) > r.cfg.PullTimeout {
-			p.pulling = time.Time{}
-			clear(p.early) // parts whose predecessors never came: the next pull brings them again
+			p.pulling, p.asked = time.Time{}, nil // the next state may ask again
+			clear(p.early)                        // parts whose predecessors never came: the next pull brings them again
 		}
 	}
 	r.mu.Unlock()

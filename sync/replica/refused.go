@@ -93,13 +93,14 @@ func (r *Replica) skipLocked() []string {
 	return out
 }
 
-// wants reports whether theirs holds a change mine lacks that is wanted now.
-func (r *Replica) wants(theirs, mine store.Vector) bool {
+// wants reports whether theirs holds a change mine lacks, is wanted now and lies
+// beyond asked (what an earlier pull already asked for; nil if none).
+func (r *Replica) wants(theirs, mine, asked store.Vector) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
 	for d, s := range theirs {
-		if s > mine[d] && r.dueLocked(d, now) {
+		if s > mine[d] && s > asked[d] && r.dueLocked(d, now) {
 			return true
 		}
 	}

@@ -122,6 +122,7 @@ type peer struct {
 	pullID   uint64              // the outstanding pull
 	nextPart int                 // the part of its answer to take next
 	early    map[int]*wire.Chunk // parts of the answer that overtook an earlier part
+	asked    store.Vector        // the peer's vector as it stood when the last pull to it went out
 }
 
 // Stats count replication traffic.
