@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"crypto/ed25519"
 	"errors"
 	"time"
 
@@ -40,6 +41,10 @@ func (r *Replica) noteTooFarAhead(from string, c *change.Change, err error) {
 	now := time.Now()
 	r.mu.Lock()
 	f := r.refused[c.Device]
+	if f == nil && len(r.refused) >= maxRefused {
+		r.mu.Unlock()
+		return
+	}
 	if f == nil {
 		f = &refusal{seq: c.Seq, stamp: c.HLC, wait: refusedRetryFirst, retry: now.Add(refusedRetryFirst)}
 		r.refused[c.Device] = f
@@ -64,6 +69,47 @@ func (r *Replica) noteTooFarAhead(from string, c *change.Change, err error) {
 			"peer", from, "addr", addr, "device", c.Device, "from_seq", seq, "stamp", stamp.Time().Format(time.RFC3339),
 			"refused", n, "retry_by", retry.Format(time.RFC3339), "err", err)
 	}
+}
+
+// maxRefused bounds how many devices the replica remembers refusals of.
+const maxRefused = 1024
+
+// vouched reports whether c carries its device's valid signature. Only such a change's
+// refusal is remembered: the store refuses a change stamped too far ahead before it
+// checks who signed it, and a member must not make this replica stop asking for another
+// device's changes by sending one it forged in that device's name. An unsigned change
+// (inside a chained run) vouches for nothing alone; the run's signed change does.
+func (r *Replica) vouched(c *change.Change) bool {
+	if !c.Signed() {
+		return false
+	}
+	var pub []byte
+	rec, err := r.st.Get(store.KindDevice, c.Device)
+	switch {
+	case err == nil:
+		if _, err := rec.Get(store.FieldDevicePubKey, &pub); err != nil {
+			return false
+		}
+	case c.Kind == store.KindDevice && c.Entity == c.Device && c.Seq == 1:
+		pub = registeredKey(c) // a device's first change registers its own key
+	default:
+		return false
+	}
+	return len(pub) == ed25519.PublicKeySize && c.Verify(ed25519.PublicKey(pub)) == nil
+}
+
+// registeredKey returns the public key a device's registration sets, or nil.
+func registeredKey(c *change.Change) []byte {
+	var pub []byte
+	for _, op := range c.Ops {
+		if op.Op == change.OpSet && op.Field == store.FieldDevicePubKey {
+			rec := change.Record{Fields: map[string]change.Field{op.Field: {Write: change.Write{Value: op.Value}}}}
+			if _, err := rec.Get(op.Field, &pub); err != nil {
+				return nil
+			}
+		}
+	}
+	return pub
 }
 
 // dueLocked reports whether device's changes are wanted now: none of them was refused
@@ -143,7 +189,12 @@ func (r *Replica) rejected(res store.ApplyResult, sent []change.Change, sentBy f
 		from := sentBy(rej.ID)
 		c := byID[rej.ID]
 		if c != nil && errors.Is(rej.Err, hlc.ErrTooFarAhead) {
-			r.noteTooFarAhead(from, c, rej.Err)
+			if r.vouched(c) {
+				r.noteTooFarAhead(from, c, rej.Err)
+			} else if r.limitWarn("ahead unsigned " + from + " " + c.Device) {
+				r.log.Warn("rejected a change stamped too far in the future", "peer", from, "addr", r.addr(from),
+					"device", c.Device, "change", rej.ID.String(), "err", rej.Err)
+			}
 			continue
 		}
 		if from == rej.ID.Device {

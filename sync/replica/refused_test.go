@@ -10,8 +10,11 @@ import (
 
 	"filippo.io/age"
 
+	"outpost/backend/core/change"
+	"outpost/backend/core/hlc"
 	"outpost/backend/core/store"
 	"outpost/sync/team"
+	"outpost/sync/wire"
 )
 
 // warnCounter is a log handler that counts warnings and errors.
@@ -108,4 +111,34 @@ func TestClockAheadIsNotPulledAgainAndAgain(t *testing.T) {
 		clocks[i].off.Store(int64(2 * time.Hour))
 	}
 	converge(t, 20*time.Second, ahead, b, c)
+}
+
+// TestForgedFutureChangeDoesNotSilenceADevice: a member sends a change it forged in
+// another device's name, stamped 2 h ahead. It is refused, but the replica does not
+// stop asking for that device's changes: its genuine next change arrives at once.
+func TestForgedFutureChangeDoesNotSilenceADevice(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 3)
+	a, b, x := nodes[0], nodes[1], nodes[2]
+	a.edit(t, "t1", "title", "genuine")
+	converge(t, 10*time.Second, a, b, x)
+	cs, _ := a.st.ChangesAfter(store.Vector{a.st.Device().ID: 0}, 1<<20)
+	var forged change.Change
+	for _, c := range cs {
+		if c.Device == a.st.Device().ID {
+			forged = c
+		}
+	}
+	forged.Seq++
+	forged.HLC = hlc.FromTime(time.Now().Add(2 * time.Hour))
+	msg, _ := wire.Encode(wire.TypeChange, wire.Change{Change: forged})
+	if err := x.rep.ml.SendReliable(member(t, x, b.st.Device().ID), msg); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 5*time.Second, func() bool { return b.rep.Stats().Rejected > 0 })
+	a.edit(t, "t2", "title", "genuine, after the forgery")
+	waitFor(t, 5*time.Second, func() bool {
+		rec, err := b.st.Get("ticket", "t2")
+		return err == nil && rec.String("title") == "genuine, after the forgery"
+	})
 }
