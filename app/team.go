@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"outpost/backend/core/field"
 	"outpost/sync/discovery"
@@ -77,6 +78,7 @@ func (a *App) runReplica(tm team.Team) error {
 			Preset: a.cfg.Sync.Preset,
 		},
 		OnPeerAddr: a.rememberPeer,
+		OnForget:   a.forgetAgedPeer,
 		OnKeys:     a.saveKeys,
 		OnProgress: func(p replica.Progress) { a.events.emit(EventSyncProgress, p) },
 	})
@@ -111,13 +113,20 @@ func (a *App) runReplica(tm team.Team) error {
 	return nil
 }
 
-// rememberPeer saves a peer address so a restart can reconnect. It runs on the replica goroutine.
+// rememberPeer saves a peer address, and when a member last answered there, so a
+// restart can reconnect and an address unanswered for long ages out. It runs on the
+// replica goroutine.
 func (a *App) rememberPeer(addr string) {
 	a.editTeam(func(tm *team.Team) bool {
-		before := len(tm.Peers)
-		tm.AddPeers(addr)
-		return len(tm.Peers) != before
+		tm.SawPeer(addr, time.Now())
+		return true
 	})
+}
+
+// forgetAgedPeer removes from the team file an address the replica stopped trying:
+// no member answered there for long. It runs on the replica's reconnect goroutine.
+func (a *App) forgetAgedPeer(addr string) {
+	a.editTeam(func(tm *team.Team) bool { return tm.RemovePeer(addr) })
 }
 
 // saveKeys keeps the team keys a rotation installed, switched or retired. It runs on the replica goroutine.

@@ -2,9 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"outpost/app"
@@ -84,5 +89,37 @@ func TestTeamForgetCommand(t *testing.T) {
 	}
 	if code := teamCommand([]string{"forget", "192.168.1.20:7481"}, dir, "", app.SyncConfig{}); code == 0 {
 		t.Fatal("forgetting an address that is not saved succeeded")
+	}
+}
+
+// The data commands refuse a data directory a running Outpost holds, in words, and write nothing.
+func TestDataCommandsAreRefusedWhileTheAppRuns(t *testing.T) {
+	dir := t.TempDir()
+	a, err := app.Open(context.Background(), app.Config{DataDir: dir, Logger: quiet(), Sync: app.SyncConfig{Off: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv := filepath.Join(t.TempDir(), "tickets.csv")
+	if err := os.WriteFile(csv, []byte("Title,Description\nPrinter jams,On floor 2\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := dataCommand("import", []string{csv}, dir, "", &dataFlags{}, quiet()); code == 0 {
+		t.Fatal("import succeeded while the app holds the data directory")
+	}
+	err = withStore(context.Background(), dir, "", quiet(), func(*store.Store) error { return nil })
+	if !errors.Is(err, store.ErrAlreadyRunning) || !strings.Contains(err.Error(), "close it first") {
+		t.Fatalf("opening a held data directory = %v", err)
+	}
+	a.Close()
+	err = withStore(context.Background(), dir, "", quiet(), func(st *store.Store) error {
+		n := 0
+		err := st.Scan("ticket", func(change.Record) error { n++; return nil })
+		if err == nil && n != 0 {
+			err = fmt.Errorf("%d tickets were written by a refused import", n)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

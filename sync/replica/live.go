@@ -109,12 +109,12 @@ func (r *Replica) handle(raws [][]byte) {
 	by := map[change.ID]string{}
 	for _, raw := range raws {
 		m, err := wire.Decode(raw)
-		if err != nil {
-			r.drop(m.From(), err)
+		from := m.From()
+		if from == r.self || r.muted(from) {
 			continue
 		}
-		from := m.From()
-		if from == r.self {
+		if err != nil {
+			r.drop(from, err)
 			continue
 		}
 		r.count(func(s *Stats) { s.Received++ })
@@ -122,7 +122,7 @@ func (r *Replica) handle(raws [][]byte) {
 		case m.Change != nil:
 			c := m.Change.Change
 			r.noteHolds(from, c.Device, c.Seq)
-			if lacks(c.Device, c.Seq) && !seen[c.ID()] {
+			if lacks(c.Device, c.Seq) && !seen[c.ID()] && r.due(c.Device) {
 				seen[c.ID()] = true
 				live = append(live, c)
 				senders[from] = true
@@ -132,7 +132,7 @@ func (r *Replica) handle(raws [][]byte) {
 			if from == m.Have.Device {
 				r.noteHolds(from, m.Have.Device, m.Have.Seq)
 			}
-			if lacks(m.Have.Device, m.Have.Seq) {
+			if lacks(m.Have.Device, m.Have.Seq) && r.due(m.Have.Device) && r.firstNotice(m.Have) {
 				r.relayNotice(m.Have)
 				r.pull(from)
 			}
@@ -153,11 +153,11 @@ func (r *Replica) handle(raws [][]byte) {
 		r.log.Error("apply changes", "err", err)
 		return
 	}
-	for _, rej := range res.Rejected {
-		r.log.Warn("rejected a change", "peer", by[rej.ID], "change", rej.ID.String(), "err", rej.Err)
-	}
-	r.count(func(s *Stats) { s.Rejected += len(res.Rejected) })
+	r.rejected(res, live, func(id change.ID) string { return by[id] })
 	r.count(func(s *Stats) { s.Applied += res.Applied })
+	if res.Applied > 0 {
+		r.clearRefusals()
+	}
 	for _, c := range live {
 		if c.Device != r.self {
 			r.owe[c.Device] = true
@@ -207,6 +207,26 @@ func (r *Replica) acknowledge() {
 	clear(r.owe)
 }
 
+// firstNotice reports whether this replica acts on a notice of this change for the
+// first time: it relays and pulls for each change once. A notice of a change nobody
+// holds (a sequence number far beyond what its device made) would otherwise go back
+// and forth between the replicas that lack it, each pass a pull, for ever; a lost
+// pull is repaired by anti-entropy. It runs on the replica goroutine.
+func (r *Replica) firstNotice(h *wire.Have) bool {
+	id := change.ID{Device: h.Device, Seq: h.Seq}
+	if r.noticed[id] {
+		return false
+	}
+	if len(r.noticed) >= maxNoticed {
+		clear(r.noticed) // bounded: at worst a notice is acted on twice
+	}
+	r.noticed[id] = true
+	return true
+}
+
+// maxNoticed bounds how many notices firstNotice remembers.
+const maxNoticed = 65_536
+
 // relayNotice passes on a notice that told this replica of a change it had missed:
 // memberlist does not re-gossip user messages, and if this replica missed the
 // packet, others may have too.
@@ -217,13 +237,4 @@ func (r *Replica) relayNotice(h *wire.Have) {
 	}
 	r.bq.QueueBroadcast(&gossip.Broadcast{Key: fmt.Sprintf("h:%s:%d", h.Device, h.Seq), Msg: notice})
 	r.count(func(s *Stats) { s.Relayed++ })
-}
-
-func (r *Replica) logRejections(from string, res store.ApplyResult) {
-	for _, rej := range res.Rejected {
-		r.log.Warn("rejected a change", "peer", from, "change", rej.ID.String(), "err", rej.Err)
-	}
-	if n := len(res.Rejected); n > 0 {
-		r.count(func(s *Stats) { s.Rejected += n })
-	}
 }

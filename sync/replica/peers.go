@@ -57,8 +57,8 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	})
 }
 
-// Peers lists every device of the team (and any other member this replica has
-// heard from), online ones first, then by name. A device of the team is one that
+// Peers lists every device of the team (and any other live member, memberlist
+// having let it in with the team key), online ones first, then by name. A device of the team is one that
 // published its sealing recipient, which every replica does when it starts: the
 // device list also names devices whose changes were merged without their ever
 // running a replica (the author of demo data, say), and those are no peers.
@@ -80,9 +80,16 @@ func (r *Replica) Peers() []PeerStatus {
 	}); err != nil {
 		r.log.Error("read the team's device list; peers show without names", "err", err)
 	}
+	members := map[string]bool{}
+	for _, n := range r.ml.Members() {
+		members[n.Name] = true
+	}
 	r.mu.Lock()
 	for id, p := range r.peers {
 		ps, ok := byID[id]
+		if !ok && !members[id] {
+			continue // a name a message claimed, which no member goes by and no signed change registered
+		}
 		if !ok {
 			ps = &PeerStatus{Device: id}
 			byID[id] = ps
@@ -163,6 +170,7 @@ func (r *Replica) remember(addrs ...string) {
 	for _, a := range addrs {
 		if a != "" && a != self && !slices.Contains(r.known, a) {
 			r.known = append(r.known, a)
+			r.seen[a] = time.Now()
 		}
 	}
 }
@@ -173,6 +181,7 @@ func (r *Replica) Forget(addr string) bool {
 	defer r.mu.Unlock()
 	n := len(r.known)
 	r.known = slices.DeleteFunc(r.known, func(a string) bool { return a == addr })
+	delete(r.seen, addr)
 	return len(r.known) != n
 }
 
@@ -194,18 +203,7 @@ func (r *Replica) reconnectLoop() {
 		case <-r.stop:
 			return
 		case <-t.C:
-			alive := map[string]bool{}
-			for _, n := range r.ml.Members() {
-				alive[n.Address()] = true
-			}
-			r.mu.Lock()
-			var absent []string
-			for _, a := range r.known {
-				if !alive[a] {
-					absent = append(absent, a)
-				}
-			}
-			r.mu.Unlock()
+			absent := r.ageAddrs()
 			if len(absent) > 0 {
 				if n, err := r.ml.Join(absent); n == 0 { // blocks on timeouts: this goroutine does only this
 					r.noteJoinFailure(err)
@@ -215,8 +213,56 @@ func (r *Replica) reconnectLoop() {
 	}
 }
 
+// seenSaveEvery is how stale the saved time a member last answered at an address
+// may grow while it keeps answering: OnPeerAddr is called again after that long.
+const seenSaveEvery = time.Hour
+
+// ageAddrs notes the known addresses a live member answers at, stops trying those no
+// member answered at for ForgetAfter (OnForget is told of each), and returns the
+// others where no member is live now: the ones to try again.
+func (r *Replica) ageAddrs() []string {
+	now := time.Now()
+	alive := map[string]bool{}
+	for _, n := range r.ml.Members() {
+		alive[n.Address()] = true
+	}
+	var absent, aged, save []string
+	r.mu.Lock()
+	r.known = slices.DeleteFunc(r.known, func(a string) bool {
+		switch {
+		case alive[a]:
+			if now.Sub(r.seen[a]) >= seenSaveEvery {
+				save = append(save, a)
+			}
+			r.seen[a] = now
+		case now.Sub(r.seen[a]) > r.cfg.ForgetAfter:
+			aged = append(aged, a)
+			delete(r.seen, a)
+			return true
+		default:
+			absent = append(absent, a)
+		}
+		return false
+	})
+	r.mu.Unlock()
+	for _, a := range aged {
+		r.log.Info("stopped trying an address no member answered at for a long time", "addr", a, "after", r.cfg.ForgetAfter)
+		if r.cfg.OnForget != nil {
+			r.cfg.OnForget(a)
+		}
+	}
+	if r.cfg.OnPeerAddr != nil {
+		for _, a := range save {
+			r.do(func() { r.cfg.OnPeerAddr(a) })
+		}
+	}
+	return absent
+}
+
 // Discovered joins addresses found on the network that are not live members yet.
-// It blocks while contacting them: call it from the discovery goroutine.
+// Anyone on the network can answer a discovery, so an address is not remembered
+// here: one where a member answers with the team key is, as that member joins
+// (peerEvent). It blocks while contacting them: call it from the discovery goroutine.
 func (r *Replica) Discovered(addrs []string) {
 	alive := map[string]bool{}
 	for _, n := range r.ml.Members() {
@@ -229,7 +275,9 @@ func (r *Replica) Discovered(addrs []string) {
 		}
 	}
 	if len(fresh) > 0 {
-		_, _ = r.Join(fresh)
+		if n, err := r.ml.Join(fresh); n == 0 {
+			r.noteJoinFailure(err)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/wire"
 )
@@ -28,26 +29,19 @@ const chunksPerPull = 8
 // ask for bulk chunks (wire.MaxBulkBytes): below it, small chunks keep each apply short.
 const bulkAbove = 2_000
 
-// onState compares a peer's vector with ours and pulls if it holds anything we lack.
+// onState compares a peer's vector with ours and pulls if it holds anything we lack
+// that the last pull from it did not already ask for: a peer repeating a claim it
+// cannot back (a change far beyond what its device made) is asked once, not at every telling.
 func (r *Replica) onState(from string, theirs store.Vector) {
 	r.mu.Lock()
 	p := r.peerLocked(from)
 	p.vector = theirs
 	p.lastSeen = time.Now()
+	asked := p.asked
 	r.mu.Unlock()
-	if ahead(theirs, r.vector()) {
+	if r.wants(theirs, r.vector(), asked) {
 		r.pull(from)
 	}
-}
-
-// ahead reports whether a holds a change b lacks.
-func ahead(a, b store.Vector) bool {
-	for d, s := range a {
-		if s > b[d] {
-			return true
-		}
-	}
-	return false
 }
 
 // diff counts the changes a holds beyond b.
@@ -93,8 +87,9 @@ func (r *Replica) sendPull(from string, vector store.Vector) bool {
 	if diff(p.vector, vector) > bulkAbove {
 		size = wire.MaxBulkBytes
 	}
+	skip := r.skipLocked()
 	r.mu.Unlock()
-	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id, Bytes: size})
+	msg, err := wire.Encode(wire.TypePull, wire.Pull{From: r.self, Vector: vector, ID: id, Bytes: size, Skip: skip})
 	if err == nil {
 		err = r.send(from, msg)
 	}
@@ -107,6 +102,14 @@ func (r *Replica) sendPull(from string, vector store.Vector) bool {
 		r.mu.Unlock()
 		return false
 	}
+	r.mu.Lock()
+	if p.pullID == id {
+		p.asked = maps.Clone(p.vector)
+		for _, d := range skip {
+			delete(p.asked, d) // not asked for: a later state may ask once they are wanted
+		}
+	}
+	r.mu.Unlock()
 	r.count(func(s *Stats) { s.PullsSent++ })
 	return true
 }
@@ -135,7 +138,9 @@ func (r *Replica) pullAhead(from string, c *wire.Chunk) bool {
 // new member; the answer is then retried shortly. A removed device gets nothing.
 func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 	if r.isRemoved(from) {
-		r.log.Info("refused a pull from a removed device", "peer", from)
+		if r.limitWarn("removed pull " + from) {
+			r.log.Info("refused a pull from a removed device", "peer", from, "addr", r.addr(from))
+		}
 		return
 	}
 	r.mu.Lock()
@@ -154,6 +159,9 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 	after := maps.Clone(pl.Vector)
 	if after == nil {
 		after = store.Vector{}
+	}
+	for _, d := range pl.Skip {
+		after[d] = max(after[d], mine[d]) // not wanted now: left out of the answer and of Left
 	}
 	for i := range chunksPerPull {
 		cs, err := r.st.ChangesAfter(after, pl.ChunkBytes())
@@ -226,8 +234,11 @@ func (r *Replica) takeChunk(from string, c *wire.Chunk, current bool) *wire.Chun
 	case err != nil:
 		r.log.Error("apply a chunk", "peer", from, "err", err)
 	}
-	r.logRejections(from, res)
+	r.rejected(res, c.Changes, func(change.ID) string { return from })
 	r.count(func(s *Stats) { s.Applied += res.Applied })
+	if res.Applied > 0 {
+		r.clearRefusals()
+	}
 	r.log.Debug("chunk applied", "peer", from, "changes", len(c.Changes), "applied", res.Applied,
 		"left", c.Left, "follows", c.Follows, "part", c.Part, "current", current, "took", time.Since(began))
 	r.mu.Lock()
@@ -281,6 +292,7 @@ func (r *Replica) refuseChunk(from string, c *wire.Chunk, err error) {
 	r.log.Warn("refused a chunk of changes whole: one is forged", "peer", from, "addr", addr,
 		"changes", len(c.Changes), "err", err)
 	r.count(func(s *Stats) { s.Rejected += len(c.Changes) })
+	r.noteBad(from, err)
 }
 
 // pullingLocked reports whether a pull from any peer is outstanding. r.mu must be held.
@@ -332,8 +344,8 @@ func (r *Replica) expirePulls() {
 	r.mu.Lock()
 	for _, p := range r.peers {
 		if !p.pulling.IsZero() && time.Since(p.pulling) > r.cfg.PullTimeout {
-			p.pulling = time.Time{}
-			clear(p.early) // parts whose predecessors never came: the next pull brings them again
+			p.pulling, p.asked = time.Time{}, nil // the next state may ask again
+			clear(p.early)                        // parts whose predecessors never came: the next pull brings them again
 		}
 	}
 	r.mu.Unlock()

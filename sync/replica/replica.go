@@ -16,6 +16,7 @@ import (
 	"filippo.io/age"
 	"github.com/hashicorp/memberlist"
 
+	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
@@ -34,6 +35,11 @@ type Config struct {
 	// OnPeerAddr is called (on the replica goroutine) with the address of each peer
 	// that joins, so it can be remembered for reconnecting after a restart.
 	OnPeerAddr func(addr string)
+	// ForgetAfter is how long a remembered address may go without a member answering
+	// at it before the reconnect loop stops trying it and OnForget is called (default 14 days).
+	ForgetAfter time.Duration
+	// OnForget is called (on the reconnect goroutine) with each address aged out.
+	OnForget func(addr string)
 	// OnKeys is called (on the replica goroutine) with the team keys, primary
 	// first, whenever a rotation installs, switches or retires one.
 	OnKeys func(keys [][]byte)
@@ -53,6 +59,11 @@ type Config struct {
 	// RetireKeyAfter is how long after switching this device drops the old key (default 2 min).
 	// It must exceed SwitchKeyAfter so that every member has switched before anyone retires.
 	RetireKeyAfter time.Duration
+	// MuteAfter bad messages from one sender within MuteWindow mute it for MuteFor:
+	// its messages are dropped unread (defaults 20, 10 s, 2 min).
+	MuteAfter  int
+	MuteWindow time.Duration
+	MuteFor    time.Duration
 }
 
 // Replica replicates one store. It is safe for concurrent use.
@@ -80,14 +91,19 @@ type Replica struct {
 	stopped bool // guarded by life
 
 	mu       sync.Mutex
-	peers    map[string]*peer // by device ID; guarded by mu
-	owe      map[string]bool  // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
-	known    []string         // addresses to reconnect to; guarded by mu
-	removed  map[string]bool  // devices removed from the team; guarded by mu
-	stats    Stats            // guarded by mu
-	keyStale bool             // joins fail as if this device's team key were out of date; guarded by mu
-	rot      *rotation        // the key rotation in progress; replica goroutine only
-	pulls    uint64           // pulls sent, which numbers them; guarded by mu
+	peers    map[string]*peer     // by device ID; guarded by mu
+	owe      map[string]bool      // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
+	known    []string             // addresses to reconnect to; guarded by mu
+	seen     map[string]time.Time // when a member last answered at each known address; guarded by mu
+	removed  map[string]bool      // devices removed from the team; guarded by mu
+	stats    Stats                // guarded by mu
+	keyStale bool                 // joins fail as if this device's team key were out of date; guarded by mu
+	rot      *rotation            // the key rotation in progress; replica goroutine only
+	noticed  map[change.ID]bool   // notices acted on (see firstNotice); replica goroutine only
+	pulls    uint64               // pulls sent, which numbers them; guarded by mu
+	refused  map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
+	warned   map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
+	sources  map[string]*source   // senders of bad messages, by address; guarded by mu
 
 	extMu sync.RWMutex
 	ext   map[wire.Type]func([]byte) // handlers of other protocols' messages (see Handle); guarded by extMu
@@ -106,6 +122,7 @@ type peer struct {
 	pullID   uint64              // the outstanding pull
 	nextPart int                 // the part of its answer to take next
 	early    map[int]*wire.Chunk // parts of the answer that overtook an earlier part
+	asked    store.Vector        // the peer's vector as it stood when the last pull to it went out
 }
 
 // Stats count replication traffic.
@@ -120,6 +137,8 @@ type Stats struct {
 	InboxFull    int   `json:"inboxFull"` // live messages dropped because the replica was busy (anti-entropy heals)
 	BytesIn      int64 `json:"bytesIn"`   // replication messages received (before memberlist's framing and encryption)
 	BytesOut     int64 `json:"bytesOut"`  // replication messages sent reliably
+	Muted        int   `json:"muted"`     // messages dropped unread because their sender was muted
+	Mutes        int   `json:"mutes"`     // times a sender was muted for sending bad messages
 }
 
 // Start joins the team's gossip and starts replicating.
@@ -132,6 +151,12 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	cfg.PullTimeout = orDefault(cfg.PullTimeout, 5*time.Second)
 	cfg.SwitchKeyAfter = orDefault(cfg.SwitchKeyAfter, 30*time.Second)
 	cfg.RetireKeyAfter = orDefault(cfg.RetireKeyAfter, 2*time.Minute)
+	cfg.ForgetAfter = orDefault(cfg.ForgetAfter, 14*24*time.Hour)
+	cfg.MuteWindow = orDefault(cfg.MuteWindow, 10*time.Second)
+	cfg.MuteFor = orDefault(cfg.MuteFor, 2*time.Minute)
+	if cfg.MuteAfter <= 0 {
+		cfg.MuteAfter = 20
+	}
 	if cfg.RetireKeyAfter <= cfg.SwitchKeyAfter {
 		return nil, fmt.Errorf("retire-key delay %s must exceed switch-key delay %s", cfg.RetireKeyAfter, cfg.SwitchKeyAfter)
 	}
@@ -150,7 +175,14 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		id:    cfg.Identity,
 		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
 		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
-		removed: map[string]bool{},
+		removed: map[string]bool{}, refused: map[string]*refusal{}, warned: map[string]time.Time{},
+		sources: map[string]*source{}, noticed: map[change.ID]bool{}, seen: map[string]time.Time{},
+	}
+	for _, a := range r.known {
+		r.seen[a] = time.Now()
+		if at, ok := cfg.Team.Seen[a]; ok {
+			r.seen[a] = at
+		}
 	}
 	if err := r.publishRecipient(ctx); err != nil {
 		return nil, err
@@ -294,12 +326,16 @@ func (r *Replica) loop() {
 	}
 }
 
+// drop counts and logs a message that failed to decode, as a bad message of its sender.
 func (r *Replica) drop(from string, err error) {
+	r.count(func(s *Stats) { s.Dropped++ })
+	r.noteBad(from, err)
 	if from == "" {
 		from = "an unnamed sender"
 	}
-	r.count(func(s *Stats) { s.Dropped++ })
-	r.log.Warn("dropped a message from a peer", "peer", from, "err", err)
+	if r.limitWarn("dropped " + from) {
+		r.log.Warn("dropped a message from a peer", "peer", from, "addr", r.addr(from), "err", err)
+	}
 }
 
 func (r *Replica) count(fn func(*Stats)) {

@@ -25,7 +25,8 @@ type node struct {
 	id  *age.X25519Identity // survives restarts, as team.LoadDeviceIdentity's does
 
 	onProgress func(Progress)
-	log        *slog.Logger // the replica's logger; quiet() when nil
+	log        *slog.Logger  // the replica's logger; quiet() when nil
+	tune       func(*Config) // adjusts the replica's configuration before it starts; may be nil
 }
 
 func quiet() *slog.Logger {
@@ -69,11 +70,15 @@ func (n *node) start(t testing.TB, tm team.Team) {
 	if log == nil {
 		log = quiet()
 	}
-	rep, err := Start(context.Background(), Config{
+	cfg := Config{
 		Store: n.st, Team: tm, Logger: log, ReconnectEvery: 500 * time.Millisecond, Identity: n.id,
 		SwitchKeyAfter: 2 * time.Second, RetireKeyAfter: 3 * time.Second, OnProgress: n.onProgress,
 		Gossip: gossip.Options{BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"},
-	})
+	}
+	if n.tune != nil {
+		n.tune(&cfg)
+	}
+	rep, err := Start(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"outpost/backend/core/change"
@@ -31,6 +32,9 @@ type Team struct {
 	Name  string   `json:"name"`
 	Keys  [][]byte `json:"keys"`  // primary first; others still accepted during a rotation
 	Peers []string `json:"peers"` // host:port addresses of peers, from invites, mDNS and gossip
+	// Seen is when a member last answered at each address of Peers; an address without
+	// an entry (an invite's, or one saved before this was kept) counts from when the replica starts.
+	Seen map[string]time.Time `json:"seen,omitempty"`
 	// Owner is the device that created the team, its first owner (see backend/roles);
 	// "" for a team made before roles, whose changes no role restricts.
 	Owner string `json:"owner,omitempty"`
@@ -93,14 +97,30 @@ func (t *Team) AddPeers(addrs ...string) {
 		t.Peers = append(t.Peers, a)
 	}
 	if len(t.Peers) > 64 {
+		for _, a := range t.Peers[:len(t.Peers)-64] {
+			delete(t.Seen, a)
+		}
 		t.Peers = t.Peers[len(t.Peers)-64:]
 	}
+}
+
+// SawPeer records that a member answered at addr at the given time, adding addr to Peers.
+func (t *Team) SawPeer(addr string, at time.Time) {
+	t.AddPeers(addr)
+	if !contains(t.Peers, addr) {
+		return
+	}
+	if t.Seen == nil {
+		t.Seen = map[string]time.Time{}
+	}
+	t.Seen[addr] = at.UTC()
 }
 
 // RemovePeer forgets an address; it reports whether the team knew it.
 func (t *Team) RemovePeer(addr string) bool {
 	n := len(t.Peers)
 	t.Peers = slices.DeleteFunc(t.Peers, func(a string) bool { return a == addr })
+	delete(t.Seen, addr)
 	return len(t.Peers) != n
 }
 

@@ -4,10 +4,12 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInviteRoundTrip(t *testing.T) {
@@ -93,6 +95,37 @@ func TestSaveLoadLeave(t *testing.T) {
 	}
 	if _, err := Load(dir); !errors.Is(err, ErrNoTeam) {
 		t.Fatalf("after Leave: %v", err)
+	}
+}
+
+// TestPeerSeenTimes: the time a member last answered at an address is kept with it,
+// saved and loaded, and dropped with it when it is removed or crowded out.
+func TestPeerSeenTimes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	tm, _ := New("Ops")
+	at := time.Date(2026, 3, 2, 9, 30, 0, 0, time.UTC)
+	tm.AddPeers("127.0.0.1:1")
+	tm.SawPeer("127.0.0.1:2", at)
+	if err := Save(dir, tm); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Seen["127.0.0.1:2"].Equal(at) || len(got.Seen) != 1 || len(got.Peers) != 2 {
+		t.Fatalf("loaded peers %v seen %v", got.Peers, got.Seen)
+	}
+	if !got.RemovePeer("127.0.0.1:2") || len(got.Seen) != 0 {
+		t.Fatalf("after RemovePeer: seen %v", got.Seen)
+	}
+	got.SawPeer("127.0.0.1:3", at)
+	for i := range 64 {
+		got.AddPeers(fmt.Sprintf("10.0.0.1:%d", i+1))
+	}
+	if len(got.Peers) != 64 || len(got.Seen) != 0 {
+		t.Fatalf("crowded out: %d peers, seen %v", len(got.Peers), got.Seen)
 	}
 }
 

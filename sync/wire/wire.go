@@ -66,11 +66,14 @@ type Have struct {
 // pull; the chunks answering it carry it back. Bytes asks for chunks of that many
 // encoded bytes (up to MaxBulkBytes) instead of MaxChunkBytes: a device far behind
 // takes its catch-up in few large chunks, each applied in one synced commit.
+// Skip names devices whose changes the puller does not want for now (it refused
+// them as stamped too far in the future): the answer leaves them out.
 type Pull struct {
 	From   string            `json:"from"`
 	Vector map[string]uint64 `json:"vector"`
 	ID     uint64            `json:"id,omitempty"`
 	Bytes  int               `json:"bytes,omitempty"`
+	Skip   []string          `json:"skip,omitempty"`
 }
 
 // ChunkBytes is how many encoded bytes of changes each chunk answering p holds.
@@ -177,6 +180,9 @@ func Decode(b []byte) (Message, error) {
 		m.Pull = &Pull{}
 		if err = strict(body, m.Pull); err == nil {
 			err = validFrom(m.Pull.From, validVector(m.Pull.Vector))
+			if err == nil {
+				err = validDevices(m.Pull.Skip)
+			}
 		}
 	case TypeChunk:
 		m.Chunk = &Chunk{}
@@ -226,6 +232,18 @@ func validVector(v map[string]uint64) error {
 	for d := range v {
 		if !change.ValidName(d) {
 			return fmt.Errorf("vector device %q", d)
+		}
+	}
+	return nil
+}
+
+func validDevices(ds []string) error {
+	if len(ds) > MaxVectorLen {
+		return fmt.Errorf("%d devices to skip", len(ds))
+	}
+	for _, d := range ds {
+		if !change.ValidName(d) {
+			return fmt.Errorf("device to skip %q", d)
 		}
 	}
 	return nil

@@ -28,7 +28,7 @@ const team = (peers: PeerStatus[], over: Partial<TeamStatus> = {}): TeamStatus =
   key: { keys: 1, primaryId: 'k1', stale: false },
   known: [],
   peers,
-  stats: { received: 0, dropped: 0, applied: 0, rejected: 0, relayed: 0, pullsSent: 0, chunksServed: 0, inboxFull: 0, bytesIn: 0, bytesOut: 0 },
+  stats: { received: 0, dropped: 0, applied: 0, rejected: 0, relayed: 0, pullsSent: 0, chunksServed: 0, inboxFull: 0, bytesIn: 0, bytesOut: 0, muted: 0, mutes: 0 },
   ...over,
 })
 

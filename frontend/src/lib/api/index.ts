@@ -78,6 +78,7 @@ export const team = {
   join: (code: string) => call<TeamStatus>('TeamService', 'Join', code),
   leave: () => call<void>('TeamService', 'Leave'),
   addPeer: (addr: string) => call<TeamStatus>('TeamService', 'AddPeer', addr),
+  forgetPeer: (addr: string) => call<TeamStatus>('TeamService', 'ForgetPeer', addr),
   peers: () => call<PeerStatus[] | null>('TeamService', 'Peers').then((p) => p ?? []),
   rotateKey: () => call<RotateResult>('TeamService', 'RotateKey'),
   removeDevice: (deviceId: string) => call<void>('TeamService', 'RemoveDevice', deviceId),

@@ -37,4 +37,6 @@ export interface Stats {
     inboxFull: number;
     bytesIn: number;
     bytesOut: number;
+    muted: number;
+    mutes: number;
 }
