@@ -104,9 +104,12 @@ func run(bin, root string, total int, rng *rand.Rand) (*result, error) {
 	return res, res.check(target, genuine)
 }
 
+// insiderName is the insider's gossip node name.
+var insiderName = fmt.Sprintf("insider%d", os.Getpid())
+
 // insider joins the team's gossip at addr as a node of its own that holds the team key.
 func insider(tm team.Team, addr string) (*memberlist.Memberlist, error) {
-	mc, err := gossip.Config(gossip.Options{DeviceID: "insider" + fmt.Sprint(os.Getpid()), TeamID: tm.ID, Keys: tm.Keys,
+	mc, err := gossip.Config(gossip.Options{DeviceID: insiderName, TeamID: tm.ID, Keys: tm.Keys,
 		BindAddr: "127.0.0.1", BindPort: 0, Preset: "local", Logger: quiet()})
 	if err != nil {
 		return nil, err

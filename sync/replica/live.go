@@ -110,7 +110,7 @@ func (r *Replica) handle(raws [][]byte) {
 	for _, raw := range raws {
 		m, err := wire.Decode(raw)
 		from := m.From()
-		if from == r.self || r.muted(from) {
+		if from == r.self || r.muted(from) && !keptWhileMuted(m, err, r.isMember(from)) {
 			continue
 		}
 		if err != nil {
@@ -237,4 +237,15 @@ func (r *Replica) relayNotice(h *wire.Have) {
 	}
 	r.bq.QueueBroadcast(&gossip.Broadcast{Key: fmt.Sprintf("h:%s:%d", h.Device, h.Seq), Msg: notice})
 	r.count(func(s *Stats) { s.Relayed++ })
+}
+
+// keptWhileMuted reports whether a message claiming a muted sender is taken all the
+// same: a pull, a chunk or a state from a member of the gossip. memberlist does not say
+// where a message came from, so a muting is by the device a message claims, and any
+// insider holding the team key can claim another's name; if that silenced the real
+// device, an insider could cut it off. Its live changes and notices are dropped while
+// the muting lasts, but anti-entropy with it goes on (a chunk is verified whole, a
+// state starts at most one pull), so it is slower to see, never cut off.
+func keptWhileMuted(m wire.Message, err error, member bool) bool {
+	return err == nil && member && (m.Pull != nil || m.Chunk != nil || m.State != nil)
 }

@@ -6,7 +6,8 @@ import (
 
 // A peer that keeps sending bad messages (malformed ones, forged chunks, changes its
 // own device signed badly or may no longer make) is muted: after MuteAfter of them
-// within MuteWindow, its messages are dropped unread for MuteFor. A muting is logged
+// within MuteWindow, its live changes, notices and malformed messages are dropped unread
+// for MuteFor (its pulls, chunks and states still count: see keptWhileMuted). A muting is logged
 // once, with the address and the device the messages claimed, and counted in Stats.
 //
 // memberlist does not say which address a user message came from, only the device it
@@ -75,7 +76,8 @@ func (r *Replica) noteBad(from string, err error) {
 	}
 }
 
-// muted reports whether messages claiming to be from this sender are dropped now, and counts each one it drops.
+// muted reports whether messages claiming to be from this sender are muted now, and
+// counts each one (see keptWhileMuted for the few that are taken all the same).
 func (r *Replica) muted(from string) bool {
 	now := time.Now()
 	r.mu.Lock()
