@@ -22,8 +22,8 @@ type netResult struct {
 	relayed, dropped, kib int64
 }
 
-// runNet makes n peers talk only through a lossyNet and, for cycles rounds, splits
-// them into two groups (or, every fifth round, drops 30% of packets and streams and
+// runNet makes n peers talk only through a lossyNet and cycles times splits them
+// into two groups (and, every fifth round, instead drops 30% of packets and streams and
 // delays the rest by 100 ms) while every peer takes writes; then heals and times how
 // long until every peer's state hash is equal. A write made on one side during a
 // partition must not reach the other side before the heal (else it was no partition).
@@ -59,7 +59,7 @@ func runNet(bin, root string, n, cycles int, rng *rand.Rand) (netResult, error) 
 	acked := map[string]bool{}
 	var mu sync.Mutex
 	ack := func(id string) { mu.Lock(); acked[id] = true; mu.Unlock() }
-	for c := range cycles {
+	for c := range cycles + cycles/4 { // every fifth round degrades the network instead: cycles partitions in all
 		ctx, stop := context.WithCancel(context.Background())
 		var wg sync.WaitGroup
 		for _, p := range peers {
