@@ -96,20 +96,25 @@ func (s *CoachingService) RemoveFile(id, hash string) (coaching.Item, error) {
 }
 
 // SaveFile asks the person (in the window) where to save sealed file hash of item id and
-// writes it there, decrypted.
+// writes it there, decrypted. A file this person cannot open is refused before the dialog
+// (a malformed hash after it, as AttachmentService.SaveFile does).
 func (s *CoachingService) SaveFile(id, hash string) error {
-	h, err := blob.ParseHash(hash)
-	if err != nil {
-		return field.Errorf("hash", "is not a file's")
+	h, herr := blob.ParseHash(hash)
+	var r io.ReadCloser
+	var f coaching.File
+	if herr == nil {
+		var err error
+		if r, f, err = s.a.OpenCoachingFile(id, h); err != nil {
+			return err
+		}
+		defer r.Close()
 	}
-	r, f, err := s.a.OpenCoachingFile(id, h)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
 	path, ok, err := s.a.pickSave(FilePrompt{Title: "Save file", DefaultName: attach.SafeName(f.Name)})
 	if err != nil || !ok {
 		return err
+	}
+	if herr != nil {
+		return field.Errorf("hash", "is not a file's")
 	}
 	return s.a.userError("save file", atomicfile.WriteFrom(path, func(w io.Writer) error { _, err := io.Copy(w, r); return err }))
 }
