@@ -1,9 +1,9 @@
 // Files on coaching notes, in real browsers against two devices of one team. Ana, a lead, attaches a
-// file to a private note about Ben (picked) and pastes a screenshot into it: both are listed, the
-// screenshot with a thumbnail, and the file downloads byte for byte. Ben's device receives the note and
-// the files' bytes but may not read the note: his screen shows a note shared with him and its file, and
-// never the private file's name; his data directory holds no byte of it in the clear. Removing the
-// file asks first and takes it off the note.
+// file to a private note about Ben (picked), pastes a screenshot into it and drops a large file on it
+// (its progress shows): all are listed, the screenshot with a thumbnail, and the file downloads byte
+// for byte. Ben's device receives the note and the files' bytes but may not read the note: his screen
+// shows a note shared with him and its file, and never the private file's name; his data directory
+// holds no byte of it in the clear. Removing the file asks first and takes it off the note.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
@@ -115,11 +115,28 @@ export default async function coachingFiles(ctx) {
   }, priv.id)
   const shot = note.locator('[data-testid=coaching-file][data-name^="Screenshot "]')
   await shot.waitFor()
+  // A file dropped on the zone is added too; a large one shows its progress while it is sent (uploads slowed to 2 MB/s).
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 << 20 })
+  await page.evaluate((id) => {
+    const dt = new DataTransfer()
+    dt.items.add(new File([new Uint8Array(6 << 20).fill(7)], 'whiteboard-export.bin', { type: 'application/octet-stream' }))
+    const zone = document.querySelector(`[data-item="${id}"] [data-testid=attachments]`)
+    for (const type of ['dragover', 'drop']) zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }))
+  }, priv.id)
+  const bar = note.getByRole('progressbar', { name: 'Uploading whiteboard-export.bin' })
+  await bar.waitFor()
+  await page.waitForFunction((el) => Number(el.getAttribute('aria-valuenow')) > 0, await bar.elementHandle())
+  await note.locator('[data-testid=coaching-file][data-name="whiteboard-export.bin"]').waitFor({ timeout: 30_000 })
+  await bar.waitFor({ state: 'detached' })
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+
   const img = shot.locator('img')
   await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle())
   assert((await row.locator('img').count()) === 0, 'a text file shows an icon, not an image')
   assert((await row.innerText()).includes('TXT'), `the text file's icon names its type: ${await row.innerText()}`)
-  assert((await note.locator('[data-testid=attachments] .count').innerText()) === '2', 'the zone counts two files')
+  assert((await note.locator('[data-testid=attachments] .count').innerText()) === '3', 'the zone counts three files')
 
   // The download is the file, byte for byte.
   const [dl] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: `Download ${PRIVATE}` }).click()])
@@ -134,7 +151,7 @@ export default async function coachingFiles(ctx) {
   const wanted = async () => {
     const u = await api(b, 'AttachmentService/Usage', [])
     const v = await api(b, 'CoachingService/SharedWithMe', [])
-    return u.arriving === 0 && u.files >= 3 && v.notes.some((n) => n.files?.length === 1)
+    return u.arriving === 0 && u.files >= 4 && v.notes.some((n) => n.files?.length === 1)
   }
   await until('the notes and their files on Ben’s device', wanted)
   const pageB = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
@@ -143,6 +160,7 @@ export default async function coachingFiles(ctx) {
   await pageB.waitForSelector('#app *')
   await pageB.evaluate(() => (window.location.hash = '#/coaching'))
   await pageB.locator(`[data-testid=coaching-file][data-name="${SHARED}"]`).waitFor()
+  await pageB.screenshot({ path: '/tmp/coachfiles-peer.png' })
   const seen = await pageB.locator('body').innerText()
   assert(!seen.includes(PRIVATE) && !seen.includes('Private review') && !seen.includes('Screenshot '), 'Ben’s screen shows nothing of the private note or its files')
   assert((await pageB.locator('[data-testid=attachments]').count()) === 0, 'Ben cannot add files to a note he did not write')
@@ -155,7 +173,7 @@ export default async function coachingFiles(ctx) {
   await confirm.getByRole('button', { name: 'Remove' }).click()
   await row.waitFor({ state: 'detached' })
   const after = await api(a, 'CoachingService/Get', [priv.id])
-  assert(after.files.length === 1 && after.files[0].name.startsWith('Screenshot '), `the note keeps the screenshot only: ${JSON.stringify(after.files.map((f) => f.name))}`)
+  assert(after.files.length === 2 && !after.files.some((f) => f.name === PRIVATE), `the note keeps the other two files: ${JSON.stringify(after.files.map((f) => f.name))}`)
 
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)
 }
