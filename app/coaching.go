@@ -1,13 +1,17 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"io"
+
+	"outpost/app/atomicfile"
 
 	"outpost/backend/coaching"
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
 	"outpost/backend/core/field"
+	"outpost/backend/thumb"
 )
 
 // CoachingService is a lead's one-on-one notes, goals and action items, as bound to
@@ -78,6 +82,63 @@ func (s *CoachingService) Share(id string, shared bool) (coaching.Item, error) {
 // Delete removes an item (a tombstone; its sealed history stays sealed).
 func (s *CoachingService) Delete(id string) error {
 	return s.a.userError("delete coaching item", s.a.coaching.Delete(s.a.ctx, id))
+}
+
+// RemoveFile takes sealed file hash off item id (its author's): it leaves the item's
+// content, and its ciphertext is freed on every device.
+func (s *CoachingService) RemoveFile(id, hash string) (coaching.Item, error) {
+	h, err := blob.ParseHash(hash)
+	if err != nil {
+		return coaching.Item{}, field.Errorf("hash", "is not a file's")
+	}
+	it, err := s.a.coaching.RemoveFile(s.a.ctx, id, h)
+	return it, s.a.userError("remove file", err)
+}
+
+// SaveFile asks the person (in the window) where to save sealed file hash of item id and
+// writes it there, decrypted. A file this person cannot open is refused before the dialog
+// (a malformed hash after it, as AttachmentService.SaveFile does).
+func (s *CoachingService) SaveFile(id, hash string) error {
+	h, herr := blob.ParseHash(hash)
+	var r io.ReadCloser
+	var f coaching.File
+	if herr == nil {
+		var err error
+		if r, f, err = s.a.OpenCoachingFile(id, h); err != nil {
+			return err
+		}
+		defer r.Close()
+	}
+	path, ok, err := s.a.pickSave(FilePrompt{Title: "Save file", DefaultName: attach.SafeName(f.Name)})
+	if err != nil || !ok {
+		return err
+	}
+	if herr != nil {
+		return field.Errorf("hash", "is not a file's")
+	}
+	return s.a.userError("save file", atomicfile.WriteFrom(path, func(w io.Writer) error { _, err := io.Copy(w, r); return err }))
+}
+
+// maxSealedThumb bounds the sealed images previewed: they are decrypted into memory.
+const maxSealedThumb = 32 << 20
+
+// CoachingThumbnail makes a thumbnail of sealed image hash of item id, for its reader. It is
+// made afresh in memory each time and never cached: a thumbnail on disk would be the
+// picture in the clear.
+func (a *App) CoachingThumbnail(id string, h blob.Hash) ([]byte, error) {
+	r, f, err := a.OpenCoachingFile(id, h)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	if f.Size > maxSealedThumb {
+		return nil, thumb.ErrNotImage
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxSealedThumb))
+	if err != nil {
+		return nil, a.userError("open file", err)
+	}
+	return thumb.Make(bytes.NewReader(b))
 }
 
 // attachSealed adds r's bytes to coaching item id as a sealed file: encrypted to a key of its

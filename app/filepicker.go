@@ -39,6 +39,7 @@ var windowOnly = map[string]bool{
 	"DataService.Restore":           true,
 	"AttachmentService.AttachFile":  true,
 	"AttachmentService.SaveFile":    true,
+	"CoachingService.SaveFile":      true,
 }
 
 // SetFilePicker gives the app the window's dialogs. Call it before the window opens.

@@ -21,6 +21,7 @@ func (s *server) attachmentRoutes(mux *http.ServeMux, guard func(http.Handler) h
 	mux.Handle("GET /api/attachments/{hash}", guard(http.HandlerFunc(s.serveDownload)))
 	mux.Handle("GET /api/attachments/{hash}/thumb", guard(http.HandlerFunc(s.serveThumb)))
 	mux.Handle("GET /api/coaching/{id}/files/{hash}", guard(http.HandlerFunc(s.serveSealed)))
+	mux.Handle("GET /api/coaching/{id}/files/{hash}/thumb", guard(http.HandlerFunc(s.serveSealedThumb)))
 }
 
 // serveSealed sends a coaching item's sealed file, decrypted for a reader of the item, as a
@@ -42,6 +43,29 @@ func (s *server) serveSealed(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, body); err != nil {
 		s.a.Logger().Warn("sealed file not sent whole", "item", r.PathValue("id"), "err", err)
 	}
+}
+
+// serveSealedThumb sends a thumbnail of a coaching item's sealed image to a reader of the
+// item: made in memory for each request and never stored (on disk it would be the picture
+// in the clear), nor kept by the browser's cache.
+func (s *server) serveSealedThumb(w http.ResponseWriter, r *http.Request) {
+	h, err := blob.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		writeError(w, http.StatusNotFound, errors.New("no such attachment"))
+		return
+	}
+	b, err := s.a.CoachingThumbnail(r.PathValue("id"), h)
+	switch {
+	case errors.Is(err, thumb.ErrNotImage):
+		writeError(w, http.StatusUnsupportedMediaType, err)
+		return
+	case err != nil:
+		writeError(w, http.StatusNotFound, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, no-store")
+	_, _ = w.Write(b)
 }
 
 // downloadHeaders make a response a download the browser saves and never renders.

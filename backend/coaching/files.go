@@ -15,6 +15,7 @@ import (
 
 	"outpost/backend/core/attach"
 	"outpost/backend/core/blob"
+	"outpost/backend/core/change"
 	"outpost/backend/core/field"
 )
 
@@ -153,8 +154,40 @@ func (c *checked) Read(p []byte) (int, error) {
 
 func (c *checked) Close() error { return c.c.Close() }
 
+// RemoveFile takes file h off item id (its author's): its name and key leave the sealed
+// content, and the clear item naming its ciphertext is marked removed in the same change,
+// so the ciphertext is no longer live and each device frees it (blob.Store.Collect).
+// The item's sealed history keeps the versions that named it, readable only by its readers.
+func (s *Service) RemoveFile(ctx context.Context, id string, h blob.Hash) (Item, error) {
+	if _, err := s.items.Writer(); err != nil {
+		return Item{}, err
+	}
+	rec, err := s.items.Get(id)
+	if err != nil {
+		return Item{}, err
+	}
+	var ops []change.Op
+	for _, m := range attach.List(rec, nil) {
+		if m.Hash == h {
+			ops = append(ops, change.Op{Op: change.OpAdd, Field: attach.FieldRemoved, Elem: m.ID})
+		}
+	}
+	rec, err = s.items.Edit(ctx, id, func(cur *Content, _ *bool) error {
+		i := slices.IndexFunc(cur.Files, func(f File) bool { return f.Blob == h })
+		if i < 0 {
+			return fmt.Errorf("%w: %s", ErrNotFound, h)
+		}
+		cur.Files = slices.Delete(cur.Files, i, i+1)
+		return nil
+	}, ops...)
+	if err != nil {
+		return Item{}, err
+	}
+	return s.open(rec)
+}
+
 // keepFiles carries an item's files over an edit of its text: files change only by
-// AttachFile (and stay with the item's history).
+// AttachFile and RemoveFile (and stay with the item's history).
 func keepFiles(cur *Content, next Content) {
 	files := cur.Files
 	*cur = next

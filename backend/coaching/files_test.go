@@ -167,3 +167,58 @@ func TestADamagedSealedFileIsRefused(t *testing.T) {
 		t.Fatal("an altered ciphertext opened")
 	}
 }
+
+// A removed file leaves the note's sealed content (no reader sees it, none opens it) and
+// its ciphertext is no longer named by a live record, so every device frees it; the other
+// file of the note stays.
+func TestARemovedSealedFileIsFreed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lead := newDevice(t, "Ana", person.RoleLead, "")
+	tech := newDevice(t, "Bo", person.RoleTechnician, "techbo")
+	storetest.Sync(t, lead.st, tech.st)
+	note, err := lead.coach.AddNote(ctx, "techbo", Content{Body: "Notes"}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs := lead.blobs(t)
+	if _, err := lead.coach.AttachFile(ctx, note.ID, "keep.txt", strings.NewReader("kept\n"), blobs); err != nil {
+		t.Fatal(err)
+	}
+	it, err := lead.coach.AttachFile(ctx, note.ID, fileName, strings.NewReader(fileSecret), blobs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, kept := it.Files[1].Blob, it.Files[0].Blob
+	storetest.Sync(t, lead.st, tech.st)
+	if _, err := tech.coach.RemoveFile(ctx, note.ID, gone); err == nil {
+		t.Fatal("the technician removed a file of the lead's note")
+	}
+	it, err = lead.coach.RemoveFile(ctx, note.ID, gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(it.Files) != 1 || it.Files[0].Name != "keep.txt" {
+		t.Fatalf("files after the removal: %+v", it.Files)
+	}
+	if _, err := lead.coach.RemoveFile(ctx, note.ID, gone); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("removing it again: %v", err)
+	}
+	storetest.Sync(t, lead.st, tech.st)
+	for _, d := range []*device{lead, tech} {
+		seen, err := d.coach.Get(note.ID)
+		if err != nil || len(seen.Files) != 1 || seen.Files[0].Blob != kept {
+			t.Fatalf("a reader sees files %+v (%v)", seen.Files, err)
+		}
+		if _, _, err := d.coach.OpenFile(note.ID, gone, blobs); !errors.Is(err, ErrNotFound) {
+			t.Fatalf("the removed file opened: %v", err)
+		}
+		live, err := attach.Live(d.st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if live[gone] || !live[kept] {
+			t.Fatalf("live blobs after the removal: %v (removed %s, kept %s)", live, gone, kept)
+		}
+	}
+}

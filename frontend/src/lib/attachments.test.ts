@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { baseType, cachedFor, dropHint, isTextField, pasteAttaches, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, recordNoun, screenshotName, splitShown, stepped, thumbUrl, tooLarge, uploadPercent, uploadUrl, withAttachment } from './attachments'
+import { baseType, cachedFor, dropHint, isTextField, pasteAttaches, downloadUrl, fileBadge, fileKind, formatSize, hasThumb, pastedName, recordNoun, screenshotName, sealedThumbUrl, sealedUrl, splitShown, stepped, thumbUrl, tooLarge, uploadPercent, uploadUrl, withAttachment } from './attachments'
 
 describe('names of pasted images', () => {
   const at = new Date(2026, 11, 6, 14, 3, 59) // local time, as the person reads it
@@ -105,6 +105,11 @@ describe('routes', () => {
     expect(downloadUrl('ab12', 'a b&c.txt')).toBe('/api/attachments/ab12?name=a%20b%26c.txt')
     expect(thumbUrl('ab12')).toBe('/api/attachments/ab12/thumb')
     expect(uploadUrl('visit', 'v/1', 'Screenshot 2026-12-06 14.03.png')).toBe('/api/attachments/visit/v%2F1?name=Screenshot%202026-12-06%2014.03.png')
+  })
+  it('name a coaching file by its item and ciphertext, never by its name', () => {
+    expect(uploadUrl('coaching', 'c/1', 'notes.txt')).toBe('/api/attachments/coaching/c%2F1?name=notes.txt')
+    expect(sealedUrl('c/1', 'ab12')).toBe('/api/coaching/c%2F1/files/ab12')
+    expect(sealedThumbUrl('c/1', 'ab12')).toBe('/api/coaching/c%2F1/files/ab12/thumb')
   })
 })
 

@@ -2,7 +2,7 @@
 // the words and arithmetic of the panel, the byte routes, and uploads with progress
 // (XMLHttpRequest: fetch reports no upload progress).
 import { ApiError, toApiError } from './api/errors'
-import type { AttachKind, Attachment } from './api/attachments'
+import type { AttachKind, Attachment, UploadKind } from './api/attachments'
 import { fileStamp } from './dates'
 
 /** Media types the backend makes thumbnails of (as sniffed from the bytes). SVG is not one: it is never rendered. */
@@ -163,8 +163,18 @@ export function thumbUrl(hash: string): string {
   return `/api/attachments/${encodeURIComponent(hash)}/thumb`
 }
 
+/** sealedUrl is the route that sends a coaching item's file, decrypted for its reader, as a download. */
+export function sealedUrl(id: string, blob: string): string {
+  return `/api/coaching/${encodeURIComponent(id)}/files/${encodeURIComponent(blob)}`
+}
+
+/** sealedThumbUrl is the route of a thumbnail of a coaching item's image, made in memory and never stored. */
+export function sealedThumbUrl(id: string, blob: string): string {
+  return `${sealedUrl(id, blob)}/thumb`
+}
+
 /** uploadUrl is the route that takes a file's bytes for kind/id. */
-export function uploadUrl(kind: AttachKind, id: string, name: string): string {
+export function uploadUrl(kind: UploadKind, id: string, name: string): string {
   return `/api/attachments/${kind}/${encodeURIComponent(id)}?name=${encodeURIComponent(name)}`
 }
 
@@ -204,7 +214,7 @@ export interface Upload {
  * upload sends file's bytes to kind/id as name, calling progress with the bytes sent so far.
  * It rejects with ApiError: the backend's {error, field} (400, 413), or a network failure.
  */
-export function upload(kind: AttachKind, id: string, file: Blob, name: string, progress: (sent: number, total: number) => void): Upload {
+export function upload(kind: UploadKind, id: string, file: Blob, name: string, progress: (sent: number, total: number) => void): Upload {
   const xhr = new XMLHttpRequest()
   const done = new Promise<Attachment>((resolve, reject) => {
     xhr.open('POST', uploadUrl(kind, id, name))

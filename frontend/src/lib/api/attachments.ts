@@ -8,6 +8,9 @@ import type * as filepolicy from './gen/filepolicy'
 /** The record kinds that take attachments. */
 export type AttachKind = 'ticket' | 'visit' | 'sop'
 
+/** The kinds files are uploaded to: a coaching item's files are sealed with it (see api/coaching). */
+export type UploadKind = AttachKind | 'coaching'
+
 /** One file of a record. type is sniffed from the bytes on the device that added it, never taken
  * from the name; here is false while the bytes travel from a peer. */
 export type Attachment = attach.Attachment
@@ -28,7 +31,7 @@ export const attachments = {
   /** saveSettings replaces the team's attachment settings (a team setting, on every device). */
   saveSettings: (s: AttachmentSettings) => call<AttachmentSettings>(S, 'SaveSettings', s),
   /** attachFile opens the window's file dialog and attaches the chosen file; null when cancelled. Window only. */
-  attachFile: (kind: AttachKind, id: string) => call<Attachment | null>(S, 'AttachFile', kind, id),
+  attachFile: (kind: UploadKind, id: string) => call<Attachment | null>(S, 'AttachFile', kind, id),
   /** saveFile asks where to save the attachment and writes it there. Window only. */
   saveFile: (hash: string, name: string) => call<void>(S, 'SaveFile', hash, name),
 }

@@ -19,6 +19,9 @@ export interface View extends Narrow<coachingGo.View, { notes: Item[]; goals: It
 
 export type Subject = coachingGo.Subject
 
+/** A file of a coaching item, sealed like it: only its readers see its name. blob names its ciphertext. */
+export type SealedFile = coachingGo.File
+
 const S = 'CoachingService'
 export const coaching = {
   notes: (techId: string) => call<View>(S, 'Notes', techId),
@@ -31,4 +34,8 @@ export const coaching = {
   setActionDone: (id: string, done: boolean) => call<Item>(S, 'SetActionDone', id, done),
   share: (id: string, shared: boolean) => call<Item>(S, 'Share', id, shared),
   remove: (id: string) => call<void>(S, 'Delete', id),
+  /** removeFile takes a file off an item: it leaves the sealed content and its ciphertext is freed. */
+  removeFile: (id: string, blob: string) => call<Item>(S, 'RemoveFile', id, blob),
+  /** saveFile asks where to save a file of an item and writes it there, decrypted. Window only. */
+  saveFile: (id: string, blob: string) => call<void>(S, 'SaveFile', id, blob),
 }
