@@ -93,5 +93,6 @@ func unneutralise(cell, want string) string {
 	return cell
 }
 
-// crlf is a value as a CSV reader gives it back: a quoted field's CR LF reads as LF.
-func crlf(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
+// crlf is a value as an export gives it back: with CRLF line ends, encoding/csv writes a field's
+// LF as CR LF (read back as LF) and leaves out its carriage returns.
+func crlf(s string) string { return strings.ReplaceAll(s, "\r", "") }
