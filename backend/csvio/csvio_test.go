@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
@@ -238,4 +239,25 @@ func TestExportImportsBack(t *testing.T) {
 func importString(st *store.Store, svc *ticket.Service, file string, opts Options, accept bool) (Result, error) {
 	src := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(file)), nil }
 	return Import(context.Background(), st, svc, "alice", src, opts, accept, nil, nil)
+}
+
+// A header line at the length limit is mapped in time proportional to its length: each column
+// name is folded once, not once per known column name (that took seconds for a megabyte).
+func TestAnalyzeLongHeaderInLinearTime(t *testing.T) {
+	t.Parallel()
+	cells := make([]string, MaxColumns-1)
+	for i := range cells {
+		cells[i] = strings.Repeat("é", (MaxLineBytes-1024)/len(cells)/2)
+	}
+	file := []byte("Title," + strings.Join(cells, ",") + "\nPrinter jams\n")
+	for _, system := range []string{"", "glpi"} {
+		start := time.Now()
+		a, err := Analyze(bytes.NewReader(file), Options{System: system})
+		if err != nil || a.Total != 1 {
+			t.Fatalf("Analyze(%q) = %v", system, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("analysing a %d KB header as %q took %s", len(file)>>10, system, d)
+		}
+	}
 }

@@ -96,14 +96,18 @@ func fold(s string) string {
 // by the first column that names it.
 func GuessMapping(header []string) []Field {
 	out := make([]Field, len(header))
+	folded := make([]string, len(header)) // once each: a header line may be a megabyte long
+	for i, h := range header {
+		folded[i] = fold(h)
+	}
 	used := map[Field]bool{}
 	for _, f := range mappable {
-		for i, h := range header {
+		for i := range header {
 			if out[i] != Ignore || used[f] && !repeatable(f) {
 				continue
 			}
 			for _, name := range headerNames[f] {
-				if fold(h) == name {
+				if folded[i] == name {
 					out[i], used[f] = f, true
 					break
 				}

@@ -204,10 +204,14 @@ func DetectPreset(header []string) (Preset, bool) {
 func presetMapping(p Preset, header []string) []Field {
 	out := make([]Field, len(header))
 	done := make([]bool, len(header))
+	keys := make([]string, len(header)) // once each: a header line may be a megabyte long
+	for i, h := range header {
+		keys[i] = headerKey(h)
+	}
 	used := map[Field]bool{}
 	for _, c := range p.Columns {
-		for i, h := range header {
-			if done[i] || headerKey(h) != c.Name || (c.Field != Ignore && used[c.Field] && !repeatable(c.Field)) {
+		for i := range header {
+			if done[i] || keys[i] != c.Name || (c.Field != Ignore && used[c.Field] && !repeatable(c.Field)) {
 				continue
 			}
 			out[i], done[i] = c.Field, true

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -127,10 +128,61 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Decode(b)
 		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("Decode error %v is not ErrMalformed", err)
+			}
 			return
 		}
 		if m.From() == "" {
 			t.Fatalf("valid message without sender: %q", b)
 		}
+		// A message accepted once is accepted again as this device would relay or answer it,
+		// and its encoding is then stable.
+		once := reencode(t, m)
+		m2, err := Decode(once)
+		if err != nil {
+			t.Fatalf("a decoded message does not decode once encoded again: %v\n%q", err, once)
+		}
+		if twice := reencode(t, m2); !bytes.Equal(once, twice) || m2.Type != m.Type || m2.From() != m.From() {
+			t.Fatalf("encoding is not stable:\n%q\n%q", once, twice)
+		}
 	})
+}
+
+// reencode encodes the one body a decoded message holds, checking that it holds exactly one.
+func reencode(t *testing.T, m Message) []byte {
+	t.Helper()
+	var bodies []any
+	if m.Change != nil {
+		bodies = append(bodies, m.Change)
+	}
+	if m.Have != nil {
+		bodies = append(bodies, m.Have)
+	}
+	if m.Pull != nil {
+		bodies = append(bodies, m.Pull)
+		if len(m.Pull.Vector) > MaxVectorLen || m.Pull.ChunkBytes() > MaxBulkBytes {
+			t.Fatalf("accepted a pull of %d devices for chunks of %d bytes", len(m.Pull.Vector), m.Pull.ChunkBytes())
+		}
+	}
+	if m.Chunk != nil {
+		bodies = append(bodies, m.Chunk)
+		if len(m.Chunk.Changes) > MaxChunkChanges || m.Chunk.Part < 0 || m.Chunk.Part >= MaxChunkParts {
+			t.Fatalf("accepted chunk part %d of %d changes", m.Chunk.Part, len(m.Chunk.Changes))
+		}
+	}
+	if m.State != nil {
+		bodies = append(bodies, m.State)
+		if len(m.State.Vector) > MaxVectorLen {
+			t.Fatalf("accepted a state of %d devices", len(m.State.Vector))
+		}
+	}
+	if len(bodies) != 1 {
+		t.Fatalf("decoded message of type %d holds %d bodies", m.Type, len(bodies))
+	}
+	b, err := Encode(m.Type, bodies[0])
+	if err != nil {
+		t.Fatalf("a decoded message does not encode: %v", err)
+	}
+	return b
 }
