@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
-	"time"
 
 	"outpost/backend/core/change"
+	"outpost/backend/core/store"
 )
 
 // check compares the healed peers with each other and with what was acknowledged:
@@ -31,7 +27,6 @@ func (h *history) check() error {
 	}
 	recs, err := h.checkRecords()
 	if err != nil {
-		h.res.divergent = true
 		errs = append(errs, err)
 	}
 	if recs != nil {
@@ -100,13 +95,17 @@ func (h *history) checkRecords() (map[string]change.Record, error) {
 		var first []byte
 		for i, p := range h.peers {
 			rec, err := p.st.Get("ticket", id)
-			if err != nil {
+			raw, _ := rec.Encode()
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				raw = []byte("(none)") // never written, so on no replica
+			case err != nil:
 				return nil, fmt.Errorf("%s: %w", p.name, err)
 			}
-			raw, _ := rec.Encode()
 			if i == 0 {
 				first, recs[id] = raw, rec
 			} else if !bytes.Equal(raw, first) {
+				h.res.divergent = true
 				errs = append(errs, fmt.Errorf("record %s differs:\n  %s: %s\n  %s: %s", id, h.peers[0].name, first, p.name, raw))
 			}
 			cs, err := p.st.History("ticket", id)
@@ -114,7 +113,7 @@ func (h *history) checkRecords() (map[string]change.Record, error) {
 				return nil, err
 			}
 			folded := change.Fold(cs)
-			if fr, _ := folded.Encode(); !bytes.Equal(fr, raw) {
+			if fr, _ := folded.Encode(); len(cs) > 0 && !bytes.Equal(fr, raw) {
 				errs = append(errs, fmt.Errorf("%s's record %s is not the fold of its log:\n  held:   %s\n  folded: %s", p.name, id, raw, fr))
 			}
 		}
@@ -122,6 +121,7 @@ func (h *history) checkRecords() (map[string]change.Record, error) {
 	h.res.hash = hashes[0]
 	for i, hs := range hashes[1:] {
 		if hs != hashes[0] {
+			h.res.divergent = true
 			errs = append(errs, fmt.Errorf("state hashes differ: %s %s, %s %s", h.peers[0].name, hashes[0], h.peers[i+1].name, hs))
 			break
 		}
@@ -140,6 +140,9 @@ func (h *history) checkMerge(recs map[string]change.Record) error {
 	var errs []error
 	for _, id := range h.records {
 		rec, exp := recs[id], want[id]
+		if exp == nil {
+			exp = &expected{} // never written
+		}
 		for f, w := range exp.winners {
 			got := rec.Fields[f]
 			if got.ID != w.ID || !bytes.Equal(got.Value, w.Value) {
@@ -241,93 +244,4 @@ func mark(m map[change.ID]map[string]bool, id change.ID, what string) {
 		m[id] = map[string]bool{}
 	}
 	m[id][what] = true
-}
-
-// copyStill copies the regular files under src to dst as they stand at one
-// moment: Badger may be flushing a memtable in the background (just after it
-// opened one left by a crash), so the copy is taken again until the files were
-// the same (names, sizes, times) before and after it.
-func copyStill(src, dst string) error {
-	for range 100 {
-		before, err := listTree(src)
-		if err != nil {
-			return err
-		}
-		if err := os.RemoveAll(dst); err != nil {
-			return err
-		}
-		err = copyTree(src, dst)
-		after, lerr := listTree(src)
-		if err == nil && lerr == nil && before == after {
-			return nil
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return fmt.Errorf("the files of %s kept changing", src)
-}
-
-// listTree describes every file under dir by name, size and modification time.
-func listTree(dir string) (string, error) {
-	var b strings.Builder
-	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(&b, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
-		return nil
-	})
-	return b.String(), err
-}
-
-// copyTree copies the regular files under src to dst, leaving holes where a
-// file is zeros (Badger's preallocated log files are mostly holes).
-func copyTree(src, dst string) error {
-	return filepath.Walk(src, func(path string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		to := filepath.Join(dst, rel)
-		if info.IsDir() {
-			return os.MkdirAll(to, 0o700)
-		}
-		return copySparse(path, to, info.Size())
-	})
-}
-
-func copySparse(from, to string, size int64) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	buf, zero := make([]byte, 64<<10), make([]byte, 64<<10)
-	for {
-		n, rerr := io.ReadFull(in, buf)
-		var werr error
-		if bytes.Equal(buf[:n], zero[:n]) {
-			_, werr = out.Seek(int64(n), io.SeekCurrent)
-		} else {
-			_, werr = out.Write(buf[:n])
-		}
-		if werr == nil && rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
-			werr = rerr
-		}
-		if werr != nil {
-			out.Close()
-			return werr
-		}
-		if rerr != nil {
-			break
-		}
-	}
-	if err := out.Truncate(size); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

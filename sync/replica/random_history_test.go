@@ -152,8 +152,10 @@ func (h *history) step() error {
 	h.now = h.now.Add(time.Duration(h.rng.IntN(4)) * time.Millisecond) // 0: timestamps tie on the wall clock
 	p := h.rng.IntN(len(h.peers))
 	switch r := h.rng.IntN(100); {
-	case r < 30:
+	case r < 27:
 		return h.edit(p)
+	case r < 30:
+		return h.bulk(p)
 	case r < 36:
 		return h.editMany(p)
 	case r < 40:
@@ -234,6 +236,25 @@ func (h *history) editMany(i int) error {
 			return err
 		}
 		return set(tx, b, []string{f3}, n)
+	})
+}
+
+// bulk writes a few changes as an import does (Tx.Bulk): only the last is
+// signed, and vouches for those before it, so a peer that gets them without it
+// holds them back until it comes.
+func (h *history) bulk(i int) error {
+	ids, v := make([]string, 2+h.rng.IntN(5)), h.rng.IntN(1000)
+	for k := range ids {
+		ids[k] = h.pick(h.records)
+	}
+	return h.write(i, fmt.Sprintf("import notes on %v (%d)", ids, v), func(tx *store.Tx) error {
+		tx.Bulk()
+		for k, id := range ids {
+			if err := set(tx, id, []string{"note"}, fmt.Sprint("import ", v, ".", k)); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
