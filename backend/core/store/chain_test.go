@@ -189,3 +189,58 @@ func pendingCount(t *testing.T, s *Store) int {
 	}
 	return n
 }
+
+// TestVouchedRunAppliesInAnyOrder: an import's unsigned changes that arrive in one
+// batch with the signed change vouching for them go in whatever the order; one that
+// came before its predecessor is not dropped from the buffer on the way (seed 104 of
+// TestSeededRandomHistories: a live batch shuffled as [10, 9, 11], signed 11 only).
+func TestVouchedRunAppliesInAnyOrder(t *testing.T) {
+	t.Parallel()
+	_, all := bulkSource(t, 3, 3) // the device's key, then three changes: two unsigned and the signed last
+	n := len(all)
+	if all[n-3].Signed() || all[n-2].Signed() || !all[n-1].Signed() {
+		t.Fatal("the import is not two unsigned changes and a signed one: the order proves nothing")
+	}
+	dst := openTest(t)
+	if _, err := dst.Apply(all[:n-3]); err != nil {
+		t.Fatal(err)
+	}
+	res, err := dst.Apply([]change.Change{all[n-2], all[n-3], all[n-1]})
+	if err != nil || len(res.Rejected) != 0 {
+		t.Fatalf("apply: %+v, %v", res, err)
+	}
+	if v, _ := dst.Vector(); v[all[0].Device] != all[n-1].Seq {
+		t.Fatalf("holds up to %d of a run all given in one batch, want %d (%+v)", v[all[0].Device], all[n-1].Seq, res)
+	}
+	if p := pendingCount(t, dst); p != 0 {
+		t.Fatalf("%d buffered copies left after every change went in", p)
+	}
+}
+
+// TestEarlyUnsignedChangeStaysBuffered: an unsigned change that came before its
+// predecessor, without its signature, waits in the buffer when the predecessor
+// arrives, and goes in with the signature later.
+func TestEarlyUnsignedChangeStaysBuffered(t *testing.T) {
+	t.Parallel()
+	_, all := bulkSource(t, 3, 3)
+	n := len(all)
+	dst := openTest(t)
+	if _, err := dst.Apply(all[:n-3]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-2]}); err != nil { // early: waits for n-3
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-3]}); err != nil { // unsigned: both wait for n-1
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-1]}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := dst.Vector(); v[all[0].Device] != all[n-1].Seq {
+		t.Fatalf("holds up to %d, want %d: a buffered change was lost", v[all[0].Device], all[n-1].Seq)
+	}
+	if p := pendingCount(t, dst); p != 0 {
+		t.Fatalf("%d buffered copies left after every change went in", p)
+	}
+}
