@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -114,6 +116,19 @@ func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, [
 			break
 		}
 	}
+	// What the part buffered may complete a buffered run: a gap filled, or the
+	// signature that vouches for it come, in whatever order the part held them.
+	for _, dev := range slices.Sorted(maps.Keys(b.early)) {
+		have, err := getUint64(b.txn, vectorKey(dev))
+		if err != nil {
+			return res, nil, 0, err
+		}
+		more, err := s.release(b, dev, have, &res)
+		if err != nil {
+			return res, nil, 0, err
+		}
+		applied = append(applied, more...)
+	}
 	// Refold each touched record once, after all of this part's changes are in.
 	type entity struct{ kind, id string }
 	done := map[entity]bool{}
@@ -160,12 +175,11 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 		res.Duplicates++
 		return nil, nil
 	case c.Seq > have+1:
-		if err := buffer(txn, c, res, reject); err != nil || !c.Signed() {
-			return nil, err
-		}
-		return s.release(b, c.Device, have, res) // it may vouch for the buffered changes before it
+		b.early[c.Device] = true
+		return nil, buffer(txn, c, res, reject)
 	}
 	if err := s.admit(b, c, pre); errors.Is(err, errUnsigned) {
+		b.early[c.Device] = true
 		return nil, buffer(txn, c, res, reject)
 	} else if err != nil {
 		return reject(err)
