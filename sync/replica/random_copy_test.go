@@ -18,16 +18,13 @@ import (
 // the same (names, sizes, times) before and after it.
 func copyStill(src, dst string) error {
 	for range 100 {
-		before, err := listTree(src)
-		if err != nil {
-			return err
-		}
+		before, lerr := listTree(src) // fails too when a file goes while it is read
 		if err := os.RemoveAll(dst); err != nil {
 			return err
 		}
-		err = copyTree(src, dst)
-		after, lerr := listTree(src)
-		if err == nil && lerr == nil && before == after {
+		err := copyTree(src, dst)
+		after, aerr := listTree(src)
+		if lerr == nil && err == nil && aerr == nil && before == after {
 			return nil
 		}
 		time.Sleep(5 * time.Millisecond)
