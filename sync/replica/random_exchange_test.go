@@ -38,9 +38,9 @@ func (h *history) broadcast(i int) error {
 	return nil
 }
 
-// applyLive gives to the live changes cs of from's, and checks that to then holds
-// every change of from's that it could: the changes after its vector that it now
-// has without a gap, up to the last signed one (which vouches for those before it).
+// applyLive hands from's live changes cs to to, and checks that to then holds
+// every one it could take in: those that follow its vector without a gap, up to the
+// last signed one (which vouches for the unsigned ones before it).
 func applyLive(to, from *historyPeer, cs []change.Change) error {
 	dev := from.st.Device().ID
 	v, err := to.st.Vector()
