@@ -6,7 +6,7 @@ GOBIN := $(shell $(GO) env GOPATH)/bin
 BIN := build/bin/outpost
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/package.json -type f 2>/dev/null)
 
-.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short chaos-mail chaos-mail-short spray spray-short bench setup-build setup-test setup-dist wails-cli clean
+.PHONY: run serve build dist dist-check types types-check test test-go test-frontend test-e2e fuzz fuzz-short chaos chaos-short chaos-random chaos-random-short chaos-mail chaos-mail-short spray spray-short bench setup-build setup-test setup-dist wails-cli clean
 
 ## run: install what is missing, build, and open the desktop app on the default data directory
 run: build
@@ -91,20 +91,36 @@ fuzz-short:
 	FUZZTIME=20s FUZZMINIMIZE=0 .ci/fuzz
 
 ## chaos: three real `outpost serve` peers under 100 cycles of kill -9, SIGSTOP/SIGCONT and restarts while
-## they take writes, then three more behind a proxy between their gossip ports under 100 rounds of
-## partitions (every fifth: 30% loss and 100 ms delay), then three of a build with a shiftable clock
+## they take writes, then three more behind a proxy between their gossip ports under 100 partitions and
+## 25 rounds of 30% loss with 100 ms delay, then three of a build with a shiftable clock
 ## (-tags chaos) 30 min ahead and 10 min behind and one 2 h ahead (refused without a storm), then one peer whose
 ## disk fills (a 150 MB tmpfs, as root): refused in words, no crash; every acknowledged write must reach every peer and
-## their state hashes must agree (CYCLES=..., PARTITIONS=..., SEED=...); chaos-short: 10 of each, as CI runs it
-chaos: frontend/dist/index.html
+## their state hashes must agree (CYCLES=..., PARTITIONS=..., SEED=...); then chaos-random; chaos-short: 10 of
+## each and chaos-random-short, as CI runs it
+chaos: chaos-random frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) build -tags chaos -o build/bin/outpost-chaos .
 	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles $${CYCLES:-100} -partitions $${PARTITIONS:-100} -chaos-bin build/bin/outpost-chaos -disk-full $${SEED:+-seed $$SEED}
 
-chaos-short: frontend/dist/index.html
+chaos-short: chaos-random-short frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) build -tags chaos -o build/bin/outpost-chaos .
 	$(GO) run ./.ci/chaos -bin build/bin/outpost-headless -cycles 10 -partitions 10 -chaos-bin build/bin/outpost-chaos -disk-full
+
+## chaos-random: 1,000 seeded random histories of five real replicas in one process (concurrent edits,
+## partitions, restarts, crashes, then a full heal): every acknowledged write in every log, equal state
+## hashes and records; prints the seed and steps of any failure (RUNS=..., SEED=first seed; replay one:
+## go test ./sync/replica -run 'TestSeededRandomHistories$$' -v -seed N); chaos-random-short: 100
+chaos-random:
+	$(call random_histories,$${RUNS:-1000})
+
+chaos-random-short:
+	$(call random_histories,100)
+
+# random_histories RUNS: the replicas' directories go to tmpfs where there is one (their commits are synced).
+random_histories = env OUTPOST_RUNS=$(1) $${SEED:+OUTPOST_SEED=$$SEED} \
+	OUTPOST_RANDOM_DIR=$$(test -d /dev/shm -a -w /dev/shm && echo /dev/shm) \
+	$(GO) test -count=1 -timeout 40m -run 'TestSeededRandomHistories$$' -v ./sync/replica
 
 ## chaos-mail: 1,000 mails to a real mailbox (dovecot) handled by two of three real peers, the handlers
 ## killed -9 100 times meanwhile; every mail must be exactly one ticket or comment on all three

@@ -4,6 +4,8 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -117,6 +119,19 @@ func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, [
 			break
 		}
 	}
+	// What the part buffered may complete a buffered run: a gap filled, or the
+	// signature that vouches for it come, in whatever order the part held them.
+	for _, dev := range slices.Sorted(maps.Keys(b.early)) {
+		have, err := getUint64(b.txn, vectorKey(dev))
+		if err != nil {
+			return res, nil, 0, err
+		}
+		more, err := s.release(b, dev, have, &res)
+		if err != nil {
+			return res, nil, 0, err
+		}
+		applied = append(applied, more...)
+	}
 	// Refold each touched record once, after all of this part's changes are in.
 	type entity struct{ kind, id string }
 	done := map[entity]bool{}
@@ -163,9 +178,11 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 		res.Duplicates++
 		return nil, nil
 	case c.Seq > have+1:
+		b.early[c.Device] = true
 		return nil, buffer(txn, c, res, reject)
 	}
 	if err := s.admit(b, c, pre); errors.Is(err, errUnsigned) {
+		b.early[c.Device] = true
 		return nil, buffer(txn, c, res, reject)
 	} else if err != nil {
 		return reject(err)
@@ -176,34 +193,63 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 	if err := dropPending(txn, c); err != nil {
 		return nil, err
 	}
-	applied := []change.Change{*c}
-	seq := c.Seq
-	// Release buffered successors that are now contiguous.
-	for {
-		next, err := getPending(txn, c.Device, seq+1)
-		if errors.Is(err, badger.ErrKeyNotFound) {
+	res.Applied++
+	if err := txn.Set(vectorKey(c.Device), uint64Bytes(c.Seq)); err != nil {
+		return nil, err
+	}
+	more, err := s.release(b, c.Device, c.Seq, res)
+	return append([]change.Change{*c}, more...), err
+}
+
+// release applies the buffered changes of device that follow seq, in order, as
+// long as each is authentic: signed, or vouched for by a signed change later in the
+// buffered run whose chain leads back to it. A gap, or an unsigned change whose
+// signature has not come, ends it; those stay buffered. It advances the vector.
+func (s *Store) release(b *batch, device string, seq uint64, res *ApplyResult) ([]change.Change, error) {
+	run, err := pendingRun(b.txn, device, seq+1)
+	if err != nil || len(run) == 0 {
+		return nil, err
+	}
+	pre, _ := s.preverify(run) // a forged change is vouched for by nothing: admit refuses it
+	var applied []change.Change
+	for i := range run {
+		next := &run[i]
+		aerr := s.admit(b, next, pre)
+		if errors.Is(aerr, errUnsigned) {
+			break // still waiting for its signature
+		}
+		if err := b.txn.Delete(pendingKey(device, next.Seq)); err != nil {
+			return nil, err
+		}
+		if aerr != nil {
+			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: aerr})
 			break
+		}
+		if err := s.put(b, next); err != nil {
+			return nil, err
+		}
+		applied = append(applied, *next)
+	}
+	if len(applied) == 0 {
+		return nil, nil
+	}
+	res.Applied += len(applied)
+	return applied, b.txn.Set(vectorKey(device), uint64Bytes(seq+uint64(len(applied))))
+}
+
+// pendingRun returns the buffered changes of device from seq on, up to the first gap.
+func pendingRun(txn *badger.Txn, device string, seq uint64) ([]change.Change, error) {
+	var run []change.Change
+	for ; ; seq++ {
+		c, err := getPending(txn, device, seq)
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return run, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		if err := txn.Delete(pendingKey(c.Device, seq+1)); err != nil {
-			return nil, err
-		}
-		if err := s.admit(b, &next, nil); errors.Is(err, errUnsigned) {
-			break // still waiting for its signature
-		} else if err != nil {
-			res.Rejected = append(res.Rejected, Rejection{ID: next.ID(), Err: err})
-			break
-		}
-		if err := s.put(b, &next); err != nil {
-			return nil, err
-		}
-		applied = append(applied, next)
-		seq++
+		run = append(run, c)
 	}
-	res.Applied += len(applied)
-	return applied, txn.Set(vectorKey(c.Device), uint64Bytes(seq))
 }
 
 // put stores an admitted change. Device records are refolded at once because

@@ -30,6 +30,7 @@ type batch struct {
 	recent  map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
 	dirty   map[string]bool            // keys of recs to write at commit
 	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
+	early   map[string]bool            // devices whose changes Apply buffered in this batch (see Store.release)
 	size    int64                      // estimated bytes this batch will commit (see Tx.Size)
 	entries int64                      // estimated entries this batch will commit
 }
@@ -37,7 +38,8 @@ type batch struct {
 func (s *Store) newBatch() *batch {
 	return &batch{s: s, txn: s.db.NewTransaction(true), recent: s.recent,
 		added: map[string][]change.Change{}, pending: map[string][]change.Change{},
-		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{}}
+		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{},
+		early: map[string]bool{}}
 }
 
 func (b *batch) discard() {

@@ -189,3 +189,103 @@ func pendingCount(t *testing.T, s *Store) int {
 	}
 	return n
 }
+
+// TestVouchedRunAppliesInAnyOrder: a signed action and an import after it (two
+// unsigned changes and the signed one vouching for them), given in one batch, all go
+// in whatever the order: no change is dropped from the buffer on the way, and one
+// buffered before the gap filled goes in once it is (seeds 104 and 35 of
+// TestSeededRandomHistories: live batches that held 9 of [10, 9, 11] and 6 of
+// [7, 12, 6, 8]).
+func TestVouchedRunAppliesInAnyOrder(t *testing.T) {
+	t.Parallel()
+	src := openTest(t)
+	for _, bulk := range []bool{false, true} {
+		if _, err := src.Update(context.Background(), "tech", func(tx *Tx) error {
+			n := 1
+			if bulk {
+				tx.Bulk()
+				n = 3
+			}
+			for j := range n {
+				if _, err := tx.Write("ticket", fmt.Sprint("t", j), []change.Op{set(t, "title", fmt.Sprint(bulk, j), nil)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := src.ChangesAfter(Vector{}, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := all[1:] // after the device's key: signed, unsigned, unsigned, signed
+	if len(run) != 4 || !run[0].Signed() || run[1].Signed() || run[2].Signed() || !run[3].Signed() {
+		t.Fatal("the changes are not a signed action and an import of three: the orders prove nothing")
+	}
+	for _, order := range permutations(len(run)) {
+		dst := openTest(t)
+		if _, err := dst.Apply(all[:1]); err != nil {
+			t.Fatal(err)
+		}
+		batch := make([]change.Change, len(order))
+		for k, i := range order {
+			batch[k] = run[i]
+		}
+		res, err := dst.Apply(batch)
+		if err != nil || len(res.Rejected) != 0 {
+			t.Fatalf("order %v: %+v, %v", order, res, err)
+		}
+		if v, _ := dst.Vector(); v[src.Device().ID] != run[3].Seq {
+			t.Errorf("order %v: holds up to %d of changes all given in one batch, want %d (%+v)", order, v[src.Device().ID], run[3].Seq, res)
+		}
+		if p := pendingCount(t, dst); p != 0 {
+			t.Errorf("order %v: %d buffered copies left after every change went in", order, p)
+		}
+		dst.Close()
+	}
+}
+
+// permutations returns every order of 0..n-1.
+func permutations(n int) [][]int {
+	if n == 0 {
+		return [][]int{{}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for at := 0; at <= len(p); at++ {
+			q := append(append(append([]int{}, p[:at]...), n-1), p[at:]...)
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// TestEarlyUnsignedChangeStaysBuffered: an unsigned change that came before its
+// predecessor, without its signature, waits in the buffer when the predecessor
+// arrives, and goes in with the signature later.
+func TestEarlyUnsignedChangeStaysBuffered(t *testing.T) {
+	t.Parallel()
+	_, all := bulkSource(t, 3, 3)
+	n := len(all)
+	dst := openTest(t)
+	if _, err := dst.Apply(all[:n-3]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-2]}); err != nil { // early: waits for n-3
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-3]}); err != nil { // unsigned: both wait for n-1
+		t.Fatal(err)
+	}
+	if _, err := dst.Apply([]change.Change{all[n-1]}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := dst.Vector(); v[all[0].Device] != all[n-1].Seq {
+		t.Fatalf("holds up to %d, want %d: a buffered change was lost", v[all[0].Device], all[n-1].Seq)
+	}
+	if p := pendingCount(t, dst); p != 0 {
+		t.Fatalf("%d buffered copies left after every change went in", p)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -48,6 +49,7 @@ type Options struct {
 	DeviceName string           // shown to peers; defaults to the host name
 	Now        func() time.Time // wall clock; defaults to time.Now
 	Logger     *slog.Logger     // defaults to slog.Default()
+	Random     io.Reader        // source of a new device's ID and key; defaults to crypto/rand (a test replaying a seed passes a seeded one)
 
 	// MinFreeBytes is the free disk space below which writes are refused
 	// (ErrDiskFull); 0 means MinFreeBytes.
@@ -130,7 +132,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){},
 		dir: opts.Dir, minFree: opts.MinFreeBytes}
-	if err := s.loadIdentity(ctx, opts.DeviceName); err != nil {
+	if err := s.loadIdentity(ctx, opts.DeviceName, opts.Random); err != nil {
 		_ = db.Close()
 		lock.Unlock()
 		return nil, err
@@ -169,7 +171,7 @@ func (s *Store) Now() time.Time { return s.now() }
 
 // loadIdentity reads this device's identity, or creates one and registers it as the
 // device's first change (sequence 1), so that peers learn its key before anything it signs.
-func (s *Store) loadIdentity(ctx context.Context, name string) error {
+func (s *Store) loadIdentity(ctx context.Context, name string, random io.Reader) error {
 	var last hlc.Timestamp
 	err := s.db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(keyIdentity)
@@ -195,11 +197,17 @@ func (s *Store) loadIdentity(ctx context.Context, name string) error {
 		}
 		return nil
 	}
-	_, key, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
+	if random == nil {
+		random = rand.Reader
+	}
+	id, seed := make([]byte, 16), make([]byte, ed25519.SeedSize)
+	if _, err := io.ReadFull(random, id); err != nil {
+		return fmt.Errorf("generate device ID: %w", err)
+	}
+	if _, err := io.ReadFull(random, seed); err != nil {
 		return fmt.Errorf("generate device key: %w", err)
 	}
-	s.dev = Identity{ID: NewID(), Name: name, Key: key}
+	s.dev = Identity{ID: idEncoding.EncodeToString(id), Name: name, Key: ed25519.NewKeyFromSeed(seed)}
 	raw, err := json.Marshal(s.dev)
 	if err != nil {
 		return fmt.Errorf("encode identity: %w", err)
