@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -139,5 +140,33 @@ func TestStateClaimingFarAheadIsPulledForOnce(t *testing.T) {
 	// The 2 s of tellings may also hold a timed anti-entropy pull (every 3 s) and memberlist's push/pull.
 	if pulls := b.rep.Stats().PullsSent - before; pulls > 4 {
 		t.Fatalf("40 tellings of one claim brought %d pulls", pulls)
+	}
+}
+
+// TestPullsClaimingUnknownNamesCostNothing: a member sends thousands of pulls, each
+// claiming a name no member goes by. The replica keeps no entry for any of them, and
+// at most a few wait to be tried again, so a flood leaves its memory flat (make spray:
+// 125,000 such pulls grew a peer by 200 MB before).
+func TestPullsClaimingUnknownNamesCostNothing(t *testing.T) {
+	tm := newTeam(t)
+	nodes := cluster(t, tm, 2)
+	a, b := nodes[0], nodes[1]
+	target := member(t, a, b.st.Device().ID)
+	for i := range 3000 {
+		msg, err := wire.Encode(wire.TypePull, wire.Pull{From: fmt.Sprintf("nobody%06d", i), Vector: map[string]uint64{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.rep.ml.SendBestEffort(target, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 10*time.Second, func() bool { return b.rep.Stats().Received >= 1000 })
+	b.rep.mu.Lock()
+	entries := len(b.rep.peers)
+	b.rep.mu.Unlock()
+	if entries > 2 || b.rep.retries.Load() > maxPullRetries {
+		t.Fatalf("after pulls from 3,000 unknown names the replica holds %d peer entries and %d pulls waiting to be tried again",
+			entries, b.rep.retries.Load())
 	}
 }

@@ -25,6 +25,9 @@ type Progress struct {
 // again only when the last has arrived (back-pressure).
 const chunksPerPull = 8
 
+// maxPullRetries bounds the pulls from not-yet-listed members waiting to be tried again.
+const maxPullRetries = 64
+
 // bulkAbove is how many changes a peer must hold beyond this replica for a pull to
 // ask for bulk chunks (wire.MaxBulkBytes): below it, small chunks keep each apply short.
 const bulkAbove = 2_000
@@ -143,18 +146,27 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 		}
 		return
 	}
+	if !r.isMember(from) {
+		// A new member's first pull can come before memberlist lists it: try again
+		// shortly, a few pulls at a time, so that pulls claiming names no member goes by
+		// (an insider's flood) cost neither timers nor peer entries.
+		if attempt >= 20 {
+			return
+		}
+		if r.retries.Add(1) > maxPullRetries {
+			r.retries.Add(-1)
+			return
+		}
+		time.AfterFunc(100*time.Millisecond, func() {
+			r.retries.Add(-1)
+			r.do(func() { r.servePull(from, pl, attempt+1) })
+		})
+		return
+	}
 	r.mu.Lock()
 	p := r.peerLocked(from)
 	p.vector, p.lastSeen = pl.Vector, time.Now() // a pull is also an acknowledgement of what it holds
 	r.mu.Unlock()
-	if !r.isMember(from) {
-		if attempt < 20 {
-			time.AfterFunc(100*time.Millisecond, func() {
-				r.do(func() { r.servePull(from, pl, attempt+1) })
-			})
-		}
-		return
-	}
 	mine := r.vector()
 	after := maps.Clone(pl.Vector)
 	if after == nil {

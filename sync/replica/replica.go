@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"filippo.io/age"
@@ -104,6 +105,8 @@ type Replica struct {
 	refused  map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
 	warned   map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
 	sources  map[string]*source   // senders of bad messages, by address; guarded by mu
+
+	retries atomic.Int64 // pulls from not-yet-listed members waiting to be tried again (see servePull)
 
 	extMu sync.RWMutex
 	ext   map[wire.Type]func([]byte) // handlers of other protocols' messages (see Handle); guarded by extMu
