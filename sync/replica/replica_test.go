@@ -178,10 +178,19 @@ func cluster(t testing.TB, tm team.Team, size int) []*node {
 
 func TestFiveNodesConverge(t *testing.T) {
 	tm := newTeam(t)
-	nodes := cluster(t, tm, 5)
-	for i, n := range nodes {
+	// Each node edits before it joins the others, so the edits are concurrent however
+	// fast the machine delivers a live change.
+	var nodes []*node
+	for i := range 5 {
+		n := startNode(t, tm, "")
 		for j := range 5 {
 			n.edit(t, fmt.Sprintf("t%d", j), "title", fmt.Sprintf("node %d edit %d", i, j))
+		}
+		nodes = append(nodes, n)
+	}
+	for _, n := range nodes[1:] {
+		if _, err := n.rep.Join([]string{nodes[0].rep.Addr()}); err != nil {
+			t.Fatal(err)
 		}
 	}
 	took := converge(t, 15*time.Second, nodes...)
