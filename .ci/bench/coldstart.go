@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"outpost/app/apptest/peer"
 )
 
 // coldStart starts the desktop binary under Xvfb on the large dataset and measures
@@ -122,19 +123,7 @@ func rss(pid int) float64 { return procStatus(pid, "VmRSS:") }
 func peakRSS(pid int) float64 { return procStatus(pid, "VmHWM:") }
 
 // procStatus reads one kB figure of /proc/PID/status, in MB.
-func procStatus(pid int, key string) float64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, key); ok {
-			kb, _ := strconv.ParseFloat(strings.Fields(v)[0], 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
+func procStatus(pid int, key string) float64 { return float64(peer.StatusKB(pid, key)) / 1024 }
 
 // descendants lists every process below pid.
 func descendants(pid int) []int {

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"outpost/app/apptest/peer"
@@ -46,13 +45,12 @@ func runClock(bin, root string) (clockResult, error) {
 	if err := peer.Form(peers); err != nil {
 		return res, err
 	}
-	acked := map[string]bool{}
-	var mu sync.Mutex
-	writeFor(peers, 5*time.Second, func(id string) { mu.Lock(); acked[id] = true; mu.Unlock() })
+	acked := &acks{ids: map[string]bool{}}
+	writeFor(peers, 5*time.Second, acked.add)
 	start := time.Now()
 	res.divergent = converge(peers, 60*time.Second)
 	res.converge = time.Since(start)
-	res.acked, res.lost = len(acked), missing(peers, acked)
+	res.acked, res.lost = len(acked.ids), missing(peers, acked.ids)
 
 	ahead := peers[2]
 	ahead.Stop()
@@ -61,12 +59,12 @@ func runClock(bin, root string) (clockResult, error) {
 		return res, err
 	}
 	before := refusals(peers[:2])
-	var aheadIDs []string
-	writeFor([]*peer.Peer{ahead}, 3*time.Second, func(id string) { mu.Lock(); aheadIDs = append(aheadIDs, id); mu.Unlock() })
+	aheadIDs := &acks{ids: map[string]bool{}}
+	writeFor([]*peer.Peer{ahead}, 3*time.Second, aheadIDs.add)
 	time.Sleep(15 * time.Second)
 	res.warnings = refusals(peers[:2]) - before
-	res.aheadWrites = len(aheadIDs)
-	for _, id := range aheadIDs {
+	res.aheadWrites = len(aheadIDs.ids)
+	for id := range aheadIDs.ids {
 		var t struct {
 			ID string `json:"id"`
 		}
@@ -79,14 +77,9 @@ func runClock(bin, root string) (clockResult, error) {
 
 // writeFor writes tickets on every peer for d.
 func writeFor(peers []*peer.Peer, d time.Duration, ack func(string)) {
-	ctx, stop := context.WithTimeout(context.Background(), d)
-	defer stop()
-	var wg sync.WaitGroup
-	for _, p := range peers {
-		wg.Add(1)
-		go func() { defer wg.Done(); write(ctx, p, ack) }()
-	}
-	wg.Wait()
+	stop := startWriters(peers, ack)
+	time.Sleep(d)
+	stop()
 }
 
 // refusals counts the warning lines about refused or rejected changes in the peers' logs.

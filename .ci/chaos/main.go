@@ -57,63 +57,38 @@ func main() {
 		os.Exit(1)
 	}
 	if *partitions > 0 {
-		netChaos(*bin, root, *n, *partitions, *seed)
+		stage(root, fmt.Sprintf("seed %d, ", *seed), func() (report, error) {
+			return runNet(*bin, root, *n, *partitions, rand.New(rand.NewSource(*seed)))
+		})
 	}
 	if *chaosBin != "" {
-		clockChaos(*chaosBin, root)
+		stage(root, "", func() (report, error) { return runClock(*chaosBin, root) })
 	}
 	if *disk {
-		diskChaos(*bin, root)
+		stage(root, "", func() (report, error) { return runDisk(*bin, root) })
 	}
 	fmt.Println("chaos: 1 passed, 0 failed")
 }
 
-// diskChaos runs the full disk and exits on a failure.
-func diskChaos(bin, root string) {
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		fail(err)
-	}
-	res, err := runDisk(bin, root)
-	res.print()
-	if err != nil {
-		fail(fmt.Errorf("%w (logs in %s)", err, root))
-	}
-	if !res.ok() {
-		fmt.Printf("chaos: 0 passed, 1 failed (logs in %s)\n", root)
-		os.Exit(1)
-	}
-	os.RemoveAll(root)
+// report is what one stage of faults found.
+type report interface {
+	print()
+	ok() bool
 }
 
-// clockChaos runs the peers whose clocks disagree and exits on a failure.
-func clockChaos(bin, root string) {
+// stage runs one stage of faults after the first, prints what it found and exits on a
+// failure, naming where the logs are (and the seed, when what failed drew from one).
+func stage(root, where string, run func() (report, error)) {
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		fail(err)
 	}
-	res, err := runClock(bin, root)
+	res, err := run()
 	res.print()
 	if err != nil {
-		fail(fmt.Errorf("%w (logs in %s)", err, root))
+		fail(fmt.Errorf("%w (%slogs in %s)", err, where, root))
 	}
 	if !res.ok() {
-		fmt.Printf("chaos: 0 passed, 1 failed (logs in %s)\n", root)
-		os.Exit(1)
-	}
-	os.RemoveAll(root)
-}
-
-// netChaos runs the network faults and exits on a failure.
-func netChaos(bin, root string, n, rounds int, seed int64) {
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		fail(err)
-	}
-	res, err := runNet(bin, root, n, rounds, rand.New(rand.NewSource(seed)))
-	res.print()
-	if err != nil {
-		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, seed, root))
-	}
-	if !res.ok() {
-		fmt.Printf("chaos: 0 passed, 1 failed (seed %d, logs in %s)\n", seed, root)
+		fmt.Printf("chaos: 0 passed, 1 failed (%slogs in %s)\n", where, root)
 		os.Exit(1)
 	}
 	os.RemoveAll(root)
@@ -135,44 +110,43 @@ func run(bin, root string, n, cycles int, rng *rand.Rand) (result, error) {
 			p.Stop()
 		}
 	}()
-	ctx, stopWork := context.WithCancel(context.Background())
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	var wg sync.WaitGroup
-	for _, p := range peers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			write(ctx, p, func(id string) { mu.Lock(); acked[id] = true; mu.Unlock() })
-		}()
-	}
+	acked := &acks{ids: map[string]bool{}}
+	stopWork := startWriters(peers, acked.add)
 	res := result{cycles: cycles}
 	for range cycles {
 		if err := fault(peers[rng.Intn(len(peers))], rng, &res); err != nil {
 			stopWork()
-			wg.Wait()
 			return res, err
 		}
 		time.Sleep(time.Duration(200+rng.Intn(600)) * time.Millisecond)
 	}
 	stopWork()
-	wg.Wait()
 	ended := time.Now()
 	res.divergent = converge(peers, 90*time.Second)
 	res.converge = time.Since(ended)
-	res.acked = len(acked)
-	for id := range acked {
-		for _, p := range peers {
-			var t struct {
-				ID string `json:"id"`
-			}
-			if err := p.Call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
-				res.lost++
-				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.Name, err)
-			}
-		}
-	}
+	res.acked = len(acked.ids)
+	res.lost = missing(peers, acked.ids)
 	return res, nil
+}
+
+// acks collects the IDs of acknowledged tickets from concurrent writers.
+type acks struct {
+	mu  sync.Mutex
+	ids map[string]bool
+}
+
+func (a *acks) add(id string) { a.mu.Lock(); a.ids[id] = true; a.mu.Unlock() }
+
+// startWriters writes tickets on every peer (see write) until the stop it returns is
+// called, which waits for the writers to end.
+func startWriters(peers []*peer.Peer, ack func(id string)) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, p := range peers {
+		wg.Add(1)
+		go func() { defer wg.Done(); write(ctx, p, ack) }()
+	}
+	return func() { cancel(); wg.Wait() }
 }
 
 // write creates tickets on p until ctx ends, reporting each one the API acknowledged.

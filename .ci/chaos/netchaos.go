@@ -7,7 +7,6 @@ import (
 	"net"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"outpost/app/apptest/peer"
@@ -56,16 +55,9 @@ func runNet(bin, root string, n, cycles int, rng *rand.Rand) (netResult, error) 
 	if converge(peers, 60*time.Second) > 0 {
 		return res, fmt.Errorf("the peers did not converge through the proxy before the faults")
 	}
-	acked := map[string]bool{}
-	var mu sync.Mutex
-	ack := func(id string) { mu.Lock(); acked[id] = true; mu.Unlock() }
+	acked := &acks{ids: map[string]bool{}}
 	for c := range cycles + cycles/4 { // every fifth round degrades the network instead: cycles partitions in all
-		ctx, stop := context.WithCancel(context.Background())
-		var wg sync.WaitGroup
-		for _, p := range peers {
-			wg.Add(1)
-			go func() { defer wg.Done(); write(ctx, p, ack) }()
-		}
+		stop := startWriters(peers, acked.add)
 		if c%5 == 4 {
 			lossy.degrade(0.3, 100*time.Millisecond)
 			res.degraded++
@@ -77,7 +69,6 @@ func runNet(bin, root string, n, cycles int, rng *rand.Rand) (netResult, error) 
 			leaked, err := leak(peers, group)
 			if err != nil {
 				stop()
-				wg.Wait()
 				return res, err
 			}
 			if leaked {
@@ -86,7 +77,6 @@ func runNet(bin, root string, n, cycles int, rng *rand.Rand) (netResult, error) 
 			time.Sleep(time.Duration(500+rng.Intn(1500)) * time.Millisecond)
 		}
 		stop()
-		wg.Wait()
 		lossy.heal()
 		healed := time.Now()
 		if d := converge(peers, 60*time.Second); d > 0 {
@@ -95,8 +85,8 @@ func runNet(bin, root string, n, cycles int, rng *rand.Rand) (netResult, error) 
 		}
 		res.heals = append(res.heals, time.Since(healed))
 	}
-	res.acked = len(acked)
-	res.lost = missing(peers, acked)
+	res.acked = len(acked.ids)
+	res.lost = missing(peers, acked.ids)
 	res.relayed, res.dropped, res.kib = lossy.relayed.Load(), lossy.dropped.Load(), lossy.bytes.Load()>>10
 	return res, nil
 }

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +28,7 @@ type watcher struct {
 
 // startWatch samples pid's resident memory every 200 ms until stop.
 func startWatch(pid int) *watcher {
-	w := &watcher{pid: pid, start: time.Now(), cpu0: cpuTime(pid), done: make(chan struct{})}
+	w := &watcher{pid: pid, start: time.Now(), cpu0: peer.CPUTime(pid), done: make(chan struct{})}
 	w.u.rssStart = rss(pid)
 	go func() {
 		t := time.NewTicker(200 * time.Millisecond)
@@ -55,39 +52,14 @@ func (w *watcher) stop() usage {
 	close(w.done)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.u.cpu = cpuTime(w.pid) - w.cpu0
+	w.u.cpu = peer.CPUTime(w.pid) - w.cpu0
 	w.u.wall = time.Since(w.start)
 	w.u.rssEnd = rss(w.pid)
 	return w.u
 }
 
-// cpuTime is the process's user and system time from /proc (clock ticks of 10 ms).
-func cpuTime(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
-	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
-}
-
 // rss is the process's resident memory in bytes.
-func rss(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseInt(strings.Fields(line)[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
-}
+func rss(pid int) int64 { return peer.StatusKB(pid, "VmRSS:") << 10 }
 
 // edits creates tickets on a genuine peer while the flood lasts.
 type edits struct {
