@@ -6,7 +6,7 @@
 // holds no byte of it in the clear. Removing the file asks first and takes it off the note.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
+import { assert, browser, call, pasteImage, tempDir, twoPeers } from './harness.mjs'
 
 const SECRET = 'Quillwort-Basilisk-7731' // in the private file's bytes, never in the clear on Ben's device
 const PRIVATE = 'Bo-review-Nightjar-4410.txt'
@@ -44,32 +44,19 @@ async function until(what, fn, ms = 30_000) {
 }
 
 export default async function coachingFiles(ctx) {
-  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
-  const [portA, portB] = [await freePort(), await freePort()]
-  const gossip = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
-  outpost(['team', 'create', 'E2E Desk', '--data', dirA])
-  const code = outpost(['team', 'invite', '--data', dirA, ...gossip(portA)]).trim()
-  outpost(['team', 'join', code, '--data', dirB])
-  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
-  const b = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  const { a, b, dirB } = await twoPeers(ctx)
   const auth = (peer) => ({ Authorization: `Bearer ${new URL(peer.url).searchParams.get('token')}` })
-  const api = async (peer, path, args) => {
-    const r = await fetch(`${new URL(peer.url).origin}/api/${path}`, { method: 'POST', headers: auth(peer), body: JSON.stringify(args) })
-    const j = await r.json()
-    if (!r.ok) throw new Error(`${path}: ${JSON.stringify(j)}`)
-    return j
-  }
 
   // Ana (the team's owner) is a lead; Ben is a technician with an identity of his own.
-  await api(a, 'IdentityService/SetUp', ['Ana Lead', 'lead', ''])
-  const ben = await api(a, 'TechnicianService/Create', [{ name: 'Ben Okafor', tier: 1 }])
-  await until('Ben’s profile on his device', () => api(b, 'TechnicianService/Get', [ben.id]))
-  await api(b, 'IdentityService/SetUp', ['Ben Okafor', 'technician', ben.id])
+  await call(a, 'IdentityService/SetUp', 'Ana Lead', 'lead', '')
+  const ben = await call(a, 'TechnicianService/Create', { name: 'Ben Okafor', tier: 1 })
+  await until('Ben’s profile on his device', () => call(b, 'TechnicianService/Get', ben.id))
+  await call(b, 'IdentityService/SetUp', 'Ben Okafor', 'technician', ben.id)
 
   // A private note about Ben, and one shared with him (once his key has reached Ana's device) with a file.
-  const priv = await api(a, 'CoachingService/AddNote', [ben.id, { title: 'Private review', body: 'Quiet on escalations; check in again in two weeks.' }, false])
+  const priv = await call(a, 'CoachingService/AddNote', ben.id, { title: 'Private review', body: 'Quiet on escalations; check in again in two weeks.' }, false)
   const shared = await until('Ben’s key on Ana’s device', () =>
-    api(a, 'CoachingService/AddNote', [ben.id, { title: 'Escalations', body: 'Collect the logs before escalating.' }, true]),
+    call(a, 'CoachingService/AddNote', ben.id, { title: 'Escalations', body: 'Collect the logs before escalating.' }, true),
   )
   const up = await fetch(`${new URL(a.url).origin}/api/attachments/coaching/${shared.id}?name=${SHARED}`, {
     method: 'POST',
@@ -97,22 +84,7 @@ export default async function coachingFiles(ctx) {
   const row = note.locator(`[data-testid=coaching-file][data-name="${PRIVATE}"]`)
   await row.waitFor()
   await zone.click({ position: { x: 200, y: 10 } })
-  await page.evaluate(async (id) => {
-    const c = document.createElement('canvas')
-    c.width = 400
-    c.height = 300
-    const g = c.getContext('2d')
-    g.fillStyle = '#2f6fde'
-    g.fillRect(0, 0, 400, 300)
-    g.fillStyle = '#fff'
-    g.font = '40px sans-serif'
-    g.fillText('Error 0x0000011b', 20, 160)
-    const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
-    const dt = new DataTransfer()
-    dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
-    const zone = document.querySelector(`[data-item="${id}"] [data-testid=attachments]`)
-    zone.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
-  }, priv.id)
+  await pasteImage(page, `[data-item="${priv.id}"] [data-testid=attachments]`)
   const shot = note.locator('[data-testid=coaching-file][data-name^="Screenshot "]')
   await shot.waitFor()
   // A file dropped on the zone is added too; a large one shows its progress while it is sent (uploads slowed to 2 MB/s).
@@ -149,8 +121,8 @@ export default async function coachingFiles(ctx) {
 
   // Ben's device receives the notes and every file's bytes (as ciphertext): they could be passed on.
   const wanted = async () => {
-    const u = await api(b, 'AttachmentService/Usage', [])
-    const v = await api(b, 'CoachingService/SharedWithMe', [])
+    const u = await call(b, 'AttachmentService/Usage')
+    const v = await call(b, 'CoachingService/SharedWithMe')
     return u.arriving === 0 && u.files >= 4 && v.notes.some((n) => n.files?.length === 1)
   }
   await until('the notes and their files on Ben’s device', wanted)
@@ -172,7 +144,7 @@ export default async function coachingFiles(ctx) {
   const confirm = page.getByRole('dialog', { name: 'Remove file' })
   await confirm.getByRole('button', { name: 'Remove' }).click()
   await row.waitFor({ state: 'detached' })
-  const after = await api(a, 'CoachingService/Get', [priv.id])
+  const after = await call(a, 'CoachingService/Get', priv.id)
   assert(after.files.length === 2 && !after.files.some((f) => f.name === PRIVATE), `the note keeps the other two files: ${JSON.stringify(after.files.map((f) => f.name))}`)
 
   assert(errors.length === 0, `no page errors: ${errors.join('; ')}`)

@@ -1,16 +1,11 @@
 // Two devices edit the same ticket's title while apart; when they meet, the ticket page flags the
 // concurrent edit with both values, and keeping one settles it on both devices.
-import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
+import { assert, browser, twoPeers } from './harness.mjs'
 
 export default async function conflict(ctx) {
-  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
-  const [portA, portB] = [await freePort(), await freePort()]
-  const gossip = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
-  outpost(['team', 'create', 'E2E Desk', '--data', dirA])
-  outpost(['team', 'join', outpost(['team', 'invite', '--data', dirA, ...gossip(portA)]).trim(), '--data', dirB])
-
-  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
-  let b = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  const peers = await twoPeers(ctx)
+  const { a, serveB } = peers
+  let { b } = peers
   const api = (peer) => async (path, args) => {
     const u = new URL(peer.url)
     const r = await fetch(`${u.origin}/api/${path}`, {
@@ -32,12 +27,12 @@ export default async function conflict(ctx) {
   // Apart: B goes offline and both rename the ticket.
   await b.stop()
   await api(a)('TicketService/Update', [t.id, { title: 'Scanner offline on floor 2' }])
-  b = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', '--no-sync'] }))
+  b = await serveB(['--no-sync'])
   await api(b)('TicketService/Update', [t.id, { title: 'Scanner needs new driver' }])
   await b.stop()
 
   // Together again: B's browser shows the concurrent edit.
-  b = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  b = await serveB()
   const chromium = ctx.own(await browser())
   const page = await chromium.newPage({ viewport: { width: 1280, height: 800 } })
   page.setDefaultTimeout(20_000)

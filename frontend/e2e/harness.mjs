@@ -94,9 +94,10 @@ export function assert(cond, msg) {
   if (!cond) throw new Error(`assertion failed: ${msg}`)
 }
 
-// pasteImage draws a picture and pastes it as the clipboard would bring a screenshot.
-export function pasteImage(page) {
-  return page.evaluate(async () => {
+// pasteImage draws a picture and pastes it as the clipboard would bring a screenshot, on the element
+// target selects (the page's body without one).
+export function pasteImage(page, target) {
+  return page.evaluate(async (target) => {
     const c = document.createElement('canvas')
     c.width = 400
     c.height = 300
@@ -109,8 +110,9 @@ export function pasteImage(page) {
     const blob = await new Promise((ok) => c.toBlob(ok, 'image/png'))
     const dt = new DataTransfer()
     dt.items.add(new File([blob], 'image.png', { type: 'image/png' }))
-    document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
-  })
+    const on = target ? document.querySelector(target) : document.body
+    on.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
+  }, target)
 }
 
 // api calls a bound method over the HTTP API of a served replica (its printed link carries the token).
@@ -122,6 +124,28 @@ export async function api(url, method, ...args) {
     body: JSON.stringify(args),
   })
   return { status: res.status, body: await res.json() }
+}
+
+// call is api for a served peer: it resolves with the method's result and throws on a refusal.
+export async function call(peer, method, ...args) {
+  const { status, body } = await api(peer.url, method, ...args)
+  if (status !== 200) throw new Error(`${method}: ${JSON.stringify(body)}`)
+  return body
+}
+
+// gossipFlags are the flags of a peer gossiping on one loopback port with the fast local timers.
+export const gossipFlags = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
+
+// twoPeers makes a team on Ana's device, joins Ben's with its invite and serves both (owned by ctx).
+// serveB starts Ben's device again (after a.stop or b.stop), with more flags or without gossip.
+export async function twoPeers(ctx, team = 'E2E Desk') {
+  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
+  const [portA, portB] = [await freePort(), await freePort()]
+  outpost(['team', 'create', team, '--data', dirA])
+  outpost(['team', 'join', outpost(['team', 'invite', '--data', dirA, ...gossipFlags(portA)]).trim(), '--data', dirB])
+  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossipFlags(portA)] }))
+  const serveB = async (extra = gossipFlags(portB)) => ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...extra] }))
+  return { a, b: await serveB(), dirA, dirB, serveB }
 }
 
 export const MAILSERVER = resolve(process.env.MAILSERVER_BIN ?? '../build/bin/mailserver')

@@ -3,17 +3,10 @@
 // and a save sent anyway is refused by his own device with the same words. Ana, warned that she is the
 // team's only owner, makes Ben a lead on the Roles screen; once the grant reaches Ben's device his save
 // goes through, after he confirms how many open tickets it changes.
-import { assert, browser, freePort, outpost, serve, tempDir } from './harness.mjs'
+import { assert, browser, twoPeers } from './harness.mjs'
 
 export default async function roles(ctx) {
-  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
-  const [portA, portB] = [await freePort(), await freePort()]
-  const gossip = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
-  outpost(['team', 'create', 'Roles Desk', '--data', dirA])
-  const code = outpost(['team', 'invite', '--data', dirA, ...gossip(portA)]).trim()
-  outpost(['team', 'join', code, '--data', dirB])
-  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
-  const b = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  const { a, b } = await twoPeers(ctx, 'Roles Desk')
 
   const chromium = ctx.own(await browser())
   const pageA = await chromium.newPage({ viewport: { width: 1280, height: 900 } })

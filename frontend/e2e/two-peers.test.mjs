@@ -1,18 +1,10 @@
 // Two devices of one team, each serving its own replica to its own browser: a ticket created in one
 // browser appears in the other's queue without a reload, and a screenshot pasted on one device shows
 // as a thumbnail on the other once its bytes have travelled.
-import { assert, browser, freePort, outpost, pasteImage, serve, tempDir } from './harness.mjs'
+import { assert, browser, pasteImage, twoPeers as team } from './harness.mjs'
 
 export default async function twoPeers(ctx) {
-  const [dirA, dirB] = [tempDir('outpost-e2e-a-'), tempDir('outpost-e2e-b-')]
-  const [portA, portB] = [await freePort(), await freePort()]
-  const gossip = (port) => ['--gossip-bind', '127.0.0.1', '--gossip-port', String(port), '--gossip-preset', 'local']
-  outpost(['team', 'create', 'E2E Desk', '--data', dirA])
-  const code = outpost(['team', 'invite', '--data', dirA, ...gossip(portA)]).trim()
-  outpost(['team', 'join', code, '--data', dirB])
-
-  const a = ctx.own(await serve({ data: dirA, extra: ['--name', 'ana', ...gossip(portA)] }))
-  const bPeer = ctx.own(await serve({ data: dirB, extra: ['--name', 'ben', ...gossip(portB)] }))
+  const { a, b: bPeer } = await team(ctx)
   // Ben is one of the team's technicians: Ana, who made the team and so is its owner, adds his
   // profile (a technician may not), and Ben says so on his device once it arrived: "Take it" assigns him.
   const api = async (peer, path, args) => {
