@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"outpost/app"
 	"outpost/app/apptest"
 	"outpost/backend/coaching"
 	"outpost/backend/core/attach"
@@ -153,13 +154,12 @@ func TestAnUploadOverTheLimitIsRefusedInWords(t *testing.T) {
 	}
 }
 
-// A file uploaded to a coaching note is stored as ciphertext (the attachment route serves
-// only that) and comes back decrypted from the note's own route, to its reader.
-func TestACoachingFileIsSealedOverHTTP(t *testing.T) {
-	t.Parallel()
+// leadWithNote serves an app whose person is a lead holding one private coaching note.
+func leadWithNote(t *testing.T) (*app.App, *httptest.Server, coaching.Item) {
+	t.Helper()
 	a := openApp(t)
 	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	if _, err := a.Identity.SetUp("Ana", "lead", ""); err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +167,14 @@ func TestACoachingFileIsSealedOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return a, srv, note
+}
+
+// A file uploaded to a coaching note is stored as ciphertext (the attachment route serves
+// only that) and comes back decrypted from the note's own route, to its reader.
+func TestACoachingFileIsSealedOverHTTP(t *testing.T) {
+	t.Parallel()
+	a, srv, note := leadWithNote(t)
 	secret := strings.Repeat("Lanternfish-Obsidian-5120 ", 200)
 	resp, body := request(t, srv, "POST", "/api/attachments/coaching/"+note.ID+"?name=call-notes.txt", []byte(secret))
 	var at attach.Attachment

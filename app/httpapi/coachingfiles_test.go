@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"image"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 
 	"outpost/app/apptest"
 	"outpost/backend/coaching"
@@ -21,16 +19,7 @@ import (
 // file takes it off the note and out of the clear record.
 func TestASealedImageHasAThumbnailNeverStored(t *testing.T) {
 	t.Parallel()
-	a := openApp(t)
-	srv := httptest.NewServer(Handler(a, fstest.MapFS{"index.html": {Data: []byte("x")}}, testToken))
-	defer srv.Close()
-	if _, err := a.Identity.SetUp("Ana", "lead", ""); err != nil {
-		t.Fatal(err)
-	}
-	note, err := a.Coaching.AddNote("techbo", coaching.Content{Body: "One-on-one"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, srv, note := leadWithNote(t)
 	resp, body := request(t, srv, "POST", "/api/attachments/coaching/"+note.ID+"?name=whiteboard.png", apptest.Screenshot())
 	var at attach.Attachment
 	if resp.StatusCode != 200 || json.Unmarshal(body, &at) != nil || at.Type != "image/png" {
