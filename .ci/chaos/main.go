@@ -184,6 +184,23 @@ func fault(p *peer.Peer, rng *rand.Rand, res *result) error {
 	}
 }
 
+// missing counts acknowledged tickets absent from a peer.
+func missing(peers []*peer.Peer, acked map[string]bool) int {
+	lost := 0
+	for id := range acked {
+		for _, p := range peers {
+			var t struct {
+				ID string `json:"id"`
+			}
+			if err := p.Call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
+				lost++
+				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.Name, err)
+			}
+		}
+	}
+	return lost
+}
+
 // converge waits until every peer reports the same state hash and returns how many peers
 // still differ from the first when the time is up.
 func converge(peers []*peer.Peer, within time.Duration) int {

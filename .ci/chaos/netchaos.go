@@ -126,23 +126,6 @@ func leak(peers []*peer.Peer, group []bool) (bool, error) {
 	return err == nil && got.ID == t.ID, nil
 }
 
-// missing counts acknowledged tickets absent from a peer.
-func missing(peers []*peer.Peer, acked map[string]bool) int {
-	lost := 0
-	for id := range acked {
-		for _, p := range peers {
-			var t struct {
-				ID string `json:"id"`
-			}
-			if err := p.Call(context.Background(), "TicketService/Get", &t, id); err != nil || t.ID != id {
-				lost++
-				fmt.Printf("chaos: acknowledged ticket %s is missing on %s: %v\n", id, p.Name, err)
-			}
-		}
-	}
-	return lost
-}
-
 func (r netResult) print() {
 	s := slices.Clone(r.heals)
 	slices.Sort(s)
