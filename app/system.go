@@ -92,6 +92,7 @@ type State struct {
 	Hash    string `json:"hash"`
 	Changes uint64 `json:"changes"` // changes held, summed over every device's log
 	Devices int    `json:"devices"` // devices whose changes it holds
+	Waiting int    `json:"waiting"` // changes that arrived before their predecessors, kept on disk until those come
 }
 
 // State returns the hash of the replicated state and how many changes it covers. It reads
@@ -105,7 +106,11 @@ func (s *SystemService) State() (State, error) {
 	if err != nil {
 		return State{}, s.a.userError("state hash", err)
 	}
-	st := State{Hash: h, Devices: len(v)}
+	waiting, err := s.a.st.Waiting()
+	if err != nil {
+		return State{}, s.a.userError("state hash", err)
+	}
+	st := State{Hash: h, Devices: len(v), Waiting: waiting}
 	for _, seq := range v {
 		st.Changes += seq
 	}

@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/hashicorp/memberlist"
@@ -29,13 +30,15 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
 	total := flag.Int("messages", 1_000_000, "messages to send")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the messages")
+	hold := flag.Duration("hold", 0, "keep measuring at least this long; with -messages 0, a run of the genuine edits alone to compare the memory figures with")
+	profile := flag.String("profile", "", "write the target's CPU and allocation profiles into this folder")
 	flag.Parse()
 	root, err := os.MkdirTemp("", "outpost-spray-")
 	if err != nil {
 		fail(err)
 	}
 	fmt.Printf("spray: %d messages at a real peer, seed %d, logs in %s\n", *total, *seed, root)
-	res, err := run(*bin, root, *total, rand.New(rand.NewSource(*seed)))
+	res, err := run(*bin, root, *profile, *hold, *total, rand.New(rand.NewSource(*seed)))
 	if err != nil {
 		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, *seed, root))
 	}
@@ -53,9 +56,20 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(bin, root string, total int, rng *rand.Rand) (*result, error) {
-	peers, err := peer.Team(bin, root, 2)
-	if err != nil {
+func run(bin, root, profile string, hold time.Duration, total int, rng *rand.Rand) (*result, error) {
+	var peers []*peer.Peer
+	for _, name := range []string{"target", "genuine"} {
+		p, err := peer.New(bin, root, name)
+		if err != nil {
+			return nil, err
+		}
+		peers = append(peers, p)
+	}
+	if profile != "" {
+		peers[0].Env = []string{"OUTPOST_CPUPROFILE=" + filepath.Join(profile, "target.cpu.pprof"),
+			"OUTPOST_MEMPROFILE=" + filepath.Join(profile, "target.alloc.pprof")}
+	}
+	if err := peer.Form(peers); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -99,6 +113,7 @@ func run(bin, root string, total int, rng *rand.Rand) (*result, error) {
 		}
 	}
 	res.sprayFor = time.Since(start)
+	time.Sleep(hold - res.sprayFor)
 	res.usage = watch.stop()
 	res.acked = edits.stop()
 	return res, res.check(target, genuine)

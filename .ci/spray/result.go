@@ -18,6 +18,7 @@ type result struct {
 	missing    int
 	divergent  bool
 	devices    int
+	waiting    int      // changes the target keeps on disk for their predecessors
 	strangers  []string // devices the target lists beyond the genuine peer
 	stats      map[string]any
 }
@@ -29,7 +30,7 @@ const maxGrowth = 64 << 20
 func (r *result) cores() float64 { return r.usage.cpu.Seconds() / r.usage.wall.Seconds() }
 
 func (r *result) ok() bool {
-	return r.missing == 0 && !r.divergent && r.devices == 2 && len(r.strangers) == 0 && r.cores() < 1
+	return r.missing == 0 && !r.divergent && r.devices == 2 && r.waiting == 0 && len(r.strangers) == 0 && r.cores() < 1
 }
 
 // flat reports whether the target's memory met its goal. It is printed beside the
@@ -55,8 +56,8 @@ func (r *result) print() {
 		total, r.sprayFor.Seconds(), float64(total)/r.sprayFor.Seconds(), r.sendErrors, r.stats)
 	fmt.Printf("spray: target CPU %.2f cores (goal < 1); memory %.0f MB before, peak %.0f MB, %.0f MB after (goal: grows < %d MB: %s)\n",
 		r.cores(), mb(r.usage.rssStart), mb(r.usage.rssPeak), mb(r.usage.rssEnd), maxGrowth>>20, map[bool]string{true: "met", false: "not met"}[r.flat()])
-	fmt.Printf("spray: genuine writes during the flood %d, missing on the target %d; state equal to the genuine peer's: %v; devices held %d (want 2); strangers listed %d %v\n",
-		len(r.acked), r.missing, !r.divergent, r.devices, len(r.strangers), r.strangers[:min(5, len(r.strangers))])
+	fmt.Printf("spray: genuine writes during the flood %d, missing on the target %d; state equal to the genuine peer's: %v; devices held %d (want 2); changes kept waiting on disk %d (want 0); strangers listed %d %v\n",
+		len(r.acked), r.missing, !r.divergent, r.devices, r.waiting, len(r.strangers), r.strangers[:min(5, len(r.strangers))])
 }
 
 // check waits for the target to hold what the genuine peer wrote and nothing else.
@@ -65,6 +66,7 @@ func (r *result) check(target, genuine *peer.Peer) error {
 	type state struct {
 		Hash    string `json:"hash"`
 		Devices int    `json:"devices"`
+		Waiting int    `json:"waiting"`
 	}
 	var a, b state
 	deadline := time.Now().Add(60 * time.Second)
@@ -80,7 +82,7 @@ func (r *result) check(target, genuine *peer.Peer) error {
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
-	r.divergent, r.devices = a.Hash != b.Hash, a.Devices
+	r.divergent, r.devices, r.waiting = a.Hash != b.Hash, a.Devices, a.Waiting
 	for _, id := range r.acked {
 		var t struct {
 			ID string `json:"id"`

@@ -36,10 +36,10 @@ type Options struct {
 	Transport memberlist.Transport
 }
 
-// Config builds the memberlist configuration; the caller sets the delegates. Given
-// one address to bind (not 0.0.0.0), it binds the transport itself, so that streams
-// leave from that address too (see boundTransport); memberlist shuts it down with the
-// node, and a caller that does not create the node shuts down Config().Transport.
+// Config builds the memberlist configuration; the caller sets the delegates. Unless
+// given a transport, it binds the device's own (see transport); memberlist shuts it
+// down with the node, and a caller that does not create the node shuts down
+// Config().Transport.
 func Config(o Options) (*memberlist.Config, error) {
 	var c *memberlist.Config
 	switch o.Preset {
@@ -83,12 +83,16 @@ func Config(o Options) (*memberlist.Config, error) {
 	}
 	c.Logger = log.New(&logBridge{log: o.Logger}, "", 0)
 	c.Transport = o.Transport
-	if ip, ok := specificIP(c.BindAddr); ok && c.Transport == nil {
-		bt, err := newBoundTransport(ip, c.BindPort, c.Logger)
+	if c.Transport == nil {
+		ip := net.ParseIP(c.BindAddr)
+		if ip == nil {
+			return nil, fmt.Errorf("gossip bind address %q is not an IP address", c.BindAddr)
+		}
+		t, err := newTransport(ip, c.BindPort, c.Logger)
 		if err != nil {
 			return nil, err
 		}
-		c.Transport, c.BindPort = bt, bt.GetAutoBindPort()
+		c.Transport, c.BindPort = t, t.Port()
 	}
 	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {
 		if c.Transport != nil && o.Transport == nil {

@@ -165,3 +165,35 @@ func TestStreamsLeaveFromTheBoundAddress(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A flood of small packets must cost their size: each packet handed to memberlist
+// holds the bytes received, not a 64 KB buffer (memberlist's own transport allocated
+// one per packet, and a spray of garbage grew the heap by hundreds of MB).
+func TestAPacketCostsItsSize(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{9}, 32)
+	c, err := Config(Options{DeviceID: "devr", TeamID: "team1", Keys: [][]byte{key}, BindAddr: "127.0.0.1", BindPort: 0, Preset: "local"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Transport.Shutdown()
+	to, err := net.Dial("udp", fmt.Sprintf("127.0.0.1:%d", c.BindPort))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer to.Close()
+	for i := range 3 {
+		msg := bytes.Repeat([]byte{byte(i + 1)}, 10*(i+1))
+		if _, err := to.Write(msg); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case p := <-c.Transport.PacketCh():
+			if !bytes.Equal(p.Buf, msg) || cap(p.Buf) > 64 {
+				t.Fatalf("packet %d: %d bytes in a buffer of %d, want the %d sent", i, len(p.Buf), cap(p.Buf), len(msg))
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("packet %d never arrived", i)
+		}
+	}
+}

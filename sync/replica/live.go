@@ -163,7 +163,7 @@ func (r *Replica) handle(raws [][]byte) {
 			r.owe[c.Device] = true
 		}
 	}
-	if res.Buffered > 0 {
+	if res.Buffered > 0 || res.Ahead > 0 {
 		for from := range senders {
 			r.pull(from) // a gap: fetch what came before
 		}

@@ -23,6 +23,7 @@ type ApplyResult struct {
 	Applied    int         // merged into records (including earlier-buffered ones released by this batch)
 	Duplicates int         // already held: applying twice is a no-op
 	Buffered   int         // held back until the changes before them from the same device arrive
+	Ahead      int         // too far ahead of what this replica holds to buffer (see maxAhead): a pull brings them in order
 	Rejected   []Rejection // invalid, badly signed, from an unknown or removed device, or too far in the future
 }
 
@@ -43,23 +44,47 @@ func (s *Store) ApplyAll(changes []change.Change) (ApplyResult, error) {
 }
 
 func (s *Store) apply(changes []change.Change, whole bool) (ApplyResult, error) {
-	var res ApplyResult
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.isClosed() {
-		return res, ErrClosed
+		return ApplyResult{}, ErrClosed
 	}
+	res, err := s.applyLocked(changes, whole)
+	if err != nil {
+		return res, err
+	}
+	// Early changes of devices that registered in this call, held in memory until now.
+	if early := s.strangers.take(registrations(changes)); len(early) > 0 {
+		more, err := s.applyLocked(early, false)
+		res.add(more)
+		return res, err
+	}
+	return res, nil
+}
+
+func (r *ApplyResult) add(o ApplyResult) {
+	r.Applied += o.Applied
+	r.Duplicates += o.Duplicates
+	r.Buffered += o.Buffered
+	r.Ahead += o.Ahead
+	r.Rejected = append(r.Rejected, o.Rejected...)
+}
+
+// applyLocked is apply with writeMu held.
+func (s *Store) applyLocked(changes []change.Change, whole bool) (ApplyResult, error) {
+	var res ApplyResult
 	pre, forged := s.preverify(changes)
 	if forged != nil && whole {
 		return res, forged
 	}
+	registers := registrations(changes)
 	batch := applyBatch
 	for len(changes) > 0 {
 		if err := s.checkSpace(); err != nil {
 			return res, err
 		}
 		n := min(batch, len(changes))
-		part, applied, used, err := s.applyPart(changes[:n], pre)
+		part, applied, used, err := s.applyPart(changes[:n], pre, registers)
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
 			batch = n / 2 // nothing of this part was committed: retry it smaller
 			continue
@@ -67,10 +92,7 @@ func (s *Store) apply(changes []change.Change, whole bool) (ApplyResult, error) 
 		if err != nil {
 			return res, fmt.Errorf("apply changes: %w", err)
 		}
-		res.Applied += part.Applied
-		res.Duplicates += part.Duplicates
-		res.Buffered += part.Buffered
-		res.Rejected = append(res.Rejected, part.Rejected...)
+		res.add(part)
 		for _, c := range applied {
 			if err := s.clock.Observe(c.HLC); err != nil {
 				// Applied changes passed the drift check; one failing it now means this
@@ -101,10 +123,11 @@ const (
 
 // applyPart applies changes, from the first, in one transaction that commits whole
 // or not at all, and reports how many it took (all, or as many as fit).
-func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, int, error) {
+func (s *Store) applyPart(changes []change.Change, pre verified, registers map[string]bool) (ApplyResult, []change.Change, int, error) {
 	var res ApplyResult
 	var applied []change.Change
 	b := s.newBatch()
+	b.registers = registers
 	defer b.discard()
 	maxBytes, maxEntries := s.Limits()
 	used := 0
@@ -178,12 +201,11 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 		res.Duplicates++
 		return nil, nil
 	case c.Seq > have+1:
-		b.early[c.Device] = true
-		return nil, buffer(txn, c, res, reject)
+		return nil, s.holdEarly(b, c, have, res, pre)
 	}
 	if err := s.admit(b, c, pre); errors.Is(err, errUnsigned) {
 		b.early[c.Device] = true
-		return nil, buffer(txn, c, res, reject)
+		return nil, buffer(txn, c, res)
 	} else if err != nil {
 		return reject(err)
 	}
@@ -323,15 +345,15 @@ func registeredKey(c *change.Change) []byte {
 
 // buffer keeps c until it can be applied: the changes before it from its device, or
 // the signed change that vouches for it, have not arrived.
-func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult, reject func(error) ([]change.Change, error)) error {
+func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult) error {
 	if _, err := txn.Get(pendingKey(c.Device, c.Seq)); err == nil {
 		res.Duplicates++
 		return nil
 	}
 	raw, err := c.Encode()
 	if err != nil {
-		_, err = reject(err)
-		return err
+		res.Rejected = append(res.Rejected, Rejection{ID: c.ID(), Err: err})
+		return nil
 	}
 	if err := txn.Set(pendingKey(c.Device, c.Seq), raw); err != nil {
 		return err

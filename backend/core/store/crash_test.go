@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,5 +110,42 @@ func crashChild() {
 			os.Exit(2)
 		}
 		fmt.Printf("ack %d\n", n)
+	}
+}
+
+// A crash while Badger moves to a new value-log file can leave that file empty; the
+// replica still opens, with everything it held.
+func TestOpensAfterACrashLeftAnEmptyValueLog(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := Open(ctx, Options{Dir: dir, Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Update(ctx, "alice", func(tx *Tx) error {
+		_, err := tx.Write("ticket", "t1", []change.Op{set(t, "title", "printer", nil)})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	logs, _ := filepath.Glob(filepath.Join(dir, "db", "*.vlog"))
+	if len(logs) == 0 {
+		t.Fatal("no value log to follow")
+	}
+	slices.Sort(logs)
+	var last int
+	fmt.Sscanf(filepath.Base(logs[len(logs)-1]), "%06d.vlog", &last)
+	if err := os.WriteFile(filepath.Join(dir, "db", fmt.Sprintf("%06d.vlog", last+1)), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, Options{Dir: dir, Logger: quietLogger()})
+	if err != nil {
+		t.Fatalf("open after an empty value log was left: %v", err)
+	}
+	defer s.Close()
+	if rec, err := s.Get("ticket", "t1"); err != nil || rec.String("title") != "printer" {
+		t.Fatalf("record after reopening = %+v, %v", rec, err)
 	}
 }

@@ -81,9 +81,10 @@ type Store struct {
 	dir     string // the data directory
 	minFree uint64 // refuse writes below this much free disk space
 
-	writeMu sync.Mutex               // one writer at a time: local sequence numbers and record folds stay consistent
-	checker atomic.Pointer[Checker]  // decides whether changes were allowed (see SetChecker)
-	recent  map[string]change.Record // the records the last committed batch read or wrote, as committed (guarded by writeMu)
+	writeMu   sync.Mutex               // one writer at a time: local sequence numbers and record folds stay consistent
+	checker   atomic.Pointer[Checker]  // decides whether changes were allowed (see SetChecker)
+	recent    map[string]change.Record // the records the last committed batch read or wrote, as committed (guarded by writeMu)
+	strangers strangers                // early changes of unknown devices (guarded by writeMu; see holdEarly)
 
 	subMu  sync.Mutex
 	subs   map[int]func(Event)
@@ -108,6 +109,10 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	lock, err := LockDir(opts.Dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := dropEmptyValueLogs(filepath.Join(opts.Dir, "db")); err != nil {
+		lock.Unlock()
 		return nil, err
 	}
 	bopts := badger.DefaultOptions(filepath.Join(opts.Dir, "db")).

@@ -188,6 +188,7 @@ export interface State {
     hash: string;
     changes: number;
     devices: number;
+    waiting: number;
 }
 export interface Suggestions {
     ticketId: string;
