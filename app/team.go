@@ -379,8 +379,8 @@ func (s *TeamService) AddPeer(addr string) (TeamStatus, error) {
 	}
 	s.a.rememberPeer(addr)
 	if _, err := rep.Join([]string{addr}); err != nil {
-		if rep.KeyStale() {
-			return TeamStatus{}, errors.New(replica.KeyStaleMessage)
+		if problem := rep.JoinProblem(); problem != "" {
+			return TeamStatus{}, errors.New(problem)
 		}
 		return TeamStatus{}, field.Errorf("address", "no Outpost peer of this team answered at %s now; Outpost will keep trying it", addr)
 	}

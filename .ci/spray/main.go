@@ -30,7 +30,6 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
 	total := flag.Int("messages", 1_000_000, "messages to send")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the messages")
-	hold := flag.Duration("hold", 0, "keep measuring at least this long; with -messages 0, a run of the genuine edits alone to compare the memory figures with")
 	profile := flag.String("profile", "", "write the target's CPU and allocation profiles into this folder")
 	flag.Parse()
 	root, err := os.MkdirTemp("", "outpost-spray-")
@@ -38,9 +37,15 @@ func main() {
 		fail(err)
 	}
 	fmt.Printf("spray: %d messages at a real peer, seed %d, logs in %s\n", *total, *seed, root)
-	res, err := run(*bin, root, *profile, *hold, *total, rand.New(rand.NewSource(*seed)))
+	res, err := run(*bin, filepath.Join(root, "flood"), *profile, 0, *total, rand.New(rand.NewSource(*seed)))
 	if err != nil {
 		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, *seed, root))
+	}
+	// The same two peers and edits for as long, without the flood: what the target's
+	// memory does anyway (its caches fill with the genuine peer's writes).
+	fmt.Printf("spray: the genuine edits alone for %.0f s, to compare\n", res.sprayFor.Seconds())
+	if res.control, err = run(*bin, filepath.Join(root, "control"), "", res.sprayFor, 0, nil); err != nil {
+		fail(fmt.Errorf("the run without the flood: %w (logs in %s)", err, root))
 	}
 	res.print()
 	if !res.ok() {
@@ -112,8 +117,8 @@ func run(bin, root, profile string, hold time.Duration, total int, rng *rand.Ran
 			res.sendErrors++
 		}
 	}
+	time.Sleep(hold - time.Since(start))
 	res.sprayFor = time.Since(start)
-	time.Sleep(hold - res.sprayFor)
 	res.usage = watch.stop()
 	res.acked = edits.stop()
 	return res, res.check(target, genuine)

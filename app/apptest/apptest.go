@@ -4,11 +4,9 @@ package apptest
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"net"
 	"outpost/backend/core/field"
 	"testing"
 	"time"
@@ -17,21 +15,11 @@ import (
 // FreePort finds a port free on 127.0.0.1 for both TCP and UDP (gossip uses both).
 func FreePort(t testing.TB) int {
 	t.Helper()
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		ln.Close()
-		if err == nil {
-			u.Close()
-			return port
-		}
+	port, err := FreeLoopbackPort()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no port free for both TCP and UDP")
-	return 0
+	return port
 }
 
 // Eventually waits until cond holds, failing the test after within.

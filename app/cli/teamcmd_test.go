@@ -16,6 +16,7 @@ import (
 	"outpost/app/apptest"
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
+	"outpost/sync/gossip"
 	"outpost/sync/replica"
 	"outpost/sync/team"
 )
@@ -122,4 +123,70 @@ func TestDataCommandsAreRefusedWhileTheAppRuns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The invite says which addresses it offers, and warns when it cannot know that any of
+// them is one the other laptop reaches; an address given with --gossip-advertise is
+// offered first and silences the warning.
+func TestInviteWarnsWhenUnsureOfTheAddress(t *testing.T) {
+	cases := []struct {
+		name  string
+		addrs []string
+		sc    app.SyncConfig
+		want  []string
+		never string
+	}{
+		{"no address", nil, app.SyncConfig{}, []string{"no network address", "--gossip-advertise"}, ""},
+		{"several, none chosen", []string{"192.168.1.20:7946", "10.8.0.3:7946"}, app.SyncConfig{},
+			[]string{"192.168.1.20:7946, 10.8.0.3:7946", "cannot reach any of them", "--gossip-advertise"}, ""},
+		{"advertised", []string{"192.168.1.20:7946", "10.8.0.3:7946"}, app.SyncConfig{AdvertiseAddr: "192.168.1.20"},
+			[]string{"192.168.1.20:7946"}, "cannot reach"},
+		{"bound to one", []string{"192.168.1.20:7946"}, app.SyncConfig{BindAddr: "192.168.1.20"},
+			[]string{"192.168.1.20:7946"}, "cannot reach"},
+	}
+	for _, c := range cases {
+		note := inviteNote(c.addrs, c.sc)
+		for _, w := range c.want {
+			if !strings.Contains(note, w) {
+				t.Errorf("%s: the note %q does not say %q", c.name, note, w)
+			}
+		}
+		if c.never != "" && strings.Contains(note, c.never) {
+			t.Errorf("%s: the note %q warns although the address was chosen", c.name, note)
+		}
+	}
+	// The command puts the advertised address first in the code and prints the note.
+	dir := t.TempDir()
+	if code := teamCommand([]string{"create", "Ops"}, dir, "", app.SyncConfig{}); code != 0 {
+		t.Fatalf("team create exit %d", code)
+	}
+	out, errOut := captureOutput(t, func() {
+		if err := teamInvite(dir, app.SyncConfig{AdvertiseAddr: "192.0.2.9"}); err != nil {
+			t.Error(err)
+		}
+	})
+	invited, err := team.ParseInvite(strings.TrimSpace(out))
+	if err != nil {
+		t.Fatalf("the printed code %q: %v", out, err)
+	}
+	want := fmt.Sprintf("192.0.2.9:%d", gossip.DefaultPort)
+	if len(invited.Peers) == 0 || invited.Peers[0] != want || !strings.Contains(errOut, want) {
+		t.Fatalf("invite offers %v, note %q; want the advertised address first", invited.Peers, errOut)
+	}
+}
+
+// captureOutput runs f and returns what it printed on standard output and error.
+func captureOutput(t *testing.T, f func()) (string, string) {
+	t.Helper()
+	oldOut, oldErr := os.Stdout, os.Stderr
+	rOut, wOut, _ := os.Pipe()
+	rErr, wErr, _ := os.Pipe()
+	os.Stdout, os.Stderr = wOut, wErr
+	f()
+	os.Stdout, os.Stderr = oldOut, oldErr
+	wOut.Close()
+	wErr.Close()
+	out, _ := io.ReadAll(rOut)
+	errOut, _ := io.ReadAll(rErr)
+	return string(out), string(errOut)
 }

@@ -92,6 +92,7 @@ func Config(o Options) (*memberlist.Config, error) {
 		if err != nil {
 			return nil, err
 		}
+		t.answer = func() Answer { return answerOf(o.TeamID, ring) }
 		c.Transport, c.BindPort = t, t.Port()
 	}
 	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {
@@ -182,3 +183,12 @@ func (b *Broadcast) Message() []byte { return b.Msg }
 
 // Finished is called when memberlist stops sending the broadcast.
 func (b *Broadcast) Finished() {}
+
+// answerOf is what this device tells a probe: its team and the keys of ring.
+func answerOf(team string, ring *memberlist.Keyring) Answer {
+	a := Answer{Team: team}
+	for _, k := range ring.GetKeys() {
+		a.Keys = append(a.Keys, KeyID(k))
+	}
+	return a
+}

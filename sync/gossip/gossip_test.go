@@ -197,3 +197,35 @@ func TestAPacketCostsItsSize(t *testing.T) {
 		}
 	}
 }
+
+// A probe learns a device's team and key IDs, and never a key; the same port still
+// carries gossip streams (the join below is a push/pull over one).
+func TestProbeAnswersTeamAndKeyIDs(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{7}, 32)
+	peer := start(t, Options{DeviceID: "devs", TeamID: "team7", Keys: [][]byte{key}, BindAddr: "127.0.0.1", Preset: "local"})
+	addr := fmt.Sprintf("127.0.0.1:%d", peer.LocalNode().Port)
+	a, err := Probe(addr, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Team != "team7" || len(a.Keys) != 1 || a.Keys[0] != KeyID(key) {
+		t.Fatalf("probe answer = %+v", a)
+	}
+	other := start(t, Options{DeviceID: "devt", TeamID: "team7", Keys: [][]byte{key}, BindAddr: "127.0.0.1", Preset: "local"})
+	if _, err := other.Join([]string{addr}); err != nil {
+		t.Fatalf("join over the probed port: %v", err)
+	}
+	if _, err := Probe(fmt.Sprintf("127.0.0.1:%d", freeTCPPort(t)), time.Second); err == nil {
+		t.Fatal("a probe of a closed port answered")
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}

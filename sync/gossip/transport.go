@@ -34,7 +34,9 @@ type transport struct {
 	packetCh chan *memberlist.Packet
 	streamCh chan net.Conn
 	logger   *log.Logger
+	answer   func() Answer // what a probe is told (see Probe)
 	closed   atomic.Bool
+	done     chan struct{} // closed by Shutdown
 	wg       sync.WaitGroup
 }
 
@@ -45,6 +47,7 @@ const (
 	udpRecvBuf  = 2 * 1024 * 1024 // the socket's receive buffer, as memberlist sets it
 	tcpBaseWait = 5 * time.Millisecond
 	tcpMaxWait  = time.Second
+	streamStart = 10 * time.Second // how long a stream may take to send its first byte
 )
 
 // newTransport binds UDP and TCP on ip:port (0 picks a port free for both).
@@ -86,7 +89,7 @@ func bind(ip net.IP, port int) (*transport, error) {
 			break
 		}
 	}
-	return &transport{ip: ip, tcp: tcp, udp: udp,
+	return &transport{ip: ip, tcp: tcp, udp: udp, done: make(chan struct{}),
 		packetCh: make(chan *memberlist.Packet), streamCh: make(chan net.Conn)}, nil
 }
 
@@ -171,15 +174,18 @@ func (t *transport) IngestStream(conn net.Conn) error {
 }
 
 func (t *transport) Shutdown() error {
-	t.closed.Store(true)
+	if t.closed.Swap(true) {
+		return nil
+	}
+	close(t.done)
 	t.tcp.Close()
 	t.udp.Close()
 	t.wg.Wait()
 	return nil
 }
 
-// acceptStreams hands memberlist every stream opened to it, waiting longer after each
-// failed accept (a full file table) so that it does not spin.
+// acceptStreams hands memberlist every stream opened to it (see admit), waiting
+// longer after each failed accept (a full file table) so that it does not spin.
 func (t *transport) acceptStreams() {
 	defer t.wg.Done()
 	var wait time.Duration
@@ -195,7 +201,31 @@ func (t *transport) acceptStreams() {
 			continue
 		}
 		wait = 0
-		t.streamCh <- conn
+		go t.admit(conn)
+	}
+}
+
+// admit answers a probe on conn, or hands conn to memberlist.
+func (t *transport) admit(conn net.Conn) {
+	_ = conn.SetReadDeadline(time.Now().Add(streamStart))
+	first, probe, err := firstBytes(conn)
+	if err != nil {
+		conn.Close()
+		return
+	}
+	if probe {
+		if t.answer != nil {
+			answerProbe(conn, t.answer())
+		} else {
+			conn.Close()
+		}
+		return
+	}
+	_ = conn.SetReadDeadline(time.Time{})
+	select {
+	case t.streamCh <- &peekedConn{Conn: conn, peeked: first}:
+	case <-t.done:
+		conn.Close()
 	}
 }
 

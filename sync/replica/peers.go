@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
+	"outpost/sync/gossip"
 )
 
 // PeerStatus is what the Peers view shows of one device of the team.
@@ -41,7 +43,7 @@ func (r *Replica) peerEvent(n *memberlist.Node, online bool) {
 	p := r.peerLocked(n.Name)
 	p.addr, p.online, p.lastSeen = addr, online, time.Now()
 	if online {
-		r.keyStale = false
+		r.keyStale, r.otherTeam = false, ""
 	}
 	r.mu.Unlock()
 	if !online {
@@ -127,21 +129,78 @@ func (r *Replica) KeyStale() bool {
 	return r.keyStale
 }
 
-// noteJoinFailure marks the key stale when peers answered but nobody could read
-// this device's messages, and no member is alive.
-func (r *Replica) noteJoinFailure(err error) {
-	if err == nil || r.ml.NumMembers() > 1 {
+// JoinProblem is why this device cannot talk to its team, in words for a person, or
+// "" when nothing is known to be wrong.
+func (r *Replica) JoinProblem() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.otherTeam != "":
+		return fmt.Sprintf(OtherTeamMessage, r.otherTeam)
+	case r.keyStale:
+		return KeyStaleMessage
+	}
+	return ""
+}
+
+// OtherTeamMessage is what a person is told when the device at an address (%s) is in
+// another team than this device's.
+const OtherTeamMessage = "The Outpost device at %s is in another team than this device's: " +
+	"the invite was for another team, or that address now belongs to another team's device. " +
+	"Ask a member of your team for an invite code and join again."
+
+// probeTimeout is how long a failed join waits for each device it asks why (see noteJoinFailure).
+const probeTimeout = 2 * time.Second
+
+// noteJoinFailure finds out why joining addrs failed when peers answered but nobody
+// could read this device's messages, and no member is alive: it asks the devices
+// there (gossip.Probe) which team and keys they hold. A device of another team is
+// told apart from a team key that is out of date.
+func (r *Replica) noteJoinFailure(addrs []string, err error) {
+	if err == nil || r.ml.NumMembers() > 1 || !unreadable(err) {
 		return
 	}
+	mine := map[string]bool{}
+	for _, k := range r.ring.GetKeys() {
+		mine[KeyID(k)] = true
+	}
+	other, answered := "", false
+	for _, addr := range addrs[:min(len(addrs), 3)] {
+		a, err := gossip.Probe(addr, probeTimeout)
+		if err != nil {
+			continue
+		}
+		answered = true
+		if a.Team != r.cfg.Team.ID {
+			other = addr
+			continue
+		}
+		if slices.ContainsFunc(a.Keys, func(k string) bool { return mine[k] }) {
+			return // same team, a key in common: not a key problem
+		}
+		other = ""
+		break
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if other != "" {
+		r.otherTeam, r.keyStale = other, false
+		return
+	}
+	// A device too old to answer probes is taken as the team with newer keys.
+	r.keyStale = answered || r.otherTeam == ""
+}
+
+// unreadable reports whether err is how memberlist fails when the other side could
+// not read this device's messages (another key or another team's label).
+func unreadable(err error) bool {
 	msg := strings.ToLower(err.Error())
 	for _, sign := range []string{"decrypt", "eof", "connection reset", "no installed keys", "broken pipe"} {
 		if strings.Contains(msg, sign) {
-			r.mu.Lock()
-			r.keyStale = true
-			r.mu.Unlock()
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // refreshRemoved rereads which devices the team removed.
@@ -206,7 +265,7 @@ func (r *Replica) reconnectLoop() {
 			absent := r.ageAddrs()
 			if len(absent) > 0 {
 				if n, err := r.ml.Join(absent); n == 0 { // blocks on timeouts: this goroutine does only this
-					r.noteJoinFailure(err)
+					r.noteJoinFailure(absent, err)
 				}
 			}
 		}
@@ -276,7 +335,7 @@ func (r *Replica) Discovered(addrs []string) {
 	}
 	if len(fresh) > 0 {
 		if n, err := r.ml.Join(fresh); n == 0 {
-			r.noteJoinFailure(err)
+			r.noteJoinFailure(fresh, err)
 		}
 	}
 }
@@ -287,7 +346,7 @@ func (r *Replica) joinAsync(addrs []string) {
 	go func() {
 		defer r.done.Done()
 		if n, err := r.ml.Join(addrs); n == 0 {
-			r.noteJoinFailure(err)
+			r.noteJoinFailure(addrs, err)
 		}
 	}()
 }

@@ -60,7 +60,7 @@ func diff(a, b store.Vector) uint64 {
 
 // pull asks a peer for what we lack. One pull per peer is outstanding at a time.
 func (r *Replica) pull(from string) {
-	if r.isRemoved(from) {
+	if from == "" || r.isRemoved(from) { // "": a message that named no sender
 		return
 	}
 	r.mu.Lock()

@@ -91,20 +91,21 @@ type Replica struct {
 	life    sync.RWMutex
 	stopped bool // guarded by life
 
-	mu       sync.Mutex
-	peers    map[string]*peer     // by device ID; guarded by mu
-	owe      map[string]bool      // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
-	known    []string             // addresses to reconnect to; guarded by mu
-	seen     map[string]time.Time // when a member last answered at each known address; guarded by mu
-	removed  map[string]bool      // devices removed from the team; guarded by mu
-	stats    Stats                // guarded by mu
-	keyStale bool                 // joins fail as if this device's team key were out of date; guarded by mu
-	rot      *rotation            // the key rotation in progress; replica goroutine only
-	noticed  map[change.ID]bool   // notices acted on (see firstNotice); replica goroutine only
-	pulls    uint64               // pulls sent, which numbers them; guarded by mu
-	refused  map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
-	warned   map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
-	sources  map[string]*source   // senders of bad messages, by address; guarded by mu
+	mu        sync.Mutex
+	peers     map[string]*peer     // by device ID; guarded by mu
+	owe       map[string]bool      // devices whose live changes this replica applied since the last tick: they get its vector; replica goroutine only
+	known     []string             // addresses to reconnect to; guarded by mu
+	seen      map[string]time.Time // when a member last answered at each known address; guarded by mu
+	removed   map[string]bool      // devices removed from the team; guarded by mu
+	stats     Stats                // guarded by mu
+	keyStale  bool                 // joins fail as if this device's team key were out of date; guarded by mu
+	otherTeam string               // an address where a device of another team answered a failed join; guarded by mu
+	rot       *rotation            // the key rotation in progress; replica goroutine only
+	noticed   map[change.ID]bool   // notices acted on (see firstNotice); replica goroutine only
+	pulls     uint64               // pulls sent, which numbers them; guarded by mu
+	refused   map[string]*refusal  // devices whose changes were refused as stamped too far ahead; guarded by mu
+	warned    map[string]time.Time // when each rate-limited warning was last logged; guarded by mu
+	sources   map[string]*source   // senders of bad messages, by address; guarded by mu
 
 	retries atomic.Int64 // pulls from not-yet-listed members waiting to be tried again (see servePull)
 
@@ -257,7 +258,7 @@ func (r *Replica) Join(addrs []string) (int, error) {
 	r.remember(addrs...)
 	n, err := r.ml.Join(addrs)
 	if err != nil && n == 0 {
-		r.noteJoinFailure(err)
+		r.noteJoinFailure(addrs, err)
 		return 0, fmt.Errorf("no peer answered at %v: %w", addrs, err)
 	}
 	return n, nil

@@ -3,6 +3,7 @@ package replica
 import (
 	"context"
 	"fmt"
+	"outpost/backend/core/store"
 	"testing"
 	"time"
 )
@@ -108,5 +109,24 @@ func TestRemovedDeviceIsShutOutByRotation(t *testing.T) {
 		if p.Device == lostID && (!p.Removed || p.Online) {
 			t.Fatalf("peers view shows the removed device as %+v", p)
 		}
+	}
+}
+
+// A device that tries to join a device of another team is told so, not that its key
+// is out of date: both are refused alike by memberlist, and the probe tells them apart.
+func TestJoiningAnotherTeamIsToldSo(t *testing.T) {
+	t.Parallel()
+	ours := startNode(t, newTeam(t), "")
+	theirs := startNode(t, newTeam(t), "")
+	addr := ours.rep.Addr()
+	if _, err := theirs.rep.Join([]string{addr}); err == nil {
+		t.Fatal("a device of another team joined")
+	}
+	ks := theirs.rep.KeyState()
+	if !ks.OtherTeam || ks.Stale || ks.Message != fmt.Sprintf(OtherTeamMessage, addr) {
+		t.Fatalf("key state after joining another team's device = %+v", ks)
+	}
+	if _, err := theirs.st.Get(store.KindDevice, ours.st.Device().ID); err == nil {
+		t.Fatal("a device of another team received data")
 	}
 }

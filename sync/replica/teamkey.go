@@ -3,8 +3,6 @@ package replica
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +14,7 @@ import (
 	"outpost/backend/core/change"
 	"outpost/backend/core/field"
 	"outpost/backend/core/store"
+	"outpost/sync/gossip"
 	"outpost/sync/team"
 	"outpost/sync/wire"
 )
@@ -45,10 +44,7 @@ type rotation struct {
 }
 
 // KeyID names a team key without revealing it.
-func KeyID(key []byte) string {
-	sum := sha256.Sum256(key)
-	return "k" + hex.EncodeToString(sum[:8])
-}
+func KeyID(key []byte) string { return gossip.KeyID(key) }
 
 // publishRecipient records this device's sealing recipient in the store, once.
 func (r *Replica) publishRecipient(ctx context.Context) error {
@@ -318,15 +314,17 @@ type KeyState struct {
 	Keys      int    `json:"keys"`      // team keys installed: more than one during a rotation
 	PrimaryID string `json:"primaryId"` // the key this device encrypts with
 	Stale     bool   `json:"stale"`     // peers answer but cannot read this device: it needs a new invite
+	OtherTeam bool   `json:"otherTeam"` // a device that answered is in another team
 	Message   string `json:"message,omitempty"`
 }
 
 // KeyState returns this device's key state.
 func (r *Replica) KeyState() KeyState {
-	ks := KeyState{Keys: len(r.ring.GetKeys()), PrimaryID: KeyID(r.ring.GetPrimaryKey()), Stale: r.KeyStale()}
-	if ks.Stale {
-		ks.Message = KeyStaleMessage
-	}
+	r.mu.Lock()
+	stale, other := r.keyStale, r.otherTeam != ""
+	r.mu.Unlock()
+	ks := KeyState{Keys: len(r.ring.GetKeys()), PrimaryID: KeyID(r.ring.GetPrimaryKey()), Stale: stale, OtherTeam: other}
+	ks.Message = r.JoinProblem()
 	return ks
 }
 

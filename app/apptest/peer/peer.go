@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"outpost/app/apptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -201,22 +202,7 @@ func (p *Peer) PID() int {
 	return p.cmd.Process.Pid
 }
 
-func freePort() (int, error) {
-	for range 20 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		u, err := net.ListenPacket("udp", fmt.Sprintf("127.0.0.1:%d", port))
-		ln.Close()
-		if err == nil {
-			u.Close()
-			return port, nil
-		}
-	}
-	return 0, fmt.Errorf("no port free for TCP and UDP")
-}
+func freePort() (int, error) { return apptest.FreeLoopbackPort() }
 
 // Team creates a team on the first peer, joins the others with its invite and starts all.
 func Team(bin, root string, n int, extra ...string) ([]*Peer, error) {

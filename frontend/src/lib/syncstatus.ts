@@ -81,8 +81,8 @@ export function syncView(team: TeamStatus | null, polledAt: number, live: Record
     }
   }
   if (online.length === 0) {
-    const detail = team.key?.stale
-      ? (team.key.message ?? 'The team key of this device is out of date.')
+    const detail = team.key?.stale || team.key?.otherTeam
+      ? (team.key.message || 'The team key of this device is out of date.')
       : peers.length
         ? `None of the team's ${plural(peers.length, 'other device', 'other devices')} is online; changes wait here until one is.`
         : 'No other device of the team has been seen yet.'

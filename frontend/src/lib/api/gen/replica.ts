@@ -4,6 +4,7 @@ export interface KeyState {
     keys: number;
     primaryId: string;
     stale: boolean;
+    otherTeam: boolean;
     message?: string;
 }
 export interface PeerStatus {
