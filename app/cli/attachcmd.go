@@ -19,11 +19,17 @@ import (
 
 // attachCommand runs `outpost attach KIND ID FILE`, `outpost attachments KIND ID` and
 // `outpost save-attachment HASH FILE` on the replica in dataDir; it returns the exit code.
-func attachCommand(cmd string, args []string, dataDir, name string, log *slog.Logger) int {
+func attachCommand(cmd string, args []string, dataDir, name string, force bool, log *slog.Logger) int {
 	want := map[string]int{"attach": 3, "attachments": 2, "save-attachment": 2}[cmd]
 	if len(args) != want {
 		fmt.Fprintln(os.Stderr, "outpost: usage: outpost attach ticket|visit|sop ID FILE | attachments ticket|visit|sop ID | save-attachment HASH FILE")
 		return 2
+	}
+	if cmd == "save-attachment" {
+		if err := mayWrite(args[1], force); err != nil {
+			fmt.Fprintln(os.Stderr, "outpost:", err)
+			return 1
+		}
 	}
 	ctx := context.Background()
 	err := withStore(ctx, dataDir, name, log, func(st *store.Store) error {

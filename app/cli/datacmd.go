@@ -33,6 +33,7 @@ type dataFlags struct {
 	system    string
 	mapping   string
 	noFiles   bool
+	force     bool
 }
 
 func addDataFlags(fl *flag.FlagSet) *dataFlags {
@@ -46,6 +47,7 @@ func addDataFlags(fl *flag.FlagSet) *dataFlags {
 	fl.StringVar(&d.delimiter, "delimiter", "", "import: column delimiter (default: guessed from the header)")
 	fl.StringVar(&d.system, "preset", "", "import: the help desk the file comes from: glpi, zammad, osticket, freshservice, jsm (default: detected from the header)")
 	fl.BoolVar(&d.noFiles, "no-files", false, "backup: leave the attachments' bytes out (records only; the files stay on the devices that hold them)")
+	fl.BoolVar(&d.force, "force", false, "backup, export: replace FILE when it exists")
 	fl.StringVar(&d.mapping, "map", "", `import: column mappings that override the guess, as "Column=field,Other Column=" (empty field ignores the column)`)
 	return d
 }
@@ -62,6 +64,12 @@ func dataCommand(cmd string, args []string, dataDir, name string, d *dataFlags, 
 		if len(args) != 1 {
 			fmt.Fprintf(os.Stderr, "outpost: %s needs one FILE\n", cmd)
 			return 2
+		}
+		if cmd == "backup" || cmd == "export" {
+			if err := mayWrite(args[0], d.force); err != nil {
+				fmt.Fprintln(os.Stderr, "outpost:", err)
+				return 1
+			}
 		}
 		err = withStore(ctx, dataDir, name, log, func(st *store.Store) error {
 			switch cmd {
@@ -141,6 +149,18 @@ func demoCommand(ctx context.Context, dataDir, name string, cfg demo.Config, log
 	size, _ := dirSize(dataDir)
 	fmt.Fprintf(os.Stderr, "\rGenerated %d tickets (%d open) by %d technicians: %d changes in %s; data directory %s\n",
 		stats.Tickets, stats.Open, len(stats.Technicians), stats.Changes, stats.Elapsed.Round(100*time.Millisecond), megabytes(size))
+	return nil
+}
+
+// mayWrite refuses to replace an existing file unless told to (--force): a backup or
+// export named like an earlier one must not silently take its place.
+func mayWrite(path string, force bool) error {
+	if path == "-" || force {
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s already exists; give another name, or add --force to replace it", path)
+	}
 	return nil
 }
 
@@ -301,7 +321,7 @@ func exportCommand(st *store.Store, path string) error {
 			return err
 		}
 		defer f.Close()
-		w = f
+		w = f // mayWrite checked that path held nothing, or --force
 	}
 	if err := csvio.WriteTickets(w, ts); err != nil {
 		return err

@@ -30,14 +30,15 @@ Usage:
   outpost team rotate-key     replace the team key (after removing a lost device)
   outpost demo [--tickets N --technicians M --sops K --seed S]
                               generate a year of realistic help-desk data (same seed, same data)
-  outpost backup FILE         write the whole replica to one file, attachments included [--no-files]
+  outpost backup FILE         write the whole replica to one file, attachments included [--no-files] [--force]
   outpost restore FILE        merge a backup into this replica (this device keeps its own identity)
   outpost import FILE.csv     import tickets exported by another help desk [--accept-valid]
-  outpost export FILE.csv     export every ticket as CSV ("-" for standard output)
+  outpost export FILE.csv     export every ticket as CSV ("-" for standard output) [--force]
   outpost attach KIND ID FILE attach a file to a ticket (ID or number), visit or sop
   outpost attachments KIND ID list a record's attachments
   outpost save-attachment HASH FILE
-                              save an attachment's bytes to FILE
+                              save an attachment's bytes to FILE [--force]
+                              (an existing FILE is replaced only with --force)
   outpost version             print the version
 
 Environment:
@@ -85,7 +86,7 @@ func Run(args []string, assets fs.FS, desktop func(*app.App, fs.FS) error) int {
 	case "team":
 		return teamCommand(o.args, o.dataDir, o.name, o.sync)
 	case "attach", "attachments", "save-attachment":
-		return attachCommand(o.cmd, o.args, o.dataDir, o.name, log)
+		return attachCommand(o.cmd, o.args, o.dataDir, o.name, o.data.force, log)
 	case "", "serve":
 		return runApp(o, log, assets, desktop)
 	default:

@@ -190,3 +190,32 @@ func captureOutput(t *testing.T, f func()) (string, string) {
 	errOut, _ := io.ReadAll(rErr)
 	return string(out), string(errOut)
 }
+
+// A backup or export never silently replaces an existing file; --force does.
+func TestDataCommandsDoNotOverwriteFiles(t *testing.T) {
+	dir, out := t.TempDir(), t.TempDir()
+	for _, cmd := range []string{"backup", "export"} {
+		path := filepath.Join(out, cmd+".out")
+		if err := os.WriteFile(path, []byte("keep me"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if code := dataCommand(cmd, []string{path}, dir, "", &dataFlags{}, quiet()); code == 0 {
+			t.Fatalf("%s over an existing file succeeded", cmd)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "keep me" {
+			t.Fatalf("%s replaced the existing file without --force", cmd)
+		}
+		if code := dataCommand(cmd, []string{path}, dir, "", &dataFlags{force: true}, quiet()); code != 0 {
+			t.Fatalf("%s --force exit %d", cmd, code)
+		}
+		if b, _ := os.ReadFile(path); string(b) == "keep me" || len(b) == 0 {
+			t.Fatalf("%s --force did not write the file", cmd)
+		}
+	}
+	_, errOut := captureOutput(t, func() {
+		attachCommand("save-attachment", []string{strings.Repeat("a", 64), filepath.Join(out, "backup.out")}, dir, "", false, quiet())
+	})
+	if !strings.Contains(errOut, "already exists") {
+		t.Fatalf("save-attachment over an existing file said %q", errOut)
+	}
+}
