@@ -111,7 +111,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := dropEmptyValueLogs(filepath.Join(opts.Dir, "db")); err != nil {
+	if err := dropEmptyLogs(filepath.Join(opts.Dir, "db")); err != nil {
 		lock.Unlock()
 		return nil, err
 	}
