@@ -434,7 +434,9 @@ func (s *Service) editTx(ctx context.Context, author, id string, follow bool, fn
 	return s.withMerged(FromRecord(out))
 }
 
-// History lists every change to the ticket, field by field, with concurrent edits marked.
+// History lists every change to the ticket, field by field, with concurrent edits
+// marked, and those left out of the ticket because their author may not make them
+// marked with why.
 func (s *Service) History(id string) ([]change.Entry, error) {
 	rec, err := s.st.Get(Kind, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -447,7 +449,21 @@ func (s *Service) History(id string) ([]change.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return change.History(cs, rec), nil
+	refused, err := s.st.RefusedOf(Kind, id)
+	if err != nil {
+		return nil, err
+	}
+	entries := change.History(cs, rec)
+	if len(refused) > 0 {
+		why := map[string]string{}
+		for id, reason := range refused {
+			why[id.String()] = reason
+		}
+		for i := range entries {
+			entries[i].Refused = why[entries[i].Write]
+		}
+	}
+	return entries, nil
 }
 
 // newTicketOps are the writes that open ticket in, numbered number, at priority prio.

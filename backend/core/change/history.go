@@ -16,8 +16,9 @@ type Entry struct {
 	Op         OpKind          `json:"op"`
 	Value      json.RawMessage `json:"value,omitempty" ts_type:"unknown"`
 	Elem       string          `json:"elem,omitempty"`
-	Concurrent bool            `json:"concurrent"` // one of several current values of a field edited concurrently
-	Resolves   bool            `json:"resolves"`   // settled an earlier concurrent edit
+	Concurrent bool            `json:"concurrent"`        // one of several current values of a field edited concurrently
+	Resolves   bool            `json:"resolves"`          // settled an earlier concurrent edit
+	Refused    string          `json:"refused,omitempty"` // why the write was left out of the record (its author may not make it), "" when applied
 }
 
 // History lists every operation of changes, oldest first, marking the writes that were

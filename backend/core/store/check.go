@@ -45,6 +45,30 @@ type Refusal struct {
 	Reason string    `json:"reason"`
 }
 
+// RefusedOf maps the changes to one entity that this replica holds but refused to
+// why each was refused.
+func (s *Store) RefusedOf(kind, entity string) (map[change.ID]string, error) {
+	out := map[change.ID]string{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		p := refusedPrefix(kind, entity)
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true})
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			_, _, dev, seq, ok := splitRefusedKey(it.Item().Key())
+			if !ok {
+				continue
+			}
+			reason, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return err
+			}
+			out[change.ID{Device: dev, Seq: seq}] = string(reason)
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Refused lists the changes this replica holds but refused, oldest first.
 func (s *Store) Refused() ([]Refusal, error) {
 	var out []Refusal

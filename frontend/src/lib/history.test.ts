@@ -37,6 +37,22 @@ describe('readHistory', () => {
     expect(text.join(' ')).not.toMatch(/56x66|events|worklogs/)
   })
 
+  it('marks a refused write with why, and reads the next write against the value that stayed', () => {
+    const g = readHistory(
+      [
+        entry({ write: 'w1', field: 'status', value: 'new' }),
+        entry({ write: 'w2', field: 'status', value: 'closed', refused: 'Bo Berg may not close tickets' }),
+        entry({ write: 'w3', field: 'status', value: 'assigned' }),
+      ],
+      names,
+    )
+    expect(g.map((x) => x.lines.map(lineText).join('; '))).toEqual([
+      'Status: New → Assigned',
+      'Status: New → Closed (not applied: Bo Berg may not close tickets)',
+      'Status: New',
+    ])
+  })
+
   it('reads concurrent overwrites in the same words, both against the value they replaced', () => {
     const g = readHistory(
       [

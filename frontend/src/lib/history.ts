@@ -94,6 +94,8 @@ export interface HistoryLine {
   verb: 'changed' | 'set' | 'added' | 'removed' | 'cleared'
   concurrent: boolean
   resolves: boolean
+  /** why the write was left out of the ticket (its author may not make it); "" when applied */
+  refused: string
 }
 
 export interface HistoryGroup {
@@ -125,7 +127,7 @@ export function readHistory(entries: HistoryEntry[], names: Names): HistoryGroup
 
 function line(e: HistoryEntry, names: Names, last: Map<string, string>): HistoryLine {
   const label = fieldLabel(e.field)
-  const base = { label, concurrent: e.concurrent, resolves: e.resolves }
+  const base = { label, concurrent: e.concurrent, resolves: e.resolves, refused: e.refused ?? '' }
   if (e.op === 'add' || e.op === 'remove')
     return { ...base, from: '', to: fieldValue(e.field, e.elem, names), verb: e.op === 'add' ? 'added' : 'removed' }
   if (e.op === 'append') {
@@ -135,7 +137,8 @@ function line(e: HistoryEntry, names: Names, last: Map<string, string>): History
   const to = fieldValue(e.field, e.value, names)
   const from = last.get(e.field) ?? ''
   // A concurrent sibling did not see the other value: keep "before" as the value both replaced.
-  if (!e.concurrent) last.set(e.field, to)
+  // A refused write never became the value.
+  if (!e.concurrent && !e.refused) last.set(e.field, to)
   const verb = !to ? 'cleared' : from ? 'changed' : 'set'
   return { ...base, from, to, verb }
 }
@@ -144,5 +147,5 @@ function line(e: HistoryEntry, names: Names, last: Map<string, string>): History
 export function lineText(l: HistoryLine): string {
   const what =
     l.verb === 'changed' ? `${l.from} → ${l.to}` : l.verb === 'cleared' ? `${l.from || '(empty)'} → (empty)` : l.verb === 'removed' ? `removed ${l.to}` : l.to
-  return `${l.label}: ${what}${l.concurrent ? ' (at the same time as another edit)' : ''}`
+  return `${l.label}: ${what}${l.concurrent ? ' (at the same time as another edit)' : ''}${l.refused ? ` (not applied: ${l.refused})` : ''}`
 }

@@ -25,7 +25,7 @@ const team = (peers: PeerStatus[], over: Partial<TeamStatus> = {}): TeamStatus =
   address: '127.0.0.1:7482',
   syncing: true,
   discovery: false,
-  key: { keys: 1, primaryId: 'k1', stale: false },
+  key: { keys: 1, primaryId: 'k1', stale: false, otherTeam: false },
   known: [],
   peers,
   stats: { received: 0, dropped: 0, applied: 0, rejected: 0, relayed: 0, pullsSent: 0, chunksServed: 0, inboxFull: 0, bytesIn: 0, bytesOut: 0, muted: 0, mutes: 0 },
@@ -73,8 +73,14 @@ describe('syncView', () => {
   })
 
   it('says why no peer is reachable when the key is out of date', () => {
-    const v = syncView(team([peer({ online: false })], { key: { keys: 1, primaryId: 'k1', stale: true, message: 'Ask for a new invite.' } }), polled, {})
+    const v = syncView(team([peer({ online: false })], { key: { keys: 1, primaryId: 'k1', stale: true, otherTeam: false, message: 'Ask for a new invite.' } }), polled, {})
     expect(v.detail).toBe('Ask for a new invite.')
+  })
+
+  it('says why no peer is reachable when the device there is in another team', () => {
+    const message = 'The Outpost device at 192.168.1.20:7481 is in another team than the invite\'s.'
+    const v = syncView(team([peer({ online: false })], { key: { keys: 1, primaryId: 'k1', stale: false, otherTeam: true, message } }), polled, {})
+    expect(v.detail).toBe(message)
   })
 })
 

@@ -11,6 +11,7 @@ export interface Entry {
     elem?: string;
     concurrent: boolean;
     resolves: boolean;
+    refused?: string;
 }
 export interface ID {
     d: string;
