@@ -88,11 +88,10 @@ func Config(o Options) (*memberlist.Config, error) {
 		if ip == nil {
 			return nil, fmt.Errorf("gossip bind address %q is not an IP address", c.BindAddr)
 		}
-		t, err := newTransport(ip, c.BindPort, c.Logger)
+		t, err := newTransport(ip, c.BindPort, c.Logger, func() Answer { return answerOf(o.TeamID, ring) })
 		if err != nil {
 			return nil, err
 		}
-		t.answer = func() Answer { return answerOf(o.TeamID, ring) }
 		c.Transport, c.BindPort = t, t.Port()
 	}
 	if c.AdvertiseAddr, c.AdvertisePort, err = advertise(o, c.BindPort); err != nil {

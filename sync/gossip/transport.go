@@ -50,8 +50,9 @@ const (
 	streamStart = 10 * time.Second // how long a stream may take to send its first byte
 )
 
-// newTransport binds UDP and TCP on ip:port (0 picks a port free for both).
-func newTransport(ip net.IP, port int, logger *log.Logger) (*transport, error) {
+// newTransport binds UDP and TCP on ip:port (0 picks a port free for both); answer
+// is what a probe is told.
+func newTransport(ip net.IP, port int, logger *log.Logger, answer func() Answer) (*transport, error) {
 	var t *transport
 	var err error
 	for range 10 { // a picked port may be free for TCP and taken for UDP: try again
@@ -63,7 +64,7 @@ func newTransport(ip net.IP, port int, logger *log.Logger) (*transport, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bind gossip on %s: %w", net.JoinHostPort(ip.String(), fmt.Sprint(port)), err)
 	}
-	t.logger = logger
+	t.logger, t.answer = logger, answer
 	if !ip.IsUnspecified() {
 		t.local = &net.TCPAddr{IP: ip}
 	}
@@ -110,7 +111,11 @@ func (t *transport) FinalAdvertiseAddr(ip string, port int) (net.IP, int, error)
 		return addr, port, nil
 	}
 	if !t.ip.IsUnspecified() {
-		return t.ip, t.Port(), nil
+		ip := t.ip
+		if v4 := ip.To4(); v4 != nil {
+			ip = v4 // as memberlist's transport gives it: peers compare addresses byte for byte
+		}
+		return ip, t.Port(), nil
 	}
 	private, err := sockaddr.GetPrivateIP()
 	if err != nil {
@@ -246,6 +251,10 @@ func (t *transport) readPackets() {
 		if n == 0 {
 			continue
 		}
-		t.packetCh <- &memberlist.Packet{Buf: bytes.Clone(buf[:n]), From: from, Timestamp: at}
+		select {
+		case t.packetCh <- &memberlist.Packet{Buf: bytes.Clone(buf[:n]), From: from, Timestamp: at}:
+		case <-t.done:
+			return
+		}
 	}
 }

@@ -183,12 +183,19 @@ func (r *Replica) noteJoinFailure(addrs []string, err error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if other != "" {
-		r.otherTeam, r.keyStale = other, false
-		return
+	if r.ml.NumMembers() > 1 {
+		return // a peer came online while the probes ran
 	}
-	// A device too old to answer probes is taken as the team with newer keys.
-	r.keyStale = answered || r.otherTeam == ""
+	switch {
+	case other != "":
+		r.otherTeam, r.keyStale = other, false
+	case answered:
+		r.otherTeam, r.keyStale = "", true
+	default:
+		// No device answered the probe (too old to know it): taken as the team with
+		// newer keys, unless one was seen in another team before.
+		r.keyStale = r.otherTeam == ""
+	}
 }
 
 // unreadable reports whether err is how memberlist fails when the other side could

@@ -14,18 +14,19 @@ import (
 //   - a change more than maxAhead past what this replica holds of its device is not
 //     kept: a pull brings a device's changes in order;
 //   - one that cannot be authentic is not kept (a bad signature, a removed device);
-//   - one of a device this replica does not know, whose registration has not come,
-//     waits in memory (strangers), never on disk, and only so many of them.
+//   - one of a device this replica does not know yet waits in memory (strangers),
+//     never on disk, and only so many of them (maxStrangers changes, maxStrangerBytes).
 //
 // Before, a hostile insider's changes with invented devices and sequence numbers were
 // buffered on disk for good.
 const (
-	maxAhead     = 1024
-	maxStrangers = 4096
+	maxAhead         = 1024
+	maxStrangers     = 4096
+	maxStrangerBytes = 16 << 20
 )
 
 // registrations are the devices whose first change (which registers their key) is
-// among changes.
+// among changes: those whose early changes held in memory may now apply.
 func registrations(changes []change.Change) map[string]bool {
 	out := map[string]bool{}
 	for i := range changes {
@@ -37,8 +38,9 @@ func registrations(changes []change.Change) map[string]bool {
 }
 
 // holdEarly keeps c, early in its device's sequence (have is what this replica holds
-// of it), where it may wait: the disk buffer when its device is known or registers
-// in the same call, memory when its device is unknown; or nowhere (counted as Ahead).
+// of it), where it may wait: the disk buffer when its device is known, memory when it
+// is not (Apply applies those once the device's registration is in); or nowhere
+// (counted as Ahead).
 func (s *Store) holdEarly(b *batch, c *change.Change, have uint64, res *ApplyResult, pre verified) error {
 	if c.Seq > have+maxAhead {
 		res.Ahead++
@@ -46,8 +48,7 @@ func (s *Store) holdEarly(b *batch, c *change.Change, have uint64, res *ApplyRes
 	}
 	err := s.admit(b, c, pre)
 	switch {
-	case err == nil, errors.Is(err, errUnsigned),
-		errors.Is(err, ErrUnknownDevice) && b.registers[c.Device]:
+	case err == nil, errors.Is(err, errUnsigned):
 		b.early[c.Device] = true
 		return buffer(b.txn, c, res)
 	case errors.Is(err, ErrUnknownDevice):
@@ -66,6 +67,16 @@ func (s *Store) holdEarly(b *batch, c *change.Change, have uint64, res *ApplyRes
 type strangers struct {
 	order    []change.ID
 	byDevice map[string]map[uint64]change.Change
+	bytes    int // estimated size of what is held
+}
+
+// size estimates what c takes in memory.
+func size(c *change.Change) int {
+	n := 256 + len(c.Sig) + len(c.Prev)
+	for _, op := range c.Ops {
+		n += 64 + len(op.Field) + len(op.Value) + len(op.Elem)
+	}
+	return n
 }
 
 func (st *strangers) hold(c change.Change) {
@@ -81,8 +92,9 @@ func (st *strangers) hold(c change.Change) {
 		st.byDevice[c.Device] = seqs
 	}
 	seqs[c.Seq] = c
+	st.bytes += size(&c)
 	st.order = append(st.order, c.ID())
-	for len(st.order) > maxStrangers {
+	for len(st.order) > maxStrangers || st.bytes > maxStrangerBytes {
 		st.drop(st.order[0])
 		st.order = st.order[1:]
 	}
@@ -90,6 +102,9 @@ func (st *strangers) hold(c change.Change) {
 
 func (st *strangers) drop(id change.ID) {
 	if seqs := st.byDevice[id.Device]; seqs != nil {
+		if c, ok := seqs[id.Seq]; ok {
+			st.bytes -= size(&c)
+		}
 		delete(seqs, id.Seq)
 		if len(seqs) == 0 {
 			delete(st.byDevice, id.Device)
@@ -102,6 +117,7 @@ func (st *strangers) take(devices map[string]bool) []change.Change {
 	var out []change.Change
 	for dev := range devices {
 		for _, c := range st.byDevice[dev] {
+			st.bytes -= size(&c)
 			out = append(out, c)
 		}
 		delete(st.byDevice, dev)

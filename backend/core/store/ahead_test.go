@@ -46,6 +46,14 @@ func TestEarlyChangesAreBounded(t *testing.T) {
 	far := all[3]
 	far.Seq = 1 << 40 // a real device, far ahead
 	flood = append(flood, far)
+	bogus := all[0] // a registration that does not verify, under an invented device
+	bogus.Device, bogus.Entity = "DBOGUS000000000", "DBOGUS000000000"
+	flood = append(flood, bogus)
+	for seq := uint64(2); seq < 50; seq++ {
+		c := all[1]
+		c.Device, c.Seq = bogus.Device, seq
+		flood = append(flood, c)
+	}
 	res, err := b.Apply(flood)
 	if err != nil {
 		t.Fatal(err)
@@ -53,8 +61,9 @@ func TestEarlyChangesAreBounded(t *testing.T) {
 	if n := pendingOnDisk(t, b); n != 0 {
 		t.Fatalf("the flood left %d changes buffered on disk (%+v)", n, res)
 	}
-	if res.Ahead != 1 || len(b.strangers.order) != maxStrangers {
-		t.Fatalf("Apply = %d ahead, %d held in memory; want 1 and at most %d", res.Ahead, len(b.strangers.order), maxStrangers)
+	if res.Ahead != 1 || len(res.Rejected) != 1 || len(b.strangers.order) != maxStrangers {
+		t.Fatalf("Apply = %d ahead, %d rejected, %d held in memory; want 1, 1 (the bogus registration) and at most %d",
+			res.Ahead, len(res.Rejected), len(b.strangers.order), maxStrangers)
 	}
 
 	// The genuine device's changes, early and out of order, then its registration.

@@ -30,7 +30,9 @@ type ApplyResult struct {
 // Apply merges changes that came from other replicas. Each is validated, its
 // signature checked against its origin device's key, and applied in per-device
 // sequence order; a change whose predecessors are missing is buffered until they
-// arrive. The result does not depend on the order or repetition of the input.
+// arrive, if it is within maxAhead of them (see holdEarly; one further ahead is left
+// for a pull). Within that bound the result does not depend on the order or
+// repetition of the input.
 // The batch commits durably in as few transactions as Badger allows.
 func (s *Store) Apply(changes []change.Change) (ApplyResult, error) {
 	return s.apply(changes, false)
@@ -54,12 +56,29 @@ func (s *Store) apply(changes []change.Change, whole bool) (ApplyResult, error) 
 		return res, err
 	}
 	// Early changes of devices that registered in this call, held in memory until now.
-	if early := s.strangers.take(registrations(changes)); len(early) > 0 {
+	// They came from whoever sent them, not from this call's sender: what they bring
+	// is counted, but refusals and failures among them are logged here, not returned.
+	if early := s.strangers.take(s.registered(registrations(changes))); len(early) > 0 {
 		more, err := s.applyLocked(early, false)
-		res.add(more)
-		return res, err
+		if err != nil {
+			s.log.Warn("apply early changes of a device that registered", "err", err)
+		}
+		res.Applied += more.Applied
+		for _, r := range more.Rejected {
+			s.log.Warn("refused an early change of a device that registered", "change", r.ID, "err", r.Err)
+		}
 	}
 	return res, nil
+}
+
+// registered keeps the devices of devices whose registration this replica holds.
+func (s *Store) registered(devices map[string]bool) map[string]bool {
+	for dev := range devices {
+		if _, err := s.Get(KindDevice, dev); err != nil {
+			delete(devices, dev)
+		}
+	}
+	return devices
 }
 
 func (r *ApplyResult) add(o ApplyResult) {
@@ -77,14 +96,13 @@ func (s *Store) applyLocked(changes []change.Change, whole bool) (ApplyResult, e
 	if forged != nil && whole {
 		return res, forged
 	}
-	registers := registrations(changes)
 	batch := applyBatch
 	for len(changes) > 0 {
 		if err := s.checkSpace(); err != nil {
 			return res, err
 		}
 		n := min(batch, len(changes))
-		part, applied, used, err := s.applyPart(changes[:n], pre, registers)
+		part, applied, used, err := s.applyPart(changes[:n], pre)
 		if errors.Is(err, badger.ErrTxnTooBig) && n > 1 {
 			batch = n / 2 // nothing of this part was committed: retry it smaller
 			continue
@@ -123,11 +141,10 @@ const (
 
 // applyPart applies changes, from the first, in one transaction that commits whole
 // or not at all, and reports how many it took (all, or as many as fit).
-func (s *Store) applyPart(changes []change.Change, pre verified, registers map[string]bool) (ApplyResult, []change.Change, int, error) {
+func (s *Store) applyPart(changes []change.Change, pre verified) (ApplyResult, []change.Change, int, error) {
 	var res ApplyResult
 	var applied []change.Change
 	b := s.newBatch()
-	b.registers = registers
 	defer b.discard()
 	maxBytes, maxEntries := s.Limits()
 	used := 0

@@ -21,19 +21,18 @@ import (
 // otherwise, or when its changes are not orderly, by folding all of its changes
 // again. Records refolded in the batch are kept decoded and written once, at commit.
 type batch struct {
-	s         *Store
-	txn       *badger.Txn
-	view      *badger.Txn                // opened on first use (a refold of all of an entity's changes): opening one waits for Badger's commit watermark
-	added     map[string][]change.Change // "kind/entity" -> changes put in this batch
-	pending   map[string][]change.Change // "kind/entity" -> changes put but not yet folded
-	recs      map[string]change.Record   // "kind/entity" -> the record as this batch knows it
-	recent    map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
-	dirty     map[string]bool            // keys of recs to write at commit
-	tangled   map[string]bool            // "kind/entity" -> the t/ marker is set
-	early     map[string]bool            // devices whose changes Apply buffered in this batch (see Store.release)
-	registers map[string]bool            // devices whose first change is in the Apply call (see registrations)
-	size      int64                      // estimated bytes this batch will commit (see Tx.Size)
-	entries   int64                      // estimated entries this batch will commit
+	s       *Store
+	txn     *badger.Txn
+	view    *badger.Txn                // opened on first use (a refold of all of an entity's changes): opening one waits for Badger's commit watermark
+	added   map[string][]change.Change // "kind/entity" -> changes put in this batch
+	pending map[string][]change.Change // "kind/entity" -> changes put but not yet folded
+	recs    map[string]change.Record   // "kind/entity" -> the record as this batch knows it
+	recent  map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
+	dirty   map[string]bool            // keys of recs to write at commit
+	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
+	early   map[string]bool            // devices whose changes Apply buffered in this batch (see Store.release)
+	size    int64                      // estimated bytes this batch will commit (see Tx.Size)
+	entries int64                      // estimated entries this batch will commit
 }
 
 func (s *Store) newBatch() *batch {
