@@ -30,21 +30,22 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
 	total := flag.Int("messages", 1_000_000, "messages to send")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the messages")
+	rate := flag.Int("rate", 15_000, "messages per second at most (0: as fast as the insider can send, which on one machine makes the target's CPU a matter of how the two share the cores)")
 	profile := flag.String("profile", "", "write the target's CPU and allocation profiles into this folder")
 	flag.Parse()
 	root, err := os.MkdirTemp("", "outpost-spray-")
 	if err != nil {
 		fail(err)
 	}
-	fmt.Printf("spray: %d messages at a real peer, seed %d, logs in %s\n", *total, *seed, root)
-	res, err := run(*bin, filepath.Join(root, "flood"), *profile, 0, *total, rand.New(rand.NewSource(*seed)))
+	fmt.Printf("spray: %d messages at a real peer, at most %d/s, seed %d, logs in %s\n", *total, *rate, *seed, root)
+	res, err := run(*bin, filepath.Join(root, "flood"), *profile, 0, *rate, *total, rand.New(rand.NewSource(*seed)))
 	if err != nil {
 		fail(fmt.Errorf("%w (seed %d, logs in %s)", err, *seed, root))
 	}
 	// The same two peers and edits for as long, without the flood: what the target's
 	// memory does anyway (its caches fill with the genuine peer's writes).
 	fmt.Printf("spray: the genuine edits alone for %.0f s, to compare\n", res.sprayFor.Seconds())
-	if res.control, err = run(*bin, filepath.Join(root, "control"), "", res.sprayFor, 0, nil); err != nil {
+	if res.control, err = run(*bin, filepath.Join(root, "control"), "", res.sprayFor, 0, 0, nil); err != nil {
 		fail(fmt.Errorf("the run without the flood: %w (logs in %s)", err, root))
 	}
 	res.print()
@@ -61,7 +62,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(bin, root, profile string, hold time.Duration, total int, rng *rand.Rand) (*result, error) {
+func run(bin, root, profile string, hold time.Duration, rate, total int, rng *rand.Rand) (*result, error) {
 	var peers []*peer.Peer
 	for _, name := range []string{"target", "genuine"} {
 		p, err := peer.New(bin, root, name)
@@ -106,6 +107,9 @@ func run(bin, root, profile string, hold time.Duration, total int, rng *rand.Ran
 	f := forger{rng: rng, devices: append(ids, ml.LocalNode().Name), team: tm.ID}
 	start := time.Now()
 	for i := 0; i < total; i++ {
+		if rate > 0 && i%100 == 0 {
+			time.Sleep(time.Until(start.Add(time.Duration(i) * time.Second / time.Duration(rate))))
+		}
 		kind, msg, reliable := f.next()
 		res.sent[kind]++
 		if reliable {
