@@ -135,7 +135,7 @@ chaos-mail-short: setup-test frontend/dist/index.html
 
 ## spray: a hostile insider (a gossip node holding the team key) sends a real peer 1,000,000 garbage and
 ## forged messages while a genuine peer edits; prints the target's CPU and memory and fails if it kept anything
-## the flood carried (MESSAGES=..., SEED=..., RATE=messages/s, default 15000, 0 unpaced); spray-short: 50,000 messages, as CI runs it
+## the flood carried (MESSAGES=..., SEED=..., RATE=messages/s, default 10000, 0 unpaced); spray-short: 50,000 messages, as CI runs it
 spray: frontend/dist/index.html
 	$(GO) build -o build/bin/outpost-headless .
 	$(GO) run ./.ci/spray -bin build/bin/outpost-headless -messages $${MESSAGES:-1000000} $${SEED:+-seed $$SEED} $${RATE:+-rate $$RATE}

@@ -30,7 +30,7 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost-headless", "the outpost binary")
 	total := flag.Int("messages", 1_000_000, "messages to send")
 	seed := flag.Int64("seed", time.Now().UnixNano(), "seed of the messages")
-	rate := flag.Int("rate", 15_000, "messages per second at most (0: as fast as the insider can send, which on one machine makes the target's CPU a matter of how the two share the cores)")
+	rate := flag.Int("rate", 10_000, "messages per second at most (0: as fast as the insider can send, which on one machine makes the target's CPU a matter of how the two share the cores)")
 	profile := flag.String("profile", "", "write the target's CPU and allocation profiles into this folder")
 	flag.Parse()
 	root, err := os.MkdirTemp("", "outpost-spray-")
