@@ -50,21 +50,10 @@ type Refusal struct {
 func (s *Store) RefusedOf(kind, entity string) (map[change.ID]string, error) {
 	out := map[change.ID]string{}
 	err := s.db.View(func(txn *badger.Txn) error {
-		p := refusedPrefix(kind, entity)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
-			_, _, dev, seq, ok := splitRefusedKey(it.Item().Key())
-			if !ok {
-				continue
-			}
-			reason, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
+		return eachRefused(txn, refusedPrefix(kind, entity), func(_, _, dev string, seq uint64, reason []byte) error {
 			out[change.ID{Device: dev, Seq: seq}] = string(reason)
-		}
-		return nil
+			return nil
+		})
 	})
 	return out, err
 }
@@ -73,28 +62,38 @@ func (s *Store) RefusedOf(kind, entity string) (map[change.ID]string, error) {
 func (s *Store) Refused() ([]Refusal, error) {
 	var out []Refusal
 	err := s.db.View(func(txn *badger.Txn) error {
-		p := []byte(prefixRefused)
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true})
-		defer it.Close()
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
-			kind, entity, dev, seq, ok := splitRefusedKey(it.Item().Key())
-			if !ok {
-				continue
-			}
-			reason, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return err
-			}
+		return eachRefused(txn, []byte(prefixRefused), func(kind, entity, dev string, seq uint64, reason []byte) error {
 			c, err := getChange(txn, dev, seq)
 			if err != nil {
 				return err
 			}
 			out = append(out, Refusal{ID: c.ID(), Kind: kind, Entity: entity, Author: c.Author, At: c.HLC.Time().UTC().Format("2006-01-02 15:04:05"), Reason: string(reason)})
-		}
-		return nil
+			return nil
+		})
 	})
 	slices.SortFunc(out, func(a, b Refusal) int { return strings.Compare(a.At, b.At) })
 	return out, err
+}
+
+// eachRefused calls f with every refused change under prefix (a refusedPrefix, or
+// all of them) and why it was refused.
+func eachRefused(txn *badger.Txn, prefix []byte, f func(kind, entity, device string, seq uint64, reason []byte) error) error {
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix, PrefetchValues: true})
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		kind, entity, dev, seq, ok := splitRefusedKey(it.Item().Key())
+		if !ok {
+			continue
+		}
+		reason, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := f(kind, entity, dev, seq, reason); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // refusedIn returns the refused changes of an entity, as tx sees them.
