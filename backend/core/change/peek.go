@@ -32,6 +32,7 @@ func PeekRegister(raw []byte, field string) (Peek, error) {
 // PeekRegisters is PeekRegister for several fields in one pass over raw.
 func PeekRegisters(raw []byte, fields ...string) ([]Peek, error) {
 	p := peeker{b: raw}
+	compact := bytes.HasPrefix(raw, []byte(compactVersion))
 	out := make([]Peek, len(fields))
 	err := p.object(func(key []byte) error {
 		if string(key) != "fields" {
@@ -43,6 +44,9 @@ func PeekRegisters(raw []byte, fields ...string) ([]Peek, error) {
 				return p.skip()
 			}
 			out[i].Found = true
+			if compact {
+				return p.compactRegister(raw, &out[i])
+			}
 			return p.object(func(k []byte) error {
 				switch string(k) {
 				case "v":
@@ -73,6 +77,37 @@ func PeekRegisters(raw []byte, fields ...string) ([]Peek, error) {
 		err = nil
 	}
 	return out, err
+}
+
+// compactRegister reads a field of the compact encoding: [w,VALUE] or [w,VALUE,HEADS,CONFLICTS].
+func (p *peeker) compactRegister(raw []byte, out *Peek) error {
+	if p.ws() >= len(p.b) || p.b[p.i] != '[' {
+		return errPeek
+	}
+	p.i++
+	for part := 0; ; part++ {
+		start := p.ws()
+		if err := p.skip(); err != nil {
+			return err
+		}
+		switch part {
+		case 1:
+			out.Value = raw[start:p.i]
+		case 3:
+			v := raw[start:p.i]
+			out.Conflict = !bytes.Equal(v, []byte("null")) && !bytes.Equal(v, []byte("[]"))
+		}
+		if p.ws() >= len(p.b) {
+			return errPeek
+		}
+		p.i++
+		if p.b[p.i-1] == ']' {
+			return nil
+		}
+		if p.b[p.i-1] != ',' {
+			return errPeek
+		}
+	}
 }
 
 // peeker walks JSON text without building values.

@@ -223,19 +223,18 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// Encode returns the record's canonical encoding.
+// Encode returns the record's canonical encoding (see compactVersion).
 func (r *Record) Encode() ([]byte, error) {
-	b, err := json.Marshal(r)
-	if err != nil {
-		return nil, fmt.Errorf("encode record %s/%s: %w", r.Kind, r.ID, err)
-	}
-	return b, nil
+	return r.appendCompact(make([]byte, 0, 256+128*len(r.Fields))), nil
 }
 
-// DecodeRecord parses a stored record. The canonical encoding (what Encode writes)
-// takes a fast path; anything else is read by encoding/json. The record does not
-// keep b.
+// DecodeRecord parses a stored record: the compact encoding Encode writes, or the
+// encoding/json form earlier versions stored (canonical ones take a fast path). The
+// record does not keep b.
 func DecodeRecord(b []byte) (Record, error) {
+	if bytes.HasPrefix(b, []byte(`{"v":`)) { // compact: the version is checked
+		return decodeCompact(b)
+	}
 	if r, err := decodeRecordFast(b); err == nil {
 		return r, nil
 	}
