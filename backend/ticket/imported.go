@@ -121,10 +121,14 @@ func (s *Service) Import(ctx context.Context, author string, in Imported) (bool,
 // putIfDiff writes v to register name of r unless it already holds v.
 func putIfDiff(ops *change.Ops, r change.Record, name string, v any) {
 	b, err := json.Marshal(v)
-	if f, ok := r.Fields[name]; err == nil && ok && bytes.Equal(f.Value, b) {
+	if err != nil {
+		ops.Put(r, name, v) // keeps the error
 		return
 	}
-	ops.Put(r, name, v)
+	if f, ok := r.Fields[name]; ok && bytes.Equal(f.Value, b) {
+		return
+	}
+	ops.Raw(change.Op{Op: change.OpSet, Field: name, Value: b, Replaces: r.Heads(name)})
 }
 
 func sortedCopy(s []string) []string {

@@ -25,15 +25,24 @@ func (c *Change) Link() ([LinkSize]byte, error) {
 // Seal links c and, when sign is set, signs it with the origin device's key, from one
 // encoding of it. It returns c's link, which the device's next change names as Prev.
 func (c *Change) Seal(key ed25519.PrivateKey, sign bool) ([LinkSize]byte, error) {
+	l, _, err := c.SealEncoded(key, sign)
+	return l, err
+}
+
+// SealEncoded is Seal that also returns c's encoding (Encode) when c is left unsigned:
+// then it is the signed encoding itself. It is nil when c was signed.
+func (c *Change) SealEncoded(key ed25519.PrivateKey, sign bool) (link [LinkSize]byte, raw []byte, err error) {
 	c.Sig = nil
 	b, err := c.signedBytes()
 	if err != nil {
-		return [LinkSize]byte{}, fmt.Errorf("seal change: %w", err)
+		return [LinkSize]byte{}, nil, fmt.Errorf("seal change: %w", err)
 	}
+	link = sha256.Sum256(b)
 	if sign {
 		c.Sig = ed25519.Sign(key, b)
+		return link, nil, nil
 	}
-	return sha256.Sum256(b), nil
+	return link, b, nil
 }
 
 // Signed reports whether c carries its own signature. An unsigned change is vouched

@@ -62,3 +62,23 @@ func TestUnchainedChangeStillVerifies(t *testing.T) {
 		t.Fatalf("Validate with a 5-byte link = %v, want ErrInvalid", err)
 	}
 }
+
+// TestSealEncodedGivesTheEncodingOfAnUnsignedChange: the bytes SealEncoded returns are
+// Encode's, and a signed change's link is the one an unsigned seal gives.
+func TestSealEncodedGivesTheEncodingOfAnUnsignedChange(t *testing.T) {
+	t.Parallel()
+	_, key, _ := ed25519.GenerateKey(nil)
+	op, _ := Set("title", "Drucker <3. Stock> & \"Büro\"", nil)
+	c := Change{Device: "dev1", Seq: 2, HLC: 1 << 20, Author: "ana", Kind: "ticket", Entity: "t1", Ops: []Op{op}, Prev: make([]byte, LinkSize)}
+	link, raw, err := c.SealEncoded(key, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := c.Encode(); string(raw) != string(want) {
+		t.Fatalf("SealEncoded gave\n%s\nEncode gives\n%s", raw, want)
+	}
+	signedLink, signedRaw, err := c.SealEncoded(key, true)
+	if err != nil || signedRaw != nil || signedLink != link || c.Verify(key.Public().(ed25519.PublicKey)) != nil {
+		t.Fatalf("signed seal: link equal %v, raw %q, err %v", signedLink == link, signedRaw, err)
+	}
+}

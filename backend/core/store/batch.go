@@ -50,10 +50,15 @@ func (b *batch) discard() {
 }
 
 // putChange stores c in the log and the entity index; the caller refolds the entity's record.
-func (b *batch) putChange(c *change.Change) error {
-	raw, err := c.Encode()
-	if err != nil {
-		return err
+func (b *batch) putChange(c *change.Change) error { return b.putEncoded(c, nil) }
+
+// putEncoded is putChange of c encoded as raw (nil: encode it here).
+func (b *batch) putEncoded(c *change.Change, raw []byte) error {
+	if raw == nil {
+		var err error
+		if raw, err = c.Encode(); err != nil {
+			return err
+		}
 	}
 	if len(raw) > change.MaxChangeSize {
 		return fmt.Errorf("%w: %d bytes (at most %d)", change.ErrInvalid, len(raw), change.MaxChangeSize)

@@ -57,15 +57,16 @@ func (ch *chain) link(txn *badger.Txn, c *change.Change) error {
 }
 
 // seal signs c unless the transaction is a bulk load that has not yet written
-// chainSignBytes unsigned, and makes c the link the next change names.
-func (ch *chain) seal(key ed25519.PrivateKey, c *change.Change) error {
+// chainSignBytes unsigned, and makes c the link the next change names. It returns c's
+// encoding when it has it (an unsigned change), else nil.
+func (ch *chain) seal(key ed25519.PrivateKey, c *change.Change) ([]byte, error) {
 	sign := !ch.bulk || ch.unsigned >= chainSignBytes
-	l, err := c.Seal(key, sign)
+	l, raw, err := c.SealEncoded(key, sign)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ch.prev = l[:]
-	return nil
+	return raw, nil
 }
 
 // grew notes a change written (size: what it added to the batch).

@@ -142,11 +142,12 @@ func (tx *Tx) Write(kind, id string, ops []change.Op) (change.Record, error) {
 	if err := s.check(&c); err != nil {
 		return change.Record{}, err
 	}
-	if err := ch.seal(s.dev.Key, &c); err != nil {
+	raw, err := ch.seal(s.dev.Key, &c)
+	if err != nil {
 		return change.Record{}, err
 	}
 	before := tx.b.size
-	if err := tx.b.putChange(&c); err != nil {
+	if err := tx.b.putEncoded(&c, raw); err != nil {
 		return change.Record{}, err
 	}
 	ch.grew(&c, tx.b.size-before)
