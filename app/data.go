@@ -132,7 +132,7 @@ func (s *DataService) importFrom(src csvio.Source, opts csvio.Options, acceptVal
 	if err != nil {
 		return csvio.Result{}, s.a.userError("import tickets", err)
 	}
-	res, err := csvio.Import(ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, people, func(p csvio.Progress) {
+	res, err := csvio.Import(ctx, s.a.st, s.a.tickets, s.a.me(), src, opts, acceptValid, csvio.Known{Technicians: people, Requesters: s.a.requesters.Link}, func(p csvio.Progress) {
 		s.a.events.emit(EventDataProgress, DataProgress{Task: "import", Phase: "importing", Done: p.Rows, Total: p.Total})
 	})
 	if res.Imported > 0 {

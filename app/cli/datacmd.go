@@ -20,6 +20,7 @@ import (
 	"outpost/backend/core/store"
 	"outpost/backend/csvio"
 	"outpost/backend/demo"
+	"outpost/backend/requester"
 	"outpost/backend/technician"
 	"outpost/backend/ticket"
 	"outpost/sync/team"
@@ -259,7 +260,11 @@ func importCommand(ctx context.Context, st *store.Store, path string, d *dataFla
 		ps[i] = csvio.Person{ID: t.ID, Name: t.Name, Email: t.Email}
 	}
 	tty := isTerminal(os.Stderr)
-	res, err := csvio.Import(ctx, st, ticket.NewService(st, nil), st.Device().Name, src, opts, d.accept, csvio.Match(ps), func(p csvio.Progress) {
+	tickets := ticket.NewService(st, nil)
+	requesters := requester.NewService(st, tickets)
+	defer requesters.Close()
+	known := csvio.Known{Technicians: csvio.Match(ps), Requesters: requesters.Link}
+	res, err := csvio.Import(ctx, st, tickets, st.Device().Name, src, opts, d.accept, known, func(p csvio.Progress) {
 		if tty {
 			fmt.Fprintf(os.Stderr, "\r%s", progressLine(p, a.Total))
 		}

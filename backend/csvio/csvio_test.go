@@ -238,7 +238,7 @@ func TestExportImportsBack(t *testing.T) {
 // importString imports file as alice, with no technicians to match.
 func importString(st *store.Store, svc *ticket.Service, file string, opts Options, accept bool) (Result, error) {
 	src := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(file)), nil }
-	return Import(context.Background(), st, svc, "alice", src, opts, accept, nil, nil)
+	return Import(context.Background(), st, svc, "alice", src, opts, accept, Known{}, nil)
 }
 
 // A header line at the length limit is mapped in time proportional to its length: each column

@@ -151,7 +151,7 @@ func TestPresetsImportEachToolsExport(t *testing.T) {
 			st := storetest.Open(t)
 			svc := ticket.NewService(st, nil)
 			src := func() (io.ReadCloser, error) { return os.Open(path) }
-			res, err := Import(context.Background(), st, svc, "alice", src, Options{}, false, fixturePeople, nil)
+			res, err := Import(context.Background(), st, svc, "alice", src, Options{}, false, Known{Technicians: fixturePeople}, nil)
 			if err != nil || res.Imported != len(tc.tickets) || res.System != tc.system {
 				t.Fatalf("Import = %+v, %v", res, err)
 			}

@@ -147,7 +147,7 @@ func TestKilledImportFinishesWhenRunAgain(t *testing.T) {
 		t.Fatalf("%d tickets after the kill: the import was not stopped in the middle", partial)
 	}
 	src := func() (io.ReadCloser, error) { return os.Open(path) }
-	res, err := Import(context.Background(), st, ticket.NewService(st, nil), "alice", src, Options{System: "zammad"}, false, nil, nil)
+	res, err := Import(context.Background(), st, ticket.NewService(st, nil), "alice", src, Options{System: "zammad"}, false, Known{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func importChild(dir string) {
 		os.Exit(1)
 	}
 	src := func() (io.ReadCloser, error) { return os.Open(filepath.Join(dir, "export.csv")) }
-	_, err = Import(context.Background(), st, ticket.NewService(st, nil), "alice", src, Options{System: "zammad"}, false, nil,
+	_, err = Import(context.Background(), st, ticket.NewService(st, nil), "alice", src, Options{System: "zammad"}, false, Known{},
 		func(p Progress) { fmt.Printf("rows %d\n", p.Rows) })
 	fmt.Println("done", err)
 	time.Sleep(time.Minute) // wait to be killed
@@ -182,7 +182,7 @@ func TestCancelledImportIsWholeAndFinishesWhenRunAgain(t *testing.T) {
 	src := func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(file)), nil }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	res, err := Import(ctx, st, svc, "alice", src, Options{System: "zammad"}, false, nil, func(p Progress) {
+	res, err := Import(ctx, st, svc, "alice", src, Options{System: "zammad"}, false, Known{}, func(p Progress) {
 		if p.Rows >= 2000 {
 			cancel()
 		}
@@ -203,7 +203,7 @@ func TestCancelledImportIsWholeAndFinishesWhenRunAgain(t *testing.T) {
 			t.Fatalf("ticket %d after the cancel is not whole: %+v, %v", i, tk.Summary, err)
 		}
 	}
-	res, err = Import(context.Background(), st, svc, "alice", src, Options{System: "zammad"}, false, nil, nil)
+	res, err = Import(context.Background(), st, svc, "alice", src, Options{System: "zammad"}, false, Known{}, nil)
 	if err != nil || res.Cancelled || res.Imported != n-partial || res.Unchanged != partial {
 		t.Fatalf("re-run = %+v, %v; %d were in before", res, err, partial)
 	}

@@ -40,6 +40,15 @@ type Progress struct {
 // People finds the technician a name or e-mail address of the old system stands for.
 type People func(nameOrEmail string) (id string, ok bool)
 
+// Known is what an import matches the people of the old system to.
+type Known struct {
+	Technicians People // nil: no assignee or author is matched to a technician
+	// Requesters returns the requester record a ticket's requester stands for, written
+	// in tx when missing (requester.Service.Link); "" leaves the requester on the ticket
+	// alone. Nil: tickets keep their requester as written in the file.
+	Requesters func(tx *store.Tx, r ticket.Requester) (string, error)
+}
+
 // Source opens the file to import; an import reads it twice (check, then write).
 type Source func() (io.ReadCloser, error)
 
@@ -68,7 +77,7 @@ const batchShare = 4
 // Cancelling ctx stops it between two tickets: the batches written stay, and it
 // returns their counts, Cancelled set, and an error wrapping ErrCancelled.
 func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author string, open Source, opts Options,
-	acceptValid bool, people People, progress func(Progress)) (Result, error) {
+	acceptValid bool, known Known, progress func(Progress)) (Result, error) {
 	f, err := open()
 	if err != nil {
 		return Result{}, err
@@ -90,7 +99,7 @@ func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author st
 		return Result{}, err
 	}
 	defer f.Close()
-	return write(ctx, st, svc, author, f, opts, people, func(p Progress) {
+	return write(ctx, st, svc, author, f, opts, known, func(p Progress) {
 		if progress != nil {
 			p.Total = a.Total
 			progress(p)
@@ -101,7 +110,7 @@ func Import(ctx context.Context, st *store.Store, svc *ticket.Service, author st
 // write writes the rows of r in batches, each one store transaction; the counts of a
 // batch are added once it is committed.
 func write(ctx context.Context, st *store.Store, svc *ticket.Service, author string, r io.Reader, opts Options,
-	people People, progress func(Progress), total int) (Result, error) {
+	known Known, progress func(Progress), total int) (Result, error) {
 	maxBytes, maxEntries := st.Limits()
 	maxBytes, maxEntries = maxBytes/batchShare, maxEntries/batchShare
 	res := Result{System: opts.System, Total: total}
@@ -146,7 +155,15 @@ func write(ctx context.Context, st *store.Store, svc *ticket.Service, author str
 					batch.Skipped++
 					continue
 				}
-				wrote, err := in.Import(ctx, author, imported(row, people))
+				t := imported(row, known.Technicians)
+				if known.Requesters != nil {
+					id, err := known.Requesters(tx, t.Requester)
+					if err != nil {
+						return fmt.Errorf("line %d: %w", row.Line, err)
+					}
+					t.RequesterID = id
+				}
+				wrote, err := in.Import(ctx, author, t)
 				if err != nil {
 					return fmt.Errorf("line %d: %w", row.Line, err)
 				}

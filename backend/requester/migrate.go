@@ -89,21 +89,14 @@ func (s *Service) Migrate(ctx context.Context, author string) (Migrated, error) 
 // the index of the first source left for the next transaction (len(g.sources) when
 // none is left).
 func (s *Service) migrateGroup(ctx context.Context, tx *store.Tx, g group, from int, full func(*store.Tx) bool, res *Migrated) (int, error) {
-	id, err := s.groupTarget(tx, g)
+	id, created, err := s.ensure(tx, g)
 	if err != nil || id == "" {
 		if err == nil && from == 0 {
 			res.Skipped += len(g.sources)
 		}
 		return len(g.sources), err
 	}
-	if _, err := tx.Get(Kind, id); err != nil {
-		in := combine(g)
-		ops := &change.Ops{}
-		putInput(ops, change.Record{}, in)
-		list, _ := ops.List()
-		if _, err := tx.Write(Kind, id, list); err != nil {
-			return 0, err
-		}
+	if created {
 		res.Created++
 	}
 	within := s.tickets.Within(tx)
@@ -125,6 +118,45 @@ func (s *Service) migrateGroup(ctx context.Context, tx *store.Tx, g group, from 
 		}
 	}
 	return len(g.sources), nil
+}
+
+// ensure returns the requester group g belongs to (see groupTarget), writing it from g's
+// sources when it is missing.
+func (s *Service) ensure(tx *store.Tx, g group) (id string, created bool, err error) {
+	id, err = s.groupTarget(tx, g)
+	if err != nil || id == "" {
+		return "", false, err
+	}
+	if _, err := tx.Get(Kind, id); err == nil {
+		return id, false, nil
+	}
+	ops := &change.Ops{}
+	putInput(ops, change.Record{}, combine(g))
+	list, _ := ops.List()
+	if _, err := tx.Write(Kind, id, list); err != nil {
+		return "", false, err
+	}
+	return id, true, nil
+}
+
+// Link returns the requester a ticket's inline requester stands for, as Migrate links
+// it, and writes that requester in tx when it is missing: an import links its tickets as
+// it writes them, and no migration rewrites them afterwards. It returns "" when there is
+// nothing to link (no name and no contact) or the requester was deleted from the directory.
+func (s *Service) Link(tx *store.Tx, rq ticket.Requester) (string, error) {
+	email := emailIn(rq.Contact)
+	g := group{email: email}
+	in := Input{Name: rq.Name, Site: rq.Site}
+	if email == "" {
+		if strings.TrimSpace(rq.Name) == "" && strings.TrimSpace(rq.Contact) == "" {
+			return "", nil
+		}
+		g.pairID = idForPair(rq.Name, rq.Contact)
+		in.Phone = rq.Contact
+	}
+	g.sources = []source{{in: in}}
+	id, _, err := s.ensure(tx, g)
+	return id, err
 }
 
 // groupTarget returns the requester group g belongs to: the live holder of its address, a

@@ -101,6 +101,12 @@ func (s *Service) Import(ctx context.Context, author string, in Imported) (bool,
 			{fSource, in.Source}, {fOrigin, in.Origin}} {
 			putIfDiff(&ops, r, f.name, f.v)
 		}
+		if in.RequesterID != "" && r.String(fRequesterID) != in.RequesterID {
+			if err := requesterLive(tx, in.RequesterID); err != nil {
+				return err
+			}
+			ops.Put(r, fRequesterID, in.RequesterID)
+		}
 		if !slices.Equal(sortedCopy(r.Members(fTags)), sortedCopy(in.Tags)) {
 			ops.SyncSet(r, fTags, in.Tags)
 		}
