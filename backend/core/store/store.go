@@ -123,7 +123,13 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		WithMemTableSize(16 << 20).
 		WithBlockCacheSize(64 << 20).
 		WithIndexCacheSize(32 << 20).
-		WithCompactL0OnClose(true)
+		WithCompactL0OnClose(true).
+		// Every memtable flushed holds changes, records and index keys, so each level-0
+		// table spans the whole key space and a compaction into the next level rewrites
+		// all of it: with Badger's 5 tables a bulk load rewrote its data again and again.
+		// At 20, a 100k-ticket import took 8% less CPU and 35% less memory (855 -> 555 MB).
+		WithNumLevelZeroTables(20).
+		WithNumLevelZeroTablesStall(40)
 	db, err := badger.Open(bopts)
 	if err != nil {
 		lock.Unlock()
