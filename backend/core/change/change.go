@@ -203,6 +203,18 @@ func Decode(b []byte) (Change, error) {
 	if len(b) > MaxChangeSize {
 		return c, fmt.Errorf("%w: %d bytes (at most %d)", ErrInvalid, len(b), MaxChangeSize)
 	}
+	c, err := decodeChangeFast(b)
+	if err != nil {
+		if c, err = decodeChangeJSON(b); err != nil {
+			return c, err
+		}
+	}
+	return c, c.Validate()
+}
+
+// decodeChangeJSON reads any encoding of a change encoding/json accepts, strictly.
+func decodeChangeJSON(b []byte) (Change, error) {
+	var c Change
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
@@ -211,7 +223,7 @@ func Decode(b []byte) (Change, error) {
 	if dec.More() {
 		return c, fmt.Errorf("%w: trailing data", ErrInvalid)
 	}
-	return c, c.Validate()
+	return c, nil
 }
 
 // signedBytes is the canonical encoding covered by the signature: the change without Sig.

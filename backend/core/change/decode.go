@@ -107,8 +107,12 @@ func (d *recordDecoder) text() (string, error) {
 	return string(s), nil
 }
 
+// uint reads an unsigned integer; a leading zero, which JSON forbids, takes the slow path.
 func (d *recordDecoder) uint() (uint64, error) {
 	start := d.ws()
+	if start+1 < len(d.b) && d.b[start] == '0' && d.b[start+1] >= '0' && d.b[start+1] <= '9' {
+		return 0, errSlowPath
+	}
 	for d.i < len(d.b) && d.b[d.i] >= '0' && d.b[d.i] <= '9' {
 		d.i++
 	}

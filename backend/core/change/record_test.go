@@ -210,6 +210,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(raw)
 	f.Add([]byte(`{"dev":"a","seq":1,"hlc":1,"kind":"t","ent":"e","ops":[{"op":"add","f":"x","e":"y"}]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		sameAsEncodingJSON(t, b)
 		c, err := Decode(b)
 		if err != nil {
 			return
