@@ -65,6 +65,7 @@ func main() {
 	bin := flag.String("bin", "build/bin/outpost", "desktop binary for the cold-start measurement")
 	dataOnly := flag.Bool("data-only", false, "only generate (or check) the kept datasets")
 	importRows := flag.Int("import-rows", 100_000, "rows of the generated export files the import is measured with")
+	importLarge := flag.Int("import-large", 1_000_000, "rows of the large export whose import's memory is measured (0: none)")
 	importOnly := flag.Bool("import-only", false, "only measure the import of generated export files (as -only import)")
 	mails := flag.Int("mails", 10_000, "mails in the inbox of the email channel's measurement")
 	mailOnly := flag.Bool("mail-only", false, "only measure the email channel")
@@ -89,7 +90,7 @@ func main() {
 				r.join(ctx, *dataDir, *joinTickets, *profile)
 			case "import":
 				step("import of generated export files")
-				r.importFiles(ctx, *dataDir, *importRows, *profile, log)
+				r.importFiles(ctx, *dataDir, *importRows, *importLarge, *profile, log)
 			default:
 				fail(fmt.Errorf("no scenario %q (join, import)", s))
 			}
@@ -120,7 +121,7 @@ func main() {
 	step("durable create and a long session of edits")
 	r.session(ctx, small, log)
 	step("import of generated export files")
-	r.importFiles(ctx, *dataDir, *importRows, false, log)
+	r.importFiles(ctx, *dataDir, *importRows, *importLarge, false, log)
 	step("email channel")
 	r.mail(*headless, *mails, 1000)
 	step("join: a new device catches up with an imported team")
