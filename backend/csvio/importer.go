@@ -213,18 +213,78 @@ func scan(r io.Reader, opts Options, fn func(*Analysis, *Row) error) error {
 		}
 	}
 	first = nil
-	for {
-		rec, line, bad, err := sc.next()
-		if err == io.EOF {
-			return nil
+	return a.mapRest(sc, func(row *Row) error { return fn(a, row) })
+}
+
+// chunkRows is how many rows one goroutine maps at a time; chunksAhead bounds the
+// chunks read and mapped ahead of fn.
+const (
+	chunkRows   = 256
+	chunksAhead = 4
+)
+
+// mapRest reads the rest of the file and maps its rows, several chunks at once on their
+// own goroutines (reading a row and mapping it were one core's work), and hands them to
+// fn in file order.
+func (a *Analysis) mapRest(sc *scanner, fn func(*Row) error) error {
+	type chunk struct {
+		rows []Row
+		done chan struct{}
+	}
+	chunks := make(chan *chunk, chunksAhead)
+	stop := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(chunks)
+		for eof := false; !eof; {
+			c := &chunk{done: make(chan struct{})}
+			var recs [][]string
+			for len(c.rows) < chunkRows {
+				rec, line, bad, err := sc.next()
+				if err == io.EOF {
+					eof = true
+					break
+				}
+				if err != nil {
+					readErr, eof = err, true
+					break
+				}
+				row := Row{Line: line, Status: ticket.StatusNew}
+				if bad != "" {
+					row.Error = &RowError{Line: line, Message: "this row " + bad}
+				}
+				c.rows, recs = append(c.rows, row), append(recs, rec)
+			}
+			go func() {
+				defer close(c.done)
+				for i := range c.rows {
+					if c.rows[i].Error == nil {
+						c.rows[i].Error = a.mapRow(recs[i], &c.rows[i])
+					}
+				}
+			}()
+			select {
+			case chunks <- c:
+			case <-stop:
+				return
+			}
 		}
-		if err != nil {
-			return err
+	}()
+	defer func() {
+		close(stop)
+		for c := range chunks { // let the reader see the stop
+			<-c.done
 		}
-		if err := emit(rec, line, bad); err != nil {
-			return err
+	}()
+	for c := range chunks {
+		<-c.done
+		for i := range c.rows {
+			if err := fn(&c.rows[i]); err != nil {
+				return err
+			}
 		}
 	}
+	return readErr
 }
 
 func isDate(f Field) bool {
