@@ -44,7 +44,8 @@ type flight struct {
 func (t *Transfer) fetchLoop() {
 	defer t.done.Done()
 	f := &fetcher{t: t, active: map[blob.Hash]*download{}, queued: map[blob.Hash]bool{}, bad: map[string]time.Time{},
-		written: make(chan written, 64), links: map[string]*link{}, noLink: map[string]time.Time{}, down: make(chan linkDown)}
+		written: make(chan written, 64), links: map[string]*link{}, noLink: map[string]time.Time{}, down: make(chan linkDown),
+		finishing: make(chan struct{}, 1)}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	rescan := time.NewTimer(0)
@@ -91,6 +92,8 @@ type fetcher struct {
 	links   map[string]*link     // the stream to each peer asked
 	noLink  map[string]time.Time // peers whose stream could not be opened: not tried again until then
 	down    chan linkDown        // links that ended
+	// finishing holds a place while a received file is synced and stored (see store)
+	finishing chan struct{}
 
 	verifying sync.WaitGroup // verifiers still writing their piece
 }
@@ -332,7 +335,9 @@ func (f *fetcher) store(d *download) {
 	f.t.done.Add(1)
 	go func() {
 		defer f.t.done.Done()
+		f.finishing <- struct{}{} // one file synced at a time: a queue of syncs holds up the store's
 		err := d.part.Finish()
+		<-f.finishing
 		f.report(written{d: d, stored: err == nil, final: err})
 	}()
 	f.startWaiting()

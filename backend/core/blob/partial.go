@@ -288,6 +288,7 @@ func (p *Partial) writeAt(i int, data []byte) (bool, error) {
 	if _, err := p.f.WriteAt(data, int64(i)*ChunkSize); err != nil {
 		return false, fmt.Errorf("receive file: %w", err)
 	}
+	startWriteback(p.f, int64(i)*ChunkSize, int64(len(data)))
 	p.have[i] = true
 	p.left--
 	return true, nil
