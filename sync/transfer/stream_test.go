@@ -1,0 +1,51 @@
+package transfer
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"outpost/backend/core/blob"
+	"outpost/sync/gossip"
+	"outpost/sync/team"
+)
+
+// A holder answers on a team stream only what it can decode, from an online member at the
+// stream's address, in that member's own name: anything else closes the stream with a log
+// line naming the address, and is never answered.
+func TestAServerClosesAStreamThatSendsAMalformedQuestion(t *testing.T) {
+	tm, _ := team.New("Field team")
+	a, b := startNode(t, tm, ""), startNode(t, tm, "")
+	join(t, b, a)
+	waitFor(t, 10*time.Second, "A online for B", func() bool { return len(b.rep.Online()) == 1 })
+	hash := blob.Hash(strings.Repeat("ab", 32))
+	cases := map[string]struct {
+		msg  []byte
+		logs string
+	}{
+		"not a message": {append(gossip.NewFrame(9), "not json!"...), "malformed file-transfer message"},
+		"an answer":     {frame(typePiece, header{From: b.rep.Self(), Req: 1, Hash: hash, Piece: 0}, []byte("x")), "malformed file-transfer message"},
+		"in another device's name": {frame(typeAsk, header{From: "someone-else", Req: 1, Hash: hash, Piece: -1}, nil),
+			"not an online member at its address"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := len(a.log.String())
+			s, err := b.rep.OpenStream(a.rep.Self(), pieceMessageSize, 5*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Send(c.msg); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.Receive(nil); err == nil {
+				t.Fatalf("A answered %q", got)
+			}
+			waitFor(t, 5*time.Second, "A's log line", func() bool {
+				line := a.log.String()[before:]
+				return strings.Contains(line, c.logs) && strings.Contains(line, "addr=127.0.0.1:")
+			})
+		})
+	}
+}
