@@ -14,8 +14,9 @@ const frameSize = gossip.FrameHead + pieceMessageSize + gossip.FrameTail
 
 // serveStream reads the questions a peer asks on a stream it opened to this device and
 // queues them for the servers, which answer on the same stream. The first question names
-// the asker: it must be an online member of the team at the stream's address, and every
-// later question must come from it. It runs on the stream's own goroutine.
+// the asker, and every later one must come from it; at every question it must be an
+// online member of the team (not removed) at the stream's address. It runs on the
+// stream's own goroutine.
 func (t *Transfer) serveStream(s *replica.Stream) {
 	if !t.track(s) {
 		return
@@ -33,16 +34,16 @@ func (t *Transfer) serveStream(s *replica.Stream) {
 		if err == nil && m.typ != typeAsk {
 			err = errors.New("an answer where a question belongs")
 		}
-		if err == nil && asker == "" {
-			if _, ok := t.cfg.Net.Member(m.h.From, host); !ok {
-				t.log.Warn("refused a stream from a device that is not an online member at its address",
+		if err == nil && asker != "" && m.h.From != asker {
+			err = errors.New("a question in the name of another device")
+		}
+		if err == nil {
+			if _, ok := t.cfg.Net.Member(m.h.From, host); !ok { // checked at every question: it may have been removed meanwhile
+				t.log.Warn("closed a stream from a device that is not an online member at its address",
 					"addr", s.RemoteAddr(), "claims", m.h.From)
 				return
 			}
 			asker = m.h.From
-		}
-		if err == nil && m.h.From != asker {
-			err = errors.New("a question in the name of another device")
 		}
 		if err != nil {
 			t.count(func(s *Stats) { s.Dropped++ })
