@@ -49,3 +49,25 @@ func TestAServerClosesAStreamThatSendsAMalformedQuestion(t *testing.T) {
 		})
 	}
 }
+
+// A device of an earlier version still sends its questions over the gossip: they are
+// dropped by the transfer, never taken for bad replication messages that would mute it.
+func TestQuestionsOfAnEarlierVersionDoNotMuteTheirSender(t *testing.T) {
+	tm, _ := team.New("Field team")
+	a, b := startNode(t, tm, ""), startNode(t, tm, "")
+	join(t, b, a)
+	waitFor(t, 10*time.Second, "A online for B", func() bool { return len(b.rep.Online()) == 1 })
+	hash := blob.Hash(strings.Repeat("ab", 32))
+	const n = 30 // over the replica's MuteAfter (20) bad messages
+	for i := range n {
+		if err := b.rep.SendStream(a.rep.Self(), encode(typeAsk, header{From: b.rep.Self(), Req: uint64(i + 1), Hash: hash, Piece: -1}, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, 10*time.Second, "the questions taken by A", func() bool {
+		return a.tr.Stats().Dropped+a.rep.Stats().Dropped+a.rep.Stats().Muted >= n
+	})
+	if s := a.rep.Stats(); s.Mutes > 0 || s.Dropped > 0 {
+		t.Fatalf("A's replica counted the old questions as bad messages: %+v", s)
+	}
+}

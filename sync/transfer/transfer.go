@@ -21,6 +21,7 @@ import (
 	"outpost/backend/core/change"
 	"outpost/backend/core/store"
 	"outpost/sync/replica"
+	"outpost/sync/wire"
 )
 
 // Net is what the transfer needs of the replica: the team's streams, and who is online.
@@ -31,6 +32,8 @@ type Net interface {
 	HandleStreams(max int, fn func(*replica.Stream))
 	// Member finds the online member device whose address is at host.
 	Member(device, host string) (replica.Member, bool)
+	// Handle routes the replica's messages of type t to fn (see oldVersion).
+	Handle(t wire.Type, fn func([]byte)) error
 	Online() []replica.Member
 	Self() string
 }
@@ -125,6 +128,11 @@ func Start(cfg Config) (*Transfer, error) {
 		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}, streams: map[*replica.Stream]bool{}}
 	t.buffers.New = func() any { b := make([]byte, 0, frameSize); return &b }
 	cfg.Net.HandleStreams(pieceMessageSize, t.serveStream)
+	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
+		if err := cfg.Net.Handle(typ, t.oldVersion); err != nil {
+			return nil, err
+		}
+	}
 	t.unsub = cfg.Store.Subscribe(t.onCommit)
 	for range 4 { // sending waits on the network more than on the disk
 		t.done.Add(1)
@@ -216,6 +224,14 @@ func (t *Transfer) count(fn func(*Stats)) {
 	t.mu.Lock()
 	fn(&t.stats)
 	t.mu.Unlock()
+}
+
+// oldVersion drops a file-transfer message that came over the gossip, where devices of
+// an earlier version send them: taken for the replica's own, it would count as a bad
+// message against its sender. It runs on memberlist's goroutines and never blocks.
+func (t *Transfer) oldVersion([]byte) {
+	t.count(func(s *Stats) { s.Dropped++ })
+	t.log.Debug("dropped a file-transfer message of an earlier version of Outpost (that device needs an update to exchange files)")
 }
 
 // missing lists the attachments of live records whose bytes are not here, up to the eager size.
