@@ -260,6 +260,7 @@ func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) 
 
 // onPiece hands a piece that was asked for to a verifier of its own, so that hashing
 // and writing it never hold up the fetch loop (which keeps every holder's pipe full).
+// Verifiers hash on all but one of the processor's cores at most (see Transfer.verifiers).
 func (f *fetcher) onPiece(d *download, m message) {
 	fl, ok := d.inflight[m.h.Req]
 	if !ok || fl.peer != m.h.From || fl.piece != m.h.Piece || d.part == nil || d.closing {
@@ -275,7 +276,9 @@ func (f *fetcher) onPiece(d *download, m message) {
 	go func() {
 		defer f.t.done.Done()
 		defer f.verifying.Done()
+		f.t.verifiers <- struct{}{}
 		err := d.part.Write(m.h.Piece, m.payload)
+		<-f.t.verifiers
 		f.t.release(m)
 		f.report(written{d: d, f: fl, bytes: len(m.payload), err: err})
 	}()
