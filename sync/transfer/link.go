@@ -83,7 +83,7 @@ func (t *Transfer) runLink(l *link, down chan<- linkDown) {
 	s, err := t.cfg.Net.OpenStream(l.peer, pieceMessageSize, linkOpen)
 	if err != nil {
 		close(l.gone)
-		t.log.Info("cannot open a file-transfer stream to a peer", "peer", l.peer, "err", err)
+		t.log.Debug("cannot open a file-transfer stream to a peer", "peer", l.peer, "err", err) // asked again in 3 s
 		select {
 		case down <- linkDown{l: l}:
 		case <-t.stop:
