@@ -220,3 +220,46 @@ func waitLog(t *testing.T, logs *syncBuffer, want ...string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// An address holds at most StreamsPerPeer streams open to a device; one more is refused
+// and logged, and a handshake that stalls is cut when its time is up.
+func TestStreamsAreBoundedPerAddressAndInTime(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{1}, 32)
+	srv, addr, logs := streamNode(t, key)
+	hold := make(chan struct{})
+	t.Cleanup(func() { close(hold) })
+	srv.Handle(1<<20, func(*Stream) { <-hold })
+	cli, _, _ := streamNode(t, key)
+	for i := range StreamsPerPeer {
+		s, err := cli.Open(addr, 1<<20, 5*time.Second)
+		if err != nil {
+			t.Fatalf("stream %d: %v", i+1, err)
+		}
+		defer s.Close()
+	}
+	if s, err := cli.Open(addr, 1<<20, 5*time.Second); err == nil {
+		s.Close()
+		t.Fatalf("stream %d from one address was let in", StreamsPerPeer+1)
+	}
+	waitLog(t, logs, "that address holds too many open")
+
+	other, addr2, _ := streamNode(t, key)
+	other.start = 300 * time.Millisecond
+	other.Handle(1<<20, func(*Stream) { t.Error("a stalled handshake reached the handler") })
+	conn, err := net.Dial("tcp", addr2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.Write([]byte(streamHello)) // and then nothing
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	got, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatalf("a stalled handshake was not cut: %v", err)
+	}
+	if waited := time.Since(start); waited < 250*time.Millisecond || waited > 2*time.Second || len(got) != 0 {
+		t.Fatalf("a stalled handshake was cut after %s, having sent %d bytes", waited, len(got))
+	}
+}
