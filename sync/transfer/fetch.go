@@ -180,11 +180,11 @@ func (t *Transfer) online() map[string]string {
 // online is the team's online peers (see online), read once for all downloads.
 func (f *fetcher) advance(d *download, now time.Time, online map[string]string) {
 	t, bad := f.t, f.bad
-	for id, f := range d.inflight {
-		if now.Sub(f.at) > t.cfg.PieceTimeout || online[f.peer] == "" {
+	for id, fl := range d.inflight {
+		if now.Sub(fl.at) > t.cfg.PieceTimeout || online[fl.peer] == "" {
 			delete(d.inflight, id)
-			d.perPeer[f.peer]--
-			d.queue = append(d.queue, f.piece)
+			d.perPeer[fl.peer]--
+			d.queue = append(d.queue, fl.piece)
 		}
 	}
 	if d.part == nil || len(d.holders) == 0 {
