@@ -1,11 +1,13 @@
 package transfer
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"outpost/backend/core/blob"
+	"outpost/backend/core/store"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 )
@@ -70,4 +72,42 @@ func TestQuestionsOfAnEarlierVersionDoNotMuteTheirSender(t *testing.T) {
 	if s := a.rep.Stats(); s.Mutes > 0 || s.Dropped > 0 {
 		t.Fatalf("A's replica counted the old questions as bad messages: %+v", s)
 	}
+}
+
+// A device removed from the team while its stream is open gets nothing more on it.
+func TestADeviceRemovedMidStreamGetsNothingMore(t *testing.T) {
+	tm, _ := team.New("Field team")
+	a, b := startNode(t, tm, ""), startNode(t, tm, "")
+	join(t, b, a)
+	at := attachOn(t, a, randomFile(blob.ChunkSize, 5))
+	bID := b.rep.Self()
+	waitFor(t, 10*time.Second, "B's registration on A", func() bool {
+		_, err := a.st.Get(store.KindDevice, bID)
+		return err == nil
+	})
+	s, err := b.rep.OpenStream(a.rep.Self(), pieceMessageSize, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ask := func(req uint64) error {
+		return s.Send(frame(typeAsk, header{From: bID, Req: req, Hash: at.Hash, Piece: -1}, nil))
+	}
+	if err := ask(1); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err := s.Receive(nil); err != nil {
+		t.Fatalf("no manifest before the removal: %v", err)
+	} else if m, err := decode(raw); err != nil || m.typ != typeManifest || !m.h.Have {
+		t.Fatalf("before the removal: %+v, %v", m.h, err)
+	}
+	if err := a.rep.RemoveDevice(context.Background(), "ana", bID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 10*time.Second, "B no longer an online member for A", func() bool { return len(a.rep.Online()) == 0 })
+	_ = ask(2)
+	if raw, err := s.Receive(nil); err == nil {
+		t.Fatalf("a removed device was answered: %q", raw)
+	}
+	waitFor(t, 5*time.Second, "A's log line", func() bool { return strings.Contains(a.log.String(), "not an online member") })
 }
