@@ -34,6 +34,9 @@ type Options struct {
 	// Transport, when set, replaces memberlist's UDP/TCP transport (tests and
 	// benchmarks count bytes with it). It must already be bound.
 	Transport memberlist.Transport
+	// WrapConn, when set, wraps every TCP connection the device's own transport opens or
+	// accepts (tests capture the bytes on the wire with it).
+	WrapConn func(net.Conn) net.Conn
 }
 
 // Config builds the memberlist configuration; the caller sets the delegates. Unless
@@ -88,7 +91,8 @@ func Config(o Options) (*memberlist.Config, error) {
 		if ip == nil {
 			return nil, fmt.Errorf("gossip bind address %q is not an IP address", c.BindAddr)
 		}
-		t, err := newTransport(ip, c.BindPort, c.Logger, func() Answer { return answerOf(o.TeamID, ring) })
+		t, err := newTransport(ip, c.BindPort, c.Logger, func() Answer { return answerOf(o.TeamID, ring) },
+			transportOptions{ring: ring, log: o.Logger.With("component", "gossip"), wrap: o.WrapConn})
 		if err != nil {
 			return nil, err
 		}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strings"
 	"time"
 )
 
@@ -58,24 +57,34 @@ func Probe(addr string, timeout time.Duration) (Answer, error) {
 	return a, nil
 }
 
-// firstBytes reads what a stream begins with: the whole probeHello when it is a
-// probe, else its first byte.
-func firstBytes(conn net.Conn) ([]byte, bool, error) {
+// What a TCP connection to the gossip port opens with.
+const (
+	openMemberlist = iota // memberlist's own stream
+	openProbe             // probeHello
+	openStream            // streamHello: a team stream (see Stream)
+)
+
+// firstBytes reads what a stream begins with: the whole probeHello or streamHello, else
+// its first byte (handed back to memberlist).
+func firstBytes(conn net.Conn) ([]byte, int, error) {
 	first := make([]byte, 1, len(probeHello))
 	if _, err := io.ReadFull(conn, first); err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
 	if first[0] != probeHello[0] {
-		return first, false, nil
+		return first, openMemberlist, nil
 	}
 	rest := make([]byte, len(probeHello)-1)
 	if _, err := io.ReadFull(conn, rest); err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
-	if !strings.HasSuffix(probeHello, string(rest)) {
-		return nil, false, fmt.Errorf("neither a probe nor a gossip stream")
+	switch string(first) + string(rest) {
+	case probeHello:
+		return nil, openProbe, nil
+	case streamHello:
+		return nil, openStream, nil
 	}
-	return nil, true, nil
+	return nil, 0, fmt.Errorf("neither a probe, a team stream nor a gossip stream")
 }
 
 // answerProbe writes a's answer to conn and closes it.

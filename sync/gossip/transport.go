@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"log/slog"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,8 @@ import (
 //     garbage) that was a third of the receiver's CPU in zeroing and collecting memory,
 //     and its heap grew by hundreds of MB. This one reads into one buffer and passes on
 //     a copy of the bytes received.
+//
+// It also carries the team's streams (see Stream) on the same port.
 type transport struct {
 	ip       net.IP
 	local    *net.TCPAddr // where streams leave from; nil when bound to every address
@@ -35,6 +38,8 @@ type transport struct {
 	streamCh chan net.Conn
 	logger   *log.Logger
 	answer   func() Answer // what a probe is told (see Probe)
+	streams  *Streams      // the team's streams on this port (see Stream)
+	wrap     func(net.Conn) net.Conn
 	closed   atomic.Bool
 	done     chan struct{} // closed by Shutdown
 	wg       sync.WaitGroup
@@ -52,7 +57,7 @@ const (
 
 // newTransport binds UDP and TCP on ip:port (0 picks a port free for both); answer
 // is what a probe is told.
-func newTransport(ip net.IP, port int, logger *log.Logger, answer func() Answer) (*transport, error) {
+func newTransport(ip net.IP, port int, logger *log.Logger, answer func() Answer, o transportOptions) (*transport, error) {
 	var t *transport
 	var err error
 	for range 10 { // a picked port may be free for TCP and taken for UDP: try again
@@ -64,10 +69,12 @@ func newTransport(ip net.IP, port int, logger *log.Logger, answer func() Answer)
 	if err != nil {
 		return nil, fmt.Errorf("bind gossip on %s: %w", net.JoinHostPort(ip.String(), fmt.Sprint(port)), err)
 	}
-	t.logger, t.answer = logger, answer
+	t.logger, t.answer, t.wrap = logger, answer, o.wrap
 	if !ip.IsUnspecified() {
 		t.local = &net.TCPAddr{IP: ip}
 	}
+	t.streams = &Streams{ring: o.ring, dial: t.dialTCP, log: o.log, start: streamStart,
+		perHost: map[string]int{}, open: map[*Stream]bool{}}
 	t.wg.Add(2)
 	go t.acceptStreams()
 	go t.readPackets()
@@ -164,11 +171,20 @@ func (t *transport) DialTimeout(addr string, timeout time.Duration) (net.Conn, e
 
 // DialAddressTimeout opens a stream to a, from the bound address.
 func (t *transport) DialAddressTimeout(a memberlist.Address, timeout time.Duration) (net.Conn, error) {
+	return t.dialTCP(a.Addr, timeout)
+}
+
+// dialTCP opens a TCP connection to addr from the bound address.
+func (t *transport) dialTCP(addr string, timeout time.Duration) (net.Conn, error) {
 	d := net.Dialer{Timeout: timeout}
 	if t.local != nil {
 		d.LocalAddr = t.local
 	}
-	return d.Dial("tcp", a.Addr)
+	conn, err := d.Dial("tcp", addr)
+	if err != nil || t.wrap == nil {
+		return conn, err
+	}
+	return t.wrap(conn), nil
 }
 
 func (t *transport) StreamCh() <-chan net.Conn { return t.streamCh }
@@ -185,8 +201,16 @@ func (t *transport) Shutdown() error {
 	close(t.done)
 	t.tcp.Close()
 	t.udp.Close()
+	t.streams.shutdown()
 	t.wg.Wait()
 	return nil
+}
+
+// transportOptions are what a transport needs beyond its address.
+type transportOptions struct {
+	ring *memberlist.Keyring     // the team keys the streams use
+	log  *slog.Logger            // where refused streams are logged
+	wrap func(net.Conn) net.Conn // see Options.WrapConn
 }
 
 // acceptStreams hands memberlist every stream opened to it (see admit), waiting
@@ -206,24 +230,33 @@ func (t *transport) acceptStreams() {
 			continue
 		}
 		wait = 0
-		go t.admit(conn)
+		if t.wrap != nil {
+			go t.admit(t.wrap(conn))
+		} else {
+			go t.admit(conn)
+		}
 	}
 }
 
-// admit answers a probe on conn, or hands conn to memberlist.
+// admit answers a probe on conn, hands a team stream to its handler, or hands conn to
+// memberlist.
 func (t *transport) admit(conn net.Conn) {
 	_ = conn.SetReadDeadline(time.Now().Add(streamStart))
-	first, probe, err := firstBytes(conn)
+	first, kind, err := firstBytes(conn)
 	if err != nil {
 		conn.Close()
 		return
 	}
-	if probe {
+	switch kind {
+	case openProbe:
 		if t.answer != nil {
 			answerProbe(conn, t.answer())
 		} else {
 			conn.Close()
 		}
+		return
+	case openStream:
+		t.streams.accept(conn)
 		return
 	}
 	_ = conn.SetReadDeadline(time.Time{})

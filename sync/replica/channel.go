@@ -2,7 +2,10 @@ package replica
 
 import (
 	"fmt"
+	"net"
+	"time"
 
+	"outpost/sync/gossip"
 	"outpost/sync/wire"
 )
 
@@ -62,3 +65,52 @@ func (r *Replica) Online() []Member {
 
 // Self is this device's ID.
 func (r *Replica) Self() string { return r.self }
+
+// Stream is a long-lived, encrypted stream to another device of the team on the gossip
+// port, for bulk traffic that would crowd the gossip's own streams (see gossip.Stream).
+type Stream = gossip.Stream
+
+// OpenStream opens a stream to an online member for messages of up to max bytes. Removed
+// devices get none.
+func (r *Replica) OpenStream(device string, max int, timeout time.Duration) (*Stream, error) {
+	if r.isRemoved(device) {
+		return nil, fmt.Errorf("%s was removed from the team", device)
+	}
+	addr := ""
+	for _, m := range r.Online() {
+		if m.Device == device {
+			addr = m.Addr
+		}
+	}
+	if addr == "" {
+		return nil, fmt.Errorf("%s is not online", device)
+	}
+	if r.strm == nil {
+		return nil, gossip.ErrNoStreams
+	}
+	return r.strm.Open(addr, max, timeout)
+}
+
+// HandleStreams gives fn the streams members open to this device, with messages of up to
+// max bytes; fn runs on a goroutine of its own for each and owns it (the stream closes
+// when fn returns). Before a handler is set, streams are refused.
+func (r *Replica) HandleStreams(max int, fn func(*Stream)) {
+	if r.strm != nil {
+		r.strm.Handle(max, fn)
+	}
+}
+
+// Member returns the online member whose gossip address is at host (the address a
+// stream came from, without its port) and claims to be device: the stream is that
+// device's as far as the team key can tell. Removed devices are never found.
+func (r *Replica) Member(device, host string) (Member, bool) {
+	for _, m := range r.Online() {
+		if m.Device != device {
+			continue
+		}
+		if h, _, err := net.SplitHostPort(m.Addr); err == nil && h == host {
+			return m, true
+		}
+	}
+	return Member{}, false
+}

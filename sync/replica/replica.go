@@ -77,6 +77,7 @@ type Replica struct {
 	ml   *memberlist.Memberlist
 	ring *memberlist.Keyring
 	bq   *memberlist.TransmitLimitedQueue
+	strm *gossip.Streams // nil when the gossip runs on a transport given in its options
 
 	inbox  chan []byte // live packets from memberlist, decoded on the replica goroutine
 	urgent chan []byte // pulls, chunks and state: handled before live packets, never starved
@@ -202,6 +203,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 		return nil, err
 	}
 	r.ring = mc.Keyring
+	r.strm = gossip.StreamsOf(mc)
 	mc.Delegate = &delegate{r: r}
 	mc.Events = &eventDelegate{r: r}
 	// The queue carries only notices: every change already went to each member

@@ -2,50 +2,50 @@ package transfer
 
 import (
 	"bytes"
-	"io"
-	"log"
 	"net"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/memberlist"
 
 	"outpost/backend/core/blob"
 	"outpost/sync/gossip"
 	"outpost/sync/team"
 )
 
-// capture wraps memberlist's transport and keeps every byte each stream connection sends.
+// capture keeps every byte each TCP connection of a device carries, both ways (see
+// gossip.Options.WrapConn): memberlist's streams and the team's streams alike.
 type capture struct {
-	memberlist.Transport
 	mu    sync.Mutex
-	conns []*bytes.Buffer
+	conns []*capturedConn
 }
 
-func (c *capture) DialTimeout(addr string, timeout time.Duration) (net.Conn, error) {
-	conn, err := c.Transport.DialTimeout(addr, timeout)
-	if err != nil {
-		return nil, err
-	}
-	buf := &bytes.Buffer{}
+func (c *capture) wrap(conn net.Conn) net.Conn {
+	cc := &capturedConn{Conn: conn, c: c}
 	c.mu.Lock()
-	c.conns = append(c.conns, buf)
+	c.conns = append(c.conns, cc)
 	c.mu.Unlock()
-	return &capturedConn{Conn: conn, c: c, buf: buf}, nil
+	return cc
 }
 
 type capturedConn struct {
 	net.Conn
-	c   *capture
-	buf *bytes.Buffer
+	c       *capture
+	in, out bytes.Buffer
 }
 
 func (cc *capturedConn) Write(b []byte) (int, error) {
 	cc.c.mu.Lock()
-	cc.buf.Write(b)
+	cc.out.Write(b)
 	cc.c.mu.Unlock()
 	return cc.Conn.Write(b)
+}
+
+func (cc *capturedConn) Read(b []byte) (int, error) {
+	n, err := cc.Conn.Read(b)
+	cc.c.mu.Lock()
+	cc.in.Write(b[:n])
+	cc.c.mu.Unlock()
+	return n, err
 }
 
 // memberlist's stream framing: an optional label header (type 244, length, label), then
@@ -55,12 +55,13 @@ const (
 	encryptMsg = 10
 )
 
-// Every stream the serving device opens while it sends a file is encrypted with the team
-// key, and no capture holds the file's bytes or the transfer's headers in the clear.
+// Every connection the serving device holds while it sends a file is encrypted with the
+// team key: memberlist's begin with an encrypted message, the team's streams with their
+// opening line, and no capture holds the file's bytes or the transfer's headers in the clear.
 func TestStreamsCarryNoPlaintext(t *testing.T) {
 	tm, _ := team.New("Field team")
 	capA := &capture{}
-	a := startCaptured(t, tm, capA)
+	a := startNodeOn(t, tm, "", gossip.Options{BindAddr: "127.0.0.1", Preset: "local", WrapConn: capA.wrap})
 	b := startNode(t, tm, "")
 	join(t, b, a)
 	data := randomFile(3*blob.ChunkSize, 4)
@@ -73,33 +74,28 @@ func TestStreamsCarryNoPlaintext(t *testing.T) {
 
 	capA.mu.Lock()
 	defer capA.mu.Unlock()
-	if len(capA.conns) == 0 {
-		t.Fatal("A opened no stream")
-	}
+	streams, carried := 0, 0
 	for i, c := range capA.conns {
-		raw := c.Bytes()
-		if len(raw) > 1 && raw[0] == labelMsg {
-			raw = raw[2+int(raw[1]):]
-		}
-		if len(raw) == 0 || raw[0] != encryptMsg {
-			t.Errorf("stream %d of A starts with message type %v, not an encrypted message", i, raw[:min(len(raw), 1)])
+		if bytes.HasPrefix(c.in.Bytes(), []byte("OUTPOST-BLOB1\n")) {
+			streams++
+			carried += c.out.Len()
+		} else {
+			for dir, raw := range map[string][]byte{"sent": c.out.Bytes(), "received": c.in.Bytes()} {
+				if len(raw) > 1 && raw[0] == labelMsg {
+					raw = raw[2+int(raw[1]):]
+				}
+				if len(raw) > 0 && raw[0] != encryptMsg {
+					t.Errorf("connection %d of A %s message type %v first, not an encrypted message", i, dir, raw[:1])
+				}
+			}
 		}
 		for _, clear := range [][]byte{marker, []byte(at.Hash), []byte(`"piece"`)} {
-			if bytes.Contains(c.Bytes(), clear) {
-				t.Errorf("stream %d of A carries %q in the clear", i, clear)
+			if bytes.Contains(c.out.Bytes(), clear) || bytes.Contains(c.in.Bytes(), clear) {
+				t.Errorf("connection %d of A carries %q in the clear", i, clear)
 			}
 		}
 	}
-}
-
-func startCaptured(t *testing.T, tm team.Team, c *capture) *node {
-	t.Helper()
-	nt, err := memberlist.NewNetTransport(&memberlist.NetTransportConfig{
-		BindAddrs: []string{"127.0.0.1"}, BindPort: 0, Logger: log.New(io.Discard, "", 0),
-	})
-	if err != nil {
-		t.Fatal(err)
+	if streams == 0 || carried < len(data) {
+		t.Fatalf("A sent %d bytes on %d team streams, want the file's %d and more", carried, streams, len(data))
 	}
-	c.Transport = nt
-	return startNodeOn(t, tm, "", gossip.Options{BindAddr: "127.0.0.1", BindPort: nt.GetAutoBindPort(), Preset: "local", Transport: c})
 }

@@ -1,7 +1,6 @@
 package transfer
 
 import (
-	"cmp"
 	"errors"
 	"sync"
 	"time"
@@ -19,9 +18,9 @@ type download struct {
 	next     int           // the holder to ask first next time (round robin)
 	queue    []int         // pieces to ask for
 	inflight map[uint64]flight
-	perPeer  map[string]int
-	checking int  // pieces received and being verified and written
-	closing  bool // every piece is here: the whole file is being checked and stored
+	perPeer  map[string]int // pieces asked of each peer and not yet written (in flight or being checked)
+	checking int            // pieces received and being verified and written
+	closing  bool           // every piece is here: the whole file is being checked and stored
 }
 
 // written is what a piece's verifier tells the fetch loop: the piece was written, was
@@ -45,7 +44,8 @@ type flight struct {
 func (t *Transfer) fetchLoop() {
 	defer t.done.Done()
 	f := &fetcher{t: t, active: map[blob.Hash]*download{}, queued: map[blob.Hash]bool{}, bad: map[string]time.Time{},
-		written: make(chan written, 64)}
+		written: make(chan written, 64), links: map[string]*link{}, noLink: map[string]time.Time{}, down: make(chan linkDown),
+		finishing: make(chan struct{}, 1)}
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
 	rescan := time.NewTimer(0)
@@ -68,11 +68,13 @@ func (t *Transfer) fetchLoop() {
 			f.onAnswer(m)
 		case w := <-f.written:
 			f.onWritten(w)
+		case d := <-f.down:
+			f.onLinkDown(d)
 		case now := <-tick.C:
 			f.startWaiting()
 			online := t.online()
 			for _, d := range f.active {
-				t.advance(d, now, online, f.bad, &f.req)
+				f.advance(d, now, online)
 			}
 		}
 	}
@@ -87,6 +89,11 @@ type fetcher struct {
 	bad     map[string]time.Time // peers avoided until then
 	req     uint64               // numbers the questions: an answer must carry one asked of its sender
 	written chan written         // verifiers' results
+	links   map[string]*link     // the stream to each peer asked
+	noLink  map[string]time.Time // peers whose stream could not be opened: not tried again until then
+	down    chan linkDown        // links that ended
+	// finishing holds a place while a received file is synced and stored (see store)
+	finishing chan struct{}
 
 	verifying sync.WaitGroup // verifiers still writing their piece
 }
@@ -123,7 +130,7 @@ func (f *fetcher) startWaiting() {
 		}
 		d := &download{meta: m, inflight: map[uint64]flight{}, perPeer: map[string]int{}}
 		f.active[m.Hash] = d
-		f.t.advance(d, time.Now(), f.t.online(), f.bad, &f.req)
+		f.advance(d, time.Now(), f.t.online())
 	}
 }
 
@@ -132,17 +139,19 @@ func (f *fetcher) onAnswer(m message) {
 	t := f.t
 	d := f.active[m.h.Hash]
 	if d == nil {
+		t.release(m)
 		t.count(func(s *Stats) { s.Dropped++ })
 		return
 	}
 	switch m.typ {
 	case typeManifest:
 		t.onManifest(d, m, f.bad)
+		t.release(m)
 	case typePiece:
 		f.onPiece(d, m)
 	}
 	if d.part != nil {
-		t.advance(d, time.Now(), t.online(), f.bad, &f.req) // keep each holder's pipe full
+		f.advance(d, time.Now(), t.online()) // keep each holder's pipe full
 	}
 }
 
@@ -169,12 +178,13 @@ func (t *Transfer) online() map[string]string {
 // advance asks for what a download lacks: the manifest until a holder answers, then
 // pieces from the holders, Window at a time each; pieces not sent in time are asked again.
 // online is the team's online peers (see online), read once for all downloads.
-func (t *Transfer) advance(d *download, now time.Time, online map[string]string, bad map[string]time.Time, req *uint64) {
-	for id, f := range d.inflight {
-		if now.Sub(f.at) > t.cfg.PieceTimeout || online[f.peer] == "" {
+func (f *fetcher) advance(d *download, now time.Time, online map[string]string) {
+	t, bad := f.t, f.bad
+	for id, fl := range d.inflight {
+		if now.Sub(fl.at) > t.cfg.PieceTimeout || online[fl.peer] == "" {
 			delete(d.inflight, id)
-			d.perPeer[f.peer]--
-			d.queue = append(d.queue, f.piece)
+			d.perPeer[fl.peer]--
+			d.queue = append(d.queue, fl.piece)
 		}
 	}
 	if d.part == nil || len(d.holders) == 0 {
@@ -186,7 +196,7 @@ func (t *Transfer) advance(d *download, now time.Time, online map[string]string,
 			if bad[peer].After(now) {
 				continue
 			}
-			_ = t.ask(peer, d.meta.Hash, -1, req)
+			_ = f.ask(peer, d.meta.Hash, -1)
 		}
 		return
 	}
@@ -199,21 +209,26 @@ func (t *Transfer) advance(d *download, now time.Time, online map[string]string,
 				continue
 			}
 			piece := d.queue[0]
-			if t.ask(peer, d.meta.Hash, piece, req) != nil {
+			if f.ask(peer, d.meta.Hash, piece) != nil {
 				continue
 			}
 			d.queue = d.queue[1:]
-			d.inflight[*req] = flight{peer: peer, addr: online[peer], piece: piece, at: now}
+			d.inflight[f.req] = flight{peer: peer, addr: online[peer], piece: piece, at: now}
 			d.perPeer[peer]++
 			progress = true
 		}
 	}
 }
 
-// ask asks peer for a piece of blob h (-1: its manifest) under the next question number.
-func (t *Transfer) ask(peer string, h blob.Hash, piece int, req *uint64) error {
-	*req++
-	return t.cfg.Net.SendStream(peer, encode(typeAsk, header{From: t.cfg.Net.Self(), Req: *req, Hash: h, Piece: piece}, nil))
+// ask asks peer, on its link, for a piece of blob h (-1: its manifest) under the next
+// question number.
+func (f *fetcher) ask(peer string, h blob.Hash, piece int) error {
+	l, err := f.link(peer)
+	if err != nil {
+		return err
+	}
+	f.req++
+	return l.send(frame(typeAsk, header{From: f.t.cfg.Net.Self(), Req: f.req, Hash: h, Piece: piece}, nil))
 }
 
 // onManifest takes the first manifest that matches the signed record and notes every holder.
@@ -223,7 +238,7 @@ func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) 
 	}
 	man := manifestOf(m)
 	if !man.Valid() || man.Size != d.meta.Size || man.ListHash() != d.meta.Pieces {
-		t.blame(m.h.From, cmp.Or(t.online()[m.h.From], "unknown"), d, -1, bad)
+		t.blame(m.h.From, m.addr, d, -1, bad)
 		return
 	}
 	for _, p := range d.holders {
@@ -245,21 +260,27 @@ func (t *Transfer) onManifest(d *download, m message, bad map[string]time.Time) 
 
 // onPiece hands a piece that was asked for to a verifier of its own, so that hashing
 // and writing it never hold up the fetch loop (which keeps every holder's pipe full).
+// Verifiers hash on all but one of the processor's cores at most (see Transfer.verifiers).
 func (f *fetcher) onPiece(d *download, m message) {
 	fl, ok := d.inflight[m.h.Req]
 	if !ok || fl.peer != m.h.From || fl.piece != m.h.Piece || d.part == nil || d.closing {
+		f.t.release(m)
 		f.t.count(func(s *Stats) { s.Dropped++ })
 		return
 	}
+	fl.addr = m.addr // the stream's: where the bytes really came from
 	delete(d.inflight, m.h.Req)
-	d.perPeer[fl.peer]--
-	d.checking++
+	d.checking++ // its peer's place in the window is taken until it is written (see onWritten)
 	f.t.done.Add(1)
 	f.verifying.Add(1)
 	go func() {
 		defer f.t.done.Done()
 		defer f.verifying.Done()
-		f.report(written{d: d, f: fl, bytes: len(m.payload), err: d.part.Write(m.h.Piece, m.payload)})
+		f.t.verifiers <- struct{}{}
+		err := d.part.Write(m.h.Piece, m.payload)
+		<-f.t.verifiers
+		f.t.release(m)
+		f.report(written{d: d, f: fl, bytes: len(m.payload), err: err})
 	}()
 }
 
@@ -288,6 +309,7 @@ func (f *fetcher) onWritten(w written) {
 		return
 	}
 	d.checking--
+	d.perPeer[w.f.peer]--
 	switch {
 	case errors.Is(w.err, blob.ErrBadChunk):
 		d.queue = append(d.queue, w.f.piece)
@@ -304,7 +326,9 @@ func (f *fetcher) onWritten(w written) {
 	}
 	if d.part.Done() && !d.closing {
 		f.store(d)
+		return
 	}
+	f.advance(d, time.Now(), t.online()) // the peer's place in the window is free again
 }
 
 // store checks the whole received file and puts it in the store, off the fetch loop.
@@ -314,7 +338,9 @@ func (f *fetcher) store(d *download) {
 	f.t.done.Add(1)
 	go func() {
 		defer f.t.done.Done()
+		f.finishing <- struct{}{} // one file synced at a time: a queue of syncs holds up the store's
 		err := d.part.Finish()
+		<-f.finishing
 		f.report(written{d: d, stored: err == nil, final: err})
 	}()
 	f.startWaiting()

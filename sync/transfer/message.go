@@ -9,6 +9,8 @@ import (
 
 	"outpost/backend/core/blob"
 	"outpost/backend/core/change"
+	"outpost/sync/gossip"
+	"outpost/sync/replica"
 	"outpost/sync/wire"
 )
 
@@ -39,23 +41,33 @@ type message struct {
 	typ     wire.Type
 	h       header
 	payload []byte
+
+	addr string          // the address of the stream it came on: its sender's real address
+	on   *replica.Stream // the stream it came on (a question is answered on it)
+	buf  *[]byte         // the pooled buffer payload is in, if any (see Transfer.release)
 }
 
 // errMalformed reports a message that is not a valid transfer message.
 var errMalformed = errors.New("malformed file-transfer message")
 
-// pieceMessageSize is room for the largest piece message.
+// pieceMessageSize is room for the largest message (a piece; a manifest is smaller).
 const pieceMessageSize = 6 + maxHeader + blob.ChunkSize
+
+// frame returns a message as a stream's frame (see gossip.NewFrame).
+func frame(typ wire.Type, h header, payload []byte) []byte {
+	return append(encodeHeader(gossip.NewFrame(maxHeader+len(payload)), typ, h), payload...)
+}
 
 func encode(typ wire.Type, h header, payload []byte) []byte {
 	return append(encodeHeader(nil, typ, h), payload...)
 }
 
-// encodeHeader writes a message's type, version and header into buf (reused if it has room).
+// encodeHeader appends a message's type, version and header to buf (reused if it has room).
 func encodeHeader(buf []byte, typ wire.Type, h header) []byte {
 	hb, _ := json.Marshal(h) // a struct of strings and numbers always encodes
-	out := append(buf[:0], byte(typ), version, 0, 0, 0, 0)
-	binary.BigEndian.PutUint32(out[2:], uint32(len(hb)))
+	at := len(buf)
+	out := append(buf, byte(typ), version, 0, 0, 0, 0)
+	binary.BigEndian.PutUint32(out[at+2:], uint32(len(hb)))
 	return append(out, hb...)
 }
 

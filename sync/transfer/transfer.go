@@ -1,8 +1,9 @@
-// Package transfer moves attachment bytes between the team's devices over the replica's
-// streams (memberlist's TCP connections, encrypted with the team key). A blob travels in
-// pieces of blob.ChunkSize: the device that wants it asks every online peer for its
-// manifest, keeps the first whose hash is the one the signed attachment record names, and
-// then asks the peers that hold the blob for pieces, a few at a time from each. Every piece
+// Package transfer moves attachment bytes between the team's devices over the team's
+// streams (one long-lived TCP connection per peer on the gossip port, encrypted with the
+// team key; see gossip.Stream). A blob travels in pieces of blob.ChunkSize: the device
+// that wants it asks every online peer for its manifest, keeps the first whose hash is the
+// one the signed attachment record names, and then asks the peers that hold the blob for
+// pieces, a few at a time from each, and receives them on the same stream. Every piece
 // is verified against the manifest before it is written; a peer that sends a damaged piece
 // or manifest is logged with its address and avoided. Pieces already on disk survive a
 // disconnect or a crash (blob.Partial), and the blob appears only once the whole file
@@ -10,8 +11,8 @@
 package transfer
 
 import (
-	"errors"
 	"log/slog"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -24,10 +25,16 @@ import (
 	"outpost/sync/wire"
 )
 
-// Net is what the transfer needs of the replica.
+// Net is what the transfer needs of the replica: the team's streams, and who is online.
 type Net interface {
+	// OpenStream opens a stream to an online member for messages of up to max bytes.
+	OpenStream(device string, max int, timeout time.Duration) (*replica.Stream, error)
+	// HandleStreams gives fn, on a goroutine of its own, each stream a member opens.
+	HandleStreams(max int, fn func(*replica.Stream))
+	// Member finds the online member device whose address is at host.
+	Member(device, host string) (replica.Member, bool)
+	// Handle routes the replica's messages of type t to fn (see oldVersion).
 	Handle(t wire.Type, fn func([]byte)) error
-	SendStream(device string, msg []byte) error
 	Online() []replica.Member
 	Self() string
 }
@@ -46,9 +53,9 @@ type Config struct {
 	Eager func() int64
 	// OnArrived is called (on the transfer's goroutine) when a blob has arrived and verified.
 	OnArrived func(blob.Hash)
-	// Window is how many pieces of one blob are asked of one peer at a time (default 1: a
-	// transfer cut by a crash has had at most one piece sent in vain; several blobs and
-	// several peers keep the line busy).
+	// Window is how many pieces of one blob are asked of one peer and not yet written, at
+	// a time (default 1: a transfer cut by a crash has had at most one piece sent in vain;
+	// several blobs and several peers keep the line busy).
 	Window int
 	// Downloads is how many blobs are fetched at once (default 8).
 	Downloads int
@@ -90,11 +97,17 @@ type Transfer struct {
 	done    sync.WaitGroup
 	unsub   func()
 
-	buffers sync.Pool // *[]byte of room for a piece message, reused by the servers
+	buffers sync.Pool // *[]byte of room for the frame of a piece message (see frameSize)
+	// verifiers holds a place for each piece being hashed and written: all but one core
+	// at most, so that the replica (the team's edits) and the app always find one free.
+	// On a loaded 2-core machine, eight verifiers at once doubled an edit's p99 to be seen.
+	verifiers chan struct{}
 
 	mu       sync.Mutex
 	stats    Stats
 	progress map[blob.Hash]Progress
+	streams  map[*replica.Stream]bool // the streams peers opened to this device; guarded by mu
+	stopped  bool                     // guarded by mu
 }
 
 // Start registers the transfer's messages with the replica and starts serving and fetching.
@@ -117,10 +130,12 @@ func Start(cfg Config) (*Transfer, error) {
 	}
 	t := &Transfer{cfg: cfg, log: cfg.Logger.With("part", "transfer"),
 		asks: make(chan message, 256), answers: make(chan message, 256), wants: make(chan attach.Meta, 64),
-		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}}
-	t.buffers.New = func() any { b := make([]byte, 0, pieceMessageSize); return &b }
+		stop: make(chan struct{}), progress: map[blob.Hash]Progress{}, streams: map[*replica.Stream]bool{},
+		verifiers: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)-1))}
+	t.buffers.New = func() any { b := make([]byte, 0, frameSize); return &b }
+	cfg.Net.HandleStreams(pieceMessageSize, t.serveStream)
 	for _, typ := range []wire.Type{typeAsk, typeManifest, typePiece} {
-		if err := cfg.Net.Handle(typ, t.receive); err != nil {
+		if err := cfg.Net.Handle(typ, t.oldVersion); err != nil {
 			return nil, err
 		}
 	}
@@ -137,6 +152,12 @@ func Start(cfg Config) (*Transfer, error) {
 // Stop stops serving and fetching; what arrived stays on disk.
 func (t *Transfer) Stop() {
 	t.unsub()
+	t.mu.Lock()
+	t.stopped = true
+	for s := range t.streams {
+		s.Close()
+	}
+	t.mu.Unlock()
 	close(t.stop)
 	t.done.Wait()
 }
@@ -211,60 +232,12 @@ func (t *Transfer) count(fn func(*Stats)) {
 	t.mu.Unlock()
 }
 
-// receive runs on memberlist's goroutines: it decodes and hands the message on, never blocking.
-func (t *Transfer) receive(b []byte) {
-	m, err := decode(b)
-	if err != nil {
-		t.count(func(s *Stats) { s.Dropped++ })
-		t.log.Debug("file-transfer message dropped", "err", err)
-		return
-	}
-	q := t.answers
-	if m.typ == typeAsk {
-		q = t.asks
-	}
-	select {
-	case q <- m:
-	default:
-		t.count(func(s *Stats) { s.Dropped++ }) // busy: the asker times out and asks again
-	}
-}
-
-// serve answers peers' questions from the blobs held here.
-func (t *Transfer) serve() {
-	defer t.done.Done()
-	for {
-		select {
-		case <-t.stop:
-			return
-		case m := <-t.asks:
-			t.answer(m)
-		}
-	}
-}
-
-func (t *Transfer) answer(m message) {
-	h := header{From: t.cfg.Net.Self(), Req: m.h.Req, Hash: m.h.Hash, Piece: m.h.Piece}
-	if m.h.Piece < 0 {
-		var payload []byte
-		if man, err := t.cfg.Blobs.Manifest(m.h.Hash); err == nil {
-			h.Have, h.Size, payload = true, man.Size, manifestPayload(man)
-		} else if !errors.Is(err, blob.ErrNotFound) {
-			t.log.Warn("read file for a peer", "file", m.h.Hash, "err", err)
-		}
-		_ = t.cfg.Net.SendStream(m.h.From, encode(typeManifest, h, payload))
-		return
-	}
-	buf := t.buffers.Get().(*[]byte)
-	defer t.buffers.Put(buf) // the replica has copied a message once SendStream returns
-	msg := encodeHeader(*buf, typePiece, h)
-	piece, err := t.cfg.Blobs.ReadChunkInto(m.h.Hash, m.h.Piece, msg[len(msg):cap(msg)])
-	if err != nil {
-		return // not here (any more): the asker times out and asks elsewhere
-	}
-	if err := t.cfg.Net.SendStream(m.h.From, msg[:len(msg)+len(piece)]); err == nil {
-		t.count(func(s *Stats) { s.PiecesServed++; s.BytesServed += int64(len(piece)) })
-	}
+// oldVersion drops a file-transfer message that came over the gossip, where devices of
+// an earlier version send them: taken for the replica's own, it would count as a bad
+// message against its sender. It runs on memberlist's goroutines and never blocks.
+func (t *Transfer) oldVersion([]byte) {
+	t.count(func(s *Stats) { s.Dropped++ })
+	t.log.Debug("dropped a file-transfer message of an earlier version of Outpost (that device needs an update to exchange files)")
 }
 
 // missing lists the attachments of live records whose bytes are not here, up to the eager size.

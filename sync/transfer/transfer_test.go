@@ -162,15 +162,23 @@ func TestATransferResumesAfterACrash(t *testing.T) {
 	tm, _ := team.New("Field team")
 	a, b := startNode(t, tm, ""), startNode(t, tm, "")
 	join(t, b, a)
-	const pieces = 24 // under the eager size, so B fetches it by itself
+	const pieces = 64 // over the eager size: B fetches it when asked
 	at := attachOn(t, a, randomFile(pieces*blob.ChunkSize, 2))
-	waitFor(t, 30*time.Second, "B under way", func() bool { return b.tr.Stats().PiecesReceived >= 2 }) // early: a fast machine finishes 24 pieces quickly
+	b.tr.Want(at.Meta)
+	deadline := time.Now().Add(30 * time.Second)
+	for b.tr.Stats().PiecesReceived < 2 { // watched closely: a fast machine moves 64 MB in a fraction of a second
+		if time.Now().After(deadline) {
+			t.Fatal("B not under way within 30 s")
+		}
+		time.Sleep(time.Millisecond)
+	}
 	b.stop()
 	if b.blobs.Has(at.Hash) {
 		t.Fatal("B completed before the crash; the test needs a larger file")
 	}
 	b = startNode(t, tm, b.dir)
 	join(t, b, a)
+	b.tr.Want(at.Meta)
 	waitFor(t, 30*time.Second, "the file on B after the restart", func() bool { return b.blobs.Has(at.Hash) })
 	if err := b.blobs.Verify(at.Hash); err != nil {
 		t.Fatal(err)

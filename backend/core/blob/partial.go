@@ -166,6 +166,10 @@ func (s *Store) ReadChunkInto(h Hash, i int, buf []byte) ([]byte, error) {
 // hash so that a transfer cut by a disconnect or a crash resumes where it stopped: the
 // chunks already on disk prove themselves against the manifest when it is reopened.
 // It is safe for concurrent use: pieces are verified in parallel and written in place.
+//
+// The whole file's hash is made as the pieces arrive: a piece that arrives in order is
+// hashed from memory as it is written, and pieces that overtook it are read back from
+// disk once the ones before them are here; Finish reads only what was not hashed yet.
 type Partial struct {
 	s *Store
 	h Hash
@@ -175,6 +179,11 @@ type Partial struct {
 	f    *os.File // nil once closed; guarded by mu
 	have []bool   // guarded by mu
 	left int      // guarded by mu
+
+	hmu     sync.Mutex // held while a piece is added to whole; taken before mu, never inside it
+	whole   hash.Hash  // SHA-256 of the pieces before next, in order; guarded by hmu
+	next    int        // guarded by hmu
+	scratch []byte     // a piece read back from disk; guarded by hmu
 }
 
 // Partial opens (creating, or resuming) the download of blob h described by m. The caller
@@ -203,7 +212,7 @@ func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
 		f.Close()
 		return nil, fmt.Errorf("receive file: %w", err)
 	}
-	p := &Partial{s: s, h: h, m: m, f: f, have: make([]bool, len(m.Chunks)), left: len(m.Chunks)}
+	p := &Partial{s: s, h: h, m: m, f: f, have: make([]bool, len(m.Chunks)), left: len(m.Chunks), whole: sha256.New()}
 	if !resumed {
 		return p, nil // nothing on disk to prove itself
 	}
@@ -213,6 +222,10 @@ func (s *Store) Partial(h Hash, m Manifest) (*Partial, error) {
 		if (err == nil || errors.Is(err, io.EOF)) && n == m.ChunkLen(i) && sha256.Sum256(buf[:n]) == m.Chunks[i] {
 			p.have[i] = true
 			p.left--
+			if p.next == i {
+				p.whole.Write(buf[:n])
+				p.next++
+			}
 		}
 	}
 	return p, nil
@@ -255,20 +268,60 @@ func (p *Partial) Write(i int, data []byte) error {
 	if len(data) != p.m.ChunkLen(i) || !bytes.Equal(chunkSum(data), p.m.Chunks[i][:]) {
 		return ErrBadChunk
 	}
+	written, err := p.writeAt(i, data)
+	if written {
+		p.fold(i, data)
+	}
+	return err
+}
+
+// writeAt writes verified chunk i in place unless it is held already.
+func (p *Partial) writeAt(i int, data []byte) (bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.f == nil {
-		return ErrClosed
+		return false, ErrClosed
 	}
 	if p.have[i] {
-		return nil
+		return false, nil
 	}
 	if _, err := p.f.WriteAt(data, int64(i)*ChunkSize); err != nil {
-		return fmt.Errorf("receive file: %w", err)
+		return false, fmt.Errorf("receive file: %w", err)
 	}
+	startWriteback(p.f, int64(i)*ChunkSize, int64(len(data)))
 	p.have[i] = true
 	p.left--
-	return nil
+	return true, nil
+}
+
+// fold adds piece i, just written as data, to the whole file's hash if it is the next
+// one, and then the pieces after it that are on disk already.
+func (p *Partial) fold(i int, data []byte) {
+	p.hmu.Lock()
+	defer p.hmu.Unlock()
+	if i != p.next {
+		return // the pieces before it are still missing
+	}
+	p.whole.Write(data)
+	p.next++
+	for p.next < len(p.m.Chunks) {
+		p.mu.Lock()
+		f, ok := p.f, p.have[p.next]
+		p.mu.Unlock()
+		if f == nil || !ok {
+			return
+		}
+		if p.scratch == nil {
+			p.scratch = make([]byte, ChunkSize)
+		}
+		n := p.m.ChunkLen(p.next)
+		if _, err := f.ReadAt(p.scratch[:n], int64(p.next)*ChunkSize); err != nil && !errors.Is(err, io.EOF) {
+			return // Finish reads it again, and reports what fails
+		}
+		p.whole.Write(p.scratch[:n])
+		p.next++
+	}
+	p.scratch = nil
 }
 
 func chunkSum(b []byte) []byte { s := sha256.Sum256(b); return s[:] }
@@ -296,9 +349,11 @@ func (p *Partial) Finish() error {
 		return ErrClosed
 	}
 	err := f.Sync()
-	h := sha256.New()
-	if err == nil {
-		_, err = io.Copy(h, io.NewSectionReader(f, 0, p.m.Size))
+	p.hmu.Lock()
+	h, from := p.whole, min(int64(p.next)*ChunkSize, p.m.Size)
+	p.hmu.Unlock()
+	if err == nil && from < p.m.Size {
+		_, err = io.Copy(h, io.NewSectionReader(f, from, p.m.Size-from)) // what arrived out of order
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

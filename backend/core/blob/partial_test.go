@@ -3,6 +3,7 @@ package blob
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"sync"
 	"testing"
@@ -144,4 +145,75 @@ func TestPartialTakesPiecesInParallel(t *testing.T) {
 	if err := dst.Verify(h); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// The whole file's hash is made as pieces arrive, in whatever order, and across a resume;
+// a file whose pieces all match a manifest but whose whole hash is not the one asked for
+// never becomes a blob.
+func TestPartialProvesTheWholeFileInAnyOrder(t *testing.T) {
+	t.Parallel()
+	const n = 6
+	orders := map[string][]int{
+		"in order":     {0, 1, 2, 3, 4, 5},
+		"reversed":     {5, 4, 3, 2, 1, 0},
+		"interleaved":  {1, 0, 3, 2, 5, 4},
+		"gap at first": {2, 3, 4, 5, 1, 0},
+	}
+	for name, order := range orders {
+		for _, resumeAt := range []int{0, 3} {
+			t.Run(fmt.Sprintf("%s, resumed after %d", name, resumeAt), func(t *testing.T) {
+				t.Parallel()
+				src, _ := open(t, 0)
+				dst, _ := open(t, 0)
+				h, _, err := src.Put(bytes.NewReader(randomBytes(n*ChunkSize-5, 4)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				m, _ := src.Manifest(h)
+				p, err := dst.Partial(h, m)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for k, i := range order {
+					if resumeAt > 0 && k == resumeAt {
+						p.Close()
+						if p, err = dst.Partial(h, m); err != nil {
+							t.Fatal(err)
+						}
+					}
+					c, _ := src.ReadChunk(h, i)
+					if err := p.Write(i, c); err != nil {
+						t.Fatalf("piece %d: %v", i, err)
+					}
+				}
+				if err := p.Finish(); err != nil {
+					t.Fatal(err)
+				}
+				if err := dst.Verify(h); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+	t.Run("another file's hash", func(t *testing.T) {
+		t.Parallel()
+		src, _ := open(t, 0)
+		dst, _ := open(t, 0)
+		h, _, _ := src.Put(bytes.NewReader(randomBytes(3*ChunkSize, 5)))
+		m, _ := src.Manifest(h)
+		other := sum([]byte("another file"))
+		p, err := dst.Partial(other, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range m.Chunks {
+			c, _ := src.ReadChunk(h, i)
+			if err := p.Write(i, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Finish(); !errors.Is(err, ErrMismatch) || dst.Has(other) {
+			t.Fatalf("Finish = %v, held %v: a file not matching its hash was stored", err, dst.Has(other))
+		}
+	})
 }
