@@ -30,6 +30,7 @@ type batch struct {
 	recent  map[string]change.Record   // the records the previous committed batch knew (Store.recent); read-only
 	dirty   map[string]bool            // keys of recs to write at commit
 	tangled map[string]bool            // "kind/entity" -> the t/ marker is set
+	absent  map[string]bool            // "kind/entity" -> no record was committed (a new entity)
 	early   map[string]bool            // devices whose changes Apply buffered in this batch (see Store.release)
 	size    int64                      // estimated bytes this batch will commit (see Tx.Size)
 	entries int64                      // estimated entries this batch will commit
@@ -38,7 +39,7 @@ type batch struct {
 func (s *Store) newBatch() *batch {
 	return &batch{s: s, txn: s.db.NewTransaction(true), recent: s.recent,
 		added: map[string][]change.Change{}, pending: map[string][]change.Change{},
-		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{},
+		recs: map[string]change.Record{}, dirty: map[string]bool{}, tangled: map[string]bool{}, absent: map[string]bool{},
 		early: map[string]bool{}}
 }
 
@@ -109,9 +110,20 @@ func (b *batch) get(kind, entity string) (change.Record, error) {
 		b.recs[k] = rec
 		return rec, nil
 	}
+	if b.absent[k] {
+		return change.Record{}, fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
+	}
 	rec, err := getRecord(b.txn, kind, entity)
-	if err == nil {
+	switch {
+	case err == nil:
 		b.recs[k] = rec
+	case errors.Is(err, ErrNotFound):
+		// A new entity: asked for again when its first change is folded. Nor has it a
+		// t/ marker, which is only ever written beside its record.
+		b.absent[k] = true
+		if _, ok := b.tangled[k]; !ok {
+			b.tangled[k] = false
+		}
 	}
 	return rec, err
 }
@@ -141,15 +153,15 @@ func (b *batch) extend(kind, entity string, pend []change.Change) (change.Record
 	if len(pend) == 0 {
 		return change.Record{}, false, nil
 	}
-	tangled, err := b.isTangled(kind, entity)
-	if err != nil || tangled {
-		return change.Record{}, false, err
-	}
-	rec, err := b.get(kind, entity)
+	rec, err := b.get(kind, entity) // first: a new entity's get tells isTangled it has no marker
 	if errors.Is(err, ErrNotFound) {
 		rec, err = change.Record{}, nil
 	}
 	if err != nil {
+		return change.Record{}, false, err
+	}
+	tangled, err := b.isTangled(kind, entity)
+	if err != nil || tangled {
 		return change.Record{}, false, err
 	}
 	if len(pend) > 1 {
