@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -94,9 +93,24 @@ type Change struct {
 // ID returns the change's identity.
 func (c *Change) ID() ID { return ID{Device: c.Device, Seq: c.Seq} }
 
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-
-func validName(s string) bool { return namePattern.MatchString(s) }
+// validName reports whether s matches ^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$ (checked
+// without a regular expression: every name of every change is checked, and the
+// expression was a tenth of an import's time in Validate).
+func validName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case i > 0 && (c == '_' || c == '.' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // badName describes a name that failed validName without repeating its bytes, which came
 // from a file or a peer and may be anything: a person reads "a name of 7 characters with a

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -93,4 +95,25 @@ func BenchmarkDecodeChange(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestValidNameIsThePattern checks validName against the expression it stands for.
+func TestValidNameIsThePattern(t *testing.T) {
+	t.Parallel()
+	pattern := regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := "aZ09_.-/ é\x00:"
+	cases := []string{"", "a", strings.Repeat("a", 64), strings.Repeat("a", 65), "_a", "a_", ".", "a.b-c_d", "ticket", "rq-1"}
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(70) {
+			b.WriteByte(alphabet[rng.IntN(len(alphabet))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, c := range cases {
+		if validName(c) != pattern.MatchString(c) {
+			t.Fatalf("validName(%q) = %v", c, validName(c))
+		}
+	}
 }
