@@ -16,14 +16,16 @@ import (
 //
 // It is built on first use and kept fresh by a store subscription. A record committed while
 // the index is being built, or whose commit did not carry it, is marked dirty and read again
-// before the next answer, so a commit is never missed.
+// before the next answer, so a commit is never missed. Before the first use commits are
+// passed over: the build reads them (a bulk import keeps no list of what it wrote).
 type index struct {
-	mu      sync.Mutex
-	ready   bool
-	byEmail map[string]map[string]struct{} // address -> requester IDs that held it when last seen
-	emails  map[string][]string            // requester ID -> its addresses when last seen
-	links   map[string]link                // ticket ID -> its requester
-	dirty   map[docKey]struct{}
+	mu       sync.Mutex
+	ready    bool
+	building bool                           // a build is reading the store: commits meanwhile are dirty
+	byEmail  map[string]map[string]struct{} // address -> requester IDs that held it when last seen
+	emails   map[string][]string            // requester ID -> its addresses when last seen
+	links    map[string]link                // ticket ID -> its requester
+	dirty    map[docKey]struct{}
 }
 
 type docKey struct{ kind, id string }
@@ -45,6 +47,9 @@ func (x *index) observe(e store.Event) {
 	for _, c := range e.Changes {
 		if c.Kind != Kind && c.Kind != ticket.Kind {
 			continue
+		}
+		if !x.ready && !x.building {
+			continue // the build, when the index is first used, reads it from the store
 		}
 		k := docKey{c.Kind, c.Entity}
 		r, ok := e.Record(c.Kind, c.Entity)
@@ -99,9 +104,11 @@ func (x *index) forget(kind, id string) {
 // while it reads, so commits meanwhile do not wait (they are marked dirty).
 func (x *index) fresh(st *store.Store, g record.Getter) error {
 	if !x.ready {
+		x.building = true
 		x.mu.Unlock()
 		built, err := build(st)
 		x.mu.Lock()
+		x.building = false
 		if err != nil {
 			return err
 		}
