@@ -98,6 +98,10 @@ func run(bin, root, profile string, hold time.Duration, rate, total int, rng *ra
 		return nil, fmt.Errorf("the target %s is not among the insider's members", target.GossipAddr())
 	}
 	ids, err := deviceIDs(target, genuine)
+	for deadline := time.Now().Add(15 * time.Second); err != nil && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond) // the peers may not have listed each other yet
+		ids, err = deviceIDs(target, genuine)
+	}
 	if err != nil {
 		return nil, err
 	}
