@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	"outpost/backend/core/hlc"
 )
 
 // errCompact reports stored bytes that begin as a compact record and are not one.
@@ -118,9 +116,23 @@ func (d *compactDecoder) index(n int) (int, error) {
 	return int(i), nil
 }
 
+// fixed reads a tuple of exactly n parts, what naming it in an error.
+func (d *compactDecoder) fixed(what string, n int, elem func(i int) error) error {
+	got, err := d.tuple(func(i int) error {
+		if i >= n {
+			return fmt.Errorf("a %s of more than %d parts", what, n)
+		}
+		return elem(i)
+	})
+	if err == nil && got != n {
+		err = fmt.Errorf("a %s of %d parts, not %d", what, got, n)
+	}
+	return err
+}
+
 func (d *compactDecoder) stampEntry() error {
 	var s stamp
-	n, err := d.tuple(func(i int) error {
+	err := d.fixed("write", 4, func(i int) error {
 		var err error
 		switch i {
 		case 0:
@@ -133,14 +145,9 @@ func (d *compactDecoder) stampEntry() error {
 			s.at, err = d.stamp()
 		case 3:
 			s.by, err = d.string()
-		default:
-			err = errors.New("a write of more than four parts")
 		}
 		return err
 	})
-	if err == nil && n != 4 {
-		err = errors.New("a write of fewer than four parts")
-	}
 	d.writes = append(d.writes, s)
 	return err
 }
@@ -173,15 +180,7 @@ func (d *compactDecoder) field() (Field, error) {
 		case 3:
 			return d.array(func() error {
 				var w Write
-				n, err := d.tuple(func(i int) error {
-					if i > 1 {
-						return errors.New("a conflicting write of more than two parts")
-					}
-					return d.write(&w, i)
-				})
-				if err == nil && n != 2 {
-					err = errors.New("a conflicting write of fewer than two parts")
-				}
+				err := d.fixed("conflicting write", 2, func(i int) error { return d.write(&w, i) })
 				f.Conflict = append(f.Conflict, w)
 				return err
 			}, func() {})
@@ -202,23 +201,16 @@ func (d *compactDecoder) ids() ([]ID, error) {
 	var out []ID
 	err := d.array(func() error {
 		var id ID
-		n, err := d.tuple(func(i int) error {
-			var err error
-			switch i {
-			case 0:
-				var di int
-				di, err = d.index(len(d.devs))
+		err := d.fixed("change ID", 2, func(i int) error {
+			if i == 0 {
+				di, err := d.index(len(d.devs))
 				id.Device = d.devs[di]
-			case 1:
-				id.Seq, err = d.uint()
-			default:
-				err = errors.New("a change ID of more than two parts")
+				return err
 			}
+			var err error
+			id.Seq, err = d.uint()
 			return err
 		})
-		if err == nil && n != 2 {
-			err = errors.New("a change ID of fewer than two parts")
-		}
 		out = append(out, id)
 		return err
 	}, func() { out = []ID{} })
@@ -229,21 +221,15 @@ func (d *compactDecoder) elems() ([]Elem, error) {
 	var out []Elem
 	err := d.array(func() error {
 		var e Elem
-		n, err := d.tuple(func(i int) error {
+		err := d.fixed("set member", 2, func(i int) error {
 			var err error
-			switch i {
-			case 0:
+			if i == 0 {
 				e.Value, err = d.string()
-			case 1:
+			} else {
 				e.Adds, err = d.ids()
-			default:
-				err = errors.New("a set member of more than two parts")
 			}
 			return err
 		})
-		if err == nil && n != 2 {
-			err = errors.New("a set member of fewer than two parts")
-		}
 		out = append(out, e)
 		return err
 	}, func() { out = []Elem{} })
@@ -254,27 +240,20 @@ func (d *compactDecoder) items() ([]Item, error) {
 	var out []Item
 	err := d.array(func() error {
 		var it Item
-		n, err := d.tuple(func(i int) error {
+		err := d.fixed("item", 4, func(i int) error {
 			var err error
 			switch i {
 			case 0:
 				it.ID, err = d.string()
 			case 1:
-				var at uint64
-				at, err = d.uint()
-				it.At = hlc.Timestamp(at)
+				it.At, err = d.stamp()
 			case 2:
 				it.By, err = d.string()
 			case 3:
 				it.Value, err = d.raw()
-			default:
-				err = errors.New("an item of more than four parts")
 			}
 			return err
 		})
-		if err == nil && n != 4 {
-			err = errors.New("an item of fewer than four parts")
-		}
 		out = append(out, it)
 		return err
 	}, func() { out = []Item{} })
