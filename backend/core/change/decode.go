@@ -93,16 +93,15 @@ func (d *recordDecoder) text() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, c := range s {
+	ascii := true
+	for _, c := range s { // every byte: an escape after a non-ASCII character must still take the slow path
 		if c == '\\' || c < 0x20 {
 			return "", errSlowPath
 		}
-		if c >= utf8.RuneSelf {
-			if !utf8.Valid(s) {
-				return "", errSlowPath
-			}
-			break
-		}
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	if !ascii && !utf8.Valid(s) {
+		return "", errSlowPath
 	}
 	return string(s), nil
 }
