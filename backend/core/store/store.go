@@ -52,7 +52,8 @@ type Options struct {
 	Random     io.Reader        // source of a new device's ID and key; defaults to crypto/rand (a test replaying a seed passes a seeded one)
 
 	// MinFreeBytes is the free disk space below which writes are refused
-	// (ErrDiskFull); 0 means MinFreeBytes.
+	// (ErrDiskFull), on top of what the next compaction may write; 0 means
+	// MinFreeBytes.
 	MinFreeBytes uint64
 }
 
