@@ -188,18 +188,7 @@ func (x *Index) set(id string, en *entry) {
 }
 
 func entryOf(r change.Record) *entry {
-	// The queue shows no comment or escalation text: reading a ticket without those items
-	// saves most of the decoding (the summary, timeline and work logs come from the rest).
-	if len(r.Items) > 0 {
-		items := make(map[string][]change.Item, len(r.Items))
-		for k, v := range r.Items {
-			if k != "comments" && k != "escalations" {
-				items[k] = v
-			}
-		}
-		r.Items = items
-	}
-	t := ticket.FromRecord(r)
+	t := ticket.Brief(r) // the queue shows no comment or escalation text
 	return &entry{
 		Summary: t.Summary,
 		// The clock's timestamps, not their millisecond wall time: tickets created or updated

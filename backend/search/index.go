@@ -415,6 +415,9 @@ func (x *Index) index(keys map[docKey]struct{}, vec store.Vector) error {
 			}
 		}
 		if b.Size() >= batchSize {
+			if x.stopping() {
+				return errStopped // the marker stays: the next start indexes these again
+			}
 			if err := x.idx.Batch(b); err != nil {
 				return err
 			}

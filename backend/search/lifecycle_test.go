@@ -306,3 +306,43 @@ func TestFloodIsIndexedBehindTheData(t *testing.T) {
 		t.Fatalf("after the flood: %+v", st)
 	}
 }
+
+// An index closed while it indexes a flood stops between batches and keeps its
+// marker where the documents are known to be: the next start indexes the rest.
+func TestCloseDuringAFloodLosesNoDocument(t *testing.T) {
+	t.Parallel()
+	st := storetest.Open(t)
+	defer st.Close()
+	dir := t.TempDir()
+	x := openIndex(t, st, dir)
+	const n = 6 * batchSize
+	for from := 0; from < n; from += batchSize {
+		if _, err := st.Update(context.Background(), "import", func(tx *store.Tx) error {
+			for i := from; i < from+batchSize; i++ {
+				op, _ := change.Set("title", fmt.Sprintf("Flooded scanner %d", i), nil)
+				if _, err := tx.Write("ticket", fmt.Sprint("s", i), []change.Op{op}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for deadline := time.Now().Add(time.Minute); x.Status().Docs == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the flood was not indexed within a minute")
+		}
+	}
+	if docs := x.Status().Docs; docs >= n {
+		t.Skipf("the flood was indexed whole (%d documents) before the close could interrupt it", docs)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x = openIndex(t, st, dir)
+	defer x.Close()
+	if got := x.Status().Docs; got != n {
+		t.Fatalf("after a close during the flood and a new start the index holds %d documents, want %d", got, n)
+	}
+}

@@ -45,6 +45,18 @@ type Origin struct {
 	WorkLogs   []WorkLog `json:"workLogs,omitempty"`
 }
 
+// originBrief reads an origin without its comments: the field of the same name
+// hides Origin's from encoding/json, which then only steps over their text.
+type originBrief struct {
+	Origin
+	Comments skipped `json:"comments"`
+}
+
+// skipped is a JSON value read and left: encoding/json checks it and keeps nothing.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
 // Imported is one ticket from another help desk, as an import writes it.
 type Imported struct {
 	ID     string // derived from (system, source ID): the same source ticket is the same record everywhere
@@ -144,12 +156,20 @@ func sortedCopy(s []string) []string {
 }
 
 // readOrigin applies an imported ticket's origin to t: its dates, and the old system's
-// comments and work logs before any added here. r's updated time stands when someone
-// changed the ticket after the import.
-func readOrigin(r change.Record, t *Ticket) {
+// comments (unless comments is false) and work logs before any added here. r's
+// updated time stands when someone changed the ticket after the import.
+func readOrigin(r change.Record, t *Ticket, comments bool) {
 	var o Origin
-	if ok, _ := r.Get(fOrigin, &o); !ok || o.System == "" {
-		return
+	if comments {
+		if ok, _ := r.Get(fOrigin, &o); !ok || o.System == "" {
+			return
+		}
+	} else {
+		brief := originBrief{}
+		if ok, _ := r.Get(fOrigin, &brief); !ok || brief.System == "" {
+			return
+		}
+		o = brief.Origin
 	}
 	t.Origin = &o
 	if !o.Created.IsZero() {
@@ -166,8 +186,12 @@ func readOrigin(r change.Record, t *Ticket) {
 		w.ID = fmt.Sprintf("origin.w%d", i+1)
 		o.WorkLogs[i] = w
 	}
-	t.Comments = append(slices.Clone(o.Comments), t.Comments...)
-	t.WorkLogs = append(slices.Clone(o.WorkLogs), t.WorkLogs...)
+	if len(o.Comments) > 0 {
+		t.Comments = append(slices.Clone(o.Comments), t.Comments...)
+	}
+	if len(o.WorkLogs) > 0 {
+		t.WorkLogs = append(slices.Clone(o.WorkLogs), t.WorkLogs...)
+	}
 }
 
 // originEvents is an imported ticket's timeline in the old system, from its dates:

@@ -155,7 +155,26 @@ type Conflict struct {
 }
 
 // FromRecord reads a ticket out of its merged record.
-func FromRecord(r change.Record) Ticket {
+func FromRecord(r change.Record) Ticket { return fromRecord(r, true) }
+
+// Brief is the ticket as a list reads it: FromRecord without comments and
+// escalations, neither those added here nor the old system's. Decoding them is most
+// of the work of reading a ticket, and a list shows no comment text; the summary,
+// timeline and work logs are the same as FromRecord's.
+func Brief(r change.Record) Ticket {
+	if len(r.Items) > 0 {
+		items := make(map[string][]change.Item, len(r.Items))
+		for k, v := range r.Items {
+			if k != fComments && k != fEscalations {
+				items[k] = v
+			}
+		}
+		r.Items = items
+	}
+	return fromRecord(r, false)
+}
+
+func fromRecord(r change.Record, comments bool) Ticket {
 	t := Ticket{
 		Summary: Summary{
 			ID:       r.ID,
@@ -231,7 +250,7 @@ func FromRecord(r change.Record) Ticket {
 		t.Assigned = at.Time().Add(time.Duration(at.Logical()))
 	}
 	t.Events = readEvents(r)
-	readOrigin(r, &t)
+	readOrigin(r, &t, comments)
 	readMerge(r, &t)
 	t.Resolution, t.ResolutionNote = r.String(fResolution), r.String(fResolutionNote)
 	t.AllowedTransitions = t.Status.Next()

@@ -30,13 +30,25 @@ func (d *delegate) NotifyMsg(b []byte) {
 		fn(cp)
 		return
 	}
-	q := d.r.inbox
 	switch wire.Type(b[0]) {
 	case wire.TypePull, wire.TypeChunk, wire.TypeState:
-		q = d.r.urgent
+		// Decoded here, on memberlist's goroutine for this message's stream: a bulk
+		// chunk (megabytes of changes) is read while the replica applies the one before.
+		// A full queue drops the message before it costs a decoding.
+		if len(d.r.urgent) == cap(d.r.urgent) {
+			d.r.count(func(s *Stats) { s.InboxFull++ })
+			return
+		}
+		m, err := wire.Decode(cp)
+		select {
+		case d.r.urgent <- decoded{m, err}:
+		default:
+			d.r.count(func(s *Stats) { s.InboxFull++ })
+		}
+		return
 	}
 	select {
-	case q <- cp:
+	case d.r.inbox <- cp:
 	default:
 		d.r.count(func(s *Stats) { s.InboxFull++ })
 	}

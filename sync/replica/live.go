@@ -93,9 +93,15 @@ func (r *Replica) sendPacket(members []string, msg []byte) {
 	}
 }
 
-// handle decodes and acts on messages from peers. Live changes in the batch are
+// decoded is a message from a peer as wire.Decode read it, or why it could not.
+type decoded struct {
+	m   wire.Message
+	err error
+}
+
+// handle acts on decoded messages from peers. Live changes in the batch are
 // applied together in one call to the store.
-func (r *Replica) handle(raws [][]byte) {
+func (r *Replica) handle(batch []decoded) {
 	var vec store.Vector
 	lacks := func(device string, seq uint64) bool {
 		if vec == nil {
@@ -107,8 +113,8 @@ func (r *Replica) handle(raws [][]byte) {
 	seen := map[change.ID]bool{}
 	senders := map[string]bool{}
 	by := map[change.ID]string{}
-	for _, raw := range raws {
-		m, err := wire.Decode(raw)
+	for _, d := range batch {
+		m, err := d.m, d.err
 		from := m.From()
 		if from == r.self || r.muted(from) && !keptWhileMuted(m, err, r.isMember(from)) {
 			continue

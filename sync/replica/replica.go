@@ -80,7 +80,7 @@ type Replica struct {
 	strm *gossip.Streams // nil when the gossip runs on a transport given in its options
 
 	inbox  chan []byte // live packets from memberlist, decoded on the replica goroutine
-	urgent chan []byte // pulls, chunks and state: handled before live packets, never starved
+	urgent chan decoded // pulls, chunks and state, decoded: handled before live packets, never starved
 	work   chan func() // other work for the replica goroutine
 	stop   chan struct{}
 	done   sync.WaitGroup
@@ -178,7 +178,7 @@ func Start(ctx context.Context, cfg Config) (*Replica, error) {
 	r := &Replica{
 		cfg: cfg, st: cfg.Store, log: cfg.Logger.With("component", "replica"), self: cfg.Store.Device().ID,
 		id:    cfg.Identity,
-		inbox: make(chan []byte, 4096), urgent: make(chan []byte, 256), work: make(chan func(), 1024),
+		inbox: make(chan []byte, 4096), urgent: make(chan decoded, 256), work: make(chan func(), 1024),
 		stop: make(chan struct{}), peers: map[string]*peer{}, owe: map[string]bool{}, known: append([]string(nil), cfg.Team.Peers...),
 		removed: map[string]bool{}, refused: map[string]*refusal{}, warned: map[string]time.Time{},
 		sources: map[string]*source{}, noticed: map[change.ID]bool{}, seen: map[string]time.Time{},
@@ -294,30 +294,36 @@ func (r *Replica) loop() {
 	defer tick.Stop()
 	entropy := time.NewTicker(r.cfg.AntiEntropyEvery)
 	defer entropy.Stop()
-	batch := make([][]byte, 0, maxBatch)
+	raws := make([][]byte, 0, maxBatch)
+	batch := make([]decoded, 0, maxBatch)
 	for {
 		// Pulls and chunks first: a flood of live packets must not starve a catch-up.
 		select {
-		case raw := <-r.urgent:
-			r.handle([][]byte{raw})
+		case d := <-r.urgent:
+			r.handle([]decoded{d})
 			continue
 		default:
 		}
 		select {
 		case <-r.stop:
 			return
-		case raw := <-r.urgent:
-			r.handle([][]byte{raw})
+		case d := <-r.urgent:
+			r.handle([]decoded{d})
 		case raw := <-r.inbox:
-			batch = append(batch[:0], raw)
+			raws = append(raws[:0], raw)
 		drain:
-			for len(batch) < maxBatch {
+			for len(raws) < maxBatch {
 				select {
 				case raw := <-r.inbox:
-					batch = append(batch, raw)
+					raws = append(raws, raw)
 				default:
 					break drain
 				}
+			}
+			batch = batch[:0]
+			for _, raw := range raws {
+				m, err := wire.Decode(raw)
+				batch = append(batch, decoded{m, err})
 			}
 			r.handle(batch)
 		case fn := <-r.work:
