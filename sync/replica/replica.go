@@ -79,9 +79,9 @@ type Replica struct {
 	bq   *memberlist.TransmitLimitedQueue
 	strm *gossip.Streams // nil when the gossip runs on a transport given in its options
 
-	inbox  chan []byte // live packets from memberlist, decoded on the replica goroutine
+	inbox  chan []byte  // live packets from memberlist, decoded on the replica goroutine
 	urgent chan decoded // pulls, chunks and state, decoded: handled before live packets, never starved
-	work   chan func() // other work for the replica goroutine
+	work   chan func()  // other work for the replica goroutine
 	stop   chan struct{}
 	done   sync.WaitGroup
 	unsub  func()
