@@ -204,7 +204,7 @@ func (op *Op) validate() error {
 
 // Encode returns the change's JSON encoding.
 func (c *Change) Encode() ([]byte, error) {
-	b, err := json.Marshal(c)
+	b, err := appendChange(make([]byte, 0, c.sizeHint()), c, true)
 	if err != nil {
 		return nil, fmt.Errorf("encode change: %w", err)
 	}
@@ -242,9 +242,16 @@ func decodeChangeJSON(b []byte) (Change, error) {
 
 // signedBytes is the canonical encoding covered by the signature: the change without Sig.
 func (c *Change) signedBytes() ([]byte, error) {
-	cp := *c
-	cp.Sig = nil
-	return json.Marshal(&cp)
+	return appendChange(make([]byte, 0, c.sizeHint()), c, false)
+}
+
+// sizeHint is about the length of c's encoding, so that it is built in one allocation.
+func (c *Change) sizeHint() int {
+	n := 160 + len(c.Device) + len(c.Author) + len(c.Kind) + len(c.Entity) + 2*(len(c.Prev)+len(c.Sig))
+	for i := range c.Ops {
+		n += 32 + len(c.Ops[i].Field) + len(c.Ops[i].Value) + len(c.Ops[i].Elem) + 40*len(c.Ops[i].Replaces)
+	}
+	return n
 }
 
 // Sign sets Sig with the origin device's key.

@@ -219,6 +219,9 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			t.Fatalf("valid change does not encode: %v", err)
 		}
+		if want := marshalled(t, c, true); !bytes.Equal(again, want) {
+			t.Fatalf("change encodes as\n %s\njson.Marshal writes\n %s", again, want)
+		}
 		if _, err := Decode(again); err != nil {
 			t.Fatalf("re-encoded change does not decode: %v", err)
 		}
