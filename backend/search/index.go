@@ -13,6 +13,7 @@ import (
 	"maps"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -319,9 +320,26 @@ func (x *Index) stopping() bool {
 
 // rebuild indexes every ticket and SOP in the store; now is a vector read before the scan.
 func (x *Index) rebuild(now store.Vector) error {
+	// Full batches are indexed on a goroutine of their own while the next is read and
+	// built from the store: reading records and analysing text take the two cores
+	// together. Batches are indexed in order, and the marker goes in the last one.
+	full := make(chan *bleve.Batch, 1)
+	var failed atomic.Pointer[error]
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		for b := range full {
+			if failed.Load() == nil {
+				if err := x.idx.Batch(b); err != nil {
+					failed.Store(&err)
+				}
+			}
+		}
+	}()
 	b := x.idx.NewBatch()
+	var err error
 	for _, kind := range indexedKinds {
-		err := x.st.Scan(kind, func(r change.Record) error {
+		err = x.st.Scan(kind, func(r change.Record) error {
 			if doc, ok := x.document(r); ok {
 				if err := b.Index(docID(kind, r.ID), doc); err != nil {
 					return err
@@ -331,16 +349,25 @@ func (x *Index) rebuild(now store.Vector) error {
 				if x.stopping() {
 					return errStopped
 				}
-				if err := x.idx.Batch(b); err != nil {
-					return err
+				if e := failed.Load(); e != nil {
+					return *e
 				}
-				b.Reset()
+				full <- b
+				b = x.idx.NewBatch()
 			}
 			return nil
 		})
 		if err != nil {
-			return fmt.Errorf("rebuild search index: %w", err)
+			break
 		}
+	}
+	close(full)
+	<-indexed
+	if e := failed.Load(); e != nil && err == nil {
+		err = *e
+	}
+	if err != nil {
+		return fmt.Errorf("rebuild search index: %w", err)
 	}
 	x.vec = now
 	return x.commit(b)
