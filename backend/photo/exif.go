@@ -1,6 +1,9 @@
 package photo
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 const tagGPSInfo = 0x8825
 
@@ -11,7 +14,23 @@ var typeSizes = [...]int{0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8}
 // value it points to is zeroed, and the directory is left with no entries, so the block
 // keeps its length and every other offset in it stays right. A block it cannot read is
 // left alone (there is then no GPS directory a reader could find either).
+//
+// Blanking goes on until a pass changes nothing: in a damaged or hostile block, values
+// may overlap the main directory, and zeroing them can uncover another GPS entry (or
+// make a directory readable that was not) for a reader to find. Every pass that changes
+// something zeroes at least one byte, so this ends.
 func blankGPS(tiff []byte) {
+	before := make([]byte, len(tiff))
+	for {
+		copy(before, tiff)
+		blankGPSOnce(tiff)
+		if bytes.Equal(before, tiff) {
+			return
+		}
+	}
+}
+
+func blankGPSOnce(tiff []byte) {
 	if len(tiff) < 8 {
 		return
 	}
