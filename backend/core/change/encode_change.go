@@ -93,7 +93,7 @@ func appendOp(dst []byte, op *Op) ([]byte, error) {
 func appendRaw(dst []byte, v []byte) ([]byte, error) {
 	buf := bytes.NewBuffer(dst)
 	if err := json.Compact(buf, v); err != nil {
-		return nil, fmt.Errorf("encode change: op value: %w", err)
+		return nil, fmt.Errorf("op value: %w", err)
 	}
 	out := buf.Bytes()
 	value := out[len(dst):]
