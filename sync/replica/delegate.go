@@ -39,9 +39,8 @@ func (d *delegate) NotifyMsg(b []byte) {
 			d.r.count(func(s *Stats) { s.InboxFull++ })
 			return
 		}
-		m, err := wire.Decode(cp)
 		select {
-		case d.r.urgent <- decoded{m, err}:
+		case d.r.urgent <- decode(cp):
 		default:
 			d.r.count(func(s *Stats) { s.InboxFull++ })
 		}

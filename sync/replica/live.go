@@ -99,6 +99,12 @@ type decoded struct {
 	err error
 }
 
+// decode reads a raw message from a peer.
+func decode(raw []byte) decoded {
+	m, err := wire.Decode(raw)
+	return decoded{m, err}
+}
+
 // handle acts on decoded messages from peers. Live changes in the batch are
 // applied together in one call to the store.
 func (r *Replica) handle(batch []decoded) {

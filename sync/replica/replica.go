@@ -294,7 +294,6 @@ func (r *Replica) loop() {
 	defer tick.Stop()
 	entropy := time.NewTicker(r.cfg.AntiEntropyEvery)
 	defer entropy.Stop()
-	raws := make([][]byte, 0, maxBatch)
 	batch := make([]decoded, 0, maxBatch)
 	for {
 		// Pulls and chunks first: a flood of live packets must not starve a catch-up.
@@ -310,20 +309,15 @@ func (r *Replica) loop() {
 		case d := <-r.urgent:
 			r.handle([]decoded{d})
 		case raw := <-r.inbox:
-			raws = append(raws[:0], raw)
+			batch = append(batch[:0], decode(raw))
 		drain:
-			for len(raws) < maxBatch {
+			for len(batch) < maxBatch {
 				select {
 				case raw := <-r.inbox:
-					raws = append(raws, raw)
+					batch = append(batch, decode(raw))
 				default:
 					break drain
 				}
-			}
-			batch = batch[:0]
-			for _, raw := range raws {
-				m, err := wire.Decode(raw)
-				batch = append(batch, decoded{m, err})
 			}
 			r.handle(batch)
 		case fn := <-r.work:
