@@ -38,8 +38,10 @@ func ThreadTicket(mailbox, root string) string { return derive("ticket", mailbox
 // followUpTicket is the ID of the new ticket a late reply to a resolved ticket opens.
 func followUpTicket(mailID string) string { return derive("follow-up", mailID) }
 
-// ackID is the ID of the acknowledgement of the ticket a mail opened.
-func ackID(mailID string) string { return derive("ack", mailID) }
+// ackID is the ID of the acknowledgement of a ticket. It derives from the ticket, not
+// from the mail that opened it: a reply taken in ahead of its thread's first mail
+// opens the same ticket on another handler, and the two acknowledgements must merge.
+func ackID(ticketID string) string { return derive("ack", ticketID) }
 
 // ourPrefix starts the local part of every Message-ID we send: "op." + outbox ID.
 const ourPrefix = "op."

@@ -155,7 +155,7 @@ func (c *Channel) acknowledge(tx *store.Tx, in Incoming, msg message.Message, t 
 	}
 	autos[to.Email]++
 	refs := append(slices.Clone(msg.References), msg.MessageID)
-	o := Outmail{ID: ackID(out.Mail), Mailbox: mb.ID, Ticket: t.ID, Kind: OutAck,
+	o := Outmail{ID: ackID(t.ID), Mailbox: mb.ID, Ticket: t.ID, Kind: OutAck,
 		From: message.Address{Name: mb.Name, Email: mb.Address}, To: []message.Address{to},
 		Subject:   message.TagSubject("Re: "+message.NormalizeSubject(msg.Subject), t.Number),
 		Text:      mailbox.Fill(mb.AckTemplate, t.Number, t.Title, to.Name, mb.Name),

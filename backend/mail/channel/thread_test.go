@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"outpost/backend/core/store"
+	"outpost/backend/core/store/storetest"
 	"outpost/backend/ticket"
 )
 
@@ -198,5 +199,28 @@ func TestClaimantIsOneHandlerAndMovesOnlyWhenItLeaves(t *testing.T) {
 	}
 	if per["dev-a"] < 60 || per["dev-b"] < 60 || per["dev-c"] < 60 {
 		t.Fatalf("claims are uneven: %v", per)
+	}
+}
+
+// A reply taken in on one handler before its thread's first mail reached it opens the
+// thread's ticket there, while the other handler opens it from the first mail: after
+// sync the ticket is one, and so is its acknowledgement.
+func TestAReplyAheadOfItsThreadIsAcknowledgedOnce(t *testing.T) {
+	mb := testMailbox()
+	a, b := newReplica(t), newReplica(t)
+	root := a.take(t, mb, 1, mail{id: "r1@example.net", from: "dana@example.net", subject: "Badge reader", body: "It beeps red."}, t0)
+	reply := b.take(t, mb, 2, mail{id: "r2@example.net", from: "dana@example.net", subject: "Re: Badge reader", body: "Still red.",
+		inReplyTo: "r1@example.net", refs: "<r1@example.net>"}, t0.Add(time.Minute))
+	if !root.Opened || !reply.Opened || root.Ticket != reply.Ticket {
+		t.Fatalf("root %+v, reply %+v: want both to open the thread's ticket", root, reply)
+	}
+	storetest.Sync(t, a.st, b.st)
+	for _, r := range []*replica{a, b} {
+		if n, _ := count(t, r.st, KindOutbox); n != 1 {
+			t.Errorf("%d acknowledgements queued for one ticket, want 1", n)
+		}
+		if n, _ := count(t, r.st, ticket.Kind); n != 1 {
+			t.Errorf("%d tickets for one thread, want 1", n)
+		}
 	}
 }
