@@ -168,6 +168,8 @@ export default async function lifecycle(ctx) {
   await page.getByRole('tab', { name: 'All open' }).click()
   await page.locator('[data-testid="queue-total"]', { hasText: '2 tickets' }).waitFor()
   await page.keyboard.press('/')
+  // "/" moves the focus to the queue's filter; typing before it lands would go to the page.
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Filter tickets')
   await page.keyboard.type('outlook')
   await page.locator('[data-testid="queue-total"]', { hasText: '1 ticket' }).waitFor()
   // The filter is saved as a view; it is kept in the replica (it follows the person to their other
