@@ -21,7 +21,7 @@ import (
 
 // schemaVersion changes whenever the mapping or the documents change shape; an
 // index written under another version is rebuilt.
-const schemaVersion = "outpost-search-6"
+const schemaVersion = "outpost-search-7"
 
 // Kinds of documents in the index.
 const (
@@ -37,13 +37,16 @@ var indexedKinds = []string{ticket.Kind, sop.Kind, requester.Kind}
 func indexed(kind string) bool { return slices.Contains(indexedKinds, kind) }
 
 // Index fields. Text fields are analysed for English (stemmed, stop words
-// dropped); keyword fields match whole, lower-cased values.
+// dropped); keyword fields match whole, lower-cased values. Each word of a record
+// is analysed into the combined text field once; only the short fields that
+// rank (title, tags) are analysed a second time. Excerpts mark their matches
+// from the stored text (marks).
 const (
 	fKind     = "kind"     // keyword
-	fText     = "text"     // text: title, tags, body and comments together; what a word must match
-	fTitle    = "title"    // text, stored: a ticket's or SOP's title, a requester's name
-	fBody     = "body"     // text, stored: ticket description, SOP body, or a requester's addresses, department and site
-	fComments = "comments" // text, stored: ticket comments
+	fText     = "text"     // text with positions: title, tags, body, comments and file texts together; what a word or phrase must match
+	fTitle    = "title"    // text with positions, stored: a ticket's or SOP's title, a requester's name
+	fBody     = "body"     // stored only: ticket description, SOP body, or a requester's addresses, department and site
+	fComments = "comments" // stored only: ticket comments
 	fTags     = "tags"     // text, stored
 	fNumber   = "number"   // keyword, stored: human ticket number
 	fStatus   = "status"   // keyword, stored
@@ -51,7 +54,7 @@ const (
 	fTickets  = "tickets"  // keyword: tickets an SOP helped resolve
 	fPriority = "priority" // stored only
 	fUpdated  = "updated"  // date, stored, sortable
-	fFiles    = "files"    // text, stored: the text of text attachments, one array value per file
+	fFiles    = "files"    // stored only: the text of text attachments, one array value per file
 	fNames    = "names"    // stored only: the names of those files, in the same order
 )
 
@@ -69,10 +72,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		return nil, err
 	}
 	m.DefaultAnalyzer = en.AnalyzerName
-	text := func(store bool) *mapping.FieldMapping {
+	text := func(store, positions bool) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.Store = store
+		f.IncludeTermVectors = positions // phrases need them
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -92,19 +96,17 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fKind, keyword(true))
-	combined := text(false)
-	combined.IncludeTermVectors = false
-	doc.AddFieldMappingsAt(fText, combined)
-	doc.AddFieldMappingsAt(fTitle, text(true))
-	doc.AddFieldMappingsAt(fBody, text(true))
-	doc.AddFieldMappingsAt(fComments, text(true))
-	doc.AddFieldMappingsAt(fTags, text(true))
+	doc.AddFieldMappingsAt(fText, text(false, true))
+	doc.AddFieldMappingsAt(fTitle, text(true, true))
+	doc.AddFieldMappingsAt(fBody, stored)
+	doc.AddFieldMappingsAt(fComments, stored)
+	doc.AddFieldMappingsAt(fTags, text(true, false))
 	doc.AddFieldMappingsAt(fNumber, keyword(true))
 	doc.AddFieldMappingsAt(fStatus, keyword(true))
 	doc.AddFieldMappingsAt(fCategory, keyword(true))
 	doc.AddFieldMappingsAt(fTickets, keyword(false))
 	doc.AddFieldMappingsAt(fPriority, stored)
-	doc.AddFieldMappingsAt(fFiles, text(true))
+	doc.AddFieldMappingsAt(fFiles, stored)
 	doc.AddFieldMappingsAt(fNames, stored)
 	doc.AddFieldMappingsAt(fUpdated, updated)
 	m.DefaultMapping = doc

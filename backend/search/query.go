@@ -74,15 +74,15 @@ type Part struct {
 
 // Search runs q against the index.
 func (x *Index) Search(q Query) (Result, error) {
-	req, mark, err := x.request(q)
+	req, m, err := x.request(q)
 	if err != nil {
 		return Result{}, err
 	}
-	return x.execute(req, mark, []string{fTitle, fBody, fComments, fFiles})
+	return x.execute(req, m, []string{fTitle, fBody, fComments, fFiles})
 }
 
-// request builds the search for q, and the query that marks matches in the excerpts.
-func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
+// request builds the search for q, and what marks its matches in the excerpts.
+func (x *Index) request(q Query) (*bleve.SearchRequest, *marks, error) {
 	if err := field.Text("text", q.Text, MaxQueryText, false, false); err != nil {
 		return nil, nil, err
 	}
@@ -101,17 +101,19 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 	if len(words)+len(phrases) > MaxTerms {
 		return nil, nil, field.Errorf("text", "has %d words; the limit is %d", len(words)+len(phrases), MaxTerms)
 	}
-	var must, should, marks []query.Query
+	var must, should []query.Query
+	m := newMarks()
 	for i, w := range words {
-		m, sh, mk := x.wordQuery(w, i == len(words)-1 && !strings.HasSuffix(q.Text, " "))
-		if m != nil {
-			must, should, marks = append(must, m), append(should, sh), append(marks, mk)
+		mu, sh := x.wordQuery(w, i == len(words)-1 && !strings.HasSuffix(q.Text, " "), m)
+		if mu != nil {
+			must, should = append(must, mu), append(should, sh)
 		}
 	}
 	for _, p := range phrases {
 		ph := fieldsQuery(func() query.FieldableQuery { return bleve.NewMatchPhraseQuery(p) },
-			map[string]float64{fTitle: 4, fBody: 1, fComments: 0.5, fFiles: 0.5})
-		must, marks = append(must, ph), append(marks, ph)
+			map[string]float64{fTitle: 4, fText: 1})
+		must = append(must, ph)
+		m.phrase(x.analyzer.Analyze([]byte(p)))
 	}
 	bq := bleve.NewBooleanQuery()
 	if len(must) > 0 {
@@ -133,22 +135,20 @@ func (x *Index) request(q Query) (*bleve.SearchRequest, query.Query, error) {
 		req.AddFacet(fStatus, bleve.NewFacetRequest(fStatus, 10))
 		req.AddFacet(fCategory, bleve.NewFacetRequest(fCategory, 20))
 	}
-	var mark query.Query
-	if len(marks) > 0 {
-		mark = bleve.NewDisjunctionQuery(marks...)
-	}
-	return req, mark, nil
+	return req, m, nil
 }
 
 // wordQuery builds the queries for one word: must matches it anywhere (the
 // combined text field or a whole ticket number; the word being typed also as a
-// prefix of a title word),
-// should ranks higher the records that have it in their title, tags or number,
-// and mark finds it in the fields shown as highlighted excerpts. Stop words give nils.
-func (x *Index) wordQuery(w string, typing bool) (must, should, mark query.Query) {
-	if len(x.analyzer.Analyze([]byte(w))) == 0 {
-		return nil, nil, nil
+// prefix of a title word), and
+// should ranks higher the records that have it in their title, tags or number.
+// The word is added to m, which marks it in the excerpts. Stop words give nils.
+func (x *Index) wordQuery(w string, typing bool, m *marks) (must, should query.Query) {
+	tokens := x.analyzer.Analyze([]byte(w))
+	if len(tokens) == 0 {
+		return nil, nil
 	}
+	m.word(tokens)
 	match := func() query.FieldableQuery {
 		m := bleve.NewMatchQuery(w) // a word the analyser splits ("e-mail") needs all its parts
 		m.SetOperator(query.MatchQueryOperatorAnd)
@@ -163,22 +163,20 @@ func (x *Index) wordQuery(w string, typing bool) (must, should, mark query.Query
 		number.(query.BoostableQuery).SetBoost(8)
 		alternatives = append(alternatives, number)
 	}
-	marks := fieldsQuery(match, map[string]float64{fTitle: 1, fBody: 1, fComments: 1, fFiles: 1})
 	if typing && utf8.RuneCountInString(w) >= 3 && !strings.ContainsAny(w, "*?") {
 		lw := strings.ToLower(w)
 		prefix := bleve.NewPrefixQuery(lw)
 		prefix.SetField(fTitle)
 		prefix.SetBoost(0.5)
 		alternatives = append(alternatives, prefix)
-		marks.AddQuery(fieldsQuery(func() query.FieldableQuery { return bleve.NewPrefixQuery(lw) },
-			map[string]float64{fTitle: 1, fBody: 1}).Disjuncts...)
+		m.prefixes = append(m.prefixes, lw)
 	}
 	must = text
 	if len(alternatives) > 1 {
 		must = bleve.NewDisjunctionQuery(alternatives...)
 	}
 	should = fieldsQuery(match, map[string]float64{fTitle: 3, fTags: 1.5})
-	return must, should, marks
+	return must, should
 }
 
 // fieldsQuery ORs one query over several fields with a boost per field.
@@ -248,36 +246,24 @@ func parseText(s string) (words, phrases []string) {
 	return words, phrases
 }
 
-// execute runs req, then marks the matches of mark in the hits' fields. The
-// marking pass runs over the page of hits only: asked of the search itself, bleve
-// would gather term locations for every match, which on a broad query over
-// 100,000 tickets costs more than the search.
-func (x *Index) execute(req *bleve.SearchRequest, mark query.Query, fields []string) (Result, error) {
+// execute runs req, then marks the matches of m in the hits' fields (see marks):
+// over the page of hits only, from their stored text.
+func (x *Index) execute(req *bleve.SearchRequest, m *marks, fields []string) (Result, error) {
+	if !m.empty() {
+		for _, f := range fields {
+			if !slices.Contains(req.Fields, f) {
+				req.Fields = append(req.Fields, f)
+			}
+		}
+	}
 	res, err := x.idx.Search(req)
 	if err != nil {
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	frags := map[string]*search.DocumentMatch{}
-	if mark != nil && len(res.Hits) > 0 {
-		ids := make([]string, len(res.Hits))
-		for i, h := range res.Hits {
-			ids[i] = h.ID
-		}
-		hreq := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), mark), len(ids), 0, false)
-		hreq.Highlight = bleve.NewHighlightWithStyle("html")
-		hreq.Highlight.Fields = fields
-		hres, err := x.idx.Search(hreq)
-		if err != nil {
-			return Result{}, fmt.Errorf("highlight: %w", err)
-		}
-		for _, h := range hres.Hits {
-			frags[h.ID] = h
-		}
-	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string]map[string]int{}, Status: x.Status()}
 	for _, h := range res.Hits {
-		if m := frags[h.ID]; m != nil {
-			h.Fragments, h.Locations = m.Fragments, m.Locations
+		if !m.empty() {
+			x.highlight(h, m, fields)
 		}
 		out.Hits = append(out.Hits, toHit(h))
 	}

@@ -59,9 +59,10 @@ func (x *Index) Suggest(ticketID string, limit int) ([]Suggestion, error) {
 	if len(terms) == 0 || len(out) >= limit {
 		return out[:min(len(out), limit)], nil
 	}
-	like := bleve.NewDisjunctionQuery()
+	like, m := bleve.NewDisjunctionQuery(), newMarks()
 	for _, term := range terms {
-		for f, boost := range map[string]float64{fTitle: 3, fTags: 2, fBody: 1} {
+		m.terms[term] = true
+		for f, boost := range map[string]float64{fTitle: 3, fTags: 2, fText: 1} {
 			q := bleve.NewTermQuery(term)
 			q.SetField(f)
 			q.SetBoost(boost)
@@ -75,7 +76,7 @@ func (x *Index) Suggest(ticketID string, limit int) ([]Suggestion, error) {
 	bq.AddFilter(kind)
 	req := bleve.NewSearchRequestOptions(bq, limit+len(linked), 0, false)
 	req.Fields = []string{fKind, fTitle, fCategory, fUpdated}
-	res, err := x.execute(req, like, []string{fTitle, fBody})
+	res, err := x.execute(req, m, []string{fTitle, fBody})
 	if err != nil {
 		return nil, err
 	}
