@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -64,7 +65,7 @@ func (m *marks) locate(a analysis.Analyzer, field string, arrayPos []uint64, tex
 	}
 	prefixed := field == fTitle || field == fBody
 	for _, t := range tokens {
-		if m.terms[string(t.Term)] || prefixed && hasAnyPrefix(string(t.Term), m.prefixes) {
+		if m.terms[string(t.Term)] || prefixed && slices.ContainsFunc(m.prefixes, func(p string) bool { return strings.HasPrefix(string(t.Term), p) }) {
 			at(t)
 		}
 	}
@@ -93,15 +94,6 @@ func phraseAt(p []phraseTerm, pos int, byPos map[int]*analysis.Token) bool {
 		}
 	}
 	return true
-}
-
-func hasAnyPrefix(term string, prefixes []string) bool {
-	for _, p := range prefixes {
-		if strings.HasPrefix(term, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // highlighter formats the excerpts: bleve's HTML highlighter, whose marks
