@@ -49,6 +49,9 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 	work := filepath.Join(root, "join")
 	os.RemoveAll(work)
 	defer os.RemoveAll(work)
+	if profile { // B's log, with the debug lines of each chunk it applies, stays beside the profiles
+		defer os.Rename(filepath.Join(work, "bench-b.log"), filepath.Join(root, "join-b.log"))
+	}
 	file := filepath.Join(root, fmt.Sprintf("import-jsm-%dk.csv", n/1000))
 	if _, err := writeExport(file, "jsm", n); err != nil {
 		fail(err)
@@ -59,6 +62,8 @@ func (r *Report) join(ctx context.Context, root string, n int, profile bool) {
 	if profile {
 		a.Env = append(a.Env, profileEnv(root, "join-a")...)
 		b.Env = append(b.Env, profileEnv(root, "join-b")...)
+		b.Env = append(b.Env, "OUTPOST_TRACE="+filepath.Join(root, "join-b.trace"))
+		b.Extra = []string{"--verbose"}
 	}
 	defer a.Stop()
 	defer b.Stop()

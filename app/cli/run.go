@@ -44,6 +44,7 @@ Usage:
 Environment:
   OUTPOST_CPUPROFILE=FILE     write a CPU profile of the command (pprof) to FILE
   OUTPOST_MEMPROFILE=FILE     write an allocation profile to FILE when the command ends
+  OUTPOST_TRACE=FILE          write an execution trace of the command (go tool trace) to FILE
 
 Flags:
 `

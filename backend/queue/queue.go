@@ -5,7 +5,7 @@ package queue
 
 import (
 	"cmp"
-	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -133,23 +133,55 @@ func (x *Index) Len() int {
 }
 
 // onCommit refreshes touched tickets. It runs on the store's committing goroutine and does not block.
+// A commit of many tickets (a catch-up's part, an import's batch) reads them on every core.
 func (x *Index) onCommit(e store.Event) {
-	for _, id := range e.Touched()[ticket.Kind] {
+	ids := e.Touched()[ticket.Kind]
+	recs := make([]change.Record, 0, len(ids))
+	for _, id := range ids {
 		r, ok := e.Record(ticket.Kind, id)
 		var err error
 		if !ok {
 			r, err = x.st.Get(ticket.Kind, id)
 		}
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
 		if err == nil {
-			x.put(r, true)
+			recs = append(recs, r)
 		}
+	}
+	entries := entriesOf(recs)
+	for i, r := range recs {
+		x.install(r.ID, entries[i], true)
 	}
 	x.mu.Lock()
 	x.noteIndexed(e)
 	x.mu.Unlock()
+}
+
+// entriesParallelAbove is how many tickets one commit must touch for their entries to
+// be built on every core: below it, starting goroutines costs more than it saves.
+const entriesParallelAbove = 256
+
+// entriesOf returns the queue entry of each record (nil for a deleted one), in order.
+func entriesOf(recs []change.Record) []*entry {
+	out := make([]*entry, len(recs))
+	build := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if !recs[i].Deleted() {
+				out[i] = entryOf(recs[i])
+			}
+		}
+	}
+	n := runtime.GOMAXPROCS(0)
+	if len(recs) < entriesParallelAbove || n < 2 {
+		build(0, len(recs))
+		return out
+	}
+	var wg sync.WaitGroup
+	size := (len(recs) + n - 1) / n
+	for lo := 0; lo < len(recs); lo += size {
+		wg.Go(func() { build(lo, min(lo+size, len(recs))) })
+	}
+	wg.Wait()
+	return out
 }
 
 // put indexes r. A commit's copy (fromCommit) always wins; the loader's copy is
@@ -159,17 +191,22 @@ func (x *Index) put(r change.Record, fromCommit bool) {
 	if !r.Deleted() {
 		en = entryOf(r)
 	}
+	x.install(r.ID, en, fromCommit)
+}
+
+// install indexes en as ticket id (nil: forgets it), as put does.
+func (x *Index) install(id string, en *entry, fromCommit bool) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if fromCommit {
 		if x.touched != nil {
-			x.touched[r.ID] = true
+			x.touched[id] = true
 		}
-		delete(x.later, r.ID)
-	} else if x.touched[r.ID] {
+		delete(x.later, id)
+	} else if x.touched[id] {
 		return
 	}
-	x.set(r.ID, en)
+	x.set(id, en)
 }
 
 // set indexes en as ticket id, or forgets the ticket when en is nil. x.mu must be held.

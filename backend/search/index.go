@@ -271,12 +271,13 @@ func (x *Index) run(plan start, marker, now store.Vector) {
 // after the first of them: a burst (an import, a bulk edit, someone typing fast) is
 // indexed in one batch after it, and the writes in it do not queue behind indexing.
 // A flood of records (a new device's first catch-up, pending at least bulkPending
-// documents) waits up to settleBulk instead: indexing stays behind the data and leaves
-// the cores to applying it, in few large batches (Status.Pending says how far behind).
+// documents) is indexed once it has stopped for quietBulk, or every settleBulk during
+// a long one: indexing stays behind the data and leaves the cores to applying it, in
+// one pass after it (Status.Pending says how far behind).
 const (
 	settleQuiet = 50 * time.Millisecond
 	settleMost  = time.Second
-	settleBulk  = 10 * time.Second
+	settleBulk  = time.Minute
 	quietBulk   = time.Second
 	bulkPending = 2 * batchSize
 )

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"outpost/backend/core/store"
+	"outpost/sync/wire"
 )
 
 // TestPeerSendingBadMessagesIsMuted: a member that keeps sending malformed messages
@@ -34,7 +35,7 @@ func TestPeerSendingBadMessagesIsMuted(t *testing.T) {
 
 	// Messages that claim to come from a's device and do not decode: a vector naming a
 	// device no device can be called. Each counts, however many arrive in one batch.
-	msg := []byte("\x05\x01" + `{"from":"` + a.st.Device().ID + `","vector":{"a b":1}}`)
+	msg := append([]byte{byte(wire.TypeState), wire.Version}, `{"from":"`+a.st.Device().ID+`","vector":{"a b":1}}`...)
 	target := member(t, a, b.st.Device().ID)
 	send := func(n int) {
 		for range n {
@@ -89,7 +90,7 @@ func TestAMemberForgingAnothersNameCannotCutItOff(t *testing.T) {
 	}
 	a.edit(t, "t1", "title", "before")
 	converge(t, 10*time.Second, a, b)
-	forged := []byte("\x05\x01" + `{"from":"` + a.st.Device().ID + `","vector":{"a b":1}}`)
+	forged := append([]byte{byte(wire.TypeState), wire.Version}, `{"from":"`+a.st.Device().ID+`","vector":{"a b":1}}`...)
 	target := member(t, insider, b.st.Device().ID)
 	for range 10 {
 		if err := insider.rep.ml.SendReliable(target, forged); err != nil {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"strings"
 	"testing"
@@ -12,6 +13,28 @@ import (
 func sample() change.Change {
 	return change.Change{Device: "dev1", Seq: 3, HLC: 99, Author: "a", Kind: "ticket", Entity: "t1",
 		Ops: []change.Op{{Op: change.OpSet, Field: "title", Value: []byte(`"x"`)}}, Sig: make([]byte, 64)}
+}
+
+func sampleRaw() []byte {
+	c := sample()
+	raw, _ := c.Encode()
+	return raw
+}
+
+// msg frames a JSON body as a message of type t.
+func msg(t Type, body string) []byte {
+	return append([]byte{byte(t), Version}, body...)
+}
+
+// chunk frames a chunk: its JSON header, then each change with its length.
+func chunk(header string, changes ...[]byte) []byte {
+	b := binary.AppendUvarint([]byte{byte(TypeChunk), Version}, uint64(len(header)))
+	b = append(b, header...)
+	for _, c := range changes {
+		b = binary.AppendUvarint(b, uint64(len(c)))
+		b = append(b, c...)
+	}
+	return b
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -83,6 +106,7 @@ func TestDecodeRejects(t *testing.T) {
 	bad := sample()
 	bad.Entity = "../etc"
 	badChange, _ := Encode(TypeChange, Change{From: "n1", Change: bad})
+	badRaw, _ := bad.Encode()
 	tests := []struct {
 		name string
 		in   []byte
@@ -92,13 +116,19 @@ func TestDecodeRejects(t *testing.T) {
 		{"unknown type", append([]byte{99, Version}, good[2:]...), "unknown type"},
 		{"future version", append([]byte{byte(TypeChange), 9}, good[2:]...), "version 9"},
 		{"not json", []byte{byte(TypeChange), Version, '{', 'x'}, "malformed"},
-		{"unknown field", []byte("\x01\x01{\"from\":\"n1\",\"evil\":1}"), "unknown field"},
-		{"bad sender", []byte("\x03\x01{\"from\":\"a/b\",\"vector\":{}}"), "sender"},
+		{"unknown field", msg(TypeChange, `{"from":"n1","evil":1}`), "unknown field"},
+		{"bad sender", msg(TypePull, `{"from":"a/b","vector":{}}`), "sender"},
 		{"bad change inside", badChange, "entity"},
-		{"bad vector device", []byte("\x05\x01{\"from\":\"n1\",\"vector\":{\"a b\":1}}"), "vector device"},
-		{"bad device to skip", []byte("\x03\x01{\"from\":\"n1\",\"vector\":{},\"skip\":[\"a b\"]}"), "device to skip"},
-		{"chunk part out of range", []byte("\x04\x01{\"from\":\"n1\",\"changes\":[],\"more\":false,\"pull\":7,\"part\":64}"), "chunk part"},
-		{"negative chunk part", []byte("\x04\x01{\"from\":\"n1\",\"changes\":[],\"more\":false,\"part\":-1}"), "chunk part"},
+		{"bad vector device", msg(TypeState, `{"from":"n1","vector":{"a b":1}}`), "vector device"},
+		{"bad device to skip", msg(TypePull, `{"from":"n1","vector":{},"skip":["a b"]}`), "device to skip"},
+		{"chunk part out of range", chunk(`{"from":"n1","n":0,"more":false,"pull":7,"part":64}`), "chunk part"},
+		{"negative chunk part", chunk(`{"from":"n1","n":0,"more":false,"part":-1}`), "chunk part"},
+		{"chunk of too many changes", chunk(`{"from":"n1","n":10001,"more":false}`), "changes in one chunk"},
+		{"chunk cut short", chunk(`{"from":"n1","n":2,"more":false}`, sampleRaw()), "change 1 of 2: cut short"},
+		{"chunk with trailing bytes", chunk(`{"from":"n1","n":1,"more":false}`, sampleRaw(), []byte("x")), "after the last"},
+		{"chunk with a bad change", chunk(`{"from":"n1","n":1,"more":false}`, badRaw), "change 0"},
+		{"chunk header longer than the message", append([]byte{byte(TypeChunk), Version}, 0x7f, '{'), "chunk header length"},
+		{"chunk in the JSON of version 1", []byte("\x04\x01{\"from\":\"n1\",\"changes\":[],\"more\":false}"), "version 1 (this device speaks 2)"},
 		{"oversized", append([]byte{byte(TypeChange), Version}, []byte(strings.Repeat(" ", MaxMessage))...), "at most"},
 	}
 	for _, tt := range tests {
@@ -185,4 +215,44 @@ func reencode(t *testing.T, m Message) []byte {
 		t.Fatalf("a decoded message does not encode: %v", err)
 	}
 	return b
+}
+
+// A chunk's changes arrive as they were sent, whatever their values hold, and
+// its header fields with them.
+func TestChunkCarriesItsChanges(t *testing.T) {
+	t.Parallel()
+	second := sample()
+	second.Seq, second.Prev = 4, bytes.Repeat([]byte{7}, 32)
+	second.Ops = append(second.Ops, change.Op{Op: change.OpAppend, Field: "comments", Value: []byte(`{"text":"a \"quoted\" line\nand <b>more</b>"}`)})
+	third := sample()
+	third.Seq, third.Entity = 5, "t2"
+	third.Ops = []change.Op{{Op: change.OpAdd, Field: "tags", Elem: "vpn"}}
+	in := Chunk{From: "n1", Changes: []change.Change{sample(), second, third}, More: true, Left: 12, Follows: true, Pull: 3, Part: 2}
+	b, err := Encode(TypeChunk, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := *m.Chunk
+	if got.From != in.From || got.More != in.More || got.Left != in.Left || got.Follows != in.Follows || got.Pull != in.Pull || got.Part != in.Part {
+		t.Fatalf("header: got %+v", got)
+	}
+	if len(got.Changes) != len(in.Changes) {
+		t.Fatalf("%d changes, want %d", len(got.Changes), len(in.Changes))
+	}
+	for i := range in.Changes {
+		want, _ := in.Changes[i].Encode()
+		have, _ := got.Changes[i].Encode()
+		if !bytes.Equal(want, have) {
+			t.Fatalf("change %d:\n got %s\nwant %s", i, have, want)
+		}
+	}
+	if empty, _ := Encode(TypeChunk, &Chunk{From: "n1"}); len(empty) > 40 {
+		t.Fatalf("an empty chunk takes %d bytes", len(empty))
+	} else if m, err := Decode(empty); err != nil || len(m.Chunk.Changes) != 0 {
+		t.Fatalf("empty chunk: %+v, %v", m.Chunk, err)
+	}
 }

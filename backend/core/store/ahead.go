@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -50,7 +51,7 @@ func (s *Store) holdEarly(b *batch, c *change.Change, have uint64, res *ApplyRes
 	switch {
 	case err == nil, errors.Is(err, errUnsigned):
 		b.early[c.Device] = true
-		return buffer(b.txn, c, res)
+		return s.buffer(b.txn, c, res)
 	case errors.Is(err, ErrUnknownDevice):
 		s.strangers.hold(*c)
 		res.Buffered++
@@ -132,6 +133,29 @@ func (st *strangers) take(devices map[string]bool) []change.Change {
 		st.order = kept
 	}
 	return out
+}
+
+// buffering are the devices that may have early changes buffered on disk: those found
+// at Open and those buffered since (kept until the next Open, even once released).
+// A change of a device not among them has nothing buffered to release or replace,
+// so applying it reads no buffer keys; Badger's lookup of an absent key checks every
+// level-0 table, and a catch-up applies changes by the hundred thousand. Guarded by writeMu.
+type buffering map[string]bool
+
+// loadBuffering finds the devices with changes buffered on disk, reading keys only.
+func (s *Store) loadBuffering() error {
+	s.buffering = buffering{}
+	return s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte(prefixPending)})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			rest := string(it.Item().Key()[len(prefixPending):])
+			if i := strings.LastIndexByte(rest, '/'); i > 0 {
+				s.buffering[rest[:i]] = true
+			}
+		}
+		return nil
+	})
 }
 
 // Waiting counts the early changes buffered on disk.

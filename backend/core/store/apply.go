@@ -222,14 +222,14 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 	}
 	if err := s.admit(b, c, pre); errors.Is(err, errUnsigned) {
 		b.early[c.Device] = true
-		return nil, buffer(txn, c, res)
+		return nil, s.buffer(txn, c, res)
 	} else if err != nil {
 		return reject(err)
 	}
 	if err := s.put(b, c); err != nil {
 		return nil, err
 	}
-	if err := dropPending(txn, c); err != nil {
+	if err := s.dropPending(txn, c); err != nil {
 		return nil, err
 	}
 	res.Applied++
@@ -245,6 +245,9 @@ func (s *Store) applyOne(b *batch, c *change.Change, res *ApplyResult, pre verif
 // buffered run whose chain leads back to it. A gap, or an unsigned change whose
 // signature has not come, ends it; those stay buffered. It advances the vector.
 func (s *Store) release(b *batch, device string, seq uint64, res *ApplyResult) ([]change.Change, error) {
+	if !s.buffering[device] {
+		return nil, nil
+	}
 	run, err := pendingRun(b.txn, device, seq+1)
 	if err != nil || len(run) == 0 {
 		return nil, err
@@ -362,7 +365,8 @@ func registeredKey(c *change.Change) []byte {
 
 // buffer keeps c until it can be applied: the changes before it from its device, or
 // the signed change that vouches for it, have not arrived.
-func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult) error {
+func (s *Store) buffer(txn *badger.Txn, c *change.Change, res *ApplyResult) error {
+	s.buffering[c.Device] = true // before the write: a device never has a buffered change it is not listed for
 	if _, err := txn.Get(pendingKey(c.Device, c.Seq)); err == nil {
 		res.Duplicates++
 		return nil
@@ -381,7 +385,10 @@ func buffer(txn *badger.Txn, c *change.Change, res *ApplyResult) error {
 
 // dropPending deletes a buffered copy of c, now applied: an unsigned change buffered
 // until its signature came, which then arrived with it in one batch.
-func dropPending(txn *badger.Txn, c *change.Change) error {
+func (s *Store) dropPending(txn *badger.Txn, c *change.Change) error {
+	if !s.buffering[c.Device] {
+		return nil
+	}
 	_, err := txn.Get(pendingKey(c.Device, c.Seq))
 	switch {
 	case errors.Is(err, badger.ErrKeyNotFound):

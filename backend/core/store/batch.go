@@ -113,7 +113,11 @@ func (b *batch) get(kind, entity string) (change.Record, error) {
 	if b.absent[k] {
 		return change.Record{}, fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
 	}
-	rec, err := getRecord(b.txn, kind, entity)
+	var rec change.Record
+	err := fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
+	if b.s.mayHold(k) {
+		rec, err = getRecord(b.txn, kind, entity)
+	}
 	switch {
 	case err == nil:
 		b.recs[k] = rec
@@ -250,6 +254,7 @@ func (b *batch) flush() error {
 		if err := b.txn.Set([]byte(prefixRecord+k), raw); err != nil {
 			return err
 		}
+		b.s.heldAdd(k)
 	}
 	clear(b.dirty)
 	return nil

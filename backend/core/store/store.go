@@ -86,6 +86,8 @@ type Store struct {
 	checker   atomic.Pointer[Checker]  // decides whether changes were allowed (see SetChecker)
 	recent    map[string]change.Record // the records the last committed batch read or wrote, as committed (guarded by writeMu)
 	strangers strangers                // early changes of unknown devices (guarded by writeMu; see holdEarly)
+	buffering buffering                // devices that may have early changes on disk (guarded by writeMu)
+	held      held                     // which records may be stored (guarded by writeMu)
 
 	subMu  sync.Mutex
 	subs   map[int]func(Event)
@@ -144,6 +146,11 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, lock: lock, log: opts.Logger, now: opts.Now, subs: map[int]func(Event){},
 		dir: opts.Dir, minFree: opts.MinFreeBytes}
+	if err := s.loadBuffering(); err != nil {
+		_ = db.Close()
+		lock.Unlock()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
 	if err := s.loadIdentity(ctx, opts.DeviceName, opts.Random); err != nil {
 		_ = db.Close()
 		lock.Unlock()
