@@ -376,7 +376,7 @@ func (s *Store) buffer(txn *badger.Txn, c *change.Change, res *ApplyResult) erro
 		res.Rejected = append(res.Rejected, Rejection{ID: c.ID(), Err: err})
 		return nil
 	}
-	if err := txn.Set(pendingKey(c.Device, c.Seq), raw); err != nil {
+	if err := txn.Set(pendingKey(c.Device, c.Seq), pack(raw)); err != nil {
 		return err
 	}
 	res.Buffered++
@@ -405,7 +405,7 @@ func getPending(txn *badger.Txn, dev string, seq uint64) (change.Change, error) 
 		return change.Change{}, err
 	}
 	var c change.Change
-	err = item.Value(func(v []byte) error {
+	err = unpacked(item, nil, func(v []byte) error {
 		var err error
 		c, err = change.Decode(v)
 		return err

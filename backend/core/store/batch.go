@@ -64,7 +64,8 @@ func (b *batch) putEncoded(c *change.Change, raw []byte) error {
 	if len(raw) > change.MaxChangeSize {
 		return fmt.Errorf("%w: %d bytes (at most %d)", change.ErrInvalid, len(raw), change.MaxChangeSize)
 	}
-	if err := b.txn.Set(changeKey(c.Device, c.Seq), raw); err != nil {
+	stored := pack(raw)
+	if err := b.txn.Set(changeKey(c.Device, c.Seq), stored); err != nil {
 		return err
 	}
 	if err := b.txn.Set(indexKey(c.Kind, c.Entity, c.Device, c.Seq), nil); err != nil {
@@ -75,7 +76,7 @@ func (b *batch) putEncoded(c *change.Change, raw []byte) error {
 		b.entries++ // the record, written once at flush
 	}
 	// The change, its index key, the vector and (about as large as the change) the record.
-	b.size += int64(2*len(raw)+3*len(k)) + 4*entryOverhead
+	b.size += int64(2*len(stored)+3*len(k)) + 4*entryOverhead
 	b.entries += 3
 	b.added[k] = append(b.added[k], *c)
 	b.pending[k] = append(b.pending[k], *c)
@@ -89,6 +90,7 @@ func (b *batch) putRefused(c *change.Change, reason error) error {
 	if err != nil {
 		return err
 	}
+	raw = pack(raw)
 	if err := b.txn.Set(changeKey(c.Device, c.Seq), raw); err != nil {
 		return err
 	}
@@ -251,7 +253,7 @@ func (b *batch) flush() error {
 		if err != nil {
 			return err
 		}
-		if err := b.txn.Set([]byte(prefixRecord+k), raw); err != nil {
+		if err := b.txn.Set([]byte(prefixRecord+k), pack(raw)); err != nil {
 			return err
 		}
 		b.s.heldAdd(k)

@@ -99,5 +99,5 @@ func (tx *Tx) signTail() error {
 	if err != nil {
 		return err
 	}
-	return tx.txn.Set(changeKey(c.Device, c.Seq), raw)
+	return tx.txn.Set(changeKey(c.Device, c.Seq), pack(raw))
 }

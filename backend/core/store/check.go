@@ -190,7 +190,7 @@ func (s *Store) verdictFlips(devices []string) ([]flip, error) {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true})
 			for it.Seek(p); it.ValidForPrefix(p); it.Next() {
 				var c change.Change
-				err := it.Item().Value(func(v []byte) error {
+				err := unpacked(it.Item(), nil, func(v []byte) error {
 					var err error
 					c, err = change.Decode(v)
 					return err

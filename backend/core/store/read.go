@@ -34,9 +34,10 @@ func (s *Store) Scan(kind string, fn func(change.Record) error) error {
 		opts.Prefix = p
 		it := txn.NewIterator(opts)
 		defer it.Close()
+		var buf []byte
 		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
 			var rec change.Record
-			err := it.Item().Value(func(v []byte) error {
+			err := unpacked(it.Item(), &buf, func(v []byte) error {
 				var err error
 				rec, err = change.DecodeRecord(v)
 				return err
@@ -69,13 +70,14 @@ func (s *Store) ScanEncodedRange(kind, from, to string, fn func(id string, raw [
 		opts.Prefix = p
 		it := txn.NewIterator(opts)
 		defer it.Close()
+		var buf []byte
 		for it.Seek(append(p, from...)); it.ValidForPrefix(p); it.Next() {
 			item := it.Item()
 			id := string(item.Key()[len(p):])
 			if to != "" && id >= to {
 				break
 			}
-			if err := item.Value(func(v []byte) error { return fn(id, v) }); err != nil {
+			if err := unpacked(item, &buf, func(v []byte) error { return fn(id, v) }); err != nil {
 				return err
 			}
 		}
@@ -168,6 +170,7 @@ func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int,
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	size := 0
+	var buf []byte
 	it.Seek(changeKey(device, seq))
 	for ; seq <= last; seq++ {
 		if !it.ValidForPrefix(p) || uint64Value(it.Item().Key()[len(p):]) != seq {
@@ -175,8 +178,8 @@ func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int,
 		}
 		var c change.Change
 		n := 0
-		err := it.Item().Value(func(v []byte) error {
-			n = len(v)
+		err := unpacked(it.Item(), &buf, func(v []byte) error {
+			n = len(v) // as sent: a chunk's size counts encodings, not what the disk holds
 			var err error
 			c, err = change.Decode(v)
 			return err
@@ -202,7 +205,7 @@ func getRecord(txn *badger.Txn, kind, id string) (change.Record, error) {
 		return change.Record{}, fmt.Errorf("read %s %s: %w", kind, id, err)
 	}
 	var rec change.Record
-	err = item.Value(func(v []byte) error {
+	err = unpacked(item, nil, func(v []byte) error {
 		var err error
 		rec, err = change.DecodeRecord(v)
 		return err
@@ -216,7 +219,7 @@ func getChange(txn *badger.Txn, dev string, seq uint64) (change.Change, error) {
 		return change.Change{}, fmt.Errorf("read change %s:%d: %w", dev, seq, err)
 	}
 	var c change.Change
-	err = item.Value(func(v []byte) error {
+	err = unpacked(item, nil, func(v []byte) error {
 		var err error
 		c, err = change.Decode(v)
 		return err
@@ -261,10 +264,15 @@ func (s *Store) StateHash() (string, error) {
 			opts := badger.DefaultIteratorOptions
 			opts.Prefix = p
 			it := txn.NewIterator(opts)
+			var buf []byte // records are hashed as encoded, not as stored: packing is this replica's own
 			for it.Seek(p); it.ValidForPrefix(p); it.Next() {
 				h.Write(it.Item().Key())
 				h.Write([]byte{0})
-				if err := it.Item().Value(func(v []byte) error { h.Write(v); return nil }); err != nil {
+				value := it.Item().Value
+				if string(p) == prefixRecord {
+					value = func(fn func([]byte) error) error { return unpacked(it.Item(), &buf, fn) }
+				}
+				if err := value(func(v []byte) error { h.Write(v); return nil }); err != nil {
 					it.Close()
 					return err
 				}

@@ -1,0 +1,78 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/klauspost/compress/s2"
+)
+
+// The change log, the buffer of early changes and the records are stored packed: a
+// value of packAbove bytes or more is kept as packedTag and its S2 (Snappy-family)
+// compression when that is smaller, else as it is. The encodings are JSON, which
+// compresses about threefold, and every byte a commit writes is written again by
+// Badger: its write-ahead log (synced), the level-0 table it flushes and each level
+// a compaction moves it to. Packing before Badger shrinks all of those at once; what
+// is read back is unpacked before anything sees it, and a value stored unpacked (by
+// an earlier build) reads as it is.
+const (
+	packedTag = 0x01 // no JSON encoding begins with it
+	packAbove = 128
+)
+
+var errPacked = errors.New("a stored value does not unpack")
+
+// pack returns raw as it is stored.
+func pack(raw []byte) []byte {
+	if len(raw) < packAbove {
+		return raw
+	}
+	buf := make([]byte, 1+s2.MaxEncodedLen(len(raw)))
+	buf[0] = packedTag
+	n := 1 + len(s2.Encode(buf[1:], raw))
+	if n >= len(raw) {
+		return raw
+	}
+	return buf[:n:n]
+}
+
+// unpack returns the value v stores, decoded into buf when v is packed (buf may be
+// nil; it is reused when large enough).
+func unpack(buf, v []byte) ([]byte, error) {
+	if len(v) == 0 || v[0] != packedTag {
+		return v, nil
+	}
+	n, err := s2.DecodedLen(v[1:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errPacked, err)
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	out, err := s2.Decode(buf[:n], v[1:])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errPacked, err)
+	}
+	return out, nil
+}
+
+// unpacked calls fn with the value item stores, unpacked. The value is valid only
+// during the call: it is Badger's, or buf's when it was packed. buf, when not nil,
+// keeps the decoding buffer for the next call (a scan reuses one).
+func unpacked(item *badger.Item, buf *[]byte, fn func(v []byte) error) error {
+	return item.Value(func(v []byte) error {
+		var into []byte
+		if buf != nil {
+			into = *buf
+		}
+		raw, err := unpack(into, v)
+		if err != nil {
+			return fmt.Errorf("read %q: %w", item.Key(), err)
+		}
+		if buf != nil && len(v) > 0 && v[0] == packedTag {
+			*buf = raw
+		}
+		return fn(raw)
+	})
+}
