@@ -71,6 +71,7 @@ func (a *App) runReplica(tm team.Team) error {
 	a.sync.fileMu.Lock()
 	a.sync.tm = tm
 	a.sync.fileMu.Unlock()
+	caught := newCatchUpLog(a.log)
 	rep, err := replica.Start(a.ctx, replica.Config{
 		Store: a.st, Team: tm, Logger: a.log, Identity: id,
 		Gossip: gossip.Options{
@@ -80,7 +81,10 @@ func (a *App) runReplica(tm team.Team) error {
 		OnPeerAddr: a.rememberPeer,
 		OnForget:   a.forgetAgedPeer,
 		OnKeys:     a.saveKeys,
-		OnProgress: func(p replica.Progress) { a.events.emit(EventSyncProgress, p) },
+		OnProgress: func(p replica.Progress) {
+			caught.progress(p)
+			a.events.emit(EventSyncProgress, p)
+		},
 	})
 	if err != nil {
 		return fmt.Errorf("start sync: %w", err)
