@@ -259,6 +259,9 @@ func (r *Record) Get(field string, v any) (bool, error) {
 
 // String returns a string field, or "" when it is unset or not a string.
 func (r *Record) String(field string) string {
+	if s, ok := plainString(r.Fields[field].Value); ok {
+		return s
+	}
 	var s string
 	_, _ = r.Get(field, &s)
 	return s
@@ -266,6 +269,9 @@ func (r *Record) String(field string) string {
 
 // Int returns an integer field, or 0 when it is unset or not a number.
 func (r *Record) Int(field string) int {
+	if n, ok := plainInt(r.Fields[field].Value); ok {
+		return n
+	}
 	var n int
 	_, _ = r.Get(field, &n)
 	return n
@@ -273,6 +279,12 @@ func (r *Record) Int(field string) int {
 
 // Bool returns a boolean field, or false.
 func (r *Record) Bool(field string) bool {
+	switch v := r.Fields[field].Value; string(v) {
+	case "true":
+		return true
+	case "false", "":
+		return false
+	}
 	var b bool
 	_, _ = r.Get(field, &b)
 	return b
