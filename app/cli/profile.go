@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -13,31 +14,9 @@ import (
 // allocation profile to $OUTPOST_MEMPROFILE: how the import, a join or a serving peer
 // is measured from outside. Unset, they do nothing.
 func startProfiles() (stop func()) {
-	cpu := os.Getenv("OUTPOST_CPUPROFILE")
 	mem := os.Getenv("OUTPOST_MEMPROFILE")
-	var cpuFile, traceFile *os.File
-	if name := os.Getenv("OUTPOST_TRACE"); name != "" {
-		f, err := os.Create(name)
-		if err == nil {
-			err = trace.Start(f)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "outpost: trace:", err)
-		} else {
-			traceFile = f
-		}
-	}
-	if cpu != "" {
-		f, err := os.Create(cpu)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "outpost: cpu profile:", err)
-		} else {
-			cpuFile = f
-		}
-	}
+	traceFile := startRecording("OUTPOST_TRACE", "trace", trace.Start)
+	cpuFile := startRecording("OUTPOST_CPUPROFILE", "cpu profile", pprof.StartCPUProfile)
 	return func() {
 		if traceFile != nil {
 			trace.Stop()
@@ -61,4 +40,24 @@ func startProfiles() (stop func()) {
 			fmt.Fprintln(os.Stderr, "outpost: allocation profile:", err)
 		}
 	}
+}
+
+// startRecording creates the file $env names and starts recording into it; it returns
+// the file, or nil when env is unset or the recording could not start (said on stderr).
+func startRecording(env, what string, start func(io.Writer) error) *os.File {
+	name := os.Getenv(env)
+	if name == "" {
+		return nil
+	}
+	f, err := os.Create(name)
+	if err == nil {
+		if err = start(f); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "outpost: %s: %v\n", what, err)
+		return nil
+	}
+	return f
 }
