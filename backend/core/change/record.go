@@ -99,7 +99,11 @@ func Fold(changes []Change) Record {
 	r.Created, r.CreatedBy = first.HLC, first.Author
 	r.Updated, r.UpdatedBy = last.HLC, last.Author
 
-	writes := map[string][]Write{}
+	sets := 0
+	for i := range cs {
+		sets += len(cs[i].Ops)
+	}
+	writes := make(map[string][]Write, sets) // sized once: a ticket's first change sets a score of fields
 	replaced := map[string]map[ID]bool{}
 	adds := map[string]map[string][]ID{}
 	removed := map[string]map[ID]bool{}
@@ -127,10 +131,10 @@ func Fold(changes []Change) Record {
 			}
 		}
 	}
+	if len(writes) > 0 {
+		r.Fields = make(map[string]Field, len(writes))
+	}
 	for f, ws := range writes {
-		if r.Fields == nil {
-			r.Fields = map[string]Field{}
-		}
 		r.Fields[f] = register(ws, replaced[f])
 	}
 	for f, elems := range adds {
@@ -173,6 +177,9 @@ func markAll(m map[string]map[ID]bool, field string, ids []ID) {
 // register resolves one field: heads are the writes nobody replaced; the winner is
 // the latest head by (HLC, device); the other heads are a real concurrent edit.
 func register(ws []Write, replaced map[ID]bool) Field {
+	if len(ws) == 1 && !replaced[ws[0].ID] { // a field written once: most of a new record's
+		return Field{Write: ws[0], Heads: []ID{ws[0].ID}}
+	}
 	var heads []Write
 	for _, w := range ws {
 		if !replaced[w.ID] {
