@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/klauspost/compress/s2"
@@ -23,19 +24,28 @@ const (
 
 var errPacked = errors.New("a stored value does not unpack")
 
-// pack returns raw as it is stored.
+// pack returns raw as it is stored. It compresses into a pooled scratch buffer and
+// keeps a copy of just the result: a commit holds its values until Badger has them.
 func pack(raw []byte) []byte {
 	if len(raw) < packAbove {
 		return raw
 	}
-	buf := make([]byte, 1+s2.MaxEncodedLen(len(raw)))
-	buf[0] = packedTag
-	n := 1 + len(s2.Encode(buf[1:], raw))
-	if n >= len(raw) {
+	scratch := packScratch.Get().(*[]byte)
+	defer packScratch.Put(scratch)
+	if need := s2.MaxEncodedLen(len(raw)); cap(*scratch) < need {
+		*scratch = make([]byte, need)
+	}
+	enc := s2.Encode((*scratch)[:cap(*scratch)], raw)
+	if 1+len(enc) >= len(raw) {
 		return raw
 	}
-	return buf[:n:n]
+	out := make([]byte, 1+len(enc))
+	out[0] = packedTag
+	copy(out[1:], enc)
+	return out
 }
+
+var packScratch = sync.Pool{New: func() any { return new([]byte) }}
 
 // unpack returns the value v stores, decoded into buf when v is packed (buf may be
 // nil; it is reused when large enough).
