@@ -176,7 +176,7 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 		after[d] = max(after[d], mine[d]) // not wanted now: left out of the answer and of Left
 	}
 	for i := range chunksPerPull {
-		cs, err := r.st.ChangesAfter(after, pl.ChunkBytes())
+		cs, raws, err := r.st.EncodedChangesAfter(after, pl.ChunkBytes())
 		if err != nil {
 			r.log.Error("read changes for a peer", "peer", from, "err", err)
 			return
@@ -186,7 +186,7 @@ func (r *Replica) servePull(from string, pl *wire.Pull, attempt int) {
 		}
 		left := diff(mine, after)
 		last := left == 0 || i == chunksPerPull-1 || len(cs) == 0
-		msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, More: left > 0, Left: left,
+		msg, err := wire.Encode(wire.TypeChunk, wire.Chunk{From: r.self, Changes: cs, Encoded: raws, More: left > 0, Left: left,
 			Follows: !last, Pull: pl.ID, Part: i})
 		if err == nil {
 			err = r.send(from, msg)

@@ -32,11 +32,23 @@ func encodeChunk(c *Chunk) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]byte, 0, len(h)+binary.MaxVarintLen32+len(c.Changes)*512)
+	size := len(c.Changes) * 512
+	if len(c.Encoded) == len(c.Changes) {
+		size = 0
+		for _, raw := range c.Encoded {
+			size += binary.MaxVarintLen32 + len(raw)
+		}
+	}
+	out := make([]byte, 0, len(h)+binary.MaxVarintLen32+size)
 	out = append(out, h[:2]...)
 	out = binary.AppendUvarint(out, uint64(len(h)-2))
 	out = append(out, h[2:]...)
 	for i := range c.Changes {
+		if len(c.Encoded) == len(c.Changes) {
+			out = binary.AppendUvarint(out, uint64(len(c.Encoded[i])))
+			out = append(out, c.Encoded[i]...)
+			continue
+		}
 		raw, err := c.Changes[i].Encode()
 		if err != nil {
 			return nil, fmt.Errorf("encode message: change %d: %w", i, err)

@@ -91,11 +91,14 @@ func (p *Pull) ChunkBytes() int {
 type Chunk struct {
 	From    string          `json:"from"`
 	Changes []change.Change `json:"changes"`
-	More    bool            `json:"more"`
-	Left    uint64          `json:"left,omitempty"`
-	Follows bool            `json:"follows,omitempty"`
-	Pull    uint64          `json:"pull,omitempty"` // the ID of the pull this answers
-	Part    int             `json:"part,omitempty"`
+	// Encoded, when it holds one entry per change, is each change's encoding as the
+	// sender's log stores it: sent instead of encoding the change again. Decode leaves it nil.
+	Encoded [][]byte `json:"-"`
+	More    bool     `json:"more"`
+	Left    uint64   `json:"left,omitempty"`
+	Follows bool     `json:"follows,omitempty"`
+	Pull    uint64   `json:"pull,omitempty"` // the ID of the pull this answers
+	Part    int      `json:"part,omitempty"`
 }
 
 // State is what a replica shares on push/pull: who it is and its vector, never data.

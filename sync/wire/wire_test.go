@@ -256,3 +256,25 @@ func TestChunkCarriesItsChanges(t *testing.T) {
 		t.Fatalf("empty chunk: %+v, %v", m.Chunk, err)
 	}
 }
+
+// A chunk given its changes' stored encodings sends those bytes as they are.
+func TestChunkSendsStoredEncodings(t *testing.T) {
+	t.Parallel()
+	c := sample()
+	stored := []byte(`{ "dev":"dev1", "seq":3, "hlc":99, "by":"a", "kind":"ticket", "ent":"t1", "ops":[{"op":"set","f":"title","v":"x"}], "sig":"` +
+		strings.Repeat("A", 86) + `==" }`)
+	if _, err := change.Decode(stored); err != nil {
+		t.Fatalf("the JSON form of the sample does not decode: %v", err)
+	}
+	b, err := Encode(TypeChunk, Chunk{From: "n1", Changes: []change.Change{c}, Encoded: [][]byte{stored}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(b, stored) {
+		t.Fatal("the stored encoding was not sent as it is")
+	}
+	m, err := Decode(b)
+	if err != nil || len(m.Chunk.Changes) != 1 || m.Chunk.Changes[0].Seq != 3 || m.Chunk.Encoded != nil {
+		t.Fatalf("decoded %+v, %v", m.Chunk, err)
+	}
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -128,25 +129,44 @@ func (s *Store) Vector() (Vector, error) {
 // lacks, in per-device sequence order, stopping once about maxBytes are gathered
 // (at least one change is returned when any is missing).
 func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error) {
+	var out []change.Change
+	err := s.changesAfter(have, maxBytes, func(c change.Change, _ []byte) { out = append(out, c) })
+	return out, err
+}
+
+// EncodedChangesAfter is ChangesAfter with each change's encoding as stored (unpacked),
+// so that a peer is sent the bytes the log holds instead of an encoding made again.
+func (s *Store) EncodedChangesAfter(have Vector, maxBytes int) ([]change.Change, [][]byte, error) {
+	var out []change.Change
+	var raws [][]byte
+	err := s.changesAfter(have, maxBytes, func(c change.Change, raw []byte) {
+		out = append(out, c)
+		raws = append(raws, bytes.Clone(raw))
+	})
+	return out, raws, err
+}
+
+// changesAfter hands fn the changes ChangesAfter returns, each with its encoding
+// (valid only during the call).
+func (s *Store) changesAfter(have Vector, maxBytes int, fn func(change.Change, []byte)) error {
 	mine, err := s.Vector()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	devs := make([]string, 0, len(mine))
 	for d := range mine {
 		devs = append(devs, d)
 	}
 	sort.Strings(devs)
-	var out []change.Change
 	size := 0
-	err = s.db.View(func(txn *badger.Txn) error {
+	return s.db.View(func(txn *badger.Txn) error {
 		for _, d := range devs {
 			if have[d] >= mine[d] {
 				continue
 			}
-			full, err := changesFrom(txn, d, have[d]+1, mine[d], maxBytes-size, func(c change.Change, n int) {
-				out = append(out, c)
-				size += n
+			full, err := changesFrom(txn, d, have[d]+1, mine[d], maxBytes-size, func(c change.Change, raw []byte) {
+				fn(c, raw)
+				size += len(raw)
 			})
 			if err != nil || full {
 				return err
@@ -154,7 +174,6 @@ func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error)
 		}
 		return nil
 	})
-	return out, err
 }
 
 // changesFrom reads device's changes from seq to last in order with one
@@ -162,7 +181,7 @@ func (s *Store) ChangesAfter(have Vector, maxBytes int) ([]change.Change, error)
 // handing each to fn with its encoded size. It stops once maxBytes are handed
 // over, at a signed change (so that what it hands over can be verified without what
 // follows: at most chainSignBytes more), and then reports full.
-func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int, fn func(change.Change, int)) (bool, error) {
+func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int, fn func(change.Change, []byte)) (bool, error) {
 	p := changePrefix(device)
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = p
@@ -181,13 +200,14 @@ func changesFrom(txn *badger.Txn, device string, seq, last uint64, maxBytes int,
 		err := unpacked(it.Item(), &buf, func(v []byte) error {
 			n = len(v) // as sent: a chunk's size counts encodings, not what the disk holds
 			var err error
-			c, err = change.Decode(v)
+			if c, err = change.Decode(v); err == nil {
+				fn(c, v)
+			}
 			return err
 		})
 		if err != nil {
 			return false, err
 		}
-		fn(c, n)
 		if size += n; size >= maxBytes && c.Signed() {
 			return true, nil
 		}
