@@ -18,42 +18,44 @@ type catchUpLog struct {
 	now   func() time.Time
 
 	mu    sync.Mutex
-	began map[string]time.Time // peer -> when its catch-up began
-	last  map[string]time.Time // peer -> when its last line was written
+	peers map[string]*catchUp // the catch-ups under way, by peer
+}
+
+// catchUp is one peer's catch-up as the log has told it.
+type catchUp struct {
+	began time.Time // its first progress
+	last  time.Time // its last line, or its beginning: the first line comes once there is a rate to tell
 }
 
 // catchUpLogAbove is how many changes a catch-up must bring to be logged.
 const catchUpLogAbove = 2_000
 
 func newCatchUpLog(log *slog.Logger) *catchUpLog {
-	return &catchUpLog{log: log, every: 3 * time.Second, now: time.Now,
-		began: map[string]time.Time{}, last: map[string]time.Time{}}
+	return &catchUpLog{log: log, every: 3 * time.Second, now: time.Now, peers: map[string]*catchUp{}}
 }
 
 func (l *catchUpLog) progress(p replica.Progress) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	began, ok := l.began[p.Peer]
-	if !ok {
-		began = now
-		l.began[p.Peer] = now
-		l.last[p.Peer] = now // the first line comes once there is a rate to tell
+	c := l.peers[p.Peer]
+	if c == nil {
+		c = &catchUp{began: now, last: now}
+		l.peers[p.Peer] = c
 	}
 	if p.Done {
-		delete(l.began, p.Peer)
-		delete(l.last, p.Peer)
+		delete(l.peers, p.Peer)
 		if p.Received >= catchUpLogAbove {
 			l.log.Info("caught up with a peer", "peer", p.Peer, "changes", p.Received,
-				"took", now.Sub(began).Round(100*time.Millisecond).String())
+				"took", now.Sub(c.began).Round(100*time.Millisecond).String())
 		}
 		return
 	}
-	if p.Expected < catchUpLogAbove || now.Sub(l.last[p.Peer]) < l.every {
+	if p.Expected < catchUpLogAbove || now.Sub(c.last) < l.every {
 		return
 	}
-	l.last[p.Peer] = now
-	took := now.Sub(began)
+	c.last = now
+	took := now.Sub(c.began)
 	rate := float64(p.Received) / max(took.Seconds(), 0.001)
 	left := time.Duration(float64(max(p.Expected-p.Received, 0))/max(rate, 1)) * time.Second
 	l.log.Info("catching up with a peer", "peer", p.Peer, "received", p.Received, "expected", p.Expected,

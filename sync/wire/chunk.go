@@ -32,25 +32,23 @@ func encodeChunk(c *Chunk) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	size := len(c.Changes) * 512
-	if len(c.Encoded) == len(c.Changes) {
-		size = 0
+	stored := len(c.Encoded) == len(c.Changes)
+	size := len(h) + binary.MaxVarintLen32 + len(c.Changes)*512
+	if stored { // sized exactly, so that a bulk chunk's 3 MiB are not copied as it grows
+		size = len(h) + binary.MaxVarintLen32*(1+len(c.Changes))
 		for _, raw := range c.Encoded {
-			size += binary.MaxVarintLen32 + len(raw)
+			size += len(raw)
 		}
 	}
-	out := make([]byte, 0, len(h)+binary.MaxVarintLen32+size)
+	out := make([]byte, 0, size)
 	out = append(out, h[:2]...)
 	out = binary.AppendUvarint(out, uint64(len(h)-2))
 	out = append(out, h[2:]...)
 	for i := range c.Changes {
-		if len(c.Encoded) == len(c.Changes) {
-			out = binary.AppendUvarint(out, uint64(len(c.Encoded[i])))
-			out = append(out, c.Encoded[i]...)
-			continue
-		}
-		raw, err := c.Changes[i].Encode()
-		if err != nil {
+		var raw []byte
+		if stored {
+			raw = c.Encoded[i]
+		} else if raw, err = c.Changes[i].Encode(); err != nil {
 			return nil, fmt.Errorf("encode message: change %d: %w", i, err)
 		}
 		out = binary.AppendUvarint(out, uint64(len(raw)))

@@ -116,9 +116,11 @@ func (b *batch) get(kind, entity string) (change.Record, error) {
 		return change.Record{}, fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
 	}
 	var rec change.Record
-	err := fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
+	var err error
 	if b.s.mayHold(k) {
 		rec, err = getRecord(b.txn, kind, entity)
+	} else {
+		err = fmt.Errorf("%s %s: %w", kind, entity, ErrNotFound)
 	}
 	switch {
 	case err == nil:

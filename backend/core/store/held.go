@@ -16,6 +16,7 @@ type held struct {
 	f    *bloom.BloomFilter // nil: not built yet, or rebuilt at the next write
 	n    uint               // keys added
 	room uint               // keys the filter was sized for
+	off  bool               // the keys could not be read: every record is looked up, until the next Open
 }
 
 // heldFalsePositive is the share of absent keys the filter lets through to a lookup.
@@ -25,9 +26,14 @@ const (
 )
 
 // mayHold reports whether the record under key k ("kind/entity") may be stored. It
-// builds the filter first if need be; if it cannot, every key may be.
+// builds the filter first if need be; if it cannot, every key may be, and it does not
+// try again (a scan of every key per write would be worse than the lookups it saves).
 func (s *Store) mayHold(k string) bool {
+	if s.held.off {
+		return true
+	}
 	if s.held.f == nil && s.buildHeld() != nil {
+		s.held.off = true
 		return true
 	}
 	return s.held.f.TestString(k)
@@ -37,7 +43,7 @@ func (s *Store) mayHold(k string) bool {
 // was sized for it is rebuilt, larger, before the next write reads it.
 func (s *Store) heldAdd(k string) {
 	if s.held.f == nil {
-		return // built from the store when next needed: the store then holds k
+		return // built from the store when next needed (the store then holds k), or off
 	}
 	s.held.f.AddString(k)
 	if s.held.n++; s.held.n > s.held.room {

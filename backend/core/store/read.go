@@ -288,11 +288,14 @@ func (s *Store) StateHash() (string, error) {
 			for it.Seek(p); it.ValidForPrefix(p); it.Next() {
 				h.Write(it.Item().Key())
 				h.Write([]byte{0})
-				value := it.Item().Value
+				hash := func(v []byte) error { h.Write(v); return nil }
+				var err error
 				if string(p) == prefixRecord {
-					value = func(fn func([]byte) error) error { return unpacked(it.Item(), &buf, fn) }
+					err = unpacked(it.Item(), &buf, hash)
+				} else {
+					err = it.Item().Value(hash) // vectors are never packed
 				}
-				if err := value(func(v []byte) error { h.Write(v); return nil }); err != nil {
+				if err != nil {
 					it.Close()
 					return err
 				}

@@ -50,7 +50,7 @@ var packScratch = sync.Pool{New: func() any { return new([]byte) }}
 // unpack returns the value v stores, decoded into buf when v is packed (buf may be
 // nil; it is reused when large enough).
 func unpack(buf, v []byte) ([]byte, error) {
-	if len(v) == 0 || v[0] != packedTag {
+	if !packed(v) {
 		return v, nil
 	}
 	n, err := s2.DecodedLen(v[1:])
@@ -67,6 +67,9 @@ func unpack(buf, v []byte) ([]byte, error) {
 	return out, nil
 }
 
+// packed reports whether a stored value was packed.
+func packed(v []byte) bool { return len(v) > 0 && v[0] == packedTag }
+
 // unpacked calls fn with the value item stores, unpacked. The value is valid only
 // during the call: it is Badger's, or buf's when it was packed. buf, when not nil,
 // keeps the decoding buffer for the next call (a scan reuses one).
@@ -80,7 +83,7 @@ func unpacked(item *badger.Item, buf *[]byte, fn func(v []byte) error) error {
 		if err != nil {
 			return fmt.Errorf("read %q: %w", item.Key(), err)
 		}
-		if buf != nil && len(v) > 0 && v[0] == packedTag {
+		if buf != nil && packed(v) { // raw is buf's, not Badger's: keep it for the next value
 			*buf = raw
 		}
 		return fn(raw)
