@@ -8,8 +8,9 @@ import (
 	"outpost/backend/core/change"
 )
 
-// A record stored before this start, or before the filter of held records grew, is
-// still found when a change extends it: nothing it held is folded away.
+// A record stored before this start, or written while the stored keys were being read,
+// or after a filter filled up, is still found when a change extends it: nothing it held
+// is folded away. A record never written is ruled out without a lookup.
 func TestChangesExtendRecordsHeldBeforeTheFilter(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -42,21 +43,51 @@ func TestChangesExtendRecordsHeldBeforeTheFilter(t *testing.T) {
 	}
 	s.Close()
 
-	s = openAt(t, dir) // the filter is built from the stored keys at the first write
-	write(s, "t0", "status", "open")
-	write(s, "new", "title", "Fresh")
+	s = openAt(t, dir)
+	write(s, "t0", "status", "open") // starts reading the stored keys; until then every key may be held
 	check(s, "t0", "Printer 0", "open")
+
+	// A record written while the keys are read is noted and added with them.
+	s.writeMu.Lock()
+	s.held.reading.Wait()
+	if !s.held.building || len(s.held.filters) != 0 {
+		t.Fatalf("after the first write: building %v, %d filters", s.held.building, len(s.held.filters))
+	}
+	s.heldAdd("ticket/meanwhile")
+	s.installHeld()
+	for _, k := range []string{"ticket/t1", "ticket/t4", "ticket/meanwhile"} {
+		if !s.mayHold(k) {
+			t.Errorf("the filter rules out %s, which is held", k)
+		}
+	}
 	if s.mayHold("ticket/never-written") && s.mayHold("ticket/nor-this") && s.mayHold("ticket/nor-that") {
-		t.Fatal("the filter holds every key: it rules nothing out")
+		t.Error("the filter holds every key: it rules nothing out")
 	}
-	s.held.room = s.held.n // the next record written outgrows it: it is rebuilt before the write after
+	s.held.room = s.held.n // full: the next record written goes into a new filter
+	s.writeMu.Unlock()
+
+	write(s, "new", "title", "Fresh")
+	if n := len(s.held.filters); n != 2 {
+		t.Fatalf("a full filter was not followed by another: %d filters", n)
+	}
 	write(s, "t1", "status", "pending")
-	if s.held.f != nil {
-		t.Fatal("a filter past its room was kept")
+	write(s, "new", "status", "open")
+	check(s, "t1", "Printer 1", "pending")
+	check(s, "new", "Fresh", "open")
+}
+
+// Closing the store while it reads the record keys stops the reading.
+func TestCloseStopsReadingTheHeldKeys(t *testing.T) {
+	t.Parallel()
+	s, err := Open(context.Background(), Options{Dir: t.TempDir(), DeviceName: "test", Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
 	}
-	write(s, "t2", "status", "closed")
-	write(s, "t1", "status", "open")
-	check(s, "t1", "Printer 1", "open")
-	check(s, "t2", "Printer 2", "closed")
-	check(s, "new", "Fresh", "")
+	s.writeMu.Lock()
+	s.startHeld()
+	s.writeMu.Unlock()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s.held.reading.Wait() // returns: nothing reads a closed store
 }

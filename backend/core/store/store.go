@@ -171,6 +171,7 @@ func (s *Store) Close() error {
 	s.closed = true
 	s.subs = nil
 	s.subMu.Unlock()
+	s.stopHeld()
 	err := s.db.Close()
 	s.lock.Unlock()
 	if err != nil {
